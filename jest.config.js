@@ -1,0 +1,18 @@
+/**
+ * Three projects: unit (pure domain and use cases with in-memory fakes), integration (adapters
+ * against dynalite, fauxqs, a fake OpenAI server and a loopback webhook receiver) and e2e (the local
+ * runtime driven over HTTP). Tests run as native ESM (`--experimental-vm-modules`), compiled by SWC.
+ */
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }];
+const shared = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  testEnvironment: 'node',
+};
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+  ],
+};

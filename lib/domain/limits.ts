@@ -1,0 +1,30 @@
+/** Every limit Parley enforces on input, in one place; each has a test. */
+
+/** Largest HTTP request body accepted, in bytes (413 beyond). */
+export const MAX_BODY_BYTES = 256 * 1024;
+/** Longest prospect message, in characters (a long e-mail fits; a pasted book does not). */
+export const MAX_MESSAGE_CHARS = 20_000;
+/** Longest client-chosen conversation id. */
+export const MAX_CONVERSATION_ID_CHARS = 200;
+/** Longest `Idempotency-Key` header value. */
+export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
+/** How long an `Idempotency-Key` is remembered. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+/** Longest AI name, and longest AI instructions. */
+export const MAX_NAME_CHARS = 200;
+export const MAX_INSTRUCTIONS_CHARS = 20_000;
+/** Longest webhook URL. */
+export const MAX_URL_CHARS = 2_048;
+/** Serialized `metadata` object size, in bytes. */
+export const MAX_METADATA_BYTES = 8 * 1024;
+/** Longest reply delay an AI may ask for. */
+export const MAX_REPLY_DELAY_SECONDS = 3_600;
+/** List page sizes. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+/** How many earlier messages the model sees. */
+export const MAX_HISTORY_MESSAGES = 40;
+/** A webhook receiver that has not answered in this long has failed the attempt. */
+export const WEBHOOK_TIMEOUT_MS = 15_000;
+/** After this many failed generation attempts a message is marked failed instead of retried. */
+export const MAX_GENERATION_ATTEMPTS = 5;

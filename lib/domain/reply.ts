@@ -1,0 +1,63 @@
+/**
+ * What the generator asks a chat model for, and the one structured shape every model (OpenAI or
+ * offline) must return. The shape is validated on every call: nothing malformed reaches a prospect.
+ */
+import { z } from 'zod';
+import type { AiType, Channel, Contact, OutputFormat } from '#lib/domain/types';
+
+/** One earlier turn of the conversation, as the model sees it. */
+export interface Turn {
+  role: 'prospect' | 'assistant' | 'human';
+  text: string;
+  at: string;
+}
+
+export interface ReplyRequest {
+  ai: {
+    name: string;
+    type: AiType;
+    instructions?: string;
+    language?: string;
+  };
+  contact: Contact;
+  channel?: Channel;
+  outputFormat: OutputFormat;
+  /** Earlier turns, oldest first, already answered. */
+  history: Turn[];
+  /** The prospect's unanswered messages, oldest first: the reply answers all of them. */
+  pending: Turn[];
+  /** Current time, ISO-8601 UTC: lets the model resolve "tomorrow at 3pm". */
+  now: string;
+}
+
+export const modelReplySchema = z
+  .object({
+    reply: z.string().min(1).describe('The message to send the prospect.'),
+    needs_human: z.boolean().describe('True if a person should take over or check this conversation.'),
+    reason: z.string().nullable().describe('Why a human is needed, else null.'),
+    follow_up_at: z.string().nullable().describe('ISO-8601 time the prospect asked to be contacted again, else null.'),
+    language: z.string().nullable().describe('BCP-47 code of the language the reply is written in.'),
+  })
+  .strict();
+
+export type ModelReply = z.infer<typeof modelReplySchema>;
+
+/** Validates a model's raw output; throws a descriptive error if it does not fit the schema. */
+export function parseModelReply(raw: unknown): ModelReply {
+  const result = modelReplySchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new MalformedModelOutputError(`model output does not fit the reply schema: ${issues.join('; ')}`);
+  }
+  if (result.data.reply.trim() === '') {
+    throw new MalformedModelOutputError('model output has an empty reply');
+  }
+  return result.data;
+}
+
+export class MalformedModelOutputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedModelOutputError';
+  }
+}

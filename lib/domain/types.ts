@@ -1,0 +1,148 @@
+/**
+ * Parley's domain records. Internal names are camelCase; the HTTP layer presents them in the
+ * contract's snake_case. Timestamps are ISO-8601 UTC strings.
+ */
+
+export type AiType = 'sales' | 'support';
+export type OutputFormat = 'text' | 'html';
+export type Channel = 'email' | 'sms' | 'website' | 'chat' | 'other';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+/** An API key as stored: only its SHA-256 hash, never the key itself. */
+export interface ApiKeyRecord {
+  tenantId: string;
+  id: string;
+  hash: string;
+  /** The first characters of the key, so a person can tell keys apart in a list. */
+  prefix: string;
+  createdAt: string;
+}
+
+export interface AiWebhooks {
+  answerUrl: string;
+  followUpUrl?: string;
+  emergencyUrl?: string;
+}
+
+export interface Ai {
+  tenantId: string;
+  id: string;
+  type: AiType;
+  name: string;
+  instructions?: string;
+  language?: string;
+  webhooks: AiWebhooks;
+  /** `whsec_` + base64 key; signs every webhook (Standard Webhooks). */
+  webhookSecret: string;
+  outputFormat: OutputFormat;
+  /** Delivery of an answer is held back this long, so replies do not look robotic. */
+  replyDelaySeconds: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Contact {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phone?: string;
+  timezone?: string;
+  handles?: Record<string, string>;
+}
+
+export type ConversationStatus = 'active' | 'handed_off' | 'closed';
+
+export interface Conversation {
+  tenantId: string;
+  /** The client's own id for the thread (an e-mail address, a phone number, a ticket id). */
+  id: string;
+  aiId: string;
+  status: ConversationStatus;
+  contact: Contact;
+  channel?: Channel;
+  outputFormat?: OutputFormat;
+  /** Per-conversation overrides of the AI's webhook URLs. */
+  webhooks?: { answerUrl?: string; followUpUrl?: string };
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type MessageDirection = 'inbound' | 'outbound';
+export type MessageKind = 'prospect' | 'reply' | 'follow_up' | 'nudge' | 'human';
+export type InboundStatus = 'queued' | 'answering' | 'answered' | 'escalated' | 'failed';
+
+export interface Message {
+  tenantId: string;
+  conversationId: string;
+  /** Time-ordered (ULID-based), so sorting by id sorts by arrival. */
+  id: string;
+  direction: MessageDirection;
+  kind: MessageKind;
+  text: string;
+  createdAt: string;
+  /** Inbound only: where answering this message stands. */
+  status?: InboundStatus;
+  /** Inbound only: the outbound reply that answers (or is being generated to answer) it. */
+  replyId?: string;
+  /** Inbound only: the answer text, copied in when answered, for V1 polling. */
+  answer?: string;
+  answeredAt?: string;
+  /** Outbound reply only: the inbound messages it answers. */
+  inReplyTo?: string[];
+  /** Outbound reply only: the model asked for a human to look at this conversation. */
+  needsHuman?: boolean;
+  reason?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export type WebhookEventType = 'message.answered' | 'follow_up.sent' | 'dropoff.sent' | 'conversation.escalated';
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/** One webhook event to one URL, and every attempt made to deliver it. */
+export interface Delivery {
+  tenantId: string;
+  id: string;
+  /** Stable across retries: sent as `webhook-id` so the receiver can dedupe. */
+  eventId: string;
+  type: WebhookEventType;
+  aiId: string;
+  conversationId: string;
+  messageId: string;
+  url: string;
+  /** The exact JSON body, fixed when the delivery is created so every attempt sends the same. */
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode?: number;
+  lastError?: string;
+  nextAttemptAt: string;
+  /** While set in the future, one worker is sending; others leave the delivery alone. */
+  leaseUntil?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a client's `Idempotency-Key` remembers: the request's fingerprint and first response. */
+export interface IdempotencyRecord {
+  tenantId: string;
+  key: string;
+  fingerprint: string;
+  /** An id reserved for whatever the request creates, so a resumed request creates the same thing. */
+  resourceId: string;
+  status: 'pending' | 'completed';
+  response?: { statusCode: number; body: unknown };
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

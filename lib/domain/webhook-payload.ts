@@ -1,0 +1,51 @@
+/**
+ * The webhook body of the contract: flat, so a Zapier catch hook maps every field without code.
+ */
+import type { Conversation, WebhookEventType } from '#lib/domain/types';
+
+export interface WebhookPayload {
+  type: WebhookEventType;
+  event_id: string;
+  created_at: string;
+  ai_id: string;
+  conversation_id: string;
+  message_id: string;
+  reply: string;
+  question: string;
+  contact_name: string;
+  contact_email: string;
+  contact_phone: string;
+  channel: string;
+  metadata: Record<string, unknown>;
+  reason?: string;
+}
+
+export function buildWebhookPayload(input: {
+  type: WebhookEventType;
+  eventId: string;
+  createdAt: string;
+  conversation: Conversation;
+  messageId: string;
+  reply: string;
+  question: string;
+  reason?: string;
+}): WebhookPayload {
+  const { conversation: c } = input;
+  const name = [c.contact.firstName, c.contact.lastName].filter(Boolean).join(' ');
+  return {
+    type: input.type,
+    event_id: input.eventId,
+    created_at: input.createdAt,
+    ai_id: c.aiId,
+    conversation_id: c.id,
+    message_id: input.messageId,
+    reply: input.reply,
+    question: input.question,
+    contact_name: name,
+    contact_email: c.contact.email ?? '',
+    contact_phone: c.contact.phone ?? '',
+    channel: c.channel ?? '',
+    metadata: c.metadata,
+    ...(input.reason ? { reason: input.reason } : {}),
+  };
+}

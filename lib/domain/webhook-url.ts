@@ -1,0 +1,150 @@
+/**
+ * Configure-time check of a webhook URL: the scheme, no embedded credentials, a bounded length,
+ * and a host that is not a literal address of a range Parley must never call (SSRF).
+ *
+ * Only literal IP hosts and `localhost` are judged here. A host name can resolve to anything, and
+ * to something else later, so the sender checks every resolved address again when it calls (the
+ * DNS-time check, which comes with the delivery path); this check only turns obvious mistakes and
+ * probes away with a 400 when the URL is configured.
+ */
+import { BlockList, isIP } from 'node:net';
+import { MAX_URL_CHARS } from '#lib/domain/limits';
+
+/** `public`: the deployed default. `local`: loopback and private targets allowed, for development. */
+export type WebhookTargetPolicy = 'public' | 'local';
+
+export type WebhookUrlCheck = { ok: true } | { ok: false; reason: string };
+
+type Family = 'ipv4' | 'ipv6';
+type Range = readonly [network: string, prefix: number, family: Family];
+
+function blockList(ranges: readonly Range[]): BlockList {
+  const list = new BlockList();
+  for (const [network, prefix, family] of ranges) list.addSubnet(network, prefix, family);
+  return list;
+}
+
+/** Refused under every policy, most specific first (the metadata addresses sit inside the others). */
+const ALWAYS_REFUSED: ReadonlyArray<{ what: string; list: BlockList }> = [
+  {
+    what: 'a cloud metadata address',
+    list: blockList([
+      ['169.254.169.254', 32, 'ipv4'],
+      ['fd00:ec2::254', 128, 'ipv6'],
+    ]),
+  },
+  {
+    what: 'an unspecified address',
+    list: blockList([
+      ['0.0.0.0', 8, 'ipv4'],
+      ['::', 128, 'ipv6'],
+    ]),
+  },
+  {
+    what: 'a link-local address',
+    list: blockList([
+      ['169.254.0.0', 16, 'ipv4'],
+      ['fe80::', 10, 'ipv6'],
+    ]),
+  },
+  {
+    what: 'a multicast address',
+    list: blockList([
+      ['224.0.0.0', 4, 'ipv4'],
+      ['ff00::', 8, 'ipv6'],
+    ]),
+  },
+  { what: 'a reserved or broadcast address', list: blockList([['240.0.0.0', 4, 'ipv4']]) },
+];
+
+/** Refused under `public`, allowed under `local`. */
+const LOCAL_ONLY: ReadonlyArray<{ what: string; list: BlockList }> = [
+  {
+    what: 'a loopback address',
+    list: blockList([
+      ['127.0.0.0', 8, 'ipv4'],
+      ['::1', 128, 'ipv6'],
+    ]),
+  },
+  {
+    what: 'a private address',
+    list: blockList([
+      ['10.0.0.0', 8, 'ipv4'],
+      ['172.16.0.0', 12, 'ipv4'],
+      ['192.168.0.0', 16, 'ipv4'],
+      ['100.64.0.0', 10, 'ipv4'],
+      ['fc00::', 7, 'ipv6'],
+    ]),
+  },
+];
+
+/**
+ * Whether `url` may be configured as a webhook target under `policy`; when not, a reason fit for
+ * a 400 response.
+ */
+export function checkWebhookUrl(url: string, policy: WebhookTargetPolicy): WebhookUrlCheck {
+  if (url.length > MAX_URL_CHARS) return refuse(`must be at most ${MAX_URL_CHARS} characters`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return refuse('is not a valid URL');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return refuse('must use http or https');
+  if (parsed.username !== '' || parsed.password !== '') return refuse('must not contain credentials');
+
+  // The WHATWG parser has already normalised the host: `127.1`, `0x7f.1` and `2130706433` all read
+  // `127.0.0.1`; IPv6 keeps its brackets; a trailing dot is kept and means the same host.
+  const host = parsed.hostname.replace(/\.$/, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) {
+    return policy === 'local' ? { ok: true } : refuse(`host ${host} is a loopback address`);
+  }
+  const address = host.startsWith('[') ? host.slice(1, -1) : host;
+  const version = isIP(address);
+  if (version === 0) return { ok: true };
+
+  const [checked, family] = embeddedIpv4(address) ?? [address, version === 4 ? 'ipv4' : 'ipv6'];
+  for (const { what, list } of ALWAYS_REFUSED) {
+    if (list.check(checked, family)) return refuse(`host ${host} is ${what}`);
+  }
+  if (policy === 'public') {
+    for (const { what, list } of LOCAL_ONLY) {
+      if (list.check(checked, family)) return refuse(`host ${host} is ${what}`);
+    }
+  }
+  return { ok: true };
+}
+
+function refuse(problem: string): WebhookUrlCheck {
+  return { ok: false, reason: `webhook URL ${problem}` };
+}
+
+/**
+ * The IPv4 address inside an IPv4-mapped (`::ffff:a.b.c.d`) or NAT64 (`64:ff9b::a.b.c.d`) IPv6
+ * address, which reach that IPv4 host; undefined for any other address.
+ */
+function embeddedIpv4(address: string): [string, 'ipv4'] | undefined {
+  if (isIP(address) !== 6) return undefined;
+  const groups = expandIpv6(address);
+  const isMapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+  const isNat64 = groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0);
+  if (!isMapped && !isNat64) return undefined;
+  const high = groups[6] ?? 0;
+  const low = groups[7] ?? 0;
+  return [`${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`, 'ipv4'];
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (with `::` and a trailing dotted quad allowed). */
+function expandIpv6(address: string): number[] {
+  let text = address;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => Number.parseInt(g, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+}

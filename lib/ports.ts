@@ -1,0 +1,184 @@
+/**
+ * The interfaces the use cases need. Adapters in `lib/adapters/*` implement them; tests use
+ * in-memory fakes (test/support/fakes.ts).
+ */
+import type {
+  Ai,
+  ApiKeyRecord,
+  Conversation,
+  Delivery,
+  IdempotencyRecord,
+  Message,
+  Page,
+  Tenant,
+} from '#lib/domain/types';
+import type { ModelReply, ReplyRequest } from '#lib/domain/reply';
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}
+
+export interface TenantStore {
+  /** Creates the tenant unless it exists; returns the stored one either way. */
+  ensureTenant(tenant: Tenant): Promise<Tenant>;
+  getTenant(tenantId: string): Promise<Tenant | undefined>;
+  /** Stores a key hash; a hash already stored is left as it is. */
+  putApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+}
+
+export interface AiStore {
+  /** Throws ConcurrencyError if an AI with this id exists. */
+  createAi(ai: Ai): Promise<void>;
+  getAi(tenantId: string, aiId: string): Promise<Ai | undefined>;
+  /** Oldest first; the cursor is opaque to callers (and rejected with ValidationError if forged). */
+  listAis(tenantId: string, page: PageRequest): Promise<Page<Ai>>;
+  /** Replaces the AI; throws ConcurrencyError if it no longer exists. */
+  updateAi(ai: Ai): Promise<void>;
+  /** Returns false if there was nothing to delete. */
+  deleteAi(tenantId: string, aiId: string): Promise<boolean>;
+}
+
+/** A reference to a record that is waiting for work, as found by the recovery sweep. */
+export type PendingRef =
+  | { kind: 'message'; tenantId: string; conversationId: string; messageId: string; since: string }
+  | { kind: 'delivery'; tenantId: string; deliveryId: string; since: string };
+
+export interface ConversationStore {
+  getConversation(tenantId: string, conversationId: string): Promise<Conversation | undefined>;
+  /** Creates the conversation unless it exists; returns the stored one either way. */
+  ensureConversation(conversation: Conversation): Promise<Conversation>;
+  /** Applies a partial update to an existing conversation. */
+  updateConversation(
+    tenantId: string,
+    conversationId: string,
+    changes: Partial<
+      Pick<Conversation, 'status' | 'contact' | 'channel' | 'outputFormat' | 'webhooks' | 'metadata' | 'updatedAt'>
+    >,
+  ): Promise<void>;
+  /**
+   * Stores a message unless one with its id exists; returns false if it existed. An inbound
+   * message with status `queued` or `answering` is listed as pending for the recovery sweep.
+   */
+  putMessage(message: Message): Promise<boolean>;
+  getMessage(tenantId: string, conversationId: string, messageId: string): Promise<Message | undefined>;
+  /** All messages of the conversation, oldest first. */
+  listMessages(tenantId: string, conversationId: string): Promise<Message[]>;
+  /**
+   * Marks an unanswered inbound message as being answered by `replyId`. Succeeds if it is
+   * unclaimed or already claimed by the same reply; returns false if another reply holds it or it
+   * is no longer unanswered.
+   */
+  claimMessage(tenantId: string, conversationId: string, messageId: string, replyId: string): Promise<boolean>;
+  /**
+   * Records the outcome for an unanswered inbound message and drops it from the pending list. With
+   * `replyId`, only an unclaimed message or one claimed by that reply is settled. A no-op if it is
+   * already settled or held by another reply.
+   */
+  settleMessage(
+    tenantId: string,
+    conversationId: string,
+    messageId: string,
+    outcome: { status: 'answered' | 'escalated' | 'failed'; replyId?: string; answer?: string; at: string },
+  ): Promise<void>;
+  /** Records waiting longer than `olderThan` (ISO time), across all tenants, oldest first. */
+  listPending(olderThan: string, limit: number): Promise<PendingRef[]>;
+}
+
+export interface DeliveryStore {
+  /** Stores the delivery unless one with its id exists; returns false if it existed. */
+  createDelivery(delivery: Delivery): Promise<boolean>;
+  getDelivery(tenantId: string, deliveryId: string): Promise<Delivery | undefined>;
+  /**
+   * Takes the send lease of a pending delivery until `leaseUntil`, provided nobody holds an
+   * unexpired lease at `now`. Returns the delivery as claimed, or undefined if it is not pending
+   * or leased by another worker.
+   */
+  leaseDelivery(tenantId: string, deliveryId: string, now: string, leaseUntil: string): Promise<Delivery | undefined>;
+  /** Records an attempt's outcome and releases the lease. Pending deliveries stay listed for the sweep. */
+  recordAttempt(
+    tenantId: string,
+    deliveryId: string,
+    result: Pick<Delivery, 'status' | 'attempts' | 'lastStatusCode' | 'lastError' | 'nextAttemptAt' | 'updatedAt'>,
+  ): Promise<void>;
+}
+
+export interface IdempotencyStore {
+  /**
+   * Claims `record.key` for this tenant. Returns undefined if the claim is new, else the record
+   * stored earlier (expired records are treated as absent and replaced).
+   */
+  claimIdempotencyKey(record: IdempotencyRecord, now: string): Promise<IdempotencyRecord | undefined>;
+  completeIdempotencyKey(tenantId: string, key: string, response: { statusCode: number; body: unknown }): Promise<void>;
+}
+
+export type Store = TenantStore & AiStore & ConversationStore & DeliveryStore & IdempotencyStore;
+
+/** Asks the generator to answer a conversation's unanswered messages. */
+export interface GenerationJob {
+  tenantId: string;
+  conversationId: string;
+  /** The message that caused the job; used for FIFO deduplication. */
+  messageId: string;
+}
+
+export interface DeliveryJob {
+  tenantId: string;
+  deliveryId: string;
+}
+
+export interface GenerationQueue {
+  /** FIFO: one group per conversation, deduplicated on the message id. */
+  enqueueGeneration(job: GenerationJob): Promise<void>;
+}
+
+export interface DeliveryQueue {
+  /** `delaySeconds` is capped at the queue's maximum (900 s in SQS). */
+  enqueueDelivery(job: DeliveryJob, delaySeconds?: number): Promise<void>;
+}
+
+export interface ChatModel {
+  /** Produces one structured reply; throws on transport failure or malformed output. */
+  generateReply(request: ReplyRequest): Promise<ModelReply>;
+}
+
+export interface WebhookRequest {
+  url: string;
+  /** Stable across retries (`webhook-id`). */
+  eventId: string;
+  body: string;
+  /** `whsec_…`: the AI's signing secret. */
+  secret: string;
+  /** Sent as `webhook-timestamp`; also what is signed. */
+  timestamp: Date;
+  timeoutMs: number;
+}
+
+export type WebhookResult =
+  | { ok: true; statusCode: number }
+  | { ok: false; statusCode?: number; error: string; retryAfterSeconds?: number };
+
+export interface WebhookSender {
+  /** Signs and POSTs once; never throws for a failed attempt, it reports it. */
+  send(request: WebhookRequest): Promise<WebhookResult>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  /** A new time-ordered id with the given prefix, e.g. `msg_01J…`. */
+  newId(prefix: string): string;
+  /** Random secret bytes, base64 (for API keys and webhook secrets). */
+  randomSecret(bytes: number): string;
+}
+
+/** Structured logging (the Powertools logger in the functions). Never pass secrets or message text. */
+export interface Logger {
+  debug(message: string, ...extra: Record<string, unknown>[]): void;
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
