@@ -1,0 +1,141 @@
+/**
+ * How domain records map onto the single table's keys. Every primary key starts with `T#{tenantId}`,
+ * so one tenant's data can never be read through another tenant's key.
+ */
+import { ValidationError } from '#lib/domain/errors';
+import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
+
+/** A primary key of the table. */
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/** Key attributes added to stored records; stripped again when reading back. */
+const KEY_ATTRIBUTES: readonly string[] = [
+  TABLE_KEYS.partitionKey,
+  TABLE_KEYS.sortKey,
+  TABLE_KEYS.gsi1.partitionKey,
+  TABLE_KEYS.gsi1.sortKey,
+  TABLE_KEYS.timeToLive,
+];
+
+/**
+ * How many GSI partitions the pending list is spread over, so the recovery sweep's writes (every
+ * inbound message and delivery passes through it) do not all land on one hot partition.
+ */
+export const PENDING_SHARDS = 4;
+
+export const SK_TENANT = 'TENANT';
+export const SK_CONVERSATION = 'CONV';
+export const PREFIX_AI = 'AI#';
+export const PREFIX_KEY = 'KEY#';
+export const PREFIX_MESSAGE = 'MSG#';
+export const PREFIX_DELIVERY = 'DLV#';
+export const PREFIX_IDEMPOTENCY = 'IDEM#';
+
+/**
+ * The tenant's partition. Tenant ids never contain '#': that is what keeps `T#a` + `#C#b` from
+ * being read as tenant `a#C#b`, so it is enforced here rather than trusted.
+ */
+export function tenantPk(tenantId: string): string {
+  if (tenantId.length === 0 || tenantId.includes('#')) {
+    throw new Error(`Invalid tenant id for a table key: ${JSON.stringify(tenantId)}`);
+  }
+  return `T#${tenantId}`;
+}
+
+/**
+ * A conversation's own partition (its record and its messages). The client-chosen conversation id is
+ * the last component, so any characters in it ('#' included) cannot shift the tenant boundary.
+ */
+export function conversationPk(tenantId: string, conversationId: string): string {
+  return `${tenantPk(tenantId)}#C#${conversationId}`;
+}
+
+export const tenantKey = (tenantId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: SK_TENANT });
+export const apiKeyKey = (tenantId: string, keyId: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: PREFIX_KEY + keyId,
+});
+export const aiKey = (tenantId: string, aiId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: PREFIX_AI + aiId });
+export const deliveryKey = (tenantId: string, deliveryId: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: PREFIX_DELIVERY + deliveryId,
+});
+export const idempotencyKey = (tenantId: string, key: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: PREFIX_IDEMPOTENCY + key,
+});
+export const conversationKey = (tenantId: string, conversationId: string): ItemKey => ({
+  pk: conversationPk(tenantId, conversationId),
+  sk: SK_CONVERSATION,
+});
+export const messageKey = (tenantId: string, conversationId: string, messageId: string): ItemKey => ({
+  pk: conversationPk(tenantId, conversationId),
+  sk: PREFIX_MESSAGE + messageId,
+});
+
+/** GSI partition of an API key, so a request's key can be found by its hash alone. */
+export const apiKeyHashPk = (hash: string): string => `KEYHASH#${hash}`;
+export const API_KEY_HASH_SK = 'KEY';
+
+/** A stable shard in [0, PENDING_SHARDS): FNV-1a, so every process puts an id in the same shard. */
+export function pendingShard(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % PENDING_SHARDS;
+}
+
+export const pendingPk = (shard: number): string => `PENDING#${shard}`;
+
+/**
+ * GSI sort key of a pending record: `since` first so a range query `< olderThan` finds exactly the
+ * records waiting since before the cutoff (the `#` suffix makes a record at the cutoff itself sort
+ * after it, i.e. not older).
+ */
+export const pendingMessageSk = (since: string, messageId: string): string => `${since}#${PREFIX_MESSAGE}${messageId}`;
+export const pendingDeliverySk = (since: string, deliveryId: string): string =>
+  `${since}#${PREFIX_DELIVERY}${deliveryId}`;
+
+/** A record as read back: the stored item without the table's own attributes. */
+export function toRecord<T>(item: Record<string, unknown>): T {
+  const record: Record<string, unknown> = { ...item };
+  for (const name of KEY_ATTRIBUTES) delete record[name];
+  return record as T;
+}
+
+/** An opaque list cursor: the last returned item's key, base64url JSON. */
+export function encodeCursor(key: ItemKey): string {
+  return Buffer.from(JSON.stringify({ pk: key.pk, sk: key.sk }), 'utf8').toString('base64url');
+}
+
+/**
+ * Reads a cursor back, accepting only one that points into `pk` under `skPrefix`: a cursor from
+ * another tenant or another list would otherwise let a caller start a Query somewhere else.
+ */
+export function decodeCursor(cursor: string, pk: string, skPrefix: string): ItemKey {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    'pk' in parsed &&
+    'sk' in parsed &&
+    parsed.pk === pk &&
+    typeof parsed.sk === 'string' &&
+    parsed.sk.startsWith(skPrefix)
+  ) {
+    return { pk, sk: parsed.sk };
+  }
+  throw new ValidationError('Invalid cursor', {
+    details: [{ path: 'cursor', message: 'is not a cursor returned by this list' }],
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * Messages in their conversation's partition, sorted by their time-ordered id. Unanswered inbound
+ * messages also sit in the pending index until settled, so the recovery sweep can find them.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { attempt, type DynamoContext, getRecord, putIfAbsent, queryAll } from '#lib/adapters/aws/dynamo-context';
+import { conversationPk, messageKey, PREFIX_MESSAGE, toRecord } from '#lib/adapters/aws/dynamo-keys';
+import { pendingMessageAttributes } from '#lib/adapters/aws/dynamo-pending';
+import type { Message } from '#lib/domain/types';
+import type { ConversationStore } from '#lib/ports';
+
+type Outcome = Parameters<ConversationStore['settleMessage']>[3];
+
+/** Stores the message unless one with its id exists; returns false if it existed. */
+export function putMessage(ctx: DynamoContext, message: Message): Promise<boolean> {
+  return putIfAbsent(ctx, {
+    ...message,
+    ...messageKey(message.tenantId, message.conversationId, message.id),
+    ...pendingMessageAttributes(message),
+  });
+}
+
+export function getMessage(
+  ctx: DynamoContext,
+  tenantId: string,
+  conversationId: string,
+  messageId: string,
+): Promise<Message | undefined> {
+  return getRecord<Message>(ctx, messageKey(tenantId, conversationId, messageId));
+}
+
+/** All messages of the conversation, oldest first (sort key order = id order = arrival order). */
+export async function listMessages(ctx: DynamoContext, tenantId: string, conversationId: string): Promise<Message[]> {
+  const items = await queryAll(ctx, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': conversationPk(tenantId, conversationId), ':prefix': PREFIX_MESSAGE },
+    ConsistentRead: true,
+  });
+  return items.map((item) => toRecord<Message>(item));
+}
+
+/**
+ * Claims an unanswered inbound message for `replyId`. The same reply may claim again (a retried
+ * generator); a different reply is refused, which is what keeps two generators from both answering.
+ */
+export function claimMessage(
+  ctx: DynamoContext,
+  tenantId: string,
+  conversationId: string,
+  messageId: string,
+  replyId: string,
+): Promise<boolean> {
+  return attempt(() =>
+    ctx.client.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: messageKey(tenantId, conversationId, messageId),
+        UpdateExpression: 'SET #status = :answering, replyId = :reply',
+        ConditionExpression:
+          'attribute_exists(pk) AND #status IN (:queued, :answering) AND (attribute_not_exists(replyId) OR replyId = :reply)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':answering': 'answering', ':queued': 'queued', ':reply': replyId },
+      }),
+    ),
+  );
+}
+
+/**
+ * Records the outcome and drops the message from the pending index. A message already settled
+ * (or missing) is left alone: settling is the last step of an at-least-once job and may repeat.
+ */
+export async function settleMessage(
+  ctx: DynamoContext,
+  tenantId: string,
+  conversationId: string,
+  messageId: string,
+  outcome: Outcome,
+): Promise<void> {
+  const assignments = ['#status = :status', 'answeredAt = :at'];
+  const values: Record<string, unknown> = {
+    ':status': outcome.status,
+    ':at': outcome.at,
+    ':queued': 'queued',
+    ':answering': 'answering',
+  };
+  let condition = '#status IN (:queued, :answering)';
+  if (outcome.replyId !== undefined) {
+    assignments.push('replyId = :reply');
+    values[':reply'] = outcome.replyId;
+    // Only the reply that claimed the message may settle it as answered by that reply.
+    condition += ' AND (attribute_not_exists(replyId) OR replyId = :reply)';
+  }
+  if (outcome.answer !== undefined) {
+    assignments.push('answer = :answer');
+    values[':answer'] = outcome.answer;
+  }
+  await attempt(() =>
+    ctx.client.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: messageKey(tenantId, conversationId, messageId),
+        UpdateExpression: `SET ${assignments.join(', ')} REMOVE gsi1pk, gsi1sk`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      }),
+    ),
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * The pending index: inbound messages waiting for an answer and deliveries waiting to be sent sit
+ * in `PENDING#{shard}` partitions of gsi1, sorted by the time they have been waiting since. The
+ * recovery sweep reads it to re-queue work whose queue record was lost.
+ */
+import type { DynamoContext, Item } from '#lib/adapters/aws/dynamo-context';
+import { queryUpTo } from '#lib/adapters/aws/dynamo-context';
+import {
+  PENDING_SHARDS,
+  PREFIX_DELIVERY,
+  pendingDeliverySk,
+  pendingMessageSk,
+  pendingPk,
+  pendingShard,
+} from '#lib/adapters/aws/dynamo-keys';
+import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
+import type { Delivery, Message } from '#lib/domain/types';
+import type { PendingRef } from '#lib/ports';
+
+const { indexName, partitionKey: GSI_PK, sortKey: GSI_SK } = TABLE_KEYS.gsi1;
+
+/** Index attributes for a message: present only while it is an unanswered inbound message. */
+export function pendingMessageAttributes(message: Message): Item {
+  const unanswered = message.status === 'queued' || message.status === 'answering';
+  if (message.direction !== 'inbound' || !unanswered) return {};
+  return { [GSI_PK]: pendingPk(pendingShard(message.id)), [GSI_SK]: pendingMessageSk(message.createdAt, message.id) };
+}
+
+/** Index attributes for a pending delivery, waiting since its next attempt is due. */
+export function pendingDeliveryAttributes(deliveryId: string, nextAttemptAt: string): Item {
+  return { [GSI_PK]: pendingPk(pendingShard(deliveryId)), [GSI_SK]: pendingDeliverySk(nextAttemptAt, deliveryId) };
+}
+
+/**
+ * Records waiting since before `olderThan`, across all tenants, oldest first. Each shard is sorted,
+ * so the oldest `limit` overall are among the oldest `limit` of each shard: query each for that
+ * many and merge.
+ */
+export async function listPending(ctx: DynamoContext, olderThan: string, limit: number): Promise<PendingRef[]> {
+  if (limit < 1) return [];
+  const shards = await Promise.all(
+    Array.from({ length: PENDING_SHARDS }, (_, shard) =>
+      queryUpTo(
+        ctx,
+        {
+          IndexName: indexName,
+          KeyConditionExpression: '#pk = :pk AND #sk < :olderThan',
+          ExpressionAttributeNames: { '#pk': GSI_PK, '#sk': GSI_SK },
+          ExpressionAttributeValues: { ':pk': pendingPk(shard), ':olderThan': olderThan },
+        },
+        limit,
+      ),
+    ),
+  );
+  return shards
+    .flat()
+    .sort((a, b) => compare(String(a[GSI_SK]), String(b[GSI_SK])))
+    .slice(0, limit)
+    .map(toPendingRef);
+}
+
+function toPendingRef(item: Item): PendingRef {
+  const tenantId = String(item.tenantId);
+  if (String(item.sk).startsWith(PREFIX_DELIVERY)) {
+    const delivery = item as unknown as Delivery;
+    return { kind: 'delivery', tenantId, deliveryId: delivery.id, since: delivery.nextAttemptAt };
+  }
+  const message = item as unknown as Message;
+  return {
+    kind: 'message',
+    tenantId,
+    conversationId: message.conversationId,
+    messageId: message.id,
+    since: message.createdAt,
+  };
+}
+
+// Code-unit order, which is how DynamoDB orders string keys for the ASCII ISO times and ids used here.
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

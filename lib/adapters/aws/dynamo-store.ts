@@ -1,0 +1,129 @@
+/**
+ * The Store port on one DynamoDB table (see table-definition.ts and dynamo-keys.ts for its layout).
+ * Every write is a single-item conditional write: no transactions, so it runs on dynalite too, and
+ * every multi-step use case is built to be retried step by step instead.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as ais from '#lib/adapters/aws/dynamo-ais';
+import type { DynamoContext } from '#lib/adapters/aws/dynamo-context';
+import * as conversations from '#lib/adapters/aws/dynamo-conversations';
+import * as deliveries from '#lib/adapters/aws/dynamo-deliveries';
+import * as idempotency from '#lib/adapters/aws/dynamo-idempotency';
+import * as messages from '#lib/adapters/aws/dynamo-messages';
+import * as pending from '#lib/adapters/aws/dynamo-pending';
+import * as tenants from '#lib/adapters/aws/dynamo-tenants';
+import type { Ai, ApiKeyRecord, Conversation, Delivery, IdempotencyRecord, Message, Tenant } from '#lib/domain/types';
+import type { ConversationStore, DeliveryStore, PageRequest, Store } from '#lib/ports';
+
+/**
+ * A document client configured as the store needs it: optional fields left undefined are dropped
+ * rather than rejected, so a record read back equals the record written.
+ */
+export function createDocumentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/**
+ * The DynamoDB implementation of every store port. Methods are `async` so that a key that cannot
+ * be built (a tenant id with '#') surfaces as a rejected promise, like every other store failure.
+ */
+export class DynamoStore implements Store {
+  private readonly ctx: DynamoContext;
+
+  /**
+   * @param options.tableName the table made from `tableDefinition`.
+   * @param options.client a document client; it must marshall with `removeUndefinedValues: true`
+   *   (see `createDocumentClient`). Defaults to one on a default DynamoDBClient.
+   */
+  constructor(options: { tableName: string; client?: DynamoDBDocumentClient }) {
+    this.ctx = { tableName: options.tableName, client: options.client ?? createDocumentClient() };
+  }
+
+  async ensureTenant(tenant: Tenant) {
+    return tenants.ensureTenant(this.ctx, tenant);
+  }
+  async getTenant(tenantId: string) {
+    return tenants.getTenant(this.ctx, tenantId);
+  }
+  async putApiKey(key: ApiKeyRecord) {
+    return tenants.putApiKey(this.ctx, key);
+  }
+  async findApiKeyByHash(hash: string) {
+    return tenants.findApiKeyByHash(this.ctx, hash);
+  }
+
+  async createAi(ai: Ai) {
+    return ais.createAi(this.ctx, ai);
+  }
+  async getAi(tenantId: string, aiId: string) {
+    return ais.getAi(this.ctx, tenantId, aiId);
+  }
+  async listAis(tenantId: string, page: PageRequest) {
+    return ais.listAis(this.ctx, tenantId, page);
+  }
+  async updateAi(ai: Ai) {
+    return ais.updateAi(this.ctx, ai);
+  }
+  async deleteAi(tenantId: string, aiId: string) {
+    return ais.deleteAi(this.ctx, tenantId, aiId);
+  }
+
+  async getConversation(tenantId: string, conversationId: string) {
+    return conversations.getConversation(this.ctx, tenantId, conversationId);
+  }
+  async ensureConversation(conversation: Conversation) {
+    return conversations.ensureConversation(this.ctx, conversation);
+  }
+  async updateConversation(
+    tenantId: string,
+    conversationId: string,
+    changes: Parameters<ConversationStore['updateConversation']>[2],
+  ) {
+    return conversations.updateConversation(this.ctx, tenantId, conversationId, changes);
+  }
+
+  async putMessage(message: Message) {
+    return messages.putMessage(this.ctx, message);
+  }
+  async getMessage(tenantId: string, conversationId: string, messageId: string) {
+    return messages.getMessage(this.ctx, tenantId, conversationId, messageId);
+  }
+  async listMessages(tenantId: string, conversationId: string) {
+    return messages.listMessages(this.ctx, tenantId, conversationId);
+  }
+  async claimMessage(tenantId: string, conversationId: string, messageId: string, replyId: string) {
+    return messages.claimMessage(this.ctx, tenantId, conversationId, messageId, replyId);
+  }
+  async settleMessage(
+    tenantId: string,
+    conversationId: string,
+    messageId: string,
+    outcome: Parameters<ConversationStore['settleMessage']>[3],
+  ) {
+    return messages.settleMessage(this.ctx, tenantId, conversationId, messageId, outcome);
+  }
+  async listPending(olderThan: string, limit: number) {
+    return pending.listPending(this.ctx, olderThan, limit);
+  }
+
+  async createDelivery(delivery: Delivery) {
+    return deliveries.createDelivery(this.ctx, delivery);
+  }
+  async getDelivery(tenantId: string, deliveryId: string) {
+    return deliveries.getDelivery(this.ctx, tenantId, deliveryId);
+  }
+  async leaseDelivery(tenantId: string, deliveryId: string, now: string, leaseUntil: string) {
+    return deliveries.leaseDelivery(this.ctx, tenantId, deliveryId, now, leaseUntil);
+  }
+  async recordAttempt(tenantId: string, deliveryId: string, result: Parameters<DeliveryStore['recordAttempt']>[2]) {
+    return deliveries.recordAttempt(this.ctx, tenantId, deliveryId, result);
+  }
+
+  async claimIdempotencyKey(record: IdempotencyRecord, now: string) {
+    return idempotency.claimIdempotencyKey(this.ctx, record, now);
+  }
+  async completeIdempotencyKey(tenantId: string, key: string, response: { statusCode: number; body: unknown }) {
+    return idempotency.completeIdempotencyKey(this.ctx, tenantId, key, response);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The generation and delivery queues on SQS, and the readers the consuming Lambdas use to turn a
+ * record back into a job. Queues carry ids only; the store holds the state.
+ */
+import { createHash } from 'node:crypto';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import type { DeliveryJob, DeliveryQueue, GenerationJob, GenerationQueue } from '#lib/ports';
+
+/** The longest delay SQS accepts on a message. */
+export const MAX_SQS_DELAY_SECONDS = 900;
+
+/** What SQS accepts as a MessageGroupId or MessageDeduplicationId: 1–128 printable ASCII, no space. */
+const SQS_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * Returns `value` if SQS accepts it as a group or deduplication id, else its sha256 hex (64
+ * characters), so that any id (a 200-character or non-ASCII conversation id) maps to one stable,
+ * valid SQS id.
+ */
+export function toSqsId(value: string): string {
+  return SQS_ID_PATTERN.test(value) ? value : createHash('sha256').update(value).digest('hex');
+}
+
+/** FIFO generation queue: one message group per conversation, deduplicated on the message id. */
+export class SqsGenerationQueue implements GenerationQueue {
+  private readonly queueUrl: string;
+  private readonly client: SQSClient;
+
+  constructor(options: { queueUrl: string; client?: SQSClient }) {
+    this.queueUrl = options.queueUrl;
+    this.client = options.client ?? new SQSClient({});
+  }
+
+  async enqueueGeneration(job: GenerationJob): Promise<void> {
+    const body: GenerationJob = {
+      tenantId: job.tenantId,
+      conversationId: job.conversationId,
+      messageId: job.messageId,
+    };
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(body),
+        // One group per conversation: its messages are answered in order, conversations in parallel.
+        MessageGroupId: toSqsId(`${job.tenantId}#${job.conversationId}`),
+        // A client retry that re-queues the same message within SQS's 5-minute window is dropped.
+        MessageDeduplicationId: toSqsId(job.messageId),
+      }),
+    );
+  }
+}
+
+/** Standard delivery queue; the delay lets a delivery wait for its reply delay or retry backoff. */
+export class SqsDeliveryQueue implements DeliveryQueue {
+  private readonly queueUrl: string;
+  private readonly client: SQSClient;
+
+  constructor(options: { queueUrl: string; client?: SQSClient }) {
+    this.queueUrl = options.queueUrl;
+    this.client = options.client ?? new SQSClient({});
+  }
+
+  async enqueueDelivery(job: DeliveryJob, delaySeconds = 0): Promise<void> {
+    const body: DeliveryJob = { tenantId: job.tenantId, deliveryId: job.deliveryId };
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(body),
+        DelaySeconds: clampDelaySeconds(delaySeconds),
+      }),
+    );
+  }
+}
+
+/** Rounds a delay to whole seconds within what SQS accepts (0–900); longer waits are re-queued by the consumer. */
+export function clampDelaySeconds(delaySeconds: number): number {
+  if (!Number.isFinite(delaySeconds)) return delaySeconds > 0 ? MAX_SQS_DELAY_SECONDS : 0;
+  return Math.min(Math.max(0, Math.round(delaySeconds)), MAX_SQS_DELAY_SECONDS);
+}
+
+/** A queue record whose body is not the job it should be; retrying it cannot help. */
+export class MalformedJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedJobError';
+  }
+}
+
+/**
+ * Reads a JSON object from a record body and checks that each named field is a non-empty string.
+ * Throws MalformedJobError naming the record and the first problem found.
+ */
+export function parseJobBody<K extends string>(
+  body: string,
+  fields: readonly K[],
+  messageId = 'unknown',
+): Record<K, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new MalformedJobError(`queue record ${messageId}: body is not JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new MalformedJobError(`queue record ${messageId}: body is not a JSON object`);
+  }
+  const job = {} as Record<K, string>;
+  for (const field of fields) {
+    const value = (parsed as Record<string, unknown>)[field];
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new MalformedJobError(`queue record ${messageId}: field "${field}" must be a non-empty string`);
+    }
+    job[field] = value;
+  }
+  return job;
+}
+
+/** The generation job carried by a record of the generation queue. */
+export function generationJobFromRecord(record: Pick<SQSRecord, 'body' | 'messageId'>): GenerationJob {
+  const job = parseJobBody(record.body, ['tenantId', 'conversationId', 'messageId'], record.messageId);
+  return { tenantId: job.tenantId, conversationId: job.conversationId, messageId: job.messageId };
+}
+
+/** The delivery job carried by a record of the delivery queue. */
+export function deliveryJobFromRecord(record: Pick<SQSRecord, 'body' | 'messageId'>): DeliveryJob {
+  const job = parseJobBody(record.body, ['tenantId', 'deliveryId'], record.messageId);
+  return { tenantId: job.tenantId, deliveryId: job.deliveryId };
+}

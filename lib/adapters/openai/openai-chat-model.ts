@@ -1,0 +1,123 @@
+/**
+ * The chat model on OpenAI's Chat Completions API (or any OpenAI-compatible base URL), asking for
+ * Structured Outputs in Parley's reply schema. Output is validated again here: the model is
+ * untrusted, and a compatible server may not enforce the schema at all.
+ */
+import OpenAI from 'openai';
+import { z } from 'zod';
+import type { ChatModel } from '#lib/ports';
+import {
+  MalformedModelOutputError,
+  modelReplySchema,
+  parseModelReply,
+  type ModelReply,
+  type ReplyRequest,
+} from '#lib/domain/reply';
+import { buildChatMessages } from '#lib/domain/prompt';
+
+/** How many times a malformed answer (bad JSON, wrong shape, refusal, empty) is asked for again. */
+export const MALFORMED_OUTPUT_RETRIES = 1;
+
+/** Low, so the same question gets much the same answer, without being fully greedy. */
+export const REPLY_TEMPERATURE = 0.2;
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The SDK retries transport failures, 408/409/429 and 5xx with backoff; we do not add our own. */
+const SDK_MAX_RETRIES = 2;
+
+const RESPONSE_FORMAT_NAME = 'parley_reply';
+
+/**
+ * Strict mode accepts only a subset of JSON Schema and rejects the whole request ("'minLength' is
+ * not permitted") if the schema strays outside it. String length bounds are dropped from what the
+ * model is told; `parseModelReply` still enforces them on what comes back.
+ */
+const STRICT_MODE_UNSUPPORTED = ['minLength', 'maxLength'] as const;
+
+/** The JSON Schema of the model reply, in the form OpenAI's strict Structured Outputs accept. */
+export function buildReplyJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(modelReplySchema, {
+    target: 'draft-7',
+    override: ({ jsonSchema }) => {
+      for (const keyword of STRICT_MODE_UNSUPPORTED) delete (jsonSchema as Record<string, unknown>)[keyword];
+    },
+  }) as Record<string, unknown>;
+  delete schema.$schema;
+  return schema;
+}
+
+export interface OpenAiChatModelOptions {
+  model: string;
+  /** A ready client (tests, or a shared one); otherwise one is built from the options below. */
+  client?: OpenAI;
+  apiKey?: string;
+  baseUrl?: string;
+  timeoutMs?: number;
+}
+
+export class OpenAiChatModel implements ChatModel {
+  private readonly client: OpenAI;
+  private readonly model: string;
+  private readonly responseFormat: OpenAI.ResponseFormatJSONSchema;
+
+  constructor(options: OpenAiChatModelOptions) {
+    this.model = options.model;
+    this.client =
+      options.client ??
+      new OpenAI({
+        apiKey: options.apiKey,
+        baseURL: options.baseUrl,
+        timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        maxRetries: SDK_MAX_RETRIES,
+      });
+    this.responseFormat = {
+      type: 'json_schema',
+      json_schema: { name: RESPONSE_FORMAT_NAME, strict: true, schema: buildReplyJsonSchema() },
+    };
+  }
+
+  /**
+   * Asks the model for one structured reply. A malformed answer is asked for again
+   * `MALFORMED_OUTPUT_RETRIES` times, then reported as MalformedModelOutputError; transport
+   * errors (after the SDK's own retries) propagate as the SDK's errors.
+   */
+  async generateReply(request: ReplyRequest): Promise<ModelReply> {
+    const messages = buildChatMessages(request);
+    let lastError: MalformedModelOutputError | undefined;
+    for (let attempt = 0; attempt <= MALFORMED_OUTPUT_RETRIES; attempt += 1) {
+      const completion = await this.client.chat.completions.create({
+        model: this.model,
+        messages,
+        temperature: REPLY_TEMPERATURE,
+        response_format: this.responseFormat,
+      });
+      try {
+        return readReply(completion);
+      } catch (error) {
+        if (!(error instanceof MalformedModelOutputError)) throw error;
+        lastError = error;
+      }
+    }
+    throw new MalformedModelOutputError(
+      `model output still malformed after ${MALFORMED_OUTPUT_RETRIES + 1} attempts: ${lastError?.message ?? 'unknown'}`,
+    );
+  }
+}
+
+/** Extracts and validates the reply of a completion; throws MalformedModelOutputError if unusable. */
+function readReply(completion: OpenAI.ChatCompletion): ModelReply {
+  const choice = completion.choices[0];
+  if (!choice) throw new MalformedModelOutputError('completion has no choices');
+  const { content, refusal } = choice.message;
+  if (refusal) throw new MalformedModelOutputError('model refused to answer');
+  if (!content)
+    throw new MalformedModelOutputError(`completion has no content (finish_reason ${choice.finish_reason})`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(content);
+  } catch {
+    throw new MalformedModelOutputError(`model output is not JSON (finish_reason ${choice.finish_reason})`);
+  }
+  return parseModelReply(raw);
+}

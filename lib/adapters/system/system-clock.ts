@@ -1,0 +1,4 @@
+import type { Clock } from '#lib/ports';
+
+/** The real clock. Tests pass a fake one instead. */
+export const systemClock: Clock = { now: () => new Date() };

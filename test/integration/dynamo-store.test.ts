@@ -1,0 +1,136 @@
+import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PENDING_SHARDS, pendingShard } from '#lib/adapters/aws/dynamo-keys';
+import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { ensureTable, TABLE_KEYS, tableDefinition } from '#lib/adapters/aws/table-definition';
+import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
+import { describeStoreContract } from '#test/support/store-contract';
+
+let dynalite: RunningDynalite;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+});
+afterAll(async () => {
+  await dynalite.stop();
+});
+
+async function freshStore() {
+  const tableName = await createTestTable(dynalite.client);
+  const documents = createDocumentClient(dynalite.client);
+  return { tableName, documents, store: new DynamoStore({ tableName, client: documents }) };
+}
+
+describeStoreContract('DynamoStore', async () => {
+  const { tableName, store } = await freshStore();
+  return {
+    store,
+    teardown: async () => void (await dynalite.client.send(new DeleteTableCommand({ TableName: tableName }))),
+  };
+});
+
+describe('DynamoStore table', () => {
+  it('is defined on demand, with gsi1 projecting every attribute', () => {
+    const definition = tableDefinition('parley');
+
+    expect(definition).toMatchObject({
+      TableName: 'parley',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: TABLE_KEYS.gsi1.indexName,
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  });
+
+  it('is created once and left alone when ensured again', async () => {
+    const tableName = await createTestTable(dynalite.client);
+
+    await ensureTable(dynalite.client, tableName);
+
+    const { Table } = await dynalite.client.send(new DescribeTableCommand({ TableName: tableName }));
+    expect(Table?.TableStatus).toBe('ACTIVE');
+    expect(Table?.GlobalSecondaryIndexes?.[0]?.IndexStatus).toBe('ACTIVE');
+  });
+
+  it("starts every item's partition key with the tenant", async () => {
+    const { tableName, documents, store } = await freshStore();
+    const at = '2025-03-01T12:00:00.000Z';
+    await store.ensureTenant({ id: 'ten_1', name: 'Acme', createdAt: at });
+    await store.putApiKey({ tenantId: 'ten_1', id: 'key_1', hash: 'f'.repeat(64), prefix: 'prly_x', createdAt: at });
+    await store.ensureConversation({
+      tenantId: 'ten_1',
+      id: 'T#ten_2',
+      aiId: 'ai_1',
+      status: 'active',
+      contact: {},
+      metadata: {},
+      createdAt: at,
+      updatedAt: at,
+    });
+    await store.putMessage({
+      tenantId: 'ten_1',
+      conversationId: 'T#ten_2',
+      id: 'msg_1',
+      direction: 'inbound',
+      kind: 'prospect',
+      text: 'Hi',
+      createdAt: at,
+      status: 'queued',
+    });
+    await store.claimIdempotencyKey(
+      {
+        tenantId: 'ten_1',
+        key: 'k',
+        fingerprint: 'f',
+        resourceId: 'msg_1',
+        status: 'pending',
+        createdAt: at,
+        expiresAt: at,
+      },
+      at,
+    );
+
+    const { Items = [] } = await documents.send(new ScanCommand({ TableName: tableName }));
+
+    expect(Items).toHaveLength(5);
+    for (const item of Items) expect(String(item.pk)).toMatch(/^T#ten_1(#C#.*)?$/);
+  });
+
+  it('stores an idempotency record with a TTL in epoch seconds', async () => {
+    const { tableName, documents, store } = await freshStore();
+    const record = {
+      tenantId: 'ten_1',
+      key: 'k',
+      fingerprint: 'f',
+      resourceId: 'r',
+      status: 'pending',
+      createdAt: '2025-03-01T12:00:00.000Z',
+      expiresAt: '2025-03-02T12:00:00.500Z',
+    } as const;
+
+    await store.claimIdempotencyKey(record, record.createdAt);
+
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: { pk: 'T#ten_1', sk: 'IDEM#k' } }),
+    );
+    expect(Item?.ttl).toBe(Date.parse('2025-03-02T12:00:00Z') / 1000);
+  });
+
+  it('spreads pending records over every shard, always the same shard for an id', () => {
+    const shards = new Set(Array.from({ length: 100 }, (_, n) => pendingShard(`msg_${n}`)));
+
+    expect([...shards].sort()).toEqual(Array.from({ length: PENDING_SHARDS }, (_, n) => n));
+    expect(pendingShard('msg_01jabc')).toBe(pendingShard('msg_01jabc'));
+  });
+});

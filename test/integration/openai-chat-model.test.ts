@@ -1,0 +1,183 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import OpenAI from 'openai';
+import { MALFORMED_OUTPUT_RETRIES, OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
+import { MalformedModelOutputError, type ReplyRequest } from '#lib/domain/reply';
+import { parleyReplyContent, startFakeOpenAi, type FakeOpenAi } from '#test/support/fake-openai';
+
+const NOW = '2025-03-04T10:00:00.000Z';
+const MODEL = 'gpt-test-mini';
+
+const request: ReplyRequest = {
+  ai: { name: 'Ava', type: 'sales', instructions: 'Always mention the free trial.' },
+  contact: { firstName: 'Anna' },
+  channel: 'email',
+  outputFormat: 'text',
+  history: [],
+  pending: [{ role: 'prospect', text: 'Do you ship to Canada?', at: NOW }],
+  now: NOW,
+};
+
+describe('OpenAiChatModel against a fake OpenAI server', () => {
+  let fake: FakeOpenAi;
+  let model: OpenAiChatModel;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    // Only loopback: the client is pointed at the fake, with a short timeout and one SDK retry.
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: fake.baseUrl, maxRetries: 1, timeout: 2_000 });
+    model = new OpenAiChatModel({ model: MODEL, client });
+  });
+
+  afterEach(() => {
+    fake.requests.length = 0;
+    fake.setResponder(() => ({ content: parleyReplyContent() }));
+  });
+
+  afterAll(async () => {
+    await fake.stop();
+  });
+
+  it('returns the parsed reply of a valid completion', async () => {
+    fake.setResponder(() => ({
+      content: parleyReplyContent({ reply: 'Yes, we ship to Canada.', language: 'en' }),
+    }));
+
+    const reply = await model.generateReply(request);
+
+    expect(reply).toEqual({
+      reply: 'Yes, we ship to Canada.',
+      needs_human: false,
+      reason: null,
+      follow_up_at: null,
+      language: 'en',
+    });
+  });
+
+  it('sends the model, the system prompt, the delimited prospect text and a strict json_schema format', async () => {
+    await model.generateReply(request);
+
+    const [sent] = fake.requests;
+    expect(sent?.model).toBe(MODEL);
+    expect(sent?.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('Your name is Ava.') });
+    expect(sent?.messages[0]?.content).toContain('Always mention the free trial.');
+    expect(sent?.messages.at(-1)).toEqual({
+      role: 'user',
+      content: `<prospect at="${NOW}">\nDo you ship to Canada?\n</prospect>`,
+    });
+    expect(sent?.temperature).toBeLessThanOrEqual(0.3);
+    expect(sent?.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'parley_reply', strict: true },
+    });
+  });
+
+  it('sends a schema that OpenAI strict mode accepts', async () => {
+    await model.generateReply(request);
+
+    const format = fake.requests[0]?.response_format;
+    const schema = format?.type === 'json_schema' ? format.json_schema.schema : undefined;
+    expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
+    const properties = Object.keys((schema?.properties ?? {}) as Record<string, unknown>);
+    expect(properties.sort()).toEqual(['follow_up_at', 'language', 'needs_human', 'reason', 'reply']);
+    expect([...((schema?.required ?? []) as string[])].sort()).toEqual(properties);
+    expect(JSON.stringify(schema)).not.toMatch(/minLength|maxLength/);
+  });
+
+  it('asks once more when the first output is malformed, and returns the valid second one', async () => {
+    const answers = [{ content: 'not json' }, { content: parleyReplyContent({ reply: 'Second time lucky.' }) }];
+    fake.setResponder(() => answers.shift() ?? { content: parleyReplyContent() });
+
+    const reply = await model.generateReply(request);
+
+    expect(reply.reply).toBe('Second time lucky.');
+    expect(fake.requests).toHaveLength(1 + MALFORMED_OUTPUT_RETRIES);
+  });
+
+  it.each([
+    ['text that is not JSON', { content: 'Sure! Here is my answer.' }],
+    ['JSON of the wrong shape', { content: JSON.stringify({ reply: 'Hi', extra: true }) }],
+    ['an empty reply', { content: parleyReplyContent({ reply: '   ' }) }],
+    ['an empty content', { content: '' }],
+    ['a refusal', { refusal: 'I cannot help with that.' }],
+  ])('throws MalformedModelOutputError when the output is %s twice', async (_label, answer) => {
+    fake.setResponder(() => answer);
+
+    await expect(model.generateReply(request)).rejects.toBeInstanceOf(MalformedModelOutputError);
+    expect(fake.requests).toHaveLength(1 + MALFORMED_OUTPUT_RETRIES);
+  });
+
+  it('lets the SDK retry a server error and returns the reply that follows', async () => {
+    const answers = [{ status: 500, headers: { 'retry-after-ms': '10' } }];
+    fake.setResponder(() => answers.shift() ?? { content: parleyReplyContent({ reply: 'After the outage.' }) });
+
+    const reply = await model.generateReply(request);
+
+    expect(reply.reply).toBe('After the outage.');
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('propagates a transport error once the SDK has used up its retries', async () => {
+    fake.setResponder(() => ({ status: 429, headers: { 'retry-after-ms': '10' } }));
+
+    await expect(model.generateReply(request)).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    expect(fake.requests).toHaveLength(2);
+  });
+});
+
+describe('startFakeOpenAi', () => {
+  it('holds requests while hung and answers them on release', async () => {
+    const fake = await startFakeOpenAi();
+    const model = new OpenAiChatModel({ model: MODEL, apiKey: 'sk-test', baseUrl: fake.baseUrl, timeoutMs: 5_000 });
+    try {
+      fake.hang();
+      let answered = false;
+      const answering = model.generateReply(request).then((reply) => {
+        answered = true;
+        return reply;
+      });
+      await waitFor(() => fake.requests.length === 1);
+      const answeredWhileHung = answered;
+
+      fake.release();
+      const reply = await answering;
+
+      expect(answeredWhileHung).toBe(false);
+      expect(reply.reply).toBe('Thanks for your message! (fake model)');
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('answers after the configured delay, and drops a delayed request when stopped', async () => {
+    const fake = await startFakeOpenAi({ delayMs: 20 });
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: fake.baseUrl, maxRetries: 0, timeout: 5_000 });
+    const model = new OpenAiChatModel({ model: MODEL, client });
+
+    const delayed = await model.generateReply(request);
+    fake.setDelay(60_000);
+    const neverAnswered = model.generateReply(request);
+    await waitFor(() => fake.requests.length === 2);
+    await fake.stop();
+
+    expect(delayed.reply).toBe('Thanks for your message! (fake model)');
+    await expect(neverAnswered).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+  });
+
+  it('drops hung requests when stopped, so the caller sees a connection error', async () => {
+    const fake = await startFakeOpenAi();
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: fake.baseUrl, maxRetries: 0, timeout: 5_000 });
+    const model = new OpenAiChatModel({ model: MODEL, client });
+    fake.hang();
+    const answering = model.generateReply(request);
+    await waitFor(() => fake.requests.length === 1);
+
+    await fake.stop();
+
+    await expect(answering).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  if (!condition()) throw new Error('condition not met in time');
+}

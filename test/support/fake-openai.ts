@@ -1,0 +1,187 @@
+/**
+ * A fake OpenAI-compatible server on loopback that speaks the real Chat Completions wire format,
+ * so the `openai` SDK (and anything built on it) can be tested without a network or a key.
+ * Used by integration tests, the e2e suite (hung requests while the runtime is killed) and
+ * benchmarks (a slow model via `delayMs`).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+
+/** The JSON body the SDK POSTs to `/v1/chat/completions`. */
+export type ChatCompletionRequestBody = ChatCompletionCreateParams;
+
+/**
+ * What the fake answers with: assistant content (any string, valid JSON or not), a refusal, or
+ * an HTTP error (e.g. 429 or 500, which the SDK retries).
+ */
+export type FakeReply =
+  | { content: string }
+  | { refusal: string }
+  | { status: number; body?: unknown; headers?: Record<string, string> };
+
+export type FakeResponder = (request: ChatCompletionRequestBody) => FakeReply | Promise<FakeReply>;
+
+export interface FakeOpenAi {
+  /** e.g. `http://127.0.0.1:PORT/v1`: pass it as the SDK's `baseURL`. */
+  baseUrl: string;
+  /** Every chat completion request received, in arrival order (hung ones included). */
+  requests: ChatCompletionRequestBody[];
+  setResponder(respond: FakeResponder): void;
+  setDelay(ms: number): void;
+  /** Further requests are held unanswered until `release()` (or dropped by `stop()`). */
+  hang(): void;
+  /** Answers the held requests and stops holding new ones. */
+  release(): void;
+  /** Drops held and delayed requests, closes every socket and the server. */
+  stop(): Promise<void>;
+}
+
+/** The reply a well-behaved model gives, as the JSON string it would put in `content`. */
+export function parleyReplyContent(overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    reply: 'Thanks for your message! (fake model)',
+    needs_human: false,
+    reason: null,
+    follow_up_at: null,
+    language: 'en',
+    ...overrides,
+  });
+}
+
+const defaultResponder: FakeResponder = () => ({ content: parleyReplyContent() });
+
+/** Starts the fake on 127.0.0.1 on a free port. */
+export async function startFakeOpenAi(
+  options: { respond?: FakeResponder; delayMs?: number } = {},
+): Promise<FakeOpenAi> {
+  let respond = options.respond ?? defaultResponder;
+  let delayMs = options.delayMs ?? 0;
+  let hanging = false;
+  let held: Array<() => void> = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const requests: ChatCompletionRequestBody[] = [];
+  let completions = 0;
+
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  async function handleCompletion(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: ChatCompletionRequestBody;
+    try {
+      body = JSON.parse(await readBody(req)) as ChatCompletionRequestBody;
+    } catch {
+      sendJson(res, 400, errorBody('request body is not valid JSON', 'invalid_request_error'));
+      return;
+    }
+    requests.push(body);
+    if (hanging) await new Promise<void>((resolve) => held.push(resolve));
+    if (delayMs > 0) await wait(delayMs);
+    let reply: FakeReply;
+    try {
+      reply = await respond(body);
+    } catch (error) {
+      sendJson(res, 500, errorBody(`fake responder failed: ${String(error)}`, 'server_error'));
+      return;
+    }
+    if ('status' in reply) {
+      sendJson(res, reply.status, reply.body ?? errorBody(`fake error ${reply.status}`, 'server_error'), reply.headers);
+      return;
+    }
+    completions += 1;
+    sendJson(res, 200, completionBody(`chatcmpl-fake-${completions}`, body.model, reply));
+  }
+
+  const server = createServer((req, res) => {
+    if (req.method === 'POST' && req.url?.split('?')[0] === '/v1/chat/completions') {
+      handleCompletion(req, res).catch(() => res.destroy());
+      return;
+    }
+    sendJson(res, 404, errorBody(`no route for ${req.method} ${req.url}`, 'invalid_request_error'));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    setResponder: (fn) => {
+      respond = fn;
+    },
+    setDelay: (ms) => {
+      delayMs = ms;
+    },
+    hang: () => {
+      hanging = true;
+    },
+    release: () => {
+      hanging = false;
+      const waiting = held;
+      held = [];
+      for (const resume of waiting) resume();
+    },
+    stop: async () => {
+      // Held and delayed requests are never resumed: their sockets are closed below.
+      held = [];
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function completionBody(id: string, model: string, reply: { content: string } | { refusal: string }) {
+  const content = 'content' in reply ? reply.content : null;
+  const refusal = 'refusal' in reply ? reply.refusal : null;
+  const completionTokens = Math.ceil((content ?? refusal ?? '').length / 4);
+  return {
+    id,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content, refusal, annotations: [] },
+        finish_reason: 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: { prompt_tokens: 100, completion_tokens: completionTokens, total_tokens: 100 + completionTokens },
+    system_fingerprint: 'fp_fake',
+  };
+}
+
+function errorBody(message: string, type: string) {
+  return { error: { message, type, param: null, code: null } };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed || res.writableEnded) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    'x-request-id': `req_fake_${Date.now()}`,
+    ...headers,
+  });
+  res.end(payload);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

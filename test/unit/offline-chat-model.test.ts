@@ -1,0 +1,207 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { HUMAN_REQUEST_REASON, OfflineChatModel, SMS_MAX_CHARS } from '#lib/adapters/offline/offline-chat-model';
+import { parseModelReply, type ReplyRequest } from '#lib/domain/reply';
+
+const NOW = '2025-03-04T10:00:00.000Z';
+
+function requestFor(texts: string[], overrides: Partial<ReplyRequest> = {}): ReplyRequest {
+  return {
+    ai: { name: 'Ava', type: 'sales' },
+    contact: { firstName: 'Anna' },
+    outputFormat: 'text',
+    history: [],
+    pending: texts.map((text) => ({ role: 'prospect', text, at: NOW })),
+    now: NOW,
+    ...overrides,
+  };
+}
+
+describe('OfflineChatModel', () => {
+  const model = new OfflineChatModel();
+
+  it('greets the contact by first name when the message is only a greeting', async () => {
+    const reply = await model.generateReply(requestFor(['Hello there!']));
+
+    expect(reply.reply).toMatch(/^Hi Anna,/);
+    expect(reply.reply).toMatch(/how can i help|what are you looking for/i);
+    expect(reply.needs_human).toBe(false);
+  });
+
+  it('greets a contact without a name generically', async () => {
+    const reply = await model.generateReply(requestFor(['Hi'], { contact: {} }));
+
+    expect(reply.reply).toMatch(/^Hi there,/);
+  });
+
+  it.each([
+    'Can I speak to a person please?',
+    'I want to talk to a real human',
+    'Please call me back',
+    'Let me talk to your manager',
+    'I would like to make a complaint',
+    'Can I speak to someone?',
+  ])('hands "%s" to a human and says a colleague will be in touch', async (text) => {
+    const reply = await model.generateReply(requestFor([text]));
+
+    expect(reply.needs_human).toBe(true);
+    expect(reply.reason).toBe(HUMAN_REQUEST_REASON);
+    expect(reply.reply).toMatch(/colleague/);
+    expect(reply.reply).toMatch(/in touch/);
+  });
+
+  it.each([
+    'How much does the pro plan cost?',
+    'What is the price?',
+    'Could you send me pricing?',
+    'Can I get a quote?',
+  ])('answers the pricing question "%s" without inventing a price', async (text) => {
+    const reply = await model.generateReply(requestFor([text]));
+
+    expect(reply.reply).toMatch(/pric/i);
+    expect(reply.reply).not.toMatch(/[$€£]\s?\d/);
+    expect(reply.needs_human).toBe(false);
+  });
+
+  it.each(['Thanks!', 'Thank you, bye', 'Great, cheers'])(
+    'answers the thanks or goodbye "%s" politely',
+    async (text) => {
+      const reply = await model.generateReply(requestFor([text]));
+
+      expect(reply.reply).toMatch(/thank you/i);
+      expect(reply.reply).not.toMatch(/you asked/i);
+      expect(reply.needs_human).toBe(false);
+    },
+  );
+
+  it('restates a question and, as a sales AI, offers to help further', async () => {
+    const reply = await model.generateReply(requestFor(['Hi, do you ship to Canada?']));
+
+    expect(reply.reply).toContain('do you ship to Canada?');
+    expect(reply.reply).toMatch(/best option|help/i);
+    expect(reply.needs_human).toBe(false);
+  });
+
+  it('answers a support question asking for details rather than selling', async () => {
+    const request = requestFor(['Why does the export fail?'], { ai: { name: 'Sam', type: 'support' } });
+
+    const reply = await model.generateReply(request);
+
+    expect(reply.reply).toContain('Why does the export fail?');
+    expect(reply.reply).toMatch(/details/);
+    expect(reply.reply).not.toMatch(/best option/);
+  });
+
+  it('answers several quick messages with one reply that covers the question among them', async () => {
+    const reply = await model.generateReply(requestFor(['hi', 'quick question', 'do you integrate with HubSpot?']));
+
+    expect(reply.reply).toContain('do you integrate with HubSpot?');
+    expect(reply.reply.match(/Hi Anna/g)).toHaveLength(1);
+  });
+
+  it('lets a request for a human among several messages win over the other intents', async () => {
+    const reply = await model.generateReply(requestFor(['How much is it?', 'Actually, just call me']));
+
+    expect(reply.needs_human).toBe(true);
+  });
+
+  it('wraps paragraphs in <p> and escapes the prospect text it echoes in html', async () => {
+    const request = requestFor(['Does it work with <script>alert(1)</script> & "quotes"?'], {
+      outputFormat: 'html',
+      contact: { firstName: '<b>Anna</b>' },
+    });
+
+    const reply = await model.generateReply(request);
+
+    expect(reply.reply).toMatch(/^<p>.*<\/p>$/s);
+    expect(reply.reply).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
+    expect(reply.reply).toContain('Hi &lt;b&gt;Anna&lt;/b&gt;,');
+    expect(reply.reply).not.toContain('<script>');
+    expect(reply.reply).not.toContain('<b>');
+  });
+
+  it('writes plain text without markup in text format', async () => {
+    const reply = await model.generateReply(requestFor(['Do you offer <b>training</b>?']));
+
+    expect(reply.reply).not.toMatch(/<p>/);
+    expect(reply.reply).toContain('<b>training</b>');
+  });
+
+  it('keeps an sms to one line under the sms limit, even for a very long question', async () => {
+    const longQuestion = `Can you tell me ${'all about your product & <options> '.repeat(40)}?`;
+
+    const text = await model.generateReply(requestFor([longQuestion], { channel: 'sms' }));
+    const html = await model.generateReply(requestFor([longQuestion], { channel: 'sms', outputFormat: 'html' }));
+
+    for (const reply of [text, html]) {
+      expect(reply.reply.length).toBeLessThan(SMS_MAX_CHARS);
+      expect(reply.reply).not.toContain('\n');
+    }
+  });
+
+  it('signs an e-mail with the AI name', async () => {
+    const reply = await model.generateReply(requestFor(['Hello'], { channel: 'email' }));
+
+    expect(reply.reply).toMatch(/Best regards,\nAva$/);
+  });
+
+  it('checks in when there is nothing pending', async () => {
+    const reply = await model.generateReply(requestFor([]));
+
+    expect(reply.reply).toMatch(/checking in/i);
+  });
+
+  it('reports the AI language, else English, and never a follow-up time', async () => {
+    const french = await model.generateReply(
+      requestFor(['Bonjour'], { ai: { name: 'Ava', type: 'sales', language: 'fr' } }),
+    );
+    const unset = await model.generateReply(requestFor(['Call me tomorrow at 3pm']));
+
+    expect(french.language).toBe('fr');
+    expect(unset.language).toBe('en');
+    expect(unset.follow_up_at).toBeNull();
+  });
+
+  it('gives the same reply to the same request', async () => {
+    const request = requestFor(['Hi', 'What integrations do you support?'], { outputFormat: 'html', channel: 'chat' });
+
+    const first = await model.generateReply(request);
+    const second = await new OfflineChatModel().generateReply(request);
+
+    expect(second).toEqual(first);
+  });
+
+  it.each([
+    ['a greeting', ['Hi']],
+    ['a human request', ['I want to speak to a human']],
+    ['a pricing question', ['How much?']],
+    ['thanks', ['Thanks!']],
+    ['a question', ['Can you help me?']],
+    ['a statement', ['I run a bakery.']],
+    ['nothing', []],
+  ])('returns output that passes the reply schema for %s', async (_label, texts) => {
+    const reply = await model.generateReply(requestFor(texts));
+
+    expect(parseModelReply(reply)).toEqual(reply);
+  });
+
+  it('waits the configured latency before answering', async () => {
+    jest.useFakeTimers();
+    try {
+      const slow = new OfflineChatModel({ latencyMs: 400 });
+      let answered = false;
+
+      const answering = slow.generateReply(requestFor(['Hi'])).then(() => {
+        answered = true;
+      });
+      await jest.advanceTimersByTimeAsync(399);
+      const answeredEarly = answered;
+      await jest.advanceTimersByTimeAsync(1);
+      await answering;
+
+      expect(answeredEarly).toBe(false);
+      expect(answered).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
