@@ -1,0 +1,104 @@
+import { ConflictError, NotFoundError } from '#lib/domain/errors';
+import type { Channel, Contact, Conversation, OutputFormat } from '#lib/domain/types';
+import { assertWebhookUrls } from '#lib/app/ais';
+import type { Deps } from '#lib/app/deps';
+
+export interface IncomingMessage {
+  tenantId: string;
+  /** Reserved by the caller (see runIdempotent), so a retried request stores the same message. */
+  messageId: string;
+  aiId: string;
+  conversationId: string;
+  text: string;
+  contact?: Contact;
+  channel?: Channel;
+  outputFormat?: OutputFormat;
+  webhooks?: { answerUrl?: string; followUpUrl?: string };
+  metadata?: Record<string, unknown>;
+}
+
+export interface AcceptedMessage {
+  messageId: string;
+  conversationId: string;
+  status: 'queued';
+}
+
+/**
+ * Takes a prospect's message: stores it (and its conversation) first, then queues the
+ * conversation for an answer. A crash between the two leaves a queued message that the client's
+ * retry or the recovery sweep sends on; every step is idempotent on the message id.
+ */
+export async function acceptMessage(
+  deps: Pick<Deps, 'store' | 'generationQueue' | 'clock' | 'webhookTargets'>,
+  input: IncomingMessage,
+): Promise<AcceptedMessage> {
+  const ai = await deps.store.getAi(input.tenantId, input.aiId);
+  if (!ai) {
+    throw new NotFoundError(`no AI with id ${input.aiId}`, {
+      details: [{ path: 'ai_id', message: 'no AI with this id' }],
+    });
+  }
+  if (input.webhooks) assertWebhookUrls(input.webhooks, deps.webhookTargets);
+  const now = deps.clock.now().toISOString();
+  await recordConversation(deps, input, now);
+  await deps.store.putMessage({
+    tenantId: input.tenantId,
+    conversationId: input.conversationId,
+    id: input.messageId,
+    direction: 'inbound',
+    kind: 'prospect',
+    text: input.text,
+    status: 'queued',
+    createdAt: now,
+    ...(input.metadata ? { metadata: input.metadata } : {}),
+  });
+  await deps.generationQueue.enqueueGeneration({
+    tenantId: input.tenantId,
+    conversationId: input.conversationId,
+    messageId: input.messageId,
+  });
+  return { messageId: input.messageId, conversationId: input.conversationId, status: 'queued' };
+}
+
+/** Creates the conversation, or brings its contact details and overrides up to date. */
+async function recordConversation(
+  deps: Pick<Deps, 'store'>,
+  input: IncomingMessage,
+  now: string,
+): Promise<Conversation> {
+  const fresh: Conversation = {
+    tenantId: input.tenantId,
+    id: input.conversationId,
+    aiId: input.aiId,
+    status: 'active',
+    contact: input.contact ?? {},
+    metadata: input.metadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+    ...(input.channel ? { channel: input.channel } : {}),
+    ...(input.outputFormat ? { outputFormat: input.outputFormat } : {}),
+    ...(input.webhooks ? { webhooks: input.webhooks } : {}),
+  };
+  const stored = await deps.store.ensureConversation(fresh);
+  if (stored.aiId !== input.aiId) {
+    throw new ConflictError(`conversation ${input.conversationId} belongs to another AI`, {
+      details: [{ path: 'conversation_id', message: `already used with AI ${stored.aiId}` }],
+    });
+  }
+  const desired: Partial<Conversation> = {
+    contact: input.contact ? { ...stored.contact, ...input.contact } : undefined,
+    channel: input.channel,
+    outputFormat: input.outputFormat,
+    webhooks: input.webhooks ? { ...stored.webhooks, ...input.webhooks } : undefined,
+    metadata: input.metadata ? { ...stored.metadata, ...input.metadata } : undefined,
+  };
+  const changes = Object.fromEntries(
+    Object.entries(desired).filter(
+      ([field, value]) =>
+        value !== undefined && JSON.stringify(value) !== JSON.stringify(stored[field as keyof Conversation]),
+    ),
+  );
+  if (Object.keys(changes).length === 0) return stored;
+  await deps.store.updateConversation(input.tenantId, input.conversationId, { ...changes, updatedAt: now });
+  return { ...stored, ...changes, updatedAt: now };
+}

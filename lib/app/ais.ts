@@ -1,0 +1,119 @@
+/** Creating, reading, changing and removing AIs. */
+import { NotFoundError, ValidationError } from '#lib/domain/errors';
+import type { Ai, AiType, AiWebhooks, OutputFormat, Page } from '#lib/domain/types';
+import { checkWebhookUrl } from '#lib/domain/webhook-url';
+import type { PageRequest } from '#lib/ports';
+import type { Deps } from '#lib/app/deps';
+
+export interface AiSettings {
+  type: AiType;
+  name: string;
+  instructions?: string;
+  language?: string;
+  webhooks: AiWebhooks;
+  outputFormat: OutputFormat;
+  replyDelaySeconds: number;
+}
+
+/** A PATCH: fields left out stay as they are; `null` clears an optional field. */
+export interface AiChanges {
+  type?: AiType;
+  name?: string;
+  instructions?: string | null;
+  language?: string | null;
+  webhooks?: { answerUrl?: string; followUpUrl?: string | null; emergencyUrl?: string | null };
+  outputFormat?: OutputFormat;
+  replyDelaySeconds?: number;
+}
+
+const WEBHOOK_FIELDS = {
+  answerUrl: 'answer_url',
+  followUpUrl: 'follow_up_url',
+  emergencyUrl: 'emergency_url',
+} as const;
+
+/** Refuses webhook URLs that are malformed or point where Parley must not send (400 naming the field). */
+export function assertWebhookUrls(
+  webhooks: Partial<Record<keyof typeof WEBHOOK_FIELDS, string | null | undefined>>,
+  policy: Deps['webhookTargets'],
+  pathPrefix = 'webhooks',
+): void {
+  const details = [];
+  for (const [field, wire] of Object.entries(WEBHOOK_FIELDS)) {
+    const url = webhooks[field as keyof typeof WEBHOOK_FIELDS];
+    if (!url) continue;
+    const verdict = checkWebhookUrl(url, policy);
+    if (!verdict.ok) details.push({ path: `${pathPrefix}.${wire}`, message: verdict.reason });
+  }
+  if (details.length > 0) throw new ValidationError('invalid webhook URL', { details });
+}
+
+export function newWebhookSecret(deps: Pick<Deps, 'ids'>): string {
+  return `whsec_${deps.ids.randomSecret(24)}`;
+}
+
+/** Creates an AI; the returned secret is the only time it is shown. */
+export async function createAi(
+  deps: Pick<Deps, 'store' | 'clock' | 'webhookTargets' | 'ids'>,
+  input: { tenantId: string; aiId: string; settings: AiSettings },
+): Promise<{ ai: Ai; webhookSecret: string }> {
+  assertWebhookUrls(input.settings.webhooks, deps.webhookTargets);
+  const now = deps.clock.now().toISOString();
+  const ai: Ai = {
+    ...input.settings,
+    tenantId: input.tenantId,
+    id: input.aiId,
+    webhookSecret: newWebhookSecret(deps),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await deps.store.createAi(ai);
+  return { ai, webhookSecret: ai.webhookSecret };
+}
+
+export async function getAi(deps: Pick<Deps, 'store'>, tenantId: string, aiId: string): Promise<Ai> {
+  const ai = await deps.store.getAi(tenantId, aiId);
+  if (!ai) throw new NotFoundError(`no AI with id ${aiId}`);
+  return ai;
+}
+
+export function listAis(deps: Pick<Deps, 'store'>, tenantId: string, page: PageRequest): Promise<Page<Ai>> {
+  return deps.store.listAis(tenantId, page);
+}
+
+function withoutNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as never;
+}
+
+export async function updateAi(
+  deps: Pick<Deps, 'store' | 'clock' | 'webhookTargets'>,
+  input: { tenantId: string; aiId: string; changes: AiChanges },
+): Promise<Ai> {
+  const current = await getAi(deps, input.tenantId, input.aiId);
+  const { webhooks, ...rest } = input.changes;
+  if (webhooks) assertWebhookUrls(webhooks, deps.webhookTargets);
+  const merged = { ...current, ...rest, webhooks: { ...current.webhooks, ...webhooks } };
+  const next: Ai = {
+    ...withoutNulls(merged),
+    webhooks: withoutNulls(merged.webhooks) as AiWebhooks,
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  await deps.store.updateAi(next);
+  return next;
+}
+
+export async function deleteAi(deps: Pick<Deps, 'store'>, tenantId: string, aiId: string): Promise<void> {
+  if (!(await deps.store.deleteAi(tenantId, aiId))) throw new NotFoundError(`no AI with id ${aiId}`);
+}
+
+/** Replaces an AI's webhook secret; the new one is returned only this once. */
+export async function rotateWebhookSecret(
+  deps: Pick<Deps, 'store' | 'clock' | 'ids'>,
+  tenantId: string,
+  aiId: string,
+): Promise<{ ai: Ai; webhookSecret: string }> {
+  const current = await getAi(deps, tenantId, aiId);
+  const ai = { ...current, webhookSecret: newWebhookSecret(deps), updatedAt: deps.clock.now().toISOString() };
+  await deps.store.updateAi(ai);
+  return { ai, webhookSecret: ai.webhookSecret };
+}

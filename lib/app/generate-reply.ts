@@ -1,0 +1,177 @@
+import { MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limits';
+import type { ReplyRequest, Turn } from '#lib/domain/reply';
+import type { Ai, Conversation, Message } from '#lib/domain/types';
+import { buildWebhookPayload } from '#lib/domain/webhook-payload';
+import type { GenerationJob } from '#lib/ports';
+import { createDelivery, deriveId } from '#lib/app/create-delivery';
+import type { Deps } from '#lib/app/deps';
+
+export type GenerationOutcome = 'answered' | 'nothing_to_do' | 'failed';
+
+type GeneratorDeps = Pick<Deps, 'store' | 'chatModel' | 'deliveryQueue' | 'clock' | 'ids' | 'logger'>;
+
+const isUnanswered = (m: Message) => m.direction === 'inbound' && (m.status === 'queued' || m.status === 'answering');
+
+/**
+ * Answers every unanswered inbound message of a conversation with one reply, and hands the reply
+ * to delivery. Safe to run any number of times for the same messages: the reply id is claimed on
+ * the messages before the model is called, so a retry resumes the same reply (regenerating it only
+ * if it was never stored) and a queue record for messages already answered is a no-op.
+ *
+ * @param job.attempt how many times this job has been tried (SQS's receive count)
+ */
+export async function generateReply(
+  deps: GeneratorDeps,
+  job: GenerationJob & { attempt: number },
+): Promise<GenerationOutcome> {
+  const { tenantId, conversationId } = job;
+  const conversation = await deps.store.getConversation(tenantId, conversationId);
+  if (!conversation) {
+    deps.logger.warn('generation job for a missing conversation', { tenantId, conversationId });
+    return 'nothing_to_do';
+  }
+  let outcome: GenerationOutcome = 'nothing_to_do';
+  // A resumed reply may cover only some unanswered messages; the next round answers the rest.
+  for (let round = 0; round < 3; round++) {
+    const messages = await deps.store.listMessages(tenantId, conversationId);
+    const unanswered = messages.filter(isUnanswered);
+    if (unanswered.length === 0) return outcome;
+    const ai = await deps.store.getAi(tenantId, conversation.aiId);
+    if (!ai) {
+      deps.logger.warn('conversation AI was deleted; its messages cannot be answered', { tenantId, conversationId });
+      await settleAll(deps, conversation, unanswered, 'failed');
+      return 'failed';
+    }
+    const replyId = unanswered.find((m) => m.replyId)?.replyId ?? deps.ids.newId('msg');
+    let reply = messages.find((m) => m.id === replyId);
+    if (!reply) {
+      const written = await writeReply(deps, { ai, conversation, messages, unanswered, replyId, attempt: job.attempt });
+      if (written === 'failed' || written === 'taken') return written === 'failed' ? 'failed' : outcome;
+      reply = written;
+    }
+    await finishReply(deps, { ai, conversation, reply, unanswered });
+    outcome = 'answered';
+  }
+  return outcome;
+}
+
+async function writeReply(
+  deps: GeneratorDeps,
+  input: {
+    ai: Ai;
+    conversation: Conversation;
+    messages: Message[];
+    unanswered: Message[];
+    replyId: string;
+    attempt: number;
+  },
+): Promise<Message | 'taken' | 'failed'> {
+  const { conversation: c, replyId } = input;
+  for (const m of input.unanswered) {
+    if (!(await deps.store.claimMessage(c.tenantId, c.id, m.id, replyId))) return 'taken';
+  }
+  let answer: Awaited<ReturnType<Deps['chatModel']['generateReply']>>;
+  try {
+    answer = await deps.chatModel.generateReply(buildReplyRequest(input, deps.clock.now()));
+  } catch (error) {
+    if (input.attempt < MAX_GENERATION_ATTEMPTS) throw error;
+    deps.logger.error('giving up on a reply after repeated failures', { conversationId: c.id, error: String(error) });
+    await settleAll(deps, c, input.unanswered, 'failed');
+    return 'failed';
+  }
+  const reply: Message = {
+    tenantId: c.tenantId,
+    conversationId: c.id,
+    id: replyId,
+    direction: 'outbound',
+    kind: 'reply',
+    text: answer.reply,
+    createdAt: deps.clock.now().toISOString(),
+    inReplyTo: input.unanswered.map((m) => m.id),
+    needsHuman: answer.needs_human,
+    ...(answer.reason ? { reason: answer.reason } : {}),
+  };
+  if (await deps.store.putMessage(reply)) return reply;
+  // A twin worker stored this reply first: carry on with theirs so the prospect gets one answer.
+  return (await deps.store.getMessage(c.tenantId, c.id, replyId)) ?? reply;
+}
+
+/** Queues the reply's webhook (and the emergency one), then marks the messages answered. */
+async function finishReply(
+  deps: GeneratorDeps,
+  input: { ai: Ai; conversation: Conversation; reply: Message; unanswered: Message[] },
+): Promise<void> {
+  const { ai, conversation: c, reply } = input;
+  const covered = input.unanswered.filter((m) => reply.inReplyTo?.includes(m.id));
+  const common = {
+    createdAt: reply.createdAt,
+    conversation: c,
+    messageId: reply.id,
+    reply: reply.text,
+    question: covered.map((m) => m.text).join('\n\n'),
+  };
+  await createDelivery(deps, {
+    tenantId: c.tenantId,
+    deliveryId: deriveId('dlv', reply.id),
+    url: c.webhooks?.answerUrl ?? ai.webhooks.answerUrl,
+    payload: buildWebhookPayload({ ...common, type: 'message.answered', eventId: deriveId('evt', reply.id) }),
+    delaySeconds: ai.replyDelaySeconds,
+  });
+  if (reply.needsHuman && ai.webhooks.emergencyUrl) {
+    await createDelivery(deps, {
+      tenantId: c.tenantId,
+      deliveryId: deriveId('dlv', reply.id, 'esc'),
+      url: ai.webhooks.emergencyUrl,
+      payload: buildWebhookPayload({
+        ...common,
+        type: 'conversation.escalated',
+        eventId: deriveId('evt', reply.id, 'esc'),
+        reason: reply.reason ?? 'needs_human',
+      }),
+      delaySeconds: 0,
+    });
+  }
+  const at = deps.clock.now().toISOString();
+  for (const m of covered) {
+    await deps.store.settleMessage(c.tenantId, c.id, m.id, {
+      status: 'answered',
+      replyId: reply.id,
+      answer: reply.text,
+      at,
+    });
+  }
+}
+
+async function settleAll(deps: GeneratorDeps, c: Conversation, messages: Message[], status: 'failed'): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  for (const m of messages) await deps.store.settleMessage(c.tenantId, c.id, m.id, { status, at });
+}
+
+function toTurn(m: Message): Turn {
+  const role = m.direction === 'inbound' ? 'prospect' : m.kind === 'human' ? 'human' : 'assistant';
+  return { role, text: m.text, at: m.createdAt };
+}
+
+/** What the model sees: the AI, the contact, recent history, and the messages to answer. */
+export function buildReplyRequest(
+  input: { ai: Ai; conversation: Conversation; messages: Message[]; unanswered: Message[] },
+  now: Date,
+): ReplyRequest {
+  const { ai, conversation: c } = input;
+  const pendingIds = new Set(input.unanswered.map((m) => m.id));
+  const history = input.messages.filter((m) => !pendingIds.has(m.id)).slice(-MAX_HISTORY_MESSAGES);
+  return {
+    ai: {
+      name: ai.name,
+      type: ai.type,
+      ...(ai.instructions ? { instructions: ai.instructions } : {}),
+      ...(ai.language ? { language: ai.language } : {}),
+    },
+    contact: c.contact,
+    ...(c.channel ? { channel: c.channel } : {}),
+    outputFormat: c.outputFormat ?? ai.outputFormat,
+    history: history.map(toTurn),
+    pending: input.unanswered.map(toTurn),
+    now: now.toISOString(),
+  };
+}

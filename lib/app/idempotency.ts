@@ -1,0 +1,41 @@
+import { ConflictError } from '#lib/domain/errors';
+import { IDEMPOTENCY_TTL_SECONDS } from '#lib/domain/limits';
+import type { Deps } from '#lib/app/deps';
+
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+/**
+ * Runs a creating request at most once per `Idempotency-Key`. The key is claimed together with an
+ * id reserved for what the request creates, so a retry after a crash creates the very same record
+ * (every step of `run` must be idempotent on that id) and a retry after success gets the first
+ * response back. The same key with a different request is a 409.
+ */
+export async function runIdempotent(
+  deps: Pick<Deps, 'store' | 'clock' | 'ids'>,
+  params: { tenantId: string; key: string; fingerprint: string; idPrefix: string },
+  run: (resourceId: string) => Promise<StoredResponse>,
+): Promise<StoredResponse & { replayed: boolean }> {
+  const now = deps.clock.now();
+  const claim = {
+    tenantId: params.tenantId,
+    key: params.key,
+    fingerprint: params.fingerprint,
+    resourceId: deps.ids.newId(params.idPrefix),
+    status: 'pending' as const,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_SECONDS * 1000).toISOString(),
+  };
+  const earlier = await deps.store.claimIdempotencyKey(claim, now.toISOString());
+  if (earlier && earlier.fingerprint !== params.fingerprint) {
+    throw new ConflictError('this Idempotency-Key was already used with a different request', {
+      details: [{ path: 'Idempotency-Key', message: 'reused with a different method, path or body' }],
+    });
+  }
+  if (earlier?.status === 'completed' && earlier.response) return { ...earlier.response, replayed: true };
+  const response = await run((earlier ?? claim).resourceId);
+  await deps.store.completeIdempotencyKey(params.tenantId, params.key, response);
+  return { ...response, replayed: false };
+}

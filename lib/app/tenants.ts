@@ -1,0 +1,31 @@
+import { apiKeyDisplayPrefix, formatApiKey, hashApiKey } from '#lib/domain/api-keys';
+import type { Deps } from '#lib/app/deps';
+
+/**
+ * Makes sure a tenant exists that the given API key opens, creating both if needed. Idempotent:
+ * the local runtime calls it on every start.
+ * @returns the tenant id the key belongs to
+ */
+export async function ensureTenantForKey(
+  deps: Pick<Deps, 'store' | 'clock' | 'ids'>,
+  input: { apiKey: string; tenantName: string },
+): Promise<string> {
+  const hash = hashApiKey(input.apiKey);
+  const existing = await deps.store.findApiKeyByHash(hash);
+  if (existing) return existing.tenantId;
+  const now = deps.clock.now().toISOString();
+  const tenant = await deps.store.ensureTenant({ id: deps.ids.newId('ten'), name: input.tenantName, createdAt: now });
+  await deps.store.putApiKey({
+    tenantId: tenant.id,
+    id: deps.ids.newId('key'),
+    hash,
+    prefix: apiKeyDisplayPrefix(input.apiKey),
+    createdAt: now,
+  });
+  return tenant.id;
+}
+
+/** A fresh random API key (shown once; only its hash is stored). */
+export function generateApiKey(deps: Pick<Deps, 'ids'>): string {
+  return formatApiKey(deps.ids.randomSecret(48));
+}

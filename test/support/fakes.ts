@@ -1,0 +1,141 @@
+/**
+ * In-memory fakes of the ports, for unit tests of use cases and of the HTTP edge. Each records what
+ * it was asked, so tests assert on behaviour rather than on calls into mocks.
+ */
+import type { Deps } from '#lib/app/deps';
+import type { ModelReply, ReplyRequest } from '#lib/domain/reply';
+import type {
+  ChatModel,
+  Clock,
+  DeliveryJob,
+  DeliveryQueue,
+  GenerationJob,
+  GenerationQueue,
+  IdGenerator,
+  Logger,
+  WebhookRequest,
+  WebhookResult,
+  WebhookSender,
+} from '#lib/ports';
+import { MemoryStore } from '#test/support/memory-store';
+
+export class FakeClock implements Clock {
+  constructor(private current = new Date('2026-11-27T10:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Predictable, increasing ids: `msg_0001`, `msg_0002`… (sortable like the real ones). */
+export class SequentialIds implements IdGenerator {
+  private n = 0;
+  newId(prefix: string): string {
+    this.n++;
+    return `${prefix}_${String(this.n).padStart(4, '0')}`;
+  }
+  randomSecret(bytes: number): string {
+    this.n++;
+    return Buffer.alloc(bytes, this.n % 256).toString('base64');
+  }
+}
+
+export class RecordingGenerationQueue implements GenerationQueue {
+  readonly jobs: GenerationJob[] = [];
+  async enqueueGeneration(job: GenerationJob): Promise<void> {
+    this.jobs.push(job);
+  }
+}
+
+export class RecordingDeliveryQueue implements DeliveryQueue {
+  readonly jobs: { job: DeliveryJob; delaySeconds: number }[] = [];
+  async enqueueDelivery(job: DeliveryJob, delaySeconds = 0): Promise<void> {
+    this.jobs.push({ job, delaySeconds });
+  }
+}
+
+/** Answers with a fixed reply unless told otherwise; can fail on demand. */
+export class ScriptedChatModel implements ChatModel {
+  readonly requests: ReplyRequest[] = [];
+  private script: ((request: ReplyRequest) => ModelReply | Promise<ModelReply>)[] = [];
+  async generateReply(request: ReplyRequest): Promise<ModelReply> {
+    this.requests.push(request);
+    const next = this.script.shift();
+    if (next) return next(request);
+    return {
+      reply: `Answer to: ${request.pending.map((t) => t.text).join(' / ')}`,
+      needs_human: false,
+      reason: null,
+      follow_up_at: null,
+      language: 'en',
+    };
+  }
+  /** Queues the behaviour of the next call. */
+  nextReply(step: (request: ReplyRequest) => ModelReply | Promise<ModelReply>): this {
+    this.script.push(step);
+    return this;
+  }
+  failNext(error = new Error('model unavailable')): this {
+    return this.nextReply(() => {
+      throw error;
+    });
+  }
+}
+
+export class RecordingWebhookSender implements WebhookSender {
+  readonly sent: WebhookRequest[] = [];
+  private results: WebhookResult[] = [];
+  async send(request: WebhookRequest): Promise<WebhookResult> {
+    this.sent.push(request);
+    return this.results.shift() ?? { ok: true, statusCode: 200 };
+  }
+  /** The next attempts' results, in order; afterwards every attempt succeeds. */
+  respondWith(...results: WebhookResult[]): this {
+    this.results.push(...results);
+    return this;
+  }
+}
+
+export class SilentLogger implements Logger {
+  readonly lines: { level: string; message: string; extra: Record<string, unknown>[] }[] = [];
+  debug(message: string, ...extra: Record<string, unknown>[]) {
+    this.lines.push({ level: 'debug', message, extra });
+  }
+  info(message: string, ...extra: Record<string, unknown>[]) {
+    this.lines.push({ level: 'info', message, extra });
+  }
+  warn(message: string, ...extra: Record<string, unknown>[]) {
+    this.lines.push({ level: 'warn', message, extra });
+  }
+  error(message: string, ...extra: Record<string, unknown>[]) {
+    this.lines.push({ level: 'error', message, extra });
+  }
+}
+
+export interface FakeDeps extends Deps {
+  store: MemoryStore;
+  generationQueue: RecordingGenerationQueue;
+  deliveryQueue: RecordingDeliveryQueue;
+  chatModel: ScriptedChatModel;
+  webhookSender: RecordingWebhookSender;
+  clock: FakeClock;
+  ids: SequentialIds;
+  logger: SilentLogger;
+}
+
+export function makeFakeDeps(overrides: Partial<Deps> = {}): FakeDeps {
+  return {
+    store: new MemoryStore(),
+    generationQueue: new RecordingGenerationQueue(),
+    deliveryQueue: new RecordingDeliveryQueue(),
+    chatModel: new ScriptedChatModel(),
+    webhookSender: new RecordingWebhookSender(),
+    clock: new FakeClock(),
+    ids: new SequentialIds(),
+    logger: new SilentLogger(),
+    webhookTargets: 'public',
+    ...overrides,
+  } as FakeDeps;
+}

@@ -1,0 +1,150 @@
+import { DELIVERY_LEASE_SECONDS, deliverWebhook } from '#lib/app/deliver-webhook';
+import { generateReply } from '#lib/app/generate-reply';
+import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#lib/domain/retry-schedule';
+import { WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits';
+import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
+import { givenMessage, givenTenantWithAi } from '#test/support/scenario';
+
+/** Arranges one answered message whose webhook delivery is stored and queued; returns its job. */
+async function givenPendingDelivery(deps: FakeDeps, replyDelaySeconds = 0) {
+  const { tenantId, ai } = await givenTenantWithAi(deps, { replyDelaySeconds });
+  const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello' });
+  await generateReply(deps, { tenantId, conversationId: 'alice@example.com', messageId, attempt: 1 });
+  const job = deps.deliveryQueue.jobs.splice(0)[0]?.job;
+  if (!job) throw new Error('no delivery was queued');
+  return { job, ai, tenantId };
+}
+
+describe('deliverWebhook', () => {
+  const noJitter = () => 0.5;
+
+  it('sends the stored body once, signed with the AI secret, and records success', async () => {
+    const deps = makeFakeDeps();
+    const { job, ai } = await givenPendingDelivery(deps);
+
+    const outcome = await deliverWebhook(deps, job);
+
+    expect(outcome).toBe('succeeded');
+    const [sent] = deps.webhookSender.sent;
+    const delivery = await deps.store.getDelivery(job.tenantId, job.deliveryId);
+    expect(sent).toEqual({
+      url: 'https://hooks.example.com/answer',
+      eventId: delivery?.eventId,
+      body: delivery?.payload,
+      secret: ai.webhookSecret,
+      timestamp: deps.clock.now(),
+      timeoutMs: WEBHOOK_TIMEOUT_MS,
+    });
+    expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1, lastStatusCode: 200 });
+    expect(delivery?.leaseUntil).toBeUndefined();
+  });
+
+  it('sends nothing for a redelivered record of a delivery that already succeeded', async () => {
+    const deps = makeFakeDeps();
+    const { job } = await givenPendingDelivery(deps);
+    await deliverWebhook(deps, job);
+
+    const outcome = await deliverWebhook(deps, job);
+
+    expect(outcome).toBe('skipped');
+    expect(deps.webhookSender.sent).toHaveLength(1);
+  });
+
+  it('leaves a delivery alone while another worker holds its lease', async () => {
+    const deps = makeFakeDeps();
+    const { job } = await givenPendingDelivery(deps);
+    const now = deps.clock.now();
+    await deps.store.leaseDelivery(
+      job.tenantId,
+      job.deliveryId,
+      now.toISOString(),
+      new Date(now.getTime() + 30_000).toISOString(),
+    );
+
+    const outcome = await deliverWebhook(deps, job);
+
+    expect(outcome).toBe('skipped');
+    expect(deps.webhookSender.sent).toHaveLength(0);
+  });
+
+  it('takes over a delivery whose lease has expired (the worker died mid-send)', async () => {
+    const deps = makeFakeDeps();
+    const { job } = await givenPendingDelivery(deps);
+    const now = deps.clock.now();
+    await deps.store.leaseDelivery(
+      job.tenantId,
+      job.deliveryId,
+      now.toISOString(),
+      new Date(now.getTime() + 1000).toISOString(),
+    );
+    deps.clock.advance(DELIVERY_LEASE_SECONDS * 1000);
+
+    expect(await deliverWebhook(deps, job)).toBe('succeeded');
+  });
+
+  it('schedules a retry 5 s after a first failure, keeping the error for the operator', async () => {
+    const deps = makeFakeDeps();
+    const { job } = await givenPendingDelivery(deps);
+    deps.webhookSender.respondWith({ ok: false, statusCode: 500, error: 'HTTP 500' });
+
+    const outcome = await deliverWebhook({ ...deps, random: noJitter }, job);
+
+    expect(outcome).toBe('retrying');
+    const delivery = await deps.store.getDelivery(job.tenantId, job.deliveryId);
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: 500, lastError: 'HTTP 500' });
+    expect(delivery?.nextAttemptAt).toBe(new Date(deps.clock.now().getTime() + 5_000).toISOString());
+    expect(deps.deliveryQueue.jobs).toEqual([{ job, delaySeconds: 5 }]);
+  });
+
+  it('waits at least as long as a 429 Retry-After asks', async () => {
+    const deps = makeFakeDeps();
+    const { job } = await givenPendingDelivery(deps);
+    deps.webhookSender.respondWith({ ok: false, statusCode: 429, error: 'HTTP 429', retryAfterSeconds: 90 });
+
+    await deliverWebhook({ ...deps, random: noJitter }, job);
+
+    expect(deps.deliveryQueue.jobs[0]?.delaySeconds).toBe(90);
+  });
+
+  it('does not send before the retry is due, and queues the record again for the time left', async () => {
+    const deps = makeFakeDeps();
+    const { job } = await givenPendingDelivery(deps, 600);
+
+    const outcome = await deliverWebhook(deps, job);
+
+    expect(outcome).toBe('deferred');
+    expect(deps.webhookSender.sent).toHaveLength(0);
+    expect(deps.deliveryQueue.jobs).toEqual([{ job, delaySeconds: 600 }]);
+  });
+
+  it('stops at once on 410 Gone', async () => {
+    const deps = makeFakeDeps();
+    const { job } = await givenPendingDelivery(deps);
+    deps.webhookSender.respondWith({ ok: false, statusCode: 410, error: 'HTTP 410' });
+
+    expect(await deliverWebhook(deps, job)).toBe('failed');
+    expect(deps.deliveryQueue.jobs).toHaveLength(0);
+    expect((await deps.store.getDelivery(job.tenantId, job.deliveryId))?.status).toBe('failed');
+  });
+
+  it('marks the delivery failed after the whole retry schedule', async () => {
+    const deps = makeFakeDeps();
+    const { job } = await givenPendingDelivery(deps);
+    const failures = Array.from({ length: MAX_DELIVERY_ATTEMPTS }, () => ({
+      ok: false as const,
+      error: 'connection refused',
+    }));
+    deps.webhookSender.respondWith(...failures);
+
+    const outcomes = [];
+    for (let i = 0; i < MAX_DELIVERY_ATTEMPTS; i++) {
+      outcomes.push(await deliverWebhook({ ...deps, random: noJitter }, job));
+      deps.clock.advance((RETRY_DELAYS_SECONDS[i] ?? 0) * 1000);
+    }
+
+    expect(outcomes).toEqual([...Array(MAX_DELIVERY_ATTEMPTS - 1).fill('retrying'), 'failed']);
+    const delivery = await deps.store.getDelivery(job.tenantId, job.deliveryId);
+    expect(delivery).toMatchObject({ status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS });
+    expect(delivery?.lastError).toContain(`gave up after ${MAX_DELIVERY_ATTEMPTS} attempts`);
+  });
+});

@@ -1,0 +1,189 @@
+import { generateReply } from '#lib/app/generate-reply';
+import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
+import { makeFakeDeps } from '#test/support/fakes';
+import { givenMessage, givenTenantWithAi } from '#test/support/scenario';
+
+const conversationId = 'alice@example.com';
+
+describe('generateReply', () => {
+  it('answers every unanswered message of the conversation with one reply', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps);
+    const first = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi there' });
+    await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Do you ship to Canada?' });
+
+    const outcome = await generateReply(deps, { tenantId, conversationId, messageId: first.messageId, attempt: 1 });
+
+    expect(outcome).toBe('answered');
+    expect(deps.chatModel.requests).toHaveLength(1);
+    expect(deps.chatModel.requests[0]?.pending.map((t) => t.text)).toEqual(['Hi there', 'Do you ship to Canada?']);
+    const messages = await deps.store.listMessages(tenantId, conversationId);
+    expect(messages.map((m) => [m.direction, m.status])).toEqual([
+      ['inbound', 'answered'],
+      ['inbound', 'answered'],
+      ['outbound', undefined],
+    ]);
+    expect(messages[2]?.inReplyTo).toEqual([messages[0]?.id, messages[1]?.id]);
+  });
+
+  it('treats a later queue record for messages already answered as a no-op', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps);
+    const first = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
+    const second = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Anyone there?' });
+    await generateReply(deps, { tenantId, conversationId, messageId: first.messageId, attempt: 1 });
+
+    const outcome = await generateReply(deps, { tenantId, conversationId, messageId: second.messageId, attempt: 1 });
+
+    expect(outcome).toBe('nothing_to_do');
+    expect(deps.chatModel.requests).toHaveLength(1);
+    expect(deps.deliveryQueue.jobs).toHaveLength(1);
+  });
+
+  it('stores one delivery with the contract webhook body and queues it after the reply delay', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps, { replyDelaySeconds: 120 });
+    const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'What are your hours?' });
+
+    await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+    const [queued] = deps.deliveryQueue.jobs;
+    expect(queued?.delaySeconds).toBe(120);
+    const delivery = await deps.store.getDelivery(tenantId, queued?.job.deliveryId ?? '');
+    expect(delivery).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      url: 'https://hooks.example.com/answer',
+      type: 'message.answered',
+    });
+    expect(delivery?.nextAttemptAt).toBe(new Date(deps.clock.now().getTime() + 120_000).toISOString());
+    const reply = (await deps.store.listMessages(tenantId, conversationId)).at(-1);
+    expect(JSON.parse(delivery?.payload ?? '{}')).toEqual({
+      type: 'message.answered',
+      event_id: delivery?.eventId,
+      created_at: reply?.createdAt,
+      ai_id: ai.id,
+      conversation_id: conversationId,
+      message_id: reply?.id,
+      reply: 'Answer to: What are your hours?',
+      question: 'What are your hours?',
+      contact_name: 'Alice',
+      contact_email: 'alice@example.com',
+      contact_phone: '',
+      channel: 'email',
+      metadata: {},
+    });
+  });
+
+  it('resumes a reply that was claimed but never stored, under the same reply id', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps);
+    const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
+    deps.chatModel.failNext();
+    await expect(generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 })).rejects.toThrow(
+      'model unavailable',
+    );
+    const claimed = await deps.store.getMessage(tenantId, conversationId, messageId);
+
+    await generateReply(deps, { tenantId, conversationId, messageId, attempt: 2 });
+
+    const messages = await deps.store.listMessages(tenantId, conversationId);
+    expect(messages.filter((m) => m.direction === 'outbound').map((m) => m.id)).toEqual([claimed?.replyId]);
+    expect(deps.deliveryQueue.jobs).toHaveLength(1);
+  });
+
+  it('finishes a stored reply whose messages were not yet marked answered, without asking the model again', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps);
+    const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
+    const settle = deps.store.settleMessage.bind(deps.store);
+    deps.store.settleMessage = async () => {
+      throw new Error('crash before the messages were marked');
+    };
+    await expect(generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 })).rejects.toThrow('crash');
+    deps.store.settleMessage = settle;
+
+    const outcome = await generateReply(deps, { tenantId, conversationId, messageId, attempt: 2 });
+
+    expect(outcome).toBe('answered');
+    expect(deps.chatModel.requests).toHaveLength(1);
+    expect(new Set(deps.deliveryQueue.jobs.map((j) => j.job.deliveryId)).size).toBe(1);
+    expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('answered');
+  });
+
+  it('lets a model failure be retried, and marks the messages failed on the last attempt', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps);
+    const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
+    deps.chatModel.failNext().failNext();
+
+    await expect(generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 })).rejects.toThrow();
+    const outcome = await generateReply(deps, {
+      tenantId,
+      conversationId,
+      messageId,
+      attempt: MAX_GENERATION_ATTEMPTS,
+    });
+
+    expect(outcome).toBe('failed');
+    expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('failed');
+    expect(deps.deliveryQueue.jobs).toHaveLength(0);
+    expect(await deps.store.listPending('9999-01-01T00:00:00.000Z', 10)).toEqual([]);
+  });
+
+  it('marks the messages failed when the AI was deleted', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps);
+    const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
+    await deps.store.deleteAi(tenantId, ai.id);
+
+    const outcome = await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+    expect(outcome).toBe('failed');
+    expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('failed');
+  });
+
+  it('also notifies the emergency webhook when the model asks for a human', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps, {
+      webhooks: { answerUrl: 'https://hooks.example.com/answer', emergencyUrl: 'https://hooks.example.com/help' },
+    });
+    const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'I want to talk to a person' });
+    deps.chatModel.nextReply(() => ({
+      reply: 'A colleague will get back to you shortly.',
+      needs_human: true,
+      reason: 'prospect_asked_for_human',
+      follow_up_at: null,
+      language: 'en',
+    }));
+
+    await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+    const deliveries = await Promise.all(
+      deps.deliveryQueue.jobs.map((j) => deps.store.getDelivery(tenantId, j.job.deliveryId)),
+    );
+    expect(deliveries.map((d) => [d?.type, d?.url])).toEqual([
+      ['message.answered', 'https://hooks.example.com/answer'],
+      ['conversation.escalated', 'https://hooks.example.com/help'],
+    ]);
+    expect(JSON.parse(deliveries[1]?.payload ?? '{}').reason).toBe('prospect_asked_for_human');
+  });
+
+  it('shows the model earlier turns as history and only the unanswered ones as pending', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps);
+    const first = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
+    await generateReply(deps, { tenantId, conversationId, messageId: first.messageId, attempt: 1 });
+    const second = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'And on Sundays?' });
+
+    await generateReply(deps, { tenantId, conversationId, messageId: second.messageId, attempt: 1 });
+
+    const request = deps.chatModel.requests[1];
+    expect(request?.history.map((t) => [t.role, t.text])).toEqual([
+      ['prospect', 'Hi'],
+      ['assistant', 'Answer to: Hi'],
+    ]);
+    expect(request?.pending.map((t) => t.text)).toEqual(['And on Sundays?']);
+    expect(request?.contact).toEqual({ firstName: 'Alice', email: 'alice@example.com' });
+  });
+});
