@@ -1,0 +1,79 @@
+/** Domain records → the contract's snake_case JSON. */
+import type { Ai, Contact, Conversation, Message } from '#lib/domain/types';
+
+function compact<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** An AI as clients see it: never with its webhook secret. */
+export function presentAi(ai: Ai) {
+  return compact({
+    id: ai.id,
+    type: ai.type,
+    name: ai.name,
+    instructions: ai.instructions,
+    language: ai.language,
+    webhooks: compact({
+      answer_url: ai.webhooks.answerUrl,
+      follow_up_url: ai.webhooks.followUpUrl,
+      emergency_url: ai.webhooks.emergencyUrl,
+    }),
+    output_format: ai.outputFormat,
+    reply_delay_seconds: ai.replyDelaySeconds,
+    created_at: ai.createdAt,
+    updated_at: ai.updatedAt,
+  });
+}
+
+export function presentContact(contact: Contact) {
+  return compact({
+    first_name: contact.firstName,
+    last_name: contact.lastName,
+    email: contact.email,
+    phone: contact.phone,
+    timezone: contact.timezone,
+    handles: contact.handles,
+  });
+}
+
+export function presentConversation(conversation: Conversation, messages: Message[]) {
+  return compact({
+    conversation_id: conversation.id,
+    ai_id: conversation.aiId,
+    status: conversation.status,
+    contact: presentContact(conversation.contact),
+    channel: conversation.channel,
+    messages: messages.map((m) =>
+      compact({
+        message_id: m.id,
+        direction: m.direction,
+        kind: m.kind,
+        text: m.text,
+        created_at: m.createdAt,
+        status: m.status,
+      }),
+    ),
+    scheduled: [] as { kind: string; at: string }[],
+    created_at: conversation.createdAt,
+    updated_at: conversation.updatedAt,
+  });
+}
+
+/** Wire contact (snake_case) → domain contact. */
+export function toContact(wire: {
+  first_name?: string;
+  last_name?: string;
+  email?: string;
+  phone?: string;
+  timezone?: string;
+  handles?: Record<string, string>;
+}): Contact {
+  return compact({
+    firstName: wire.first_name,
+    lastName: wire.last_name,
+    email: wire.email,
+    phone: wire.phone,
+    timezone: wire.timezone,
+    handles: wire.handles,
+  });
+}

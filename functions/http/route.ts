@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+import type { Deps } from '#lib/app/deps';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface HttpResult {
+  statusCode: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteRequest<B, Q> {
+  /** The caller's tenant, from its API key (empty on public routes). */
+  tenantId: string;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  /**
+   * On creating routes: the id to give what is created, reserved with the Idempotency-Key so a
+   * retried request creates the same record.
+   */
+  newId: string;
+}
+
+/**
+ * One endpoint: how it is matched, what it accepts (zod, which also documents it), and a thin
+ * handler that calls one use case and presents the result.
+ */
+export interface Route<B = unknown, Q = unknown> {
+  method: Method;
+  /** OpenAPI-style template, e.g. `/v1/ais/{id}`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** False only for /health and /openapi.json. */
+  auth: boolean;
+  params?: Record<string, z.ZodType<string>>;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  /** Set on POSTs that create something: honours Idempotency-Key; ids get this prefix. */
+  creates?: { idPrefix: string };
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  handle(deps: Deps, request: RouteRequest<B, Q>): Promise<HttpResult>;
+}
+
+/** Keeps each route's body and query types while collecting routes in one table. */
+export function defineRoute<B = undefined, Q = undefined>(route: Route<B, Q>): Route<B, Q> {
+  return route;
+}

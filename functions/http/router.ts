@@ -1,0 +1,211 @@
+/**
+ * The HTTP edge in one place: route matching, size limit, authentication, JSON parsing, zod
+ * validation, Idempotency-Key, and mapping every error to the contract's error body.
+ */
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { authenticate } from '#lib/app/authenticate';
+import type { Deps } from '#lib/app/deps';
+import { runIdempotent } from '#lib/app/idempotency';
+import {
+  ConcurrencyError,
+  type ErrorDetail,
+  NotFoundError,
+  ParleyError,
+  PayloadTooLargeError,
+  ValidationError,
+} from '#lib/domain/errors';
+import { MAX_BODY_BYTES, MAX_IDEMPOTENCY_KEY_CHARS } from '#lib/domain/limits';
+import type { HttpResult, Route } from '#functions/http/route';
+
+type AnyRoute = Route<never, never>;
+
+interface CompiledRoute {
+  route: AnyRoute;
+  pattern: RegExp;
+  names: string[];
+}
+
+/** Matches requests against a route table; a trailing slash is optional. */
+export function compileRoutes(routes: readonly AnyRoute[]): CompiledRoute[] {
+  return routes.map((route) => {
+    const names: string[] = [];
+    const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    return { route, names, pattern: new RegExp(`^${source}/?$`) };
+  });
+}
+
+function match(compiled: CompiledRoute[], method: string, path: string) {
+  for (const c of compiled) {
+    if (c.route.method !== method) continue;
+    const m = c.pattern.exec(path);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    c.names.forEach((name, i) => {
+      params[name] = safeDecode(m[i + 1] ?? '', name);
+    });
+    return { route: c.route, params };
+  }
+  return undefined;
+}
+
+function safeDecode(segment: string, name: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ValidationError(`path parameter ${name} is not valid URL encoding`, {
+      details: [{ path: name, message: 'bad URL encoding' }],
+    });
+  }
+}
+
+/** zod issues → the contract's `details`, one per offending field (unknown fields named one by one). */
+export function toDetails(error: z.ZodError, prefix = ''): ErrorDetail[] {
+  return error.issues.flatMap((issue) => {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: base ? `${base}.${key}` : key, message: 'unknown field' }));
+    }
+    return [{ path: base || prefix || 'body', message: issue.message }];
+  });
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, what: string, prefix = ''): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(`invalid ${what}`, { details: toDetails(result.error, prefix) });
+  return result.data;
+}
+
+function readBody(event: APIGatewayProxyEventV2): string | undefined {
+  if (event.body === undefined || event.body === null) return undefined;
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.byteLength > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`request body is ${bytes.byteLength} bytes; the limit is ${MAX_BODY_BYTES}`);
+  }
+  return bytes.toString('utf8');
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined || text.trim() === '') {
+    throw new ValidationError('request body is required', { details: [{ path: 'body', message: 'required' }] });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError('request body is not valid JSON', {
+      details: [{ path: 'body', message: String((error as Error).message) }],
+    });
+  }
+}
+
+function apiKeyOf(headers: APIGatewayProxyEventV2['headers']): string | undefined {
+  const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
+  return bearer || headers['x-api-key']?.trim() || undefined;
+}
+
+/** A stable digest of what makes two requests "the same" for Idempotency-Key purposes. */
+function fingerprint(method: string, path: string, body: unknown): string {
+  const canonical = JSON.stringify(body ?? null, (_, value) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : value,
+  );
+  return createHash('sha256').update(`${method} ${path}\n${canonical}`).digest('hex');
+}
+
+function respond(result: HttpResult, requestId: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: result.statusCode,
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...result.headers },
+    body: result.body === undefined ? '' : JSON.stringify(result.body),
+  };
+}
+
+function toErrorResult(error: unknown): HttpResult {
+  if (error instanceof ParleyError) {
+    return {
+      statusCode: error.statusCode,
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details.length ? { details: error.details } : {}),
+        },
+      },
+    };
+  }
+  if (error instanceof ConcurrencyError) {
+    return {
+      statusCode: 409,
+      body: { error: { code: 'conflict', message: 'the resource changed while this request ran; try again' } },
+    };
+  }
+  return { statusCode: 500, body: { error: { code: 'internal', message: 'internal error' } } };
+}
+
+/** Builds the request handler for a route table. */
+export function createHttpHandler(routes: readonly AnyRoute[]) {
+  const compiled = compileRoutes(routes);
+  return async function handleHttp(
+    deps: Deps,
+    event: APIGatewayProxyEventV2,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath;
+    const requestId = event.requestContext.requestId;
+    try {
+      const found = match(compiled, method, path);
+      if (!found) throw new NotFoundError(`no endpoint ${method} ${path}`);
+      const { route } = found;
+      const rawBody = readBody(event);
+      const tenantId = route.auth ? await authenticate(deps, apiKeyOf(event.headers)) : '';
+      const params = { ...found.params };
+      for (const [name, schema] of Object.entries(route.params ?? {})) {
+        params[name] = validate(schema, found.params[name], `path parameter ${name}`, name);
+      }
+      const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, 'query string') : undefined;
+      const body = route.body ? validate(route.body, parseJson(rawBody), 'request body') : undefined;
+      const run = (newId: string) =>
+        route.handle(deps, { tenantId, params, query: query as never, body: body as never, newId });
+      const key = event.headers['idempotency-key'];
+      if (!route.creates) return respond(await run(''), requestId);
+      if (!key) return respond(await run(deps.ids.newId(route.creates.idPrefix)), requestId);
+      if (key.length > MAX_IDEMPOTENCY_KEY_CHARS) {
+        throw new ValidationError('Idempotency-Key is too long', {
+          details: [{ path: 'Idempotency-Key', message: `at most ${MAX_IDEMPOTENCY_KEY_CHARS} characters` }],
+        });
+      }
+      const result = await runIdempotent(
+        deps,
+        { tenantId, key, fingerprint: fingerprint(method, path, body), idPrefix: route.creates.idPrefix },
+        async (newId) => {
+          const r = await run(newId);
+          return { statusCode: r.statusCode, body: r.body };
+        },
+      );
+      return respond(
+        {
+          statusCode: result.statusCode,
+          body: result.body,
+          ...(result.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+        },
+        requestId,
+      );
+    } catch (error) {
+      const result = toErrorResult(error);
+      if (result.statusCode >= 500)
+        deps.logger.error('request failed', { requestId, method, path, error: describe(error) });
+      return respond(result, requestId);
+    }
+  };
+}
+
+function describe(error: unknown): Record<string, unknown> {
+  return error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack }
+    : { value: String(error) };
+}

@@ -1,0 +1,135 @@
+import type { z } from 'zod';
+import { createAi, deleteAi, getAi, listAis, rotateWebhookSecret, updateAi } from '#lib/app/ais';
+import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
+import { presentAi } from '#functions/http/presenters';
+import { defineRoute } from '#functions/http/route';
+import {
+  aiResponse,
+  aiWithSecretResponse,
+  createAiBody,
+  idParam,
+  listQuery,
+  pageOf,
+  updateAiBody,
+} from '#functions/http/schemas';
+
+const tags = ['AIs'];
+const params = { id: idParam };
+const notFound = { description: 'No AI with this id in your account.' };
+
+function toWebhooks<T extends { answer_url?: string; follow_up_url?: string | null; emergency_url?: string | null }>(
+  w: T,
+) {
+  return Object.fromEntries(
+    Object.entries({ answerUrl: w.answer_url, followUpUrl: w.follow_up_url, emergencyUrl: w.emergency_url }).filter(
+      ([, url]) => url !== undefined,
+    ),
+  ) as { answerUrl?: string; followUpUrl?: T['follow_up_url']; emergencyUrl?: T['emergency_url'] };
+}
+
+export const aiRoutes = [
+  defineRoute<z.output<typeof createAiBody>>({
+    method: 'POST',
+    path: '/v1/ais',
+    summary: 'Create an AI. The response carries its webhook secret, shown only this once.',
+    tags,
+    auth: true,
+    body: createAiBody,
+    creates: { idPrefix: 'ai' },
+    responses: { 201: { description: 'Created.', schema: aiWithSecretResponse } },
+    async handle(deps, { tenantId, body, newId }) {
+      const { ai, webhookSecret } = await createAi(deps, {
+        tenantId,
+        aiId: newId,
+        settings: {
+          type: body.type,
+          name: body.name,
+          ...(body.instructions ? { instructions: body.instructions } : {}),
+          ...(body.language ? { language: body.language } : {}),
+          webhooks: { ...toWebhooks(body.webhooks), answerUrl: body.webhooks.answer_url },
+          outputFormat: body.output_format,
+          replyDelaySeconds: body.reply_delay_seconds,
+        },
+      });
+      return { statusCode: 201, body: { ...presentAi(ai), webhook_secret: webhookSecret } };
+    },
+  }),
+  defineRoute<undefined, z.output<typeof listQuery>>({
+    method: 'GET',
+    path: '/v1/ais',
+    summary: 'List your AIs, oldest first.',
+    tags,
+    auth: true,
+    query: listQuery,
+    responses: { 200: { description: 'A page of AIs.', schema: pageOf(aiResponse) } },
+    async handle(deps, { tenantId, query }) {
+      const page = await listAis(deps, tenantId, {
+        limit: query.limit ?? DEFAULT_PAGE_SIZE,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+      });
+      return { statusCode: 200, body: { data: page.items.map(presentAi), next_cursor: page.nextCursor } };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/ais/{id}',
+    summary: 'Read an AI.',
+    tags,
+    auth: true,
+    params,
+    responses: { 200: { description: 'The AI.', schema: aiResponse }, 404: notFound },
+    async handle(deps, { tenantId, params: p }) {
+      return { statusCode: 200, body: presentAi(await getAi(deps, tenantId, p.id ?? '')) };
+    },
+  }),
+  defineRoute<z.output<typeof updateAiBody>>({
+    method: 'PATCH',
+    path: '/v1/ais/{id}',
+    summary: 'Change an AI: fields left out stay as they are; null clears an optional one.',
+    tags,
+    auth: true,
+    params,
+    body: updateAiBody,
+    responses: { 200: { description: 'The changed AI.', schema: aiResponse }, 404: notFound },
+    async handle(deps, { tenantId, params: p, body }) {
+      const { webhooks, output_format, reply_delay_seconds, ...rest } = body;
+      const ai = await updateAi(deps, {
+        tenantId,
+        aiId: p.id ?? '',
+        changes: {
+          ...rest,
+          ...(webhooks ? { webhooks: toWebhooks(webhooks) } : {}),
+          ...(output_format ? { outputFormat: output_format } : {}),
+          ...(reply_delay_seconds !== undefined ? { replyDelaySeconds: reply_delay_seconds } : {}),
+        },
+      });
+      return { statusCode: 200, body: presentAi(ai) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/ais/{id}',
+    summary: 'Delete an AI. Its conversations stay readable; new messages to it are refused.',
+    tags,
+    auth: true,
+    params,
+    responses: { 204: { description: 'Deleted.' }, 404: notFound },
+    async handle(deps, { tenantId, params: p }) {
+      await deleteAi(deps, tenantId, p.id ?? '');
+      return { statusCode: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/ais/{id}/rotate-secret',
+    summary: 'Replace the webhook secret. The new one is shown only in this response.',
+    tags,
+    auth: true,
+    params,
+    responses: { 200: { description: 'The AI with its new secret.', schema: aiWithSecretResponse }, 404: notFound },
+    async handle(deps, { tenantId, params: p }) {
+      const { ai, webhookSecret } = await rotateWebhookSecret(deps, tenantId, p.id ?? '');
+      return { statusCode: 200, body: { ...presentAi(ai), webhook_secret: webhookSecret } };
+    },
+  }),
+];

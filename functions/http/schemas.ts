@@ -1,0 +1,205 @@
+/**
+ * The wire shapes of the public API (snake_case, per ../shared/CONTRACT.md). These zod schemas
+ * validate every request and generate `GET /openapi.json`, so docs and behaviour cannot drift.
+ */
+import { z } from 'zod';
+import {
+  MAX_CONVERSATION_ID_CHARS,
+  MAX_INSTRUCTIONS_CHARS,
+  MAX_MESSAGE_CHARS,
+  MAX_METADATA_BYTES,
+  MAX_NAME_CHARS,
+  MAX_PAGE_SIZE,
+  MAX_REPLY_DELAY_SECONDS,
+  MAX_URL_CHARS,
+} from '#lib/domain/limits';
+
+const url = z.string().max(MAX_URL_CHARS).describe('An http(s) URL that Parley POSTs webhooks to.');
+const timestamp = z.string().describe('ISO-8601 UTC timestamp.');
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const idParam = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/, 'not a valid id');
+
+export const conversationIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_CONVERSATION_ID_CHARS)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
+  .describe(
+    "The client's own id for the thread (an e-mail address, a phone number, a ticket id), unique within the account.",
+  );
+
+export const outputFormatSchema = z.enum(['text', 'html']);
+export const channelSchema = z.enum(['email', 'sms', 'website', 'chat', 'other']);
+
+const metadataSchema = z
+  .record(z.string().max(100), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= MAX_METADATA_BYTES, {
+    message: `must serialize to at most ${MAX_METADATA_BYTES} bytes`,
+  })
+  .describe('Free-form data echoed back in webhooks.');
+
+export const contactSchema = z
+  .object({
+    first_name: z.string().max(MAX_NAME_CHARS).optional(),
+    last_name: z.string().max(MAX_NAME_CHARS).optional(),
+    email: z.email().max(320).optional(),
+    phone: z.string().max(40).optional(),
+    timezone: z.string().max(64).refine(isTimeZone, 'not an IANA time zone, e.g. "Europe/Paris"').optional(),
+    handles: z.record(z.string().max(50), z.string().max(200)).optional(),
+  })
+  .strict();
+
+// ── AIs ─────────────────────────────────────────────────────────────────────────────────────────
+const aiFields = {
+  type: z.enum(['sales', 'support']),
+  name: z.string().trim().min(1).max(MAX_NAME_CHARS),
+  instructions: z.string().max(MAX_INSTRUCTIONS_CHARS),
+  language: z.string().min(2).max(35).describe('BCP-47 language the AI writes in by default, e.g. "en".'),
+  output_format: outputFormatSchema,
+  reply_delay_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_REPLY_DELAY_SECONDS)
+    .describe('Delivery of each answer is held back this long, so replies do not look robotic.'),
+};
+
+export const createAiBody = z
+  .object({
+    type: aiFields.type,
+    name: aiFields.name,
+    instructions: aiFields.instructions.optional(),
+    language: aiFields.language.optional(),
+    webhooks: z.object({ answer_url: url, follow_up_url: url.optional(), emergency_url: url.optional() }).strict(),
+    output_format: aiFields.output_format.default('text'),
+    reply_delay_seconds: aiFields.reply_delay_seconds.default(0),
+  })
+  .strict();
+
+export const updateAiBody = z
+  .object({
+    type: aiFields.type.optional(),
+    name: aiFields.name.optional(),
+    instructions: aiFields.instructions.nullable().optional(),
+    language: aiFields.language.nullable().optional(),
+    webhooks: z
+      .object({
+        answer_url: url.optional(),
+        follow_up_url: url.nullable().optional(),
+        emergency_url: url.nullable().optional(),
+      })
+      .strict()
+      .optional(),
+    output_format: aiFields.output_format.optional(),
+    reply_delay_seconds: aiFields.reply_delay_seconds.optional(),
+  })
+  .strict();
+
+export const aiResponse = z.object({
+  id: z.string(),
+  type: aiFields.type,
+  name: z.string(),
+  instructions: z.string().optional(),
+  language: z.string().optional(),
+  webhooks: z.object({
+    answer_url: z.string(),
+    follow_up_url: z.string().optional(),
+    emergency_url: z.string().optional(),
+  }),
+  output_format: outputFormatSchema,
+  reply_delay_seconds: z.number().int(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const aiWithSecretResponse = aiResponse.extend({
+  webhook_secret: z.string().describe('`whsec_…`: verifies webhook signatures. Shown only now.'),
+});
+
+// ── Messages and conversations ──────────────────────────────────────────────────────────────────
+export const postMessageBody = z
+  .object({
+    ai_id: idParam,
+    conversation_id: conversationIdSchema,
+    message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS).describe("The prospect's message."),
+    contact: contactSchema.optional(),
+    channel: channelSchema.optional(),
+    output_format: outputFormatSchema.optional(),
+    webhooks: z
+      .object({ answer_url: url.optional(), follow_up_url: url.optional() })
+      .strict()
+      .optional()
+      .describe("Overrides the AI's webhook URLs for this conversation."),
+    metadata: metadataSchema.optional(),
+  })
+  .strict();
+
+export const acceptedMessageResponse = z.object({
+  message_id: z.string(),
+  conversation_id: z.string(),
+  status: z.literal('queued'),
+});
+
+export const conversationResponse = z.object({
+  conversation_id: z.string(),
+  ai_id: z.string(),
+  status: z.enum(['active', 'handed_off', 'closed']),
+  contact: contactSchema,
+  channel: channelSchema.optional(),
+  messages: z.array(
+    z.object({
+      message_id: z.string(),
+      direction: z.enum(['inbound', 'outbound']),
+      kind: z.enum(['prospect', 'reply', 'follow_up', 'nudge', 'human']),
+      text: z.string(),
+      created_at: timestamp,
+      status: z.enum(['queued', 'answering', 'answered', 'escalated', 'failed']).optional(),
+    }),
+  ),
+  scheduled: z.array(z.object({ kind: z.string(), at: timestamp })),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+// ── Common ──────────────────────────────────────────────────────────────────────────────────────
+export const listQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+    cursor: z.string().max(1000).optional(),
+  })
+  .strict();
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.enum([
+      'validation_error',
+      'unauthorized',
+      'not_found',
+      'conflict',
+      'payload_too_large',
+      'rate_limited',
+      'internal',
+    ]),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+}

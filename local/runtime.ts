@@ -1,0 +1,129 @@
+/**
+ * The embedded local runtime: the same Lambda handler modules as in AWS, with DynamoDB served by
+ * dynalite (data on disk), SQS by fauxqs (in memory) behind pollers that play the event source
+ * mappings, and API Gateway by a node HTTP server. No AWS account and no API key needed.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ensureTable } from '#lib/adapters/aws/table-definition';
+import { startDynaliteServer } from '#lib/adapters/local/dynalite-server';
+import { createLocalQueues, startLocalSqs } from '#lib/adapters/local/local-queues';
+import { SqsPoller, type SqsEventHandler } from '#lib/adapters/local/sqs-poller';
+import { recoverPending } from '#lib/app/recover-pending';
+import { ensureTenantForKey } from '#lib/app/tenants';
+import { ENV, loadConfig } from '#lib/config';
+import { startApiGatewayServer } from '#local/api-gateway-server';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export const LOCAL_TABLE_NAME = 'parley';
+/** Later than any stored timestamp, and still a 4-digit-year ISO string so it sorts after them. */
+const END_OF_TIME = new Date('9999-12-31T23:59:59.999Z');
+/** Generation can wait on a slow model; the queue hides a record this long while it is worked on. */
+const GENERATION_VISIBILITY_SECONDS = 120;
+/** Longer than a delivery's send lease, so a record is never worked on twice at once. */
+const DELIVERY_VISIBILITY_SECONDS = 90;
+/** Parallel generator "invocations": conversations answered at once. */
+const GENERATION_CONCURRENCY = 8;
+const DELIVERY_CONCURRENCY = 4;
+
+export interface LocalRuntimeOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  apiKey: string;
+  /** Extra environment for the functions (e.g. OPENAI_BASE_URL); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface LocalRuntime {
+  url: string;
+  tenantId: string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  await mkdir(options.dataDir, { recursive: true });
+  const dynalite = await startDynaliteServer({ path: join(options.dataDir, 'dynamodb') });
+  const sqs = await startLocalSqs();
+  const region = 'us-east-1';
+  const dynamoClient = new DynamoDBClient({
+    endpoint: dynalite.endpoint,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTable(dynamoClient, LOCAL_TABLE_NAME);
+  dynamoClient.destroy();
+  const queues = await createLocalQueues(
+    sqs.client,
+    { generation: 'parley-generation.fifo', delivery: 'parley-delivery' },
+    { visibilityTimeoutSeconds: Math.max(GENERATION_VISIBILITY_SECONDS, DELIVERY_VISIBILITY_SECONDS) },
+  );
+
+  // The functions read their configuration from the environment at import, exactly as in Lambda.
+  Object.assign(process.env, options.env ?? {}, {
+    [ENV.tableName]: LOCAL_TABLE_NAME,
+    [ENV.generationQueueUrl]: queues.generationQueueUrl,
+    [ENV.deliveryQueueUrl]: queues.deliveryQueueUrl,
+    [ENV.dynamoDbEndpoint]: dynalite.endpoint,
+    [ENV.sqsEndpoint]: sqs.endpoint,
+    [ENV.webhookTargets]: 'local',
+    [ENV.region]: region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  const [api, generator, delivery, composition, logging] = await Promise.all([
+    import('#functions/api'),
+    import('#functions/generator'),
+    import('#functions/delivery'),
+    import('#functions/composition'),
+    import('#functions/logger'),
+  ]);
+  const deps = composition.composeDeps(loadConfig(), logging.logger);
+  const tenantId = await ensureTenantForKey(deps, { apiKey: options.apiKey, tenantName: 'Local' });
+
+  const pollers = [
+    new SqsPoller({
+      client: sqs.client,
+      queueUrl: queues.generationQueueUrl,
+      queueArn: queues.generationQueueArn,
+      functionName: 'parley-generator',
+      handler: generator.handler as unknown as SqsEventHandler,
+      batchSize: 1,
+      concurrency: GENERATION_CONCURRENCY,
+      visibilityTimeoutSeconds: GENERATION_VISIBILITY_SECONDS,
+      failureVisibilityTimeoutSeconds: 5,
+      logger: logging.logger,
+    }),
+    new SqsPoller({
+      client: sqs.client,
+      queueUrl: queues.deliveryQueueUrl,
+      queueArn: queues.deliveryQueueArn,
+      functionName: 'parley-delivery',
+      handler: delivery.handler as unknown as SqsEventHandler,
+      batchSize: 10,
+      concurrency: DELIVERY_CONCURRENCY,
+      visibilityTimeoutSeconds: DELIVERY_VISIBILITY_SECONDS,
+      logger: logging.logger,
+    }),
+  ];
+  for (const poller of pollers) poller.start();
+  // The queues live in memory: whatever was stored but not finished before a stop is queued again.
+  await recoverPending(deps, { olderThan: END_OF_TIME, limit: 10_000 });
+
+  const apiHandler = api.handler as unknown as (
+    e: APIGatewayProxyEventV2,
+    c: Context,
+  ) => Promise<APIGatewayProxyStructuredResultV2>;
+  const http = await startApiGatewayServer({ handler: apiHandler, host: options.host, port: options.port });
+  return {
+    url: http.url,
+    tenantId,
+    async stop() {
+      await http.close();
+      await Promise.all(pollers.map((p) => p.stop()));
+      await sqs.stop();
+      await dynalite.close();
+    },
+  };
+}
