@@ -1,0 +1,185 @@
+/** Every input limit is a named constant; each is checked here at its edge, through the HTTP API. */
+import { MAX_API_KEY_CHARS } from '#lib/domain/api-keys';
+import { buildReplyRequest } from '#lib/app/generate-reply';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_BODY_BYTES,
+  MAX_CONVERSATION_ID_CHARS,
+  MAX_HISTORY_MESSAGES,
+  MAX_IDEMPOTENCY_KEY_CHARS,
+  MAX_INSTRUCTIONS_CHARS,
+  MAX_MESSAGE_CHARS,
+  MAX_METADATA_BYTES,
+  MAX_NAME_CHARS,
+  MAX_PAGE_SIZE,
+  MAX_REPLY_DELAY_SECONDS,
+  MAX_URL_CHARS,
+} from '#lib/domain/limits';
+import { makeFakeDeps } from '#test/support/fakes';
+import { httpClient } from '#test/support/http';
+import { givenTenantWithAi, TEST_API_KEY } from '#test/support/scenario';
+
+async function setup() {
+  const deps = makeFakeDeps();
+  const { ai } = await givenTenantWithAi(deps);
+  return { ai, call: httpClient(deps, TEST_API_KEY) };
+}
+
+const aiBody = (overrides: Record<string, unknown>) => ({
+  type: 'support',
+  name: 'Ada',
+  webhooks: { answer_url: 'https://hooks.example.com/a' },
+  ...overrides,
+});
+
+describe('input limits', () => {
+  it(`accepts a message of ${MAX_MESSAGE_CHARS} characters and refuses one more`, async () => {
+    const { ai, call } = await setup();
+    const post = (message: string) => call('POST', '/v2/messages', { ai_id: ai.id, conversation_id: 'c', message });
+
+    expect((await post('x'.repeat(MAX_MESSAGE_CHARS))).status).toBe(202);
+    const over = await post('x'.repeat(MAX_MESSAGE_CHARS + 1));
+    expect([over.status, over.body.error.details[0].path]).toEqual([400, 'message']);
+  });
+
+  it(`refuses a body over ${MAX_BODY_BYTES} bytes with a 413`, async () => {
+    const { call } = await setup();
+
+    const response = await call('POST', '/v2/messages', `"${'x'.repeat(MAX_BODY_BYTES)}"`);
+
+    expect(response.status).toBe(413);
+    expect(response.body.error.code).toBe('payload_too_large');
+  });
+
+  it(`accepts a conversation id of ${MAX_CONVERSATION_ID_CHARS} characters and refuses one more`, async () => {
+    const { ai, call } = await setup();
+    const post = (id: string) => call('POST', '/v2/messages', { ai_id: ai.id, conversation_id: id, message: 'Hi' });
+
+    expect((await post('c'.repeat(MAX_CONVERSATION_ID_CHARS))).status).toBe(202);
+    const over = await post('c'.repeat(MAX_CONVERSATION_ID_CHARS + 1));
+    expect([over.status, over.body.error.details[0].path]).toEqual([400, 'conversation_id']);
+  });
+
+  it(`refuses metadata over ${MAX_METADATA_BYTES} bytes`, async () => {
+    const { ai, call } = await setup();
+
+    const response = await call('POST', '/v2/messages', {
+      ai_id: ai.id,
+      conversation_id: 'c',
+      message: 'Hi',
+      metadata: { note: 'x'.repeat(MAX_METADATA_BYTES) },
+    });
+
+    expect([response.status, response.body.error.details[0].path]).toEqual([400, 'metadata']);
+  });
+
+  it(`refuses an Idempotency-Key over ${MAX_IDEMPOTENCY_KEY_CHARS} characters`, async () => {
+    const { ai, call } = await setup();
+    const body = { ai_id: ai.id, conversation_id: 'c', message: 'Hi' };
+
+    const ok = await call('POST', '/v2/messages', body, { 'idempotency-key': 'k'.repeat(MAX_IDEMPOTENCY_KEY_CHARS) });
+    const over = await call('POST', '/v2/messages', body, {
+      'idempotency-key': 'k'.repeat(MAX_IDEMPOTENCY_KEY_CHARS + 1),
+    });
+
+    expect(ok.status).toBe(202);
+    expect([over.status, over.body.error.details[0].path]).toEqual([400, 'Idempotency-Key']);
+  });
+
+  it(`refuses an AI name over ${MAX_NAME_CHARS} and instructions over ${MAX_INSTRUCTIONS_CHARS} characters`, async () => {
+    const { call } = await setup();
+
+    const name = await call('POST', '/v1/ais', aiBody({ name: 'n'.repeat(MAX_NAME_CHARS + 1) }));
+    const instructions = await call(
+      'POST',
+      '/v1/ais',
+      aiBody({ instructions: 'i'.repeat(MAX_INSTRUCTIONS_CHARS + 1) }),
+    );
+    const both = await call(
+      'POST',
+      '/v1/ais',
+      aiBody({ name: 'n'.repeat(MAX_NAME_CHARS), instructions: 'i'.repeat(MAX_INSTRUCTIONS_CHARS) }),
+    );
+
+    expect([name.status, name.body.error.details[0].path]).toEqual([400, 'name']);
+    expect([instructions.status, instructions.body.error.details[0].path]).toEqual([400, 'instructions']);
+    expect(both.status).toBe(201);
+  });
+
+  it(`allows a reply delay of up to ${MAX_REPLY_DELAY_SECONDS} seconds`, async () => {
+    const { call } = await setup();
+
+    expect((await call('POST', '/v1/ais', aiBody({ reply_delay_seconds: MAX_REPLY_DELAY_SECONDS }))).status).toBe(201);
+    const over = await call('POST', '/v1/ais', aiBody({ reply_delay_seconds: MAX_REPLY_DELAY_SECONDS + 1 }));
+    expect([over.status, over.body.error.details[0].path]).toEqual([400, 'reply_delay_seconds']);
+  });
+
+  it(`refuses a webhook URL over ${MAX_URL_CHARS} characters`, async () => {
+    const { call } = await setup();
+    const long = `https://hooks.example.com/${'p'.repeat(MAX_URL_CHARS)}`;
+
+    const response = await call('POST', '/v1/ais', aiBody({ webhooks: { answer_url: long } }));
+
+    expect([response.status, response.body.error.details[0].path]).toEqual([400, 'webhooks.answer_url']);
+  });
+
+  it(`serves pages of up to ${MAX_PAGE_SIZE} items`, async () => {
+    const { call } = await setup();
+
+    expect((await call('GET', `/v1/ais?limit=${MAX_PAGE_SIZE}`)).status).toBe(200);
+    const over = await call('GET', `/v1/ais?limit=${MAX_PAGE_SIZE + 1}`);
+    expect([over.status, over.body.error.details[0].path]).toEqual([400, 'limit']);
+  });
+
+  it(`serves ${DEFAULT_PAGE_SIZE} items when no limit is asked for`, async () => {
+    const { call } = await setup();
+    for (let i = 0; i < DEFAULT_PAGE_SIZE; i++) await call('POST', '/v1/ais', aiBody({ name: `AI ${i}` }));
+
+    const page = await call('GET', '/v1/ais');
+
+    expect(page.body.data).toHaveLength(DEFAULT_PAGE_SIZE);
+    expect(page.body.next_cursor).not.toBeNull();
+  });
+
+  it(`shows the model at most the last ${MAX_HISTORY_MESSAGES} earlier messages`, async () => {
+    const deps = makeFakeDeps();
+    const { ai } = await givenTenantWithAi(deps);
+    const conversation = {
+      tenantId: ai.tenantId,
+      id: 'c',
+      aiId: ai.id,
+      status: 'active' as const,
+      contact: {},
+      metadata: {},
+      createdAt: '',
+      updatedAt: '',
+    };
+    const messages = Array.from({ length: MAX_HISTORY_MESSAGES + 10 }, (_, i) => ({
+      tenantId: ai.tenantId,
+      conversationId: 'c',
+      id: `msg_${String(i).padStart(3, '0')}`,
+      direction: 'inbound' as const,
+      kind: 'prospect' as const,
+      text: `message ${i}`,
+      createdAt: new Date(i * 1000).toISOString(),
+    }));
+    const pending = messages.slice(-1);
+
+    const request = buildReplyRequest({ ai, conversation, messages, unanswered: pending }, new Date());
+
+    expect(request.history).toHaveLength(MAX_HISTORY_MESSAGES);
+    expect(request.history.at(-1)?.text).toBe(`message ${MAX_HISTORY_MESSAGES + 8}`);
+    expect(request.pending.map((t) => t.text)).toEqual([`message ${MAX_HISTORY_MESSAGES + 9}`]);
+  });
+
+  it(`treats an API key over ${MAX_API_KEY_CHARS} characters as invalid without looking it up`, async () => {
+    const deps = makeFakeDeps();
+    deps.store.findApiKeyByHash = async () => {
+      throw new Error('must not be looked up');
+    };
+
+    const response = await httpClient(deps, 'k'.repeat(MAX_API_KEY_CHARS + 1))('GET', '/v1/ais');
+
+    expect(response.status).toBe(401);
+  });
+});
