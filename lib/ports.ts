@@ -111,6 +111,11 @@ export interface IdempotencyStore {
    */
   claimIdempotencyKey(record: IdempotencyRecord, now: string): Promise<IdempotencyRecord | undefined>;
   completeIdempotencyKey(tenantId: string, key: string, response: { statusCode: number; body: unknown }): Promise<void>;
+  /**
+   * Forgets a claim that is still pending (its request was refused), so a corrected request may
+   * reuse the key. A completed record is kept.
+   */
+  releaseIdempotencyKey(tenantId: string, key: string): Promise<void>;
 }
 
 export type Store = TenantStore & AiStore & ConversationStore & DeliveryStore & IdempotencyStore;

@@ -1,4 +1,4 @@
-import { ConflictError } from '#lib/domain/errors';
+import { ConflictError, ParleyError } from '#lib/domain/errors';
 import { IDEMPOTENCY_TTL_SECONDS } from '#lib/domain/limits';
 import type { Deps } from '#lib/app/deps';
 
@@ -35,7 +35,15 @@ export async function runIdempotent(
     });
   }
   if (earlier?.status === 'completed' && earlier.response) return { ...earlier.response, replayed: true };
-  const response = await run((earlier ?? claim).resourceId);
+  let response: StoredResponse;
+  try {
+    response = await run((earlier ?? claim).resourceId);
+  } catch (error) {
+    // A refused request (4xx) keeps no result, so the client may correct it and reuse the key, as
+    // with Stripe. After an unexpected failure the claim stays: a retry resumes the same resource.
+    if (error instanceof ParleyError) await deps.store.releaseIdempotencyKey(params.tenantId, params.key);
+    throw error;
+  }
   await deps.store.completeIdempotencyKey(params.tenantId, params.key, response);
   return { ...response, replayed: false };
 }

@@ -210,6 +210,10 @@ export class MemoryStore implements Store {
     stored.status = 'completed';
     stored.response = clone(response);
   }
+  async releaseIdempotencyKey(tenantId: string, idemKey: string): Promise<void> {
+    if (this.idempotency.get(key(tenantId, idemKey))?.status === 'pending')
+      this.idempotency.delete(key(tenantId, idemKey));
+  }
 }
 
 /** A map key from a tenant id and more parts; JSON, so no part's characters can blur the boundaries. */

@@ -570,6 +570,21 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
         expect(await store.claimIdempotencyKey(anIdempotencyRecord({ tenantId: OTHER_TENANT }), at(0))).toBeUndefined();
       });
 
+      it('forgets a released pending claim but keeps a completed one', async () => {
+        await store.claimIdempotencyKey(anIdempotencyRecord(), at(0));
+        await store.claimIdempotencyKey(anIdempotencyRecord({ key: 'idem-key-2' }), at(0));
+        await store.completeIdempotencyKey(TENANT, 'idem-key-2', { statusCode: 201, body: {} });
+
+        await store.releaseIdempotencyKey(TENANT, 'idem-key-1');
+        await store.releaseIdempotencyKey(TENANT, 'idem-key-2');
+        await store.releaseIdempotencyKey(TENANT, 'never-claimed');
+
+        expect(await store.claimIdempotencyKey(anIdempotencyRecord(), at(1))).toBeUndefined();
+        expect((await store.claimIdempotencyKey(anIdempotencyRecord({ key: 'idem-key-2' }), at(1)))?.status).toBe(
+          'completed',
+        );
+      });
+
       it('throws ConcurrencyError when completing a key that was never claimed', async () => {
         await expect(
           store.completeIdempotencyKey(TENANT, 'never-claimed', { statusCode: 200, body: null }),

@@ -248,6 +248,27 @@ describe('the HTTP API', () => {
       expect(deps.generationQueue.jobs).toHaveLength(1);
     });
 
+    it('lets a refused request be corrected and sent again under the same Idempotency-Key', async () => {
+      const { call, ai } = await setup();
+      const key = { 'idempotency-key': 'k-2' };
+
+      const refused = await call(
+        'POST',
+        '/v2/messages',
+        { ai_id: 'ai_typo', conversation_id: 'lead-1', message: 'Hi' },
+        key,
+      );
+      const corrected = await call(
+        'POST',
+        '/v2/messages',
+        { ai_id: ai.id, conversation_id: 'lead-1', message: 'Hi' },
+        key,
+      );
+
+      expect(refused.status).toBe(404);
+      expect(corrected.status).toBe(202);
+    });
+
     it('maps an unexpected failure to a 500 that discloses nothing, and logs it with the request id', async () => {
       const { call, deps, ai } = await setup();
       deps.generationQueue.enqueueGeneration = async () => {

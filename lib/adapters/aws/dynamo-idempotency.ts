@@ -2,7 +2,7 @@
  * Idempotency-Key records in the tenant's partition, with a `ttl` attribute for DynamoDB TTL. TTL
  * deletes late (hours) and dynalite never does, so expiry is decided by `expiresAt` on every read.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { attempt, type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
 import { idempotencyKey } from '#lib/adapters/aws/dynamo-keys';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
@@ -62,4 +62,19 @@ export async function completeIdempotencyKey(
     ),
   );
   if (!completed) throw new ConcurrencyError(`Idempotency key ${key} does not exist`);
+}
+
+/** Deletes a claim that is still pending; a completed record, or none, is left as it is. */
+export async function releaseIdempotencyKey(ctx: DynamoContext, tenantId: string, key: string): Promise<void> {
+  await attempt(() =>
+    ctx.client.send(
+      new DeleteCommand({
+        TableName: ctx.tableName,
+        Key: idempotencyKey(tenantId, key),
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'pending' },
+      }),
+    ),
+  );
 }

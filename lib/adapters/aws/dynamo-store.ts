@@ -126,4 +126,7 @@ export class DynamoStore implements Store {
   async completeIdempotencyKey(tenantId: string, key: string, response: { statusCode: number; body: unknown }) {
     return idempotency.completeIdempotencyKey(this.ctx, tenantId, key, response);
   }
+  async releaseIdempotencyKey(tenantId: string, key: string) {
+    return idempotency.releaseIdempotencyKey(this.ctx, tenantId, key);
+  }
 }
