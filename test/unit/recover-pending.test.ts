@@ -1,0 +1,34 @@
+import { generateReply } from '#lib/app/generate-reply';
+import { recoverPending } from '#lib/app/recover-pending';
+import { makeFakeDeps } from '#test/support/fakes';
+import { givenMessage, givenTenantWithAi } from '#test/support/scenario';
+
+describe('recoverPending', () => {
+  it('queues again unanswered messages and unsent deliveries older than the cutoff', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps, { replyDelaySeconds: 60 });
+    const answered = await givenMessage(deps, { tenantId, aiId: ai.id, conversationId: 'a', text: 'Hi' });
+    await generateReply(deps, { tenantId, conversationId: 'a', messageId: answered.messageId, attempt: 1 });
+    const waiting = await givenMessage(deps, { tenantId, aiId: ai.id, conversationId: 'b', text: 'Hello' });
+    deps.generationQueue.jobs.length = 0;
+    deps.deliveryQueue.jobs.length = 0;
+
+    const counts = await recoverPending(deps, { olderThan: new Date('9999-01-01T00:00:00Z'), limit: 100 });
+
+    expect(counts).toEqual({ messages: 1, deliveries: 1 });
+    expect(deps.generationQueue.jobs).toEqual([{ tenantId, conversationId: 'b', messageId: waiting.messageId }]);
+    expect(deps.deliveryQueue.jobs).toEqual([{ job: { tenantId, deliveryId: expect.any(String) }, delaySeconds: 60 }]);
+  });
+
+  it('leaves work newer than the cutoff alone', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps);
+    await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
+    deps.generationQueue.jobs.length = 0;
+
+    const counts = await recoverPending(deps, { olderThan: new Date(deps.clock.now().getTime() - 60_000), limit: 100 });
+
+    expect(counts).toEqual({ messages: 0, deliveries: 0 });
+    expect(deps.generationQueue.jobs).toEqual([]);
+  });
+});
