@@ -54,6 +54,9 @@ async function main(): Promise<void> {
   }
   const env = parsed.data;
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // The lockfile pins SDK releases that support Node 20; their notice about later releases needing
+  // Node 22 says nothing a local user can act on.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = resolve(env.PARLEY_DATA_DIR);
   const { key, generated } = await resolveApiKey(dataDir, env.PARLEY_LOCAL_API_KEY);
   const runtime = await startLocalRuntime({ dataDir, host: env.HOST, port: env.PORT, apiKey: key });
