@@ -3,6 +3,7 @@
  * The variable names are exported so that `infra/` sets exactly what the code reads.
  */
 import { z } from 'zod';
+import type { WebhookTargetPolicy } from '#lib/domain/webhook-url';
 
 export const ENV = {
   tableName: 'PARLEY_TABLE_NAME',
@@ -13,9 +14,25 @@ export const ENV = {
   /** Overrides the SQS endpoint (the local runtime's fauxqs). */
   sqsEndpoint: 'PARLEY_SQS_ENDPOINT',
   openAiApiKey: 'OPENAI_API_KEY',
+  /** In AWS the OpenAI key is not in the environment: this Secrets Manager secret holds it. */
+  openAiSecretArn: 'PARLEY_OPENAI_SECRET_ARN',
   openAiBaseUrl: 'OPENAI_BASE_URL',
   chatModel: 'PARLEY_CHAT_MODEL',
-  /** `local` lets webhooks target loopback addresses (never link-local or metadata ones). */
+  embeddingModel: 'PARLEY_EMBEDDING_MODEL',
+  /** The EventBridge bus that domain events go to (AWS). */
+  eventBusName: 'PARLEY_EVENT_BUS_NAME',
+  /** The file domain events are appended to (local runtime), one JSON object a line. */
+  eventLogFile: 'PARLEY_EVENT_LOG_FILE',
+  /** EventBridge Scheduler: the group timers are made in, the role it invokes with, its DLQ, and the target function. */
+  scheduleGroupName: 'PARLEY_SCHEDULE_GROUP',
+  schedulerRoleArn: 'PARLEY_SCHEDULER_ROLE_ARN',
+  schedulerDlqArn: 'PARLEY_SCHEDULER_DLQ_ARN',
+  timerTargetArn: 'PARLEY_TIMER_TARGET_ARN',
+  /**
+   * `public` (default): webhooks only to public addresses. `private`: private ranges too (an
+   * operator's choice for a VPC-internal receiver). `local`: loopback as well (the local runtime
+   * only). Link-local and metadata addresses are refused under every setting.
+   */
   webhookTargets: 'PARLEY_WEBHOOK_TARGETS',
   region: 'AWS_REGION',
 } as const;
@@ -29,7 +46,7 @@ const configSchema = z.object({
   [ENV.openAiApiKey]: z.string().min(1).optional(),
   [ENV.openAiBaseUrl]: z.url().optional(),
   [ENV.chatModel]: z.string().min(1).default('gpt-4o-mini'),
-  [ENV.webhookTargets]: z.enum(['public', 'local']).default('public'),
+  [ENV.webhookTargets]: z.enum(['public', 'private', 'local']).default('public'),
   [ENV.region]: z.string().min(1).default('us-east-1'),
 });
 
@@ -42,7 +59,7 @@ export interface Config {
   region: string;
   /** Set when an OpenAI (or compatible) server should answer; otherwise the offline model does. */
   openAi?: { apiKey: string; baseUrl?: string; chatModel: string };
-  webhookTargets: 'public' | 'local';
+  webhookTargets: WebhookTargetPolicy;
 }
 
 /** Parses the environment; throws naming every missing or invalid variable. */

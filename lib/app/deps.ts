@@ -8,6 +8,7 @@ import type {
   Store,
   WebhookSender,
 } from '#lib/ports';
+import type { WebhookTargetPolicy } from '#lib/domain/webhook-url';
 
 /** Everything the use cases may need; each takes only the part it uses. */
 export interface Deps {
@@ -19,6 +20,6 @@ export interface Deps {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
-  /** Which webhook targets may be configured: `local` allows loopback and private addresses. */
-  webhookTargets: 'public' | 'local';
+  /** Which webhook targets may be configured (see WebhookTargetPolicy). */
+  webhookTargets: WebhookTargetPolicy;
 }

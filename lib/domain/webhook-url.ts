@@ -10,8 +10,11 @@
 import { BlockList, isIP } from 'node:net';
 import { MAX_URL_CHARS } from '#lib/domain/limits';
 
-/** `public`: the deployed default. `local`: loopback and private targets allowed, for development. */
-export type WebhookTargetPolicy = 'public' | 'local';
+/**
+ * `public`: the deployed default. `private`: private ranges allowed too (an operator's choice for a
+ * receiver inside their network). `local`: loopback as well, for the local runtime only.
+ */
+export type WebhookTargetPolicy = 'public' | 'private' | 'local';
 
 export type WebhookUrlCheck = { ok: true } | { ok: false; reason: string };
 
@@ -57,15 +60,17 @@ const ALWAYS_REFUSED: ReadonlyArray<{ what: string; list: BlockList }> = [
   { what: 'a reserved or broadcast address', list: blockList([['240.0.0.0', 4, 'ipv4']]) },
 ];
 
-/** Refused under `public`, allowed under `local`. */
-const LOCAL_ONLY: ReadonlyArray<{ what: string; list: BlockList }> = [
-  {
-    what: 'a loopback address',
-    list: blockList([
-      ['127.0.0.0', 8, 'ipv4'],
-      ['::1', 128, 'ipv6'],
-    ]),
-  },
+/** Refused unless the policy is `local`. */
+const LOOPBACK = {
+  what: 'a loopback address',
+  list: blockList([
+    ['127.0.0.0', 8, 'ipv4'],
+    ['::1', 128, 'ipv6'],
+  ]),
+};
+
+/** Refused under `public` only. */
+const PRIVATE: ReadonlyArray<{ what: string; list: BlockList }> = [
   {
     what: 'a private address',
     list: blockList([
@@ -107,10 +112,9 @@ export function checkWebhookUrl(url: string, policy: WebhookTargetPolicy): Webho
   for (const { what, list } of ALWAYS_REFUSED) {
     if (list.check(checked, family)) return refuse(`host ${host} is ${what}`);
   }
-  if (policy === 'public') {
-    for (const { what, list } of LOCAL_ONLY) {
-      if (list.check(checked, family)) return refuse(`host ${host} is ${what}`);
-    }
+  const refused = [...(policy === 'local' ? [] : [LOOPBACK]), ...(policy === 'public' ? PRIVATE : [])];
+  for (const { what, list } of refused) {
+    if (list.check(checked, family)) return refuse(`host ${host} is ${what}`);
   }
   return { ok: true };
 }

@@ -74,6 +74,13 @@ describe('checkWebhookUrl', () => {
     }
   });
 
+  // `private` sits between the two: private ranges as under `local`, loopback refused as under `public`.
+  it.each(rows)('judges $name under private', (row) => {
+    const expected = row.reason === 'loopback' ? false : row.allowedInLocal;
+
+    expect(checkWebhookUrl(row.url, 'private').ok).toBe(expected);
+  });
+
   it('names the offending host in the reason', () => {
     const result = checkWebhookUrl('http://169.254.169.254/latest/meta-data/', 'public');
 
