@@ -29,3 +29,16 @@ export async function ensureTenantForKey(
 export function generateApiKey(deps: Pick<Deps, 'ids'>): string {
   return formatApiKey(deps.ids.randomSecret(48));
 }
+
+/**
+ * Creates a new tenant (account) with a fresh API key. The key is returned only now; only its hash
+ * is stored.
+ */
+export async function createTenant(
+  deps: Pick<Deps, 'store' | 'clock' | 'ids'>,
+  input: { tenantName: string },
+): Promise<{ tenantId: string; apiKey: string }> {
+  const apiKey = generateApiKey(deps);
+  const tenantId = await ensureTenantForKey(deps, { apiKey, tenantName: input.tenantName });
+  return { tenantId, apiKey };
+}

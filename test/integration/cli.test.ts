@@ -1,0 +1,68 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { runCli, UsageError } from '#bin/parley';
+import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { authenticate } from '#lib/app/authenticate';
+import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
+
+describe('npm run parley -- create-tenant', () => {
+  let dynalite: RunningDynalite;
+  let tableName: string;
+  const cloudFormation = mockClient(CloudFormationClient);
+
+  beforeAll(async () => {
+    dynalite = await startDynalite();
+    tableName = await createTestTable(dynalite.client);
+  });
+
+  afterAll(async () => {
+    await dynalite.stop();
+  });
+
+  beforeEach(() => {
+    cloudFormation.reset();
+  });
+
+  it("creates a tenant in the stack's table whose printed API key authenticates", async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'Parley',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'TableName', OutputValue: tableName },
+            { OutputKey: 'ApiUrl', OutputValue: 'https://abc.execute-api.eu-west-1.amazonaws.com/' },
+          ],
+        },
+      ],
+    });
+
+    const printed = await runCli(['create-tenant', '--stack', 'Parley', '--name', 'Acme'], {
+      cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
+      dynamo: dynalite.client,
+    });
+
+    expect(cloudFormation.commandCalls(DescribeStacksCommand)[0]?.args[0].input).toEqual({ StackName: 'Parley' });
+    const apiKey = /API key[^:]*: (\S+)/.exec(printed)?.[1] ?? '';
+    const store = new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) });
+    const tenantId = await authenticate({ store }, apiKey);
+    expect((await store.getTenant(tenantId))?.name).toBe('Acme');
+    expect(printed).toContain('curl -s https://abc.execute-api.eu-west-1.amazonaws.com/v1/ais');
+  });
+
+  it('says plainly when the stack is not there', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(new Error('Stack with id Nope does not exist'));
+
+    await expect(
+      runCli(['create-tenant', '--stack', 'Nope', '--name', 'Acme'], {
+        cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
+      }),
+    ).rejects.toThrow('cannot read stack Nope: Stack with id Nope does not exist');
+  });
+
+  it('prints the usage for an unknown command or a missing name', async () => {
+    await expect(runCli(['create-tenant'])).rejects.toBeInstanceOf(UsageError);
+    await expect(runCli(['launch-rockets', '--name', 'x'])).rejects.toBeInstanceOf(UsageError);
+  });
+});
