@@ -8,7 +8,7 @@ import { createHttpHandler } from '#functions/http/router';
 import { routes } from '#functions/http/routes/index';
 import { logger } from '#functions/logger';
 
-const deps = composeDeps(loadConfig(), logger);
+const deps = await composeDeps(loadConfig(), logger);
 const handleHttp = createHttpHandler(routes);
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()

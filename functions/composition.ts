@@ -1,31 +1,77 @@
 /**
  * The composition root for the Lambda functions (and the local runtime, which runs the same
- * modules): builds every client and adapter once per cold start from the parsed config.
+ * modules): builds every client and adapter once per cold start from the parsed config. Async
+ * because in AWS the OpenAI key is read from Secrets Manager first; each handler module awaits it
+ * at the top level, which Lambda runs during init.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Deps } from '#lib/app/deps';
-import type { Config } from '#lib/config';
+import { type Config, OPENAI_SECRET_PLACEHOLDER } from '#lib/config';
 import { DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
+import { readSecretString } from '#lib/adapters/aws/secrets';
 import { SqsDeliveryQueue, SqsGenerationQueue } from '#lib/adapters/aws/sqs-queues';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
+import { JsonlEventLog } from '#lib/adapters/local/event-log';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
 import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
-import type { ChatModel, Logger } from '#lib/ports';
+import type { ChatModel, EventPublisher, Logger } from '#lib/ports';
 
-function createChatModel(config: Config): ChatModel {
-  if (!config.openAi) return new OfflineChatModel();
+/**
+ * The OpenAI key: from the environment (local), else from the secret (AWS). The secret holds a
+ * placeholder until the operator sets the key; until then the offline model answers, with a warning
+ * once per cold start. A keyless base URL (a local OpenAI-compatible server) needs no key.
+ */
+async function resolveOpenAiKey(config: Config, logger: Logger): Promise<string | undefined> {
+  const { apiKey, apiKeySecretArn, baseUrl } = config.openAi;
+  if (apiKey) return apiKey;
+  if (apiKeySecretArn) {
+    const secrets = new SecretsManagerClient({ region: config.region });
+    const stored = await readSecretString(apiKeySecretArn, secrets).finally(() => secrets.destroy());
+    if (stored && stored !== OPENAI_SECRET_PLACEHOLDER) return stored;
+    logger.warn(
+      'The OpenAI key is not set, so the offline model answers. Set the OpenAI key with: ' +
+        `aws secretsmanager put-secret-value --secret-id ${apiKeySecretArn} --secret-string 'sk-…'` +
+        ' (functions read it when they start).',
+    );
+  }
+  return baseUrl ? 'not-needed' : undefined;
+}
+
+async function createChatModel(config: Config, logger: Logger): Promise<ChatModel> {
+  const apiKey = await resolveOpenAiKey(config, logger);
+  if (!apiKey) return new OfflineChatModel();
   return new OpenAiChatModel({
     model: config.openAi.chatModel,
-    apiKey: config.openAi.apiKey,
+    apiKey,
     ...(config.openAi.baseUrl ? { baseUrl: config.openAi.baseUrl } : {}),
   });
 }
 
-export function composeDeps(config: Config, logger: Logger): Deps {
+/** EventBridge in AWS, the JSON-lines log locally, else nowhere (tests, tools): logged at debug. */
+function createEventPublisher(config: Config, logger: Logger): EventPublisher {
+  const { eventBusName, logFile } = config.events;
+  if (eventBusName) {
+    return new EventBridgePublisher({ eventBusName, client: new EventBridgeClient({ region: config.region }) });
+  }
+  if (logFile) return new JsonlEventLog({ file: logFile });
+  return {
+    async publish(events) {
+      logger.debug('domain events not published (no bus or log configured)', {
+        events: events.map((e) => ({ type: e.type, id: e.id })),
+      });
+    },
+  };
+}
+
+/** Every adapter the use cases need, built once; awaited at the top level of each handler module. */
+export async function composeDeps(config: Config, logger: Logger): Promise<Deps> {
   const region = config.region;
   const dynamo = new DynamoDBClient({
     region,
@@ -39,8 +85,9 @@ export function composeDeps(config: Config, logger: Logger): Deps {
     }),
     generationQueue: new SqsGenerationQueue({ queueUrl: config.generationQueueUrl, client: sqs }),
     deliveryQueue: new SqsDeliveryQueue({ queueUrl: config.deliveryQueueUrl, client: sqs }),
-    chatModel: createChatModel(config),
+    chatModel: await createChatModel(config, logger),
     webhookSender: new FetchWebhookSender(),
+    events: createEventPublisher(config, logger),
     clock: systemClock,
     ids: createUlidIds(),
     logger,

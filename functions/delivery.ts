@@ -2,22 +2,34 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { deliveryJobFromRecord } from '#lib/adapters/aws/sqs-queues';
-import { deliverWebhook } from '#lib/app/deliver-webhook';
+import { type DeliveryOutcome, deliverWebhook } from '#lib/app/deliver-webhook';
 import { loadConfig } from '#lib/config';
 import { composeDeps } from '#functions/composition';
 import { logger } from '#functions/logger';
+import { countMetric, METRIC, type MetricName, metrics } from '#functions/metrics';
 
-const deps = composeDeps(loadConfig(), logger);
+const deps = await composeDeps(loadConfig(), logger);
 const processor = new BatchProcessor(EventType.SQS);
 
+/** Outcomes worth a metric; `deferred` (not yet due) and `skipped` (a duplicate record) are not. */
+const OUTCOME_METRICS: Partial<Record<DeliveryOutcome, MetricName>> = {
+  succeeded: METRIC.deliveriesSucceeded,
+  retrying: METRIC.deliveriesRetried,
+  failed: METRIC.deliveriesFailed,
+};
+
 async function deliver(record: SQSRecord): Promise<void> {
-  await deliverWebhook(deps, deliveryJobFromRecord(record));
+  const outcome = await deliverWebhook(deps, deliveryJobFromRecord(record));
+  const metric = OUTCOME_METRICS[outcome];
+  if (metric) countMetric(metric);
 }
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
   .handler((event, context) =>
     processPartialResponse(event, deliver, processor, { context, throwOnFullBatchFailure: false }),
   );

@@ -2,26 +2,34 @@
 import middy from '@middy/core';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { generationJobFromRecord } from '#lib/adapters/aws/sqs-queues';
 import { generateReply } from '#lib/app/generate-reply';
 import { loadConfig } from '#lib/config';
 import { composeDeps } from '#functions/composition';
 import { logger } from '#functions/logger';
+import { countMetric, METRIC, metrics } from '#functions/metrics';
 
-const deps = composeDeps(loadConfig(), logger);
+const deps = await composeDeps(loadConfig(), logger);
 // A failed record fails only the rest of its own conversation's records, so other prospects wait for nothing.
 const processor = new SqsFifoPartialProcessorAsync();
 
 async function answer(record: SQSRecord): Promise<void> {
   const job = generationJobFromRecord(record);
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-  const outcome = await generateReply(deps, { ...job, attempt });
+  const outcome = await generateReply(deps, { ...job, attempt }).catch((error: unknown) => {
+    countMetric(METRIC.generationRetried);
+    throw error;
+  });
+  if (outcome === 'answered') countMetric(METRIC.repliesGenerated);
+  if (outcome === 'failed') countMetric(METRIC.generationFailed);
   logger.debug('generation record done', { conversationId: job.conversationId, outcome });
 }
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
   .handler((event, context) =>
     processPartialResponse(event, answer, processor, {
       context,

@@ -15,7 +15,7 @@ export const STALE_AFTER_MINUTES = 15;
 /** Records re-queued per run; the next run takes the rest. */
 export const SWEEP_BATCH = 500;
 
-const deps = composeDeps(loadConfig(), logger);
+const deps = await composeDeps(loadConfig(), logger);
 
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))

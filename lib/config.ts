@@ -2,7 +2,8 @@
  * Runtime configuration: one schema turns `process.env` into a frozen, typed config at cold start.
  * The variable names are exported so that `infra/` sets exactly what the code reads.
  */
-import { z } from 'zod';
+// A namespace import lets esbuild leave zod's ~50 locales (~350 KB) out of the bundles.
+import * as z from 'zod';
 import type { WebhookTargetPolicy } from '#lib/domain/webhook-url';
 
 export const ENV = {
@@ -37,18 +38,37 @@ export const ENV = {
   region: 'AWS_REGION',
 } as const;
 
+/**
+ * What the stack puts in the OpenAI key secret when it creates it: the operator replaces it with
+ * the real key. Until then (or if it is emptied) Parley answers with the offline model.
+ */
+export const OPENAI_SECRET_PLACEHOLDER = 'not-set';
+
+const optionalName = z.string().min(1).optional();
+
 const configSchema = z.object({
   [ENV.tableName]: z.string().min(1),
   [ENV.generationQueueUrl]: z.url(),
   [ENV.deliveryQueueUrl]: z.url(),
   [ENV.dynamoDbEndpoint]: z.url().optional(),
   [ENV.sqsEndpoint]: z.url().optional(),
-  [ENV.openAiApiKey]: z.string().min(1).optional(),
+  [ENV.openAiApiKey]: optionalName,
+  [ENV.openAiSecretArn]: optionalName,
   [ENV.openAiBaseUrl]: z.url().optional(),
   [ENV.chatModel]: z.string().min(1).default('gpt-4o-mini'),
+  [ENV.embeddingModel]: z.string().min(1).default('text-embedding-3-small'),
+  [ENV.eventBusName]: optionalName,
+  [ENV.eventLogFile]: optionalName,
+  [ENV.scheduleGroupName]: optionalName,
+  [ENV.schedulerRoleArn]: optionalName,
+  [ENV.schedulerDlqArn]: optionalName,
+  [ENV.timerTargetArn]: optionalName,
   [ENV.webhookTargets]: z.enum(['public', 'private', 'local']).default('public'),
   [ENV.region]: z.string().min(1).default('us-east-1'),
 });
+
+/** The four settings EventBridge Scheduler timers need; all or none must be set. */
+const SCHEDULER_VARS = [ENV.scheduleGroupName, ENV.schedulerRoleArn, ENV.schedulerDlqArn, ENV.timerTargetArn] as const;
 
 export interface Config {
   tableName: string;
@@ -57,8 +77,22 @@ export interface Config {
   dynamoDbEndpoint?: string;
   sqsEndpoint?: string;
   region: string;
-  /** Set when an OpenAI (or compatible) server should answer; otherwise the offline model does. */
-  openAi?: { apiKey: string; baseUrl?: string; chatModel: string };
+  /**
+   * The OpenAI (or compatible) settings. Where the key comes from is decided at cold start by the
+   * composition root: `apiKey` (the environment, locally), else the secret `apiKeySecretArn` (AWS);
+   * with neither, a `baseUrl` alone means a keyless compatible server, and nothing means the offline model.
+   */
+  openAi: {
+    apiKey?: string;
+    apiKeySecretArn?: string;
+    baseUrl?: string;
+    chatModel: string;
+    embeddingModel: string;
+  };
+  /** Where domain events go: an EventBridge bus (AWS), else a JSON-lines file (local), else nowhere. */
+  events: { eventBusName?: string; logFile?: string };
+  /** EventBridge Scheduler settings for one-time timers; absent where timers run elsewhere (locally). */
+  scheduler?: { groupName: string; roleArn: string; dlqArn: string; targetArn: string };
   webhookTargets: WebhookTargetPolicy;
 }
 
@@ -70,7 +104,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new Error(`invalid configuration: ${problems}`);
   }
   const e = result.data;
-  const apiKey = e[ENV.openAiApiKey] ?? (e[ENV.openAiBaseUrl] ? 'not-needed' : undefined);
+  const missingSchedulerVars = SCHEDULER_VARS.filter((name) => !e[name]);
+  if (missingSchedulerVars.length > 0 && missingSchedulerVars.length < SCHEDULER_VARS.length) {
+    throw new Error(
+      `invalid configuration: ${missingSchedulerVars.join(', ')} must be set along with the other scheduler settings`,
+    );
+  }
+  const [groupName, roleArn, dlqArn, targetArn] = SCHEDULER_VARS.map((name) => e[name]);
   return Object.freeze({
     tableName: e[ENV.tableName],
     generationQueueUrl: e[ENV.generationQueueUrl],
@@ -78,7 +118,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dynamoDbEndpoint: e[ENV.dynamoDbEndpoint],
     sqsEndpoint: e[ENV.sqsEndpoint],
     region: e[ENV.region],
-    openAi: apiKey ? { apiKey, baseUrl: e[ENV.openAiBaseUrl], chatModel: e[ENV.chatModel] } : undefined,
+    openAi: Object.freeze({
+      apiKey: e[ENV.openAiApiKey],
+      apiKeySecretArn: e[ENV.openAiSecretArn],
+      baseUrl: e[ENV.openAiBaseUrl],
+      chatModel: e[ENV.chatModel],
+      embeddingModel: e[ENV.embeddingModel],
+    }),
+    events: Object.freeze({ eventBusName: e[ENV.eventBusName], logFile: e[ENV.eventLogFile] }),
+    scheduler:
+      groupName && roleArn && dlqArn && targetArn
+        ? Object.freeze({ groupName, roleArn, dlqArn, targetArn })
+        : undefined,
     webhookTargets: e[ENV.webhookTargets],
   });
 }

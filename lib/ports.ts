@@ -169,6 +169,52 @@ export interface WebhookSender {
   send(request: WebhookRequest): Promise<WebhookResult>;
 }
 
+/** What the system tells the outside world happened; see EventPublisher. */
+export type DomainEventType =
+  | 'message.answered'
+  | 'conversation.escalated'
+  | 'follow_up.sent'
+  | 'dropoff.sent'
+  | 'delivery.failed';
+
+export interface DomainEvent {
+  type: DomainEventType;
+  /**
+   * Stable: derived from what caused the event (e.g. the webhook's event id), so an event published
+   * again after a retry has the same id and consumers can dedupe on it.
+   */
+  id: string;
+  tenantId: string;
+  /** When it happened, ISO-8601 UTC. */
+  occurredAt: string;
+  /** Ids and outcomes, snake_case: never message text, contact fields or secrets. */
+  detail: Record<string, unknown>;
+}
+
+export interface EventPublisher {
+  /**
+   * Publishes the events, at least once: throws if any was not accepted, so the caller's retry
+   * publishes them (all of them) again.
+   */
+  publish(events: DomainEvent[]): Promise<void>;
+}
+
+/** What a timer carries back to the function it wakes. */
+export interface TimerPayload {
+  kind: 'follow_up' | 'dropoff';
+  tenantId: string;
+  conversationId: string;
+  /** The conversation's version when the timer was set: a timer older than the conversation does nothing. */
+  version: number;
+}
+
+export interface TimerScheduler {
+  /** Sets the one-time timer `name` to fire at `at`, replacing a pending timer of the same name. */
+  schedule(timer: { name: string; at: Date; payload: TimerPayload }): Promise<void>;
+  /** Cancels the timer `name`; a timer that has fired or never existed is fine. */
+  cancel(name: string): Promise<void>;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -24,7 +24,7 @@ const GENERATION_VISIBILITY_SECONDS = 120;
 /** Longer than a delivery's send lease, so a record is never worked on twice at once. */
 const DELIVERY_VISIBILITY_SECONDS = 90;
 /** Parallel generator "invocations": conversations answered at once. */
-const GENERATION_CONCURRENCY = 8;
+const GENERATION_CONCURRENCY = 20;
 const DELIVERY_CONCURRENCY = 4;
 
 export interface LocalRuntimeOptions {
@@ -60,7 +60,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     { visibilityTimeoutSeconds: Math.max(GENERATION_VISIBILITY_SECONDS, DELIVERY_VISIBILITY_SECONDS) },
   );
 
-  // The functions read their configuration from the environment at import, exactly as in Lambda.
+  // The functions read their configuration from the environment at import, exactly as in Lambda
+  // (each handler module composes its dependencies at the top level, so importing it awaits that).
   Object.assign(process.env, options.env ?? {}, {
     [ENV.tableName]: LOCAL_TABLE_NAME,
     [ENV.generationQueueUrl]: queues.generationQueueUrl,
@@ -68,10 +69,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     [ENV.dynamoDbEndpoint]: dynalite.endpoint,
     [ENV.sqsEndpoint]: sqs.endpoint,
     [ENV.webhookTargets]: 'local',
+    [ENV.eventLogFile]: join(options.dataDir, 'events.jsonl'),
     [ENV.region]: region,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
   });
+  // CloudWatch metrics (EMF lines on stdout) mean nothing on a laptop and would flood the terminal.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const [api, generator, delivery, composition, logging] = await Promise.all([
     import('#functions/api'),
     import('#functions/generator'),
@@ -79,7 +83,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     import('#functions/composition'),
     import('#functions/logger'),
   ]);
-  const deps = composition.composeDeps(loadConfig(), logging.logger);
+  const deps = await composition.composeDeps(loadConfig(), logging.logger);
   const tenantId = await ensureTenantForKey(deps, { apiKey: options.apiKey, tenantName: 'Local' });
 
   const pollers = [

@@ -1,7 +1,8 @@
 import { WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits';
 import { decideRetry } from '#lib/domain/retry-schedule';
 import type { Delivery } from '#lib/domain/types';
-import type { DeliveryJob } from '#lib/ports';
+import type { DeliveryJob, DomainEvent } from '#lib/ports';
+import { deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
 
 /** How long one worker holds a delivery while sending it: longer than any attempt can take. */
@@ -9,7 +10,7 @@ export const DELIVERY_LEASE_SECONDS = Math.ceil(WEBHOOK_TIMEOUT_MS / 1000) * 4;
 
 export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'deferred' | 'skipped';
 
-type DeliveryDeps = Pick<Deps, 'store' | 'deliveryQueue' | 'webhookSender' | 'clock' | 'logger'> & {
+type DeliveryDeps = Pick<Deps, 'store' | 'deliveryQueue' | 'webhookSender' | 'events' | 'clock' | 'logger'> & {
   /** Jitter source; injected by tests. */
   random?: () => number;
 };
@@ -17,7 +18,8 @@ type DeliveryDeps = Pick<Deps, 'store' | 'deliveryQueue' | 'webhookSender' | 'cl
 /**
  * Makes one attempt at a webhook delivery, if it is due and nobody else is sending it, and
  * records the outcome. A failed attempt is queued again on the retry schedule; redelivered queue
- * records for a delivery already sent, failed, or being sent are no-ops.
+ * records for a delivery already sent, failed, or being sent are no-ops. A delivery that fails for
+ * good publishes `delivery.failed`.
  */
 export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Promise<DeliveryOutcome> {
   const now = deps.clock.now();
@@ -44,7 +46,9 @@ async function attempt(deps: DeliveryDeps, delivery: Delivery, now: Date): Promi
       updatedAt: deps.clock.now().toISOString(),
     });
   if (!ai) {
-    await record({ status: 'failed', lastError: 'the AI was deleted', nextAttemptAt: delivery.nextAttemptAt });
+    const lastError = 'the AI was deleted';
+    await deps.events.publish([deliveryFailed(delivery, { attempts, lastError, at: now })]);
+    await record({ status: 'failed', lastError, nextAttemptAt: delivery.nextAttemptAt });
     return 'failed';
   }
   const result = await deps.webhookSender.send({
@@ -69,12 +73,11 @@ async function attempt(deps: DeliveryDeps, delivery: Delivery, now: Date): Promi
   });
   const failure = { lastError: result.error, ...(result.statusCode ? { lastStatusCode: result.statusCode } : {}) };
   if (!decision.retry) {
-    await record({
-      ...failure,
-      status: 'failed',
-      lastError: `${result.error}; ${decision.reason}`,
-      nextAttemptAt: delivery.nextAttemptAt,
-    });
+    const lastError = `${result.error}; ${decision.reason}`;
+    await deps.events.publish([
+      deliveryFailed(delivery, { attempts, lastError, lastStatusCode: result.statusCode, at: now }),
+    ]);
+    await record({ ...failure, status: 'failed', lastError, nextAttemptAt: delivery.nextAttemptAt });
     deps.logger.warn('webhook delivery failed for good', { ...log, error: result.error, reason: decision.reason });
     return 'failed';
   }
@@ -86,4 +89,33 @@ async function attempt(deps: DeliveryDeps, delivery: Delivery, now: Date): Promi
   );
   deps.logger.warn('webhook attempt failed; will retry', { ...log, error: result.error, nextAttemptAt });
   return 'retrying';
+}
+
+/**
+ * `delivery.failed`, published before the failure is recorded: a crash in between makes the retry
+ * attempt and publish again (under the same id, as the attempt count is not yet stored) instead of
+ * losing the event. The id includes the attempt count so that a delivery retried by hand that fails
+ * again is a new event. The URL stays out: catch-hook URLs are often secrets.
+ */
+function deliveryFailed(
+  delivery: Delivery,
+  failure: { attempts: number; lastError: string; lastStatusCode?: number; at: Date },
+): DomainEvent {
+  return {
+    type: 'delivery.failed',
+    id: deriveId('evt', delivery.id, `failed_${failure.attempts}`),
+    tenantId: delivery.tenantId,
+    occurredAt: failure.at.toISOString(),
+    detail: {
+      delivery_id: delivery.id,
+      event_id: delivery.eventId,
+      webhook_type: delivery.type,
+      ai_id: delivery.aiId,
+      conversation_id: delivery.conversationId,
+      message_id: delivery.messageId,
+      attempts: failure.attempts,
+      last_status_code: failure.lastStatusCode ?? null,
+      last_error: failure.lastError,
+    },
+  };
 }

@@ -2,6 +2,7 @@ import type {
   ChatModel,
   Clock,
   DeliveryQueue,
+  EventPublisher,
   GenerationQueue,
   IdGenerator,
   Logger,
@@ -17,6 +18,8 @@ export interface Deps {
   deliveryQueue: DeliveryQueue;
   chatModel: ChatModel;
   webhookSender: WebhookSender;
+  /** Domain events (EventBridge in AWS, a JSON-lines log locally), published at least once. */
+  events: EventPublisher;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;

@@ -2,13 +2,13 @@ import { MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limit
 import type { ReplyRequest, Turn } from '#lib/domain/reply';
 import type { Ai, Conversation, Message } from '#lib/domain/types';
 import { buildWebhookPayload } from '#lib/domain/webhook-payload';
-import type { GenerationJob } from '#lib/ports';
+import type { DomainEvent, GenerationJob } from '#lib/ports';
 import { createDelivery, deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
 
 export type GenerationOutcome = 'answered' | 'nothing_to_do' | 'failed';
 
-type GeneratorDeps = Pick<Deps, 'store' | 'chatModel' | 'deliveryQueue' | 'clock' | 'ids' | 'logger'>;
+type GeneratorDeps = Pick<Deps, 'store' | 'chatModel' | 'deliveryQueue' | 'events' | 'clock' | 'ids' | 'logger'>;
 
 const isUnanswered = (m: Message) => m.direction === 'inbound' && (m.status === 'queued' || m.status === 'answering');
 
@@ -96,7 +96,11 @@ async function writeReply(
   return (await deps.store.getMessage(c.tenantId, c.id, replyId)) ?? reply;
 }
 
-/** Queues the reply's webhook (and the emergency one), then marks the messages answered. */
+/**
+ * Queues the reply's webhook (and the emergency one), publishes the domain events, then marks the
+ * messages answered. The events go out before the messages are marked so that a crash in between
+ * publishes them again on the retry rather than never: events are at-least-once, with stable ids.
+ */
 async function finishReply(
   deps: GeneratorDeps,
   input: { ai: Ai; conversation: Conversation; reply: Message; unanswered: Message[] },
@@ -117,11 +121,12 @@ async function finishReply(
     payload: buildWebhookPayload({ ...common, type: 'message.answered', eventId: deriveId('evt', reply.id) }),
     delaySeconds: ai.replyDelaySeconds,
   });
-  if (reply.needsHuman && ai.webhooks.emergencyUrl) {
+  const emergencyUrl = reply.needsHuman ? ai.webhooks.emergencyUrl : undefined;
+  if (emergencyUrl) {
     await createDelivery(deps, {
       tenantId: c.tenantId,
       deliveryId: deriveId('dlv', reply.id, 'esc'),
-      url: ai.webhooks.emergencyUrl,
+      url: emergencyUrl,
       payload: buildWebhookPayload({
         ...common,
         type: 'conversation.escalated',
@@ -131,6 +136,7 @@ async function finishReply(
       delaySeconds: 0,
     });
   }
+  await deps.events.publish(replyEvents({ ...input, covered, emergencyNotified: emergencyUrl !== undefined }));
   const at = deps.clock.now().toISOString();
   for (const m of covered) {
     await deps.store.settleMessage(c.tenantId, c.id, m.id, {
@@ -140,6 +146,43 @@ async function finishReply(
       at,
     });
   }
+}
+
+/**
+ * The domain events of a finished reply, carrying the ids of the webhooks that announce it so that
+ * consumers can correlate the two. Ids only: the reply, the question and the model's reason (free
+ * text that may quote the prospect) stay out of the event bus.
+ */
+function replyEvents(input: {
+  ai: Ai;
+  conversation: Conversation;
+  reply: Message;
+  covered: Message[];
+  emergencyNotified: boolean;
+}): DomainEvent[] {
+  const { ai, conversation: c, reply } = input;
+  const common = { tenantId: c.tenantId, occurredAt: reply.createdAt };
+  const detail = {
+    ai_id: ai.id,
+    conversation_id: c.id,
+    message_id: reply.id,
+    in_reply_to: input.covered.map((m) => m.id),
+  };
+  const answered = { event_id: deriveId('evt', reply.id), delivery_id: deriveId('dlv', reply.id) };
+  const events: DomainEvent[] = [
+    { ...common, type: 'message.answered', id: answered.event_id, detail: { ...detail, ...answered } },
+  ];
+  if (reply.needsHuman) {
+    const escalated = { event_id: deriveId('evt', reply.id, 'esc'), delivery_id: deriveId('dlv', reply.id, 'esc') };
+    events.push({
+      ...common,
+      type: 'conversation.escalated',
+      id: escalated.event_id,
+      // Without an emergency URL there is no webhook to point at; the event alone tells of the escalation.
+      detail: { ...detail, ...(input.emergencyNotified ? escalated : {}) },
+    });
+  }
+  return events;
 }
 
 async function settleAll(deps: GeneratorDeps, c: Conversation, messages: Message[], status: 'failed'): Promise<void> {

@@ -9,6 +9,8 @@ import type {
   Clock,
   DeliveryJob,
   DeliveryQueue,
+  DomainEvent,
+  EventPublisher,
   GenerationJob,
   GenerationQueue,
   IdGenerator,
@@ -98,6 +100,26 @@ export class RecordingWebhookSender implements WebhookSender {
   }
 }
 
+/** Keeps every published event, in order; can fail on demand like an unavailable bus. */
+export class RecordingEventPublisher implements EventPublisher {
+  readonly published: DomainEvent[] = [];
+  private failures: Error[] = [];
+  async publish(events: DomainEvent[]): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.published.push(...events);
+  }
+  /** The next call throws without publishing anything. */
+  failNext(error = new Error('event bus unavailable')): this {
+    this.failures.push(error);
+    return this;
+  }
+  /** The published events of one type. */
+  ofType(type: DomainEvent['type']): DomainEvent[] {
+    return this.published.filter((e) => e.type === type);
+  }
+}
+
 export class SilentLogger implements Logger {
   readonly lines: { level: string; message: string; extra: Record<string, unknown>[] }[] = [];
   debug(message: string, ...extra: Record<string, unknown>[]) {
@@ -120,6 +142,7 @@ export interface FakeDeps extends Deps {
   deliveryQueue: RecordingDeliveryQueue;
   chatModel: ScriptedChatModel;
   webhookSender: RecordingWebhookSender;
+  events: RecordingEventPublisher;
   clock: FakeClock;
   ids: SequentialIds;
   logger: SilentLogger;
@@ -132,6 +155,7 @@ export function makeFakeDeps(overrides: Partial<Deps> = {}): FakeDeps {
     deliveryQueue: new RecordingDeliveryQueue(),
     chatModel: new ScriptedChatModel(),
     webhookSender: new RecordingWebhookSender(),
+    events: new RecordingEventPublisher(),
     clock: new FakeClock(),
     ids: new SequentialIds(),
     logger: new SilentLogger(),

@@ -147,4 +147,80 @@ describe('deliverWebhook', () => {
     expect(delivery).toMatchObject({ status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS });
     expect(delivery?.lastError).toContain(`gave up after ${MAX_DELIVERY_ATTEMPTS} attempts`);
   });
+
+  describe('delivery.failed', () => {
+    it('is published when a delivery fails for good, with ids and the outcome but not the URL', async () => {
+      const deps = makeFakeDeps();
+      const { job, ai, tenantId } = await givenPendingDelivery(deps);
+      deps.events.published.splice(0);
+      deps.webhookSender.respondWith({ ok: false, statusCode: 410, error: 'HTTP 410' });
+
+      await deliverWebhook(deps, job);
+
+      const delivery = await deps.store.getDelivery(job.tenantId, job.deliveryId);
+      expect(deps.events.published).toEqual([
+        {
+          type: 'delivery.failed',
+          id: expect.stringMatching(/^evt_.+_failed_1$/),
+          tenantId,
+          occurredAt: deps.clock.now().toISOString(),
+          detail: {
+            delivery_id: job.deliveryId,
+            event_id: delivery?.eventId,
+            webhook_type: 'message.answered',
+            ai_id: ai.id,
+            conversation_id: 'alice@example.com',
+            message_id: delivery?.messageId,
+            attempts: 1,
+            last_status_code: 410,
+            last_error: delivery?.lastError,
+          },
+        },
+      ]);
+      expect(JSON.stringify(deps.events.published)).not.toContain('hooks.example.com');
+    });
+
+    it('is not published for a success or for a failure that will be retried', async () => {
+      const deps = makeFakeDeps();
+      const { job } = await givenPendingDelivery(deps);
+      deps.events.published.splice(0);
+      deps.webhookSender.respondWith({ ok: false, statusCode: 503, error: 'HTTP 503' });
+
+      await deliverWebhook({ ...deps, random: noJitter }, job);
+      deps.clock.advance(RETRY_DELAYS_SECONDS[0]! * 1000);
+      await deliverWebhook({ ...deps, random: noJitter }, job);
+
+      expect(deps.events.published).toEqual([]);
+    });
+
+    it('is published when the AI was deleted before its delivery could be sent', async () => {
+      const deps = makeFakeDeps();
+      const { job, ai } = await givenPendingDelivery(deps);
+      deps.events.published.splice(0);
+      await deps.store.deleteAi(job.tenantId, ai.id);
+
+      expect(await deliverWebhook(deps, job)).toBe('failed');
+      expect(deps.events.published.map((e) => [e.type, e.detail.last_error])).toEqual([
+        ['delivery.failed', 'the AI was deleted'],
+      ]);
+    });
+
+    it('is published before the failure is recorded, so that a retry after an unavailable bus publishes it', async () => {
+      const deps = makeFakeDeps();
+      const { job } = await givenPendingDelivery(deps);
+      deps.events.published.splice(0);
+      deps.webhookSender.respondWith(
+        { ok: false, statusCode: 410, error: 'HTTP 410' },
+        { ok: false, statusCode: 410, error: 'HTTP 410' },
+      );
+      deps.events.failNext();
+      await expect(deliverWebhook(deps, job)).rejects.toThrow('event bus unavailable');
+      expect((await deps.store.getDelivery(job.tenantId, job.deliveryId))?.status).toBe('pending');
+      deps.clock.advance(DELIVERY_LEASE_SECONDS * 1000);
+
+      expect(await deliverWebhook(deps, job)).toBe('failed');
+
+      expect(deps.events.published.map((e) => e.id)).toEqual([expect.stringMatching(/_failed_1$/)]);
+    });
+  });
 });

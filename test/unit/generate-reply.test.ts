@@ -186,4 +186,147 @@ describe('generateReply', () => {
     expect(request?.pending.map((t) => t.text)).toEqual(['And on Sundays?']);
     expect(request?.contact).toEqual({ firstName: 'Alice', email: 'alice@example.com' });
   });
+
+  describe('domain events', () => {
+    it('publishes message.answered with ids only, under the webhook event id, before marking the messages', async () => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenTenantWithAi(deps);
+      const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Do you ship to Canada?' });
+      const publishedWhenSettling: number[] = [];
+      const settle = deps.store.settleMessage.bind(deps.store);
+      deps.store.settleMessage = async (...args) => {
+        publishedWhenSettling.push(deps.events.published.length);
+        return settle(...args);
+      };
+
+      await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+      const reply = (await deps.store.listMessages(tenantId, conversationId)).at(-1);
+      const delivery = await deps.store.getDelivery(tenantId, deps.deliveryQueue.jobs[0]?.job.deliveryId ?? '');
+      expect(deps.events.published).toEqual([
+        {
+          type: 'message.answered',
+          id: delivery?.eventId,
+          tenantId,
+          occurredAt: reply?.createdAt,
+          detail: {
+            ai_id: ai.id,
+            conversation_id: conversationId,
+            message_id: reply?.id,
+            in_reply_to: [messageId],
+            event_id: delivery?.eventId,
+            delivery_id: delivery?.id,
+          },
+        },
+      ]);
+      expect(JSON.stringify(deps.events.published)).not.toContain('Canada');
+      expect(publishedWhenSettling).toEqual([1]);
+    });
+
+    it('also publishes conversation.escalated, pointing at the emergency webhook, when the model asks for a human', async () => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenTenantWithAi(deps, {
+        webhooks: { answerUrl: 'https://hooks.example.com/answer', emergencyUrl: 'https://hooks.example.com/help' },
+      });
+      const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'I want a refund, now' });
+      deps.chatModel.nextReply(() => ({
+        reply: 'A colleague will get back to you shortly.',
+        needs_human: true,
+        reason: 'Prospect demands a refund',
+        follow_up_at: null,
+        language: 'en',
+      }));
+
+      await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+      const escalation = await deps.store.getDelivery(tenantId, deps.deliveryQueue.jobs[1]?.job.deliveryId ?? '');
+      expect(deps.events.published.map((e) => e.type)).toEqual(['message.answered', 'conversation.escalated']);
+      const [, escalated] = deps.events.published;
+      expect(escalated).toMatchObject({
+        id: escalation?.eventId,
+        tenantId,
+        detail: {
+          ai_id: ai.id,
+          conversation_id: conversationId,
+          event_id: escalation?.eventId,
+          delivery_id: escalation?.id,
+        },
+      });
+      expect(JSON.stringify(deps.events.published)).not.toMatch(/refund|colleague/);
+    });
+
+    it('publishes conversation.escalated without webhook ids when the AI has no emergency URL', async () => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenTenantWithAi(deps);
+      const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Let me talk to a person' });
+      deps.chatModel.nextReply(() => ({
+        reply: 'Someone will be in touch.',
+        needs_human: true,
+        reason: null,
+        follow_up_at: null,
+        language: 'en',
+      }));
+
+      await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+      const escalated = deps.events.ofType('conversation.escalated');
+      expect(escalated).toHaveLength(1);
+      expect(escalated[0]?.detail).not.toHaveProperty('delivery_id');
+      expect(deps.deliveryQueue.jobs).toHaveLength(1);
+    });
+
+    it('publishes the same events again, with the same ids, when a crash came before the messages were marked', async () => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenTenantWithAi(deps);
+      const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
+      const settle = deps.store.settleMessage.bind(deps.store);
+      deps.store.settleMessage = async () => {
+        throw new Error('crash before the messages were marked');
+      };
+      await expect(generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 })).rejects.toThrow('crash');
+      deps.store.settleMessage = settle;
+
+      await generateReply(deps, { tenantId, conversationId, messageId, attempt: 2 });
+
+      const [first, again] = deps.events.published;
+      expect(deps.events.published).toHaveLength(2);
+      expect(again).toEqual(first);
+    });
+
+    it('leaves the messages unanswered when the events cannot be published, so the retry publishes them', async () => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenTenantWithAi(deps);
+      const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
+      deps.events.failNext();
+      await expect(generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 })).rejects.toThrow(
+        'event bus unavailable',
+      );
+      expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('answering');
+
+      await generateReply(deps, { tenantId, conversationId, messageId, attempt: 2 });
+
+      expect(deps.events.ofType('message.answered')).toHaveLength(1);
+      expect(deps.chatModel.requests).toHaveLength(1);
+      expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('answered');
+    });
+
+    it('publishes nothing for a queue record with nothing to answer, nor for messages given up on', async () => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenTenantWithAi(deps);
+      const first = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
+      await generateReply(deps, { tenantId, conversationId, messageId: first.messageId, attempt: 1 });
+      await generateReply(deps, { tenantId, conversationId, messageId: first.messageId, attempt: 1 });
+      const second = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
+      deps.chatModel.failNext();
+
+      await generateReply(deps, {
+        tenantId,
+        conversationId,
+        messageId: second.messageId,
+        attempt: MAX_GENERATION_ATTEMPTS,
+      });
+
+      expect(deps.events.published.map((e) => e.type)).toEqual(['message.answered']);
+    });
+  });
 });

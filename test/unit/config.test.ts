@@ -1,0 +1,98 @@
+import { ENV, loadConfig } from '#lib/config';
+
+const required = {
+  [ENV.tableName]: 'parley',
+  [ENV.generationQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-generation.fifo',
+  [ENV.deliveryQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-delivery',
+};
+
+describe('loadConfig', () => {
+  it('names every missing required variable in its error', () => {
+    expect(() => loadConfig({})).toThrow(
+      new RegExp(`${ENV.tableName}.*${ENV.generationQueueUrl}.*${ENV.deliveryQueueUrl}`),
+    );
+  });
+
+  it('names an invalid variable and what is wrong with it', () => {
+    expect(() => loadConfig({ ...required, [ENV.deliveryQueueUrl]: 'not a url' })).toThrow(
+      `invalid configuration: ${ENV.deliveryQueueUrl}: Invalid URL`,
+    );
+  });
+
+  it('fills in the defaults and leaves every optional setting unset', () => {
+    const config = loadConfig(required);
+
+    expect(config).toEqual({
+      tableName: 'parley',
+      generationQueueUrl: required[ENV.generationQueueUrl],
+      deliveryQueueUrl: required[ENV.deliveryQueueUrl],
+      dynamoDbEndpoint: undefined,
+      sqsEndpoint: undefined,
+      region: 'us-east-1',
+      openAi: {
+        apiKey: undefined,
+        apiKeySecretArn: undefined,
+        baseUrl: undefined,
+        chatModel: 'gpt-4o-mini',
+        embeddingModel: 'text-embedding-3-small',
+      },
+      events: { eventBusName: undefined, logFile: undefined },
+      scheduler: undefined,
+      webhookTargets: 'public',
+    });
+  });
+
+  it('reads the OpenAI, event and scheduler settings', () => {
+    const config = loadConfig({
+      ...required,
+      [ENV.openAiSecretArn]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:parley/openai-AbCdEf',
+      [ENV.openAiBaseUrl]: 'https://llm.example.com/v1',
+      [ENV.chatModel]: 'gpt-4.1-mini',
+      [ENV.embeddingModel]: 'text-embedding-3-large',
+      [ENV.eventBusName]: 'parley-events',
+      [ENV.eventLogFile]: '/tmp/parley/events.jsonl',
+      [ENV.scheduleGroupName]: 'parley',
+      [ENV.schedulerRoleArn]: 'arn:aws:iam::123456789012:role/parley-scheduler',
+      [ENV.schedulerDlqArn]: 'arn:aws:sqs:eu-west-1:123456789012:parley-timers-dlq',
+      [ENV.timerTargetArn]: 'arn:aws:lambda:eu-west-1:123456789012:function:parley-timer',
+      [ENV.region]: 'eu-west-1',
+    });
+
+    expect(config.openAi).toEqual({
+      apiKey: undefined,
+      apiKeySecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:parley/openai-AbCdEf',
+      baseUrl: 'https://llm.example.com/v1',
+      chatModel: 'gpt-4.1-mini',
+      embeddingModel: 'text-embedding-3-large',
+    });
+    expect(config.events).toEqual({ eventBusName: 'parley-events', logFile: '/tmp/parley/events.jsonl' });
+    expect(config.scheduler).toEqual({
+      groupName: 'parley',
+      roleArn: 'arn:aws:iam::123456789012:role/parley-scheduler',
+      dlqArn: 'arn:aws:sqs:eu-west-1:123456789012:parley-timers-dlq',
+      targetArn: 'arn:aws:lambda:eu-west-1:123456789012:function:parley-timer',
+    });
+    expect(config.region).toBe('eu-west-1');
+  });
+
+  it('refuses scheduler settings given only in part, naming the missing ones', () => {
+    expect(() =>
+      loadConfig({ ...required, [ENV.scheduleGroupName]: 'parley', [ENV.timerTargetArn]: 'arn:aws:lambda:…' }),
+    ).toThrow(`${ENV.schedulerRoleArn}, ${ENV.schedulerDlqArn} must be set`);
+  });
+
+  it.each(['public', 'private', 'local'] as const)('accepts the webhook target policy %s', (policy) => {
+    expect(loadConfig({ ...required, [ENV.webhookTargets]: policy }).webhookTargets).toBe(policy);
+  });
+
+  it('refuses an unknown webhook target policy', () => {
+    expect(() => loadConfig({ ...required, [ENV.webhookTargets]: 'anywhere' })).toThrow(ENV.webhookTargets);
+  });
+
+  it('returns a frozen config', () => {
+    const config = loadConfig(required);
+
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.openAi)).toBe(true);
+  });
+});
