@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { generateApiKey } from '#lib/app/tenants';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
 import { startLocalRuntime } from '#local/runtime';

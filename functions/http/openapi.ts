@@ -1,5 +1,5 @@
 /** Builds the OpenAPI 3.1 document from the route table's zod schemas. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Route } from '#functions/http/route';
 import { errorResponse } from '#functions/http/schemas';
 

@@ -2,7 +2,7 @@
  * The wire shapes of the public API (snake_case, per ../shared/CONTRACT.md). These zod schemas
  * validate every request and generate `GET /openapi.json`, so docs and behaviour cannot drift.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   MAX_CONVERSATION_ID_CHARS,
   MAX_INSTRUCTIONS_CHARS,

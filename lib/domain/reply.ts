@@ -2,7 +2,7 @@
  * What the generator asks a chat model for, and the one structured shape every model (OpenAI or
  * offline) must return. The shape is validated on every call: nothing malformed reaches a prospect.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AiType, Channel, Contact, OutputFormat } from '#lib/domain/types';
 
 /** One earlier turn of the conversation, as the model sees it. */

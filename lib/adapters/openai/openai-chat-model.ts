@@ -4,7 +4,7 @@
  * untrusted, and a compatible server may not enforce the schema at all.
  */
 import OpenAI from 'openai';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChatModel } from '#lib/ports';
 import {
   MalformedModelOutputError,
