@@ -10,7 +10,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Deps } from '#lib/app/deps';
-import { type Config, OPENAI_SECRET_PLACEHOLDER } from '#lib/config';
+import type { Config } from '#lib/config';
 import { DynamoStore } from '#lib/adapters/aws/dynamo-store';
 import { EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
 import { readSecretString } from '#lib/adapters/aws/secrets';
@@ -24,9 +24,9 @@ import { createUlidIds } from '#lib/adapters/system/ulid-ids';
 import type { ChatModel, EventPublisher, Logger } from '#lib/ports';
 
 /**
- * The OpenAI key: from the environment (local), else from the secret (AWS). The secret holds a
- * placeholder until the operator sets the key; until then the offline model answers, with a warning
- * once per cold start. A keyless base URL (a local OpenAI-compatible server) needs no key.
+ * The OpenAI key: from the environment (local), else from the secret (AWS). The stack creates the
+ * secret empty; until the operator puts the key in, the offline model answers, with a warning once
+ * per cold start. A keyless base URL (a local OpenAI-compatible server) needs no key.
  */
 async function resolveOpenAiKey(config: Config, logger: Logger): Promise<string | undefined> {
   const { apiKey, apiKeySecretArn, baseUrl } = config.openAi;
@@ -34,7 +34,7 @@ async function resolveOpenAiKey(config: Config, logger: Logger): Promise<string 
   if (apiKeySecretArn) {
     const secrets = new SecretsManagerClient({ region: config.region });
     const stored = await readSecretString(apiKeySecretArn, secrets).finally(() => secrets.destroy());
-    if (stored && stored !== OPENAI_SECRET_PLACEHOLDER) return stored;
+    if (stored) return stored;
     logger.warn(
       'The OpenAI key is not set, so the offline model answers. Set the OpenAI key with: ' +
         `aws secretsmanager put-secret-value --secret-id ${apiKeySecretArn} --secret-string 'sk-…'` +

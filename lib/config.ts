@@ -38,12 +38,6 @@ export const ENV = {
   region: 'AWS_REGION',
 } as const;
 
-/**
- * What the stack puts in the OpenAI key secret when it creates it: the operator replaces it with
- * the real key. Until then (or if it is emptied) Parley answers with the offline model.
- */
-export const OPENAI_SECRET_PLACEHOLDER = 'not-set';
-
 const optionalName = z.string().min(1).optional();
 
 const configSchema = z.object({

@@ -1,10 +1,14 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { composeDeps } from '#functions/composition';
 import { readSecretString } from '#lib/adapters/aws/secrets';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
 import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
-import { ENV, loadConfig, OPENAI_SECRET_PLACEHOLDER } from '#lib/config';
+import { ENV, loadConfig } from '#lib/config';
 import { SilentLogger } from '#test/support/fakes';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:parley/openai-AbCdEf';
@@ -37,6 +41,17 @@ describe('readSecretString', () => {
     expect(await readSecretString(SECRET_ARN)).toBeUndefined();
   });
 
+  it('returns undefined for the empty secret the stack creates (no value stored yet)', async () => {
+    secretsManager.on(GetSecretValueCommand).rejects(
+      new ResourceNotFoundException({
+        message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
+        $metadata: {},
+      }),
+    );
+
+    expect(await readSecretString(SECRET_ARN)).toBeUndefined();
+  });
+
   it('lets an AWS error through, so a function without its configuration fails to start', async () => {
     secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
 
@@ -57,11 +72,17 @@ describe('composeDeps with the OpenAI key in Secrets Manager', () => {
   });
 
   it.each([
-    ['the placeholder the stack creates', OPENAI_SECRET_PLACEHOLDER],
+    ['no value yet (as the stack creates it)', undefined],
     ['an empty value', ''],
     ['only whitespace', '  \n'],
   ])('answers with the offline model and says how to set the key when the secret holds %s', async (_, value) => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: value });
+    if (value === undefined) {
+      secretsManager
+        .on(GetSecretValueCommand)
+        .rejects(new ResourceNotFoundException({ message: 'no value for staging label AWSCURRENT', $metadata: {} }));
+    } else {
+      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: value });
+    }
     const logger = new SilentLogger();
 
     const deps = await composeDeps(loadConfig(awsEnv), logger);

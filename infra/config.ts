@@ -1,0 +1,75 @@
+/**
+ * Deployment settings: read from CDK context (`cdk synth -c key=value`, or `context` in cdk.json),
+ * validated once with zod so a typo fails the synth with a sentence rather than a broken deploy.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+
+/** The retention periods CloudWatch Logs accepts (never-expire excluded: logs hold personal data). */
+const RETENTION_DAYS = Object.values(RetentionDays).filter(
+  (days): days is RetentionDays => typeof days === 'number' && days !== RetentionDays.INFINITE,
+);
+
+/** Context values from `-c key=value` arrive as strings; those from cdk.json keep their JSON type. */
+const count = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
+const infraConfigSchema = z.object({
+  // CloudFormation's rule for stack names; it also names the dashboard.
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'stackName must start with a letter and hold only letters, digits and -')
+    .default('Parley'),
+  chatModel: z.string().trim().min(1, 'chatModel must not be empty').default('gpt-4o-mini'),
+  embeddingModel: z.string().trim().min(1, 'embeddingModel must not be empty').default('text-embedding-3-small'),
+  // `local` (loopback targets) exists only for the local runtime; a deployed stack must never allow it.
+  webhookTargets: z
+    .enum(['public', 'private'], { error: 'webhookTargets must be public or private (local is for the local runtime)' })
+    .default('public'),
+  alarmEmail: z.email('alarmEmail must be an e-mail address').optional(),
+  generatorBatchSize: count('generatorBatchSize', 1, 10).default(1),
+  // Lambda's SQS pollers accept 2 to 1000; the cap is what keeps OpenAI's rate limits.
+  generatorMaxConcurrency: count('generatorMaxConcurrency', 2, 1000).default(5),
+  deliveryMaxConcurrency: count('deliveryMaxConcurrency', 2, 1000).default(10),
+  logRetentionDays: count('logRetentionDays', 1, 3653)
+    .refine((days) => RETENTION_DAYS.includes(days), `logRetentionDays must be one of ${RETENTION_DAYS.join(', ')}`)
+    .transform((days) => days as RetentionDays)
+    .default(RetentionDays.ONE_MONTH),
+  apiThrottleRate: count('apiThrottleRate', 1, 10_000).default(50),
+  apiThrottleBurst: count('apiThrottleBurst', 1, 5000).default(100),
+});
+
+export type InfraConfig = Readonly<z.output<typeof infraConfigSchema>>;
+
+/** The context keys Parley reads; every other context key belongs to CDK and is ignored. */
+export const INFRA_CONFIG_KEYS = Object.keys(infraConfigSchema.shape) as (keyof InfraConfig)[];
+
+/** A deployment setting is invalid; the message names each problem and how to set it. */
+export class InfraConfigError extends Error {
+  override readonly name = 'InfraConfigError';
+}
+
+/**
+ * Validates the settings and fills in the defaults. `readContext` is `node.tryGetContext` in the
+ * app; tests pass a plain lookup.
+ */
+export function parseInfraConfig(readContext: (key: string) => unknown): InfraConfig {
+  // An empty value (`-c alarmEmail=`) means "not set", so the default applies.
+  const raw = Object.fromEntries(
+    INFRA_CONFIG_KEYS.map((key) => [key, readContext(key)]).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = infraConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `  - ${issue.message} (got ${JSON.stringify(raw[issue.path.join('.')])})`,
+    );
+    throw new InfraConfigError(
+      `Invalid Parley deployment settings:\n${problems.join('\n')}\nSet them with \`-c key=value\` or in cdk.json's "context".`,
+    );
+  }
+  return Object.freeze(result.data);
+}

@@ -1,0 +1,131 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '#functions/metrics';
+import { ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../bundling.ts';
+import { acknowledgeNag } from '../nag.ts';
+
+/** Where package.json and package-lock.json live: esbuild resolves `#lib/*` imports from there. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Per-function defaults. Queue visibility timeouts are derived from these, so change them here. */
+export const FUNCTION_DEFAULTS: Record<FunctionName, { timeout: Duration; memorySize: number; description: string }> = {
+  api: { timeout: Duration.seconds(10), memorySize: 512, description: 'Parley HTTP API' },
+  // One model call can take most of a minute on a slow completion.
+  generator: { timeout: Duration.seconds(60), memorySize: 512, description: 'Parley reply generator' },
+  // A batch of webhooks is sent in parallel, each with a 15 s timeout.
+  delivery: { timeout: Duration.seconds(30), memorySize: 256, description: 'Parley webhook delivery' },
+  sweeper: { timeout: Duration.seconds(60), memorySize: 256, description: 'Parley recovery sweep' },
+};
+
+/**
+ * The one bundling configuration (infra/bundling.ts, also measured by the bundle benchmark) in
+ * NodejsFunction's terms. Local esbuild only: NodejsFunction finds the project's esbuild
+ * devDependency in node_modules and runs it with `npx --no-install esbuild` from PROJECT_ROOT, so
+ * synth needs neither Docker nor the network, only `npm ci`.
+ */
+export const BUNDLING: BundlingOptions = {
+  forceDockerBundling: false,
+  format: ESBUILD_OPTIONS.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
+  target: ESBUILD_OPTIONS.target,
+  minify: ESBUILD_OPTIONS.minify,
+  sourceMap: ESBUILD_OPTIONS.sourcemap,
+  mainFields: [...ESBUILD_OPTIONS.mainFields],
+  banner: ESBUILD_OPTIONS.banner.js,
+  // Empty: the AWS SDK is bundled (the runtime's copy is not the version tests ran against).
+  externalModules: [...ESBUILD_OPTIONS.external],
+  esbuildArgs: { '--legal-comments': ESBUILD_OPTIONS.legalComments },
+};
+
+export interface LambdaFunctionProps {
+  /** Which entry of FUNCTION_ENTRIES this function runs; also picks its defaults. */
+  readonly entryName: FunctionName;
+  /** Environment on top of the Powertools settings; grant helpers add their own variables later. */
+  readonly environment?: Record<string, string>;
+  /** @default FUNCTION_DEFAULTS[entryName].timeout */
+  readonly timeout?: Duration;
+  /** @default FUNCTION_DEFAULTS[entryName].memorySize */
+  readonly memorySize?: number;
+  /** How long the function's logs are kept. @default one month */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Every Parley Lambda: Node.js 22 on arm64 (cheaper per ms), X-Ray tracing, its own log group with
+ * a retention, source-mapped ESM bundles with the SDK inside, and a role that may write only to
+ * that log group (instead of the managed AWSLambdaBasicExecutionRole, which allows every log group).
+ */
+export class LambdaFunction extends NodejsFunction {
+  /**
+   * Without a local esbuild, NodejsFunction silently falls back to Docker, which then fails with an
+   * unrelated-looking error; say what is missing instead.
+   */
+  private static assertLocalEsbuild(): void {
+    try {
+      createRequire(import.meta.url).resolve('esbuild');
+    } catch {
+      throw new Error('esbuild is not installed: run `npm ci` in the project root before synthesising.');
+    }
+  }
+
+  readonly entryName: FunctionName;
+  /** The timeout actually configured; queues and alarms size themselves from it. */
+  readonly timeoutDuration: Duration;
+
+  constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
+    LambdaFunction.assertLocalEsbuild();
+    const defaults = FUNCTION_DEFAULTS[props.entryName];
+    // The log group and role are passed to super(), so they are made first, as siblings.
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      // Logs expire with their retention anyway; a retained group would outlive the stack as clutter.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.entryName} function`,
+    });
+    logGroup.grantWrite(role);
+    const timeout = props.timeout ?? defaults.timeout;
+    super(scope, id, {
+      entry: `${PROJECT_ROOT}${FUNCTION_ENTRIES[props.entryName]}`,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      timeout,
+      memorySize: props.memorySize ?? defaults.memorySize,
+      description: defaults.description,
+      role,
+      logGroup,
+      bundling: BUNDLING,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // Stack traces point into the TypeScript sources rather than the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+    });
+    this.entryName = props.entryName;
+    this.timeoutDuration = timeout;
+    acknowledgeNag(
+      role,
+      'IAM5',
+      'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
+      'Resource::*',
+    );
+    acknowledgeNag(
+      this,
+      'L1',
+      `Pinned to Node.js 22 to match the bundle target (${ESBUILD_OPTIONS.target}) in infra/bundling.ts; both move together.`,
+    );
+  }
+}

@@ -1,0 +1,108 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { routes } from '#functions/http/routes/index';
+import { ENV } from '#lib/config';
+import type { InfraConfig } from './config.ts';
+import { Api } from './constructs/api.ts';
+import { Events } from './constructs/events.ts';
+import { Generation } from './constructs/generation.ts';
+import { FUNCTION_DEFAULTS } from './constructs/lambda-function.ts';
+import { Messaging } from './constructs/messaging.ts';
+import { Observability } from './constructs/observability.ts';
+import { Scheduling } from './constructs/scheduling.ts';
+import { Secrets } from './constructs/secrets.ts';
+import { Storage } from './constructs/storage.ts';
+
+export interface ParleyStackProps extends StackProps {
+  readonly config: InfraConfig;
+}
+
+/**
+ * Everything one Parley installation runs on, in one environment-agnostic stack (no lookups, so
+ * it synthesises offline). The constructs own their resources; this class wires them, and every
+ * permission a function has is granted here, where it can be read at a glance.
+ */
+export class ParleyStack extends Stack {
+  constructor(scope: Construct, id: string, props: ParleyStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRetention = config.logRetentionDays;
+
+    const storage = new Storage(this, 'Storage');
+    const messaging = new Messaging(this, 'Messaging', {
+      generationConsumerTimeout: FUNCTION_DEFAULTS.generator.timeout,
+      deliveryConsumerTimeout: FUNCTION_DEFAULTS.delivery.timeout,
+    });
+    const events = new Events(this, 'Events');
+    const secrets = new Secrets(this, 'Secrets');
+    // Timer targets (the follow-up and drop-off functions) come with their own issue.
+    const scheduling = new Scheduling(this, 'Scheduling', { targets: [] });
+
+    // lib/config.ts reads these in every function; queue URLs and model names are not secrets.
+    const environment = {
+      [ENV.generationQueueUrl]: messaging.generationQueue.queueUrl,
+      [ENV.deliveryQueueUrl]: messaging.deliveryQueue.queueUrl,
+      [ENV.chatModel]: config.chatModel,
+      [ENV.embeddingModel]: config.embeddingModel,
+      [ENV.webhookTargets]: config.webhookTargets,
+    };
+    const api = new Api(this, 'Api', {
+      routes,
+      environment,
+      logRetention,
+      throttleRate: config.apiThrottleRate,
+      throttleBurst: config.apiThrottleBurst,
+    });
+    const generation = new Generation(this, 'Generation', {
+      messaging,
+      environment,
+      logRetention,
+      generatorBatchSize: config.generatorBatchSize,
+      generatorMaxConcurrency: config.generatorMaxConcurrency,
+      deliveryMaxConcurrency: config.deliveryMaxConcurrency,
+    });
+    const { generator, delivery, sweeper } = generation;
+
+    // Least privilege, function by function. Consuming a queue is granted by its event source.
+    storage.grantReadWrite(api.handler);
+    messaging.grantSendGeneration(api.handler);
+
+    storage.grantReadWrite(generator);
+    messaging.grantSendDelivery(generator);
+    events.grantPublish(generator);
+    secrets.grantRead(generator);
+    scheduling.grantScheduleTimers(generator);
+
+    storage.grantReadWrite(delivery);
+    // A failed delivery is queued again, with a delay, for its next attempt.
+    messaging.grantSendDelivery(delivery);
+    events.grantPublish(delivery);
+
+    storage.grantQuery(sweeper);
+    messaging.grantSendGeneration(sweeper);
+    messaging.grantSendDelivery(sweeper);
+
+    const observability = new Observability(this, 'Observability', {
+      api,
+      functions: [api.handler, ...generation.functions],
+      generator,
+      queues: { generation: messaging.generationQueue, delivery: messaging.deliveryQueue },
+      deadLetterQueues: {
+        generation: messaging.generationDlq,
+        delivery: messaging.deliveryDlq,
+        timer: scheduling.deadLetterQueue,
+      },
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the Parley API' });
+    new CfnOutput(this, 'TableName', { value: storage.table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
+    new CfnOutput(this, 'OpenAiSecretArn', {
+      value: secrets.openAiKey.ref,
+      description:
+        'Put the OpenAI API key here: aws secretsmanager put-secret-value --secret-id <this> --secret-string sk-…',
+    });
+    new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });
+  }
+}

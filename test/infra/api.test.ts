@@ -1,0 +1,74 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { routes } from '#functions/http/routes/index';
+import { logicalId, SYNTH_TIMEOUT_MS, type Synthesised, synthParley } from './synth.ts';
+
+let synth: Synthesised;
+beforeAll(() => {
+  synth = synthParley({ context: { apiThrottleRate: '7', apiThrottleBurst: '9', logRetentionDays: '14' } });
+}, SYNTH_TIMEOUT_MS);
+afterAll(() => synth?.cleanup());
+
+describe('the HTTP API', () => {
+  it('has one route per entry of the route table, plus the catch-all, and no other', () => {
+    const routeKeys = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (resource) => resource.Properties.RouteKey,
+    );
+
+    expect(routeKeys.sort()).toEqual([...routes.map((route) => `${route.method} ${route.path}`), '$default'].sort());
+  });
+
+  it('sends every route to the api function through one payload-2.0 Lambda integration', () => {
+    const apiFunction = logicalId(synth.template, 'AWS::Lambda::Function', 'ApiFunction');
+    const integrations = synth.template.findResources('AWS::ApiGatewayV2::Integration');
+    const [integrationId, integration] = Object.entries(integrations)[0]!;
+
+    expect(Object.keys(integrations)).toHaveLength(1);
+    expect(integration.Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [apiFunction, 'Arn'] },
+    });
+    for (const routeKey of [...routes.map((route) => `${route.method} ${route.path}`), '$default']) {
+      synth.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
+      });
+    }
+  });
+
+  it('lets API Gateway invoke the api function, from this API only', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalId(synth.template, 'AWS::Lambda::Function', 'ApiFunction'), 'Arn'] },
+      SourceArn: Match.objectLike({
+        'Fn::Join': ['', Match.arrayWith([{ Ref: logicalId(synth.template, 'AWS::ApiGatewayV2::Api', 'ApiHttpApi') }])],
+      }),
+    });
+  });
+
+  it('throttles the default stage as configured and writes JSON access logs to a log group', () => {
+    const accessLogs = logicalId(synth.template, 'AWS::Logs::LogGroup', 'ApiAccessLogs');
+
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [accessLogs, 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+    });
+    expect(synth.template.toJSON().Resources[accessLogs].Properties.RetentionInDays).toBe(14);
+  });
+
+  it('has no CORS configuration yet', () => {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  });
+
+  it('outputs the base URL as ApiUrl', () => {
+    synth.template.hasOutput('ApiUrl', {
+      Value: { 'Fn::Join': ['', Match.arrayWith(['https://', '.execute-api.'])] },
+    });
+  });
+});

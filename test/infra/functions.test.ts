@@ -1,0 +1,152 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { FUNCTION_ENTRIES, type FunctionName } from '../../infra/bundling.ts';
+import { ENV } from '#lib/config';
+import {
+  FUNCTION_IDS,
+  functionProperties,
+  logicalId,
+  SYNTH_TIMEOUT_MS,
+  type Synthesised,
+  synthParley,
+} from './synth.ts';
+
+const CONTEXT = {
+  chatModel: 'gpt-test',
+  embeddingModel: 'embed-test',
+  webhookTargets: 'private',
+  generatorBatchSize: '2',
+  generatorMaxConcurrency: '3',
+  deliveryMaxConcurrency: '4',
+  logRetentionDays: '60',
+};
+const NAMES = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
+
+let synth: Synthesised;
+beforeAll(() => {
+  synth = synthParley({ context: CONTEXT });
+}, SYNTH_TIMEOUT_MS);
+afterAll(() => synth?.cleanup());
+
+const env = (name: FunctionName): Record<string, unknown> =>
+  functionProperties(synth.template, name).Environment.Variables;
+
+describe('the Lambda functions', () => {
+  it('are exactly the entries of FUNCTION_ENTRIES', () => {
+    expect(Object.keys(synth.template.findResources('AWS::Lambda::Function'))).toHaveLength(NAMES.length);
+  });
+
+  it.each(NAMES)('run %s on Node.js 22, arm64, with active tracing, as an ESM handler', (name) => {
+    expect(functionProperties(synth.template, name)).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Handler: 'index.handler',
+    });
+  });
+
+  it.each(NAMES)('give %s its own log group, kept as configured', (name) => {
+    const { LoggingConfig } = functionProperties(synth.template, name);
+    const logGroup = synth.template.toJSON().Resources[LoggingConfig.LogGroup.Ref];
+
+    expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 60 } });
+  });
+
+  it('keep every log group in the stack for the configured retention', () => {
+    const groups = Object.values(synth.template.findResources('AWS::Logs::LogGroup'));
+
+    expect(groups.length).toBeGreaterThan(NAMES.length);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(60);
+  });
+
+  it('have timeouts that leave room for their work', () => {
+    expect(NAMES.map((name) => [name, functionProperties(synth.template, name).Timeout])).toEqual([
+      ['api', 10],
+      ['generator', 60],
+      ['delivery', 30],
+      ['sweeper', 60],
+    ]);
+  });
+
+  it.each(NAMES)('give %s the settings lib/config.ts requires, and the Powertools and source-map settings', (name) => {
+    expect(env(name)).toMatchObject({
+      [ENV.tableName]: { Ref: logicalId(synth.template, 'AWS::DynamoDB::Table', 'StorageTable') },
+      [ENV.generationQueueUrl]: { Ref: logicalId(synth.template, 'AWS::SQS::Queue', 'MessagingGenerationQueue') },
+      [ENV.deliveryQueueUrl]: { Ref: logicalId(synth.template, 'AWS::SQS::Queue', 'MessagingDeliveryQueue') },
+      [ENV.chatModel]: 'gpt-test',
+      [ENV.embeddingModel]: 'embed-test',
+      [ENV.webhookTargets]: 'private',
+      POWERTOOLS_SERVICE_NAME: 'parley',
+      POWERTOOLS_METRICS_NAMESPACE: 'Parley',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it('tell only the generator where the OpenAI key is', () => {
+    expect(env('generator')[ENV.openAiSecretArn]).toEqual({
+      Ref: logicalId(synth.template, 'AWS::SecretsManager::Secret', 'SecretsOpenAiKey'),
+    });
+    for (const name of NAMES.filter((n) => n !== 'generator')) expect(env(name)[ENV.openAiSecretArn]).toBeUndefined();
+  });
+
+  it('name the event bus to the generator and delivery only', () => {
+    const bus = { Ref: logicalId(synth.template, 'AWS::Events::EventBus', 'EventsBus') };
+
+    expect([env('generator')[ENV.eventBusName], env('delivery')[ENV.eventBusName]]).toEqual([bus, bus]);
+    expect([env('api')[ENV.eventBusName], env('sweeper')[ENV.eventBusName]]).toEqual([undefined, undefined]);
+  });
+
+  it.each(NAMES)('give %s all four scheduler settings or none, as lib/config.ts requires', (name) => {
+    const schedulerVars = [ENV.scheduleGroupName, ENV.schedulerRoleArn, ENV.schedulerDlqArn, ENV.timerTargetArn];
+    const set = schedulerVars.filter((variable) => env(name)[variable] !== undefined);
+
+    expect([0, schedulerVars.length]).toContain(set.length);
+  });
+});
+
+describe('the queue consumers', () => {
+  it('feed the generator from the FIFO queue with partial batch failures and a concurrency cap', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(synth.template, 'AWS::Lambda::Function', FUNCTION_IDS.generator) },
+      EventSourceArn: {
+        'Fn::GetAtt': [logicalId(synth.template, 'AWS::SQS::Queue', 'MessagingGenerationQueue'), 'Arn'],
+      },
+      BatchSize: 2,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
+  });
+
+  it('feed delivery ten records at a time with partial batch failures and a concurrency cap', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(synth.template, 'AWS::Lambda::Function', FUNCTION_IDS.delivery) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(synth.template, 'AWS::SQS::Queue', 'MessagingDeliveryQueue'), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 4 },
+    });
+  });
+
+  it('are the only event source mappings, each with partial batch failures and at least two pollers', () => {
+    const mappings = Object.values(synth.template.findResources('AWS::Lambda::EventSourceMapping'));
+
+    expect(mappings).toHaveLength(2);
+    for (const { Properties } of mappings) {
+      expect(Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(Properties.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
+    }
+  });
+});
+
+describe('the sweeper', () => {
+  it('runs every five minutes, without retries of a failed run', () => {
+    synth.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(synth.template, 'AWS::Lambda::Function', FUNCTION_IDS.sweeper), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+  });
+});

@@ -1,0 +1,135 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { tableDefinition } from '#lib/adapters/aws/table-definition';
+import { type Json, logicalId, SYNTH_TIMEOUT_MS, type Synthesised, synthParley } from './synth.ts';
+
+let synth: Synthesised;
+beforeAll(() => {
+  synth = synthParley();
+}, SYNTH_TIMEOUT_MS);
+afterAll(() => synth?.cleanup());
+
+const resources = () => synth.template.toJSON().Resources as Record<string, Record<string, Json>>;
+const ofType = (type: string) => Object.entries(resources()).filter(([, resource]) => resource.Type === type);
+
+describe('the table', () => {
+  it('mirrors tableDefinition: keys, attribute types, the gsi1 index and on-demand billing', () => {
+    const definition = tableDefinition('ignored');
+
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: definition.KeySchema,
+      AttributeDefinitions: Match.arrayEquals(definition.AttributeDefinitions!),
+      GlobalSecondaryIndexes: definition.GlobalSecondaryIndexes,
+      BillingMode: definition.BillingMode,
+    });
+  });
+
+  it('has point-in-time recovery, deletion protection and TTL on `ttl`', () => {
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+  });
+
+  it('is retained when the stack is deleted, and its name is an output', () => {
+    synth.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    synth.template.hasOutput('TableName', {
+      Value: { Ref: logicalId(synth.template, 'AWS::DynamoDB::Table', 'Storage') },
+    });
+  });
+});
+
+describe('the queues', () => {
+  /** Queue logical id → the timeout of the function its event source mapping feeds. */
+  const consumerTimeouts = (): Record<string, number> =>
+    Object.fromEntries(
+      ofType('AWS::Lambda::EventSourceMapping').map(([, mapping]) => [
+        mapping.Properties.EventSourceArn['Fn::GetAtt'][0],
+        resources()[mapping.Properties.FunctionName.Ref]!.Properties.Timeout,
+      ]),
+    );
+  const deadLetterTargets = () =>
+    ofType('AWS::SQS::Queue').flatMap(([, queue]) =>
+      queue.Properties.RedrivePolicy ? [queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]] : [],
+    );
+
+  it('make generation a FIFO queue deduplicated by the ids the code sends, not by content', () => {
+    synth.template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      RedrivePolicy: Match.objectLike({ deadLetterTargetArn: Match.anyValue() }),
+    });
+  });
+
+  it('give each consumed queue a DLQ after at least five receives, and a visibility of six times its consumer timeout', () => {
+    const timeouts = consumerTimeouts();
+
+    expect(Object.keys(timeouts)).toHaveLength(2);
+    for (const [queueId, timeout] of Object.entries(timeouts)) {
+      const queue = resources()[queueId]!.Properties;
+      expect(queue.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    }
+  });
+
+  it('give every queue that is not a DLQ a redrive policy', () => {
+    const dlqs = new Set([...deadLetterTargets(), logicalId(synth.template, 'AWS::SQS::Queue', 'SchedulingTimerDlq')]);
+
+    for (const [id, queue] of ofType('AWS::SQS::Queue')) {
+      if (!dlqs.has(id)) expect(queue.Properties.RedrivePolicy).toBeDefined();
+    }
+  });
+
+  it('keep dead letters for 14 days, in a FIFO DLQ for the FIFO queue', () => {
+    for (const [, queue] of ofType('AWS::SQS::Queue').filter(([, q]) => q.Properties.RedrivePolicy)) {
+      const dlq = resources()[queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]]!.Properties;
+      expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      expect(dlq.FifoQueue).toBe(queue.Properties.FifoQueue);
+    }
+    synth.template.hasResourceProperties('AWS::SQS::Queue', {
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      FifoQueue: Match.absent(),
+      RedrivePolicy: Match.absent(),
+    });
+  });
+
+  it('are all encrypted with SQS-managed keys and refuse plain HTTP', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    const tlsOnly = ofType('AWS::SQS::QueuePolicy').filter(([, policy]) =>
+      policy.Properties.PolicyDocument.Statement.some(
+        (s: Json) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+      ),
+    );
+
+    expect(queues).toHaveLength(5);
+    for (const [, queue] of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(tlsOnly.flatMap(([, policy]) => policy.Properties.Queues.map((q: Json) => q.Ref)).sort()).toEqual(
+      queues.map(([id]) => id).sort(),
+    );
+  });
+});
+
+describe('the OpenAI secret', () => {
+  it('is created empty, so no deploy can write over the key the operator puts in, and is retained', () => {
+    synth.template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({ SecretString: Match.absent(), GenerateSecretString: Match.absent() }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    synth.template.hasOutput('OpenAiSecretArn', {
+      Value: { Ref: logicalId(synth.template, 'AWS::SecretsManager::Secret', 'SecretsOpenAiKey') },
+    });
+  });
+});
+
+describe('events and timers', () => {
+  it('have a custom event bus, whose name is an output', () => {
+    synth.template.hasOutput('EventBusName', {
+      Value: { Ref: logicalId(synth.template, 'AWS::Events::EventBus', 'EventsBus') },
+    });
+  });
+
+  it('have a schedule group for one-time timers', () => {
+    synth.template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+  });
+});
