@@ -31,7 +31,7 @@ export async function generateReply(
     return 'nothing_to_do';
   }
   let outcome: GenerationOutcome = 'nothing_to_do';
-  // A resumed reply may cover only some unanswered messages; the next round answers the rest.
+  // A resumed reply may cover only some unanswered messages; then a second round answers the rest.
   for (let round = 0; round < 3; round++) {
     const messages = await deps.store.listMessages(tenantId, conversationId);
     const unanswered = messages.filter(isUnanswered);
@@ -51,6 +51,8 @@ export async function generateReply(
     }
     await finishReply(deps, { ai, conversation, reply, unanswered });
     outcome = 'answered';
+    // Messages that arrived meanwhile have queue records of their own, behind this one.
+    if (unanswered.every((m) => reply.inReplyTo?.includes(m.id))) return outcome;
   }
   return outcome;
 }

@@ -5,6 +5,7 @@
  * their visibility timeout, so the queue's redrive policy moves poison records to its DLQ, as in AWS.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -98,6 +99,8 @@ export class SqsPoller {
   start(): void {
     if (this.abort) return;
     const abort = new AbortController();
+    // Every loop's in-flight receive listens on this one signal; Node warns of a leak past 10.
+    setMaxListeners(this.concurrency + 1, abort.signal);
     this.abort = abort;
     this.loops = Array.from({ length: this.concurrency }, () =>
       this.runLoop(abort.signal).catch((error: unknown) => this.report(error, 'receive')),
