@@ -45,18 +45,28 @@ export type PendingRef =
   | { kind: 'message'; tenantId: string; conversationId: string; messageId: string; since: string }
   | { kind: 'delivery'; tenantId: string; deliveryId: string; since: string };
 
+/**
+ * The fields updateConversation may change. Stores ignore anything else in `changes` (a caller
+ * passing a whole record, say), so an update can never move a conversation's tenant or id.
+ */
+export const CONVERSATION_UPDATABLE_FIELDS = [
+  'status',
+  'contact',
+  'channel',
+  'outputFormat',
+  'webhooks',
+  'metadata',
+  'updatedAt',
+] as const satisfies readonly (keyof Conversation)[];
+
+export type ConversationChanges = Partial<Pick<Conversation, (typeof CONVERSATION_UPDATABLE_FIELDS)[number]>>;
+
 export interface ConversationStore {
   getConversation(tenantId: string, conversationId: string): Promise<Conversation | undefined>;
   /** Creates the conversation unless it exists; returns the stored one either way. */
   ensureConversation(conversation: Conversation): Promise<Conversation>;
   /** Applies a partial update to an existing conversation. */
-  updateConversation(
-    tenantId: string,
-    conversationId: string,
-    changes: Partial<
-      Pick<Conversation, 'status' | 'contact' | 'channel' | 'outputFormat' | 'webhooks' | 'metadata' | 'updatedAt'>
-    >,
-  ): Promise<void>;
+  updateConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<void>;
   /**
    * Stores a message unless one with its id exists; returns false if it existed. An inbound
    * message with status `queued` or `answering` is listed as pending for the recovery sweep.

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createLambdaContext } from '#lib/adapters/local/lambda-events';
 
 /** API Gateway refuses payloads over 10 MB before any Lambda runs; so does this server. */
 export const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -69,23 +70,6 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewa
   };
 }
 
-function lambdaContext(functionName: string, requestId: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 /** Serves `handler` on host:port (port 0 picks a free one). */
 export async function startApiGatewayServer(options: { handler: ApiHandler; host: string; port: number }): Promise<{
   server: Server;
@@ -101,7 +85,7 @@ export async function startApiGatewayServer(options: { handler: ApiHandler; host
         return;
       }
       const event = toApiGatewayEvent(req, body);
-      const result = await options.handler(event, lambdaContext('parley-api', event.requestContext.requestId));
+      const result = await options.handler(event, createLambdaContext('parley-api', 'local', 30));
       res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
       res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
     } catch {

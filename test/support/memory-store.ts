@@ -14,22 +14,18 @@ import type {
   Page,
   Tenant,
 } from '#lib/domain/types';
-import type { ConversationStore, DeliveryStore, PageRequest, PendingRef, Store } from '#lib/ports';
+import {
+  type ConversationChanges,
+  type ConversationStore,
+  CONVERSATION_UPDATABLE_FIELDS,
+  type DeliveryStore,
+  type PageRequest,
+  type PendingRef,
+  type Store,
+} from '#lib/ports';
 
-type ConversationChanges = Parameters<ConversationStore['updateConversation']>[2];
 type MessageOutcome = Parameters<ConversationStore['settleMessage']>[3];
 type AttemptResult = Parameters<DeliveryStore['recordAttempt']>[2];
-
-/** What updateConversation may change; anything else in `changes` is ignored, as in DynamoStore. */
-const CONVERSATION_FIELDS = [
-  'status',
-  'contact',
-  'channel',
-  'outputFormat',
-  'webhooks',
-  'metadata',
-  'updatedAt',
-] as const satisfies readonly (keyof ConversationChanges)[];
 
 export class MemoryStore implements Store {
   private readonly tenants = new Map<string, Tenant>();
@@ -96,7 +92,7 @@ export class MemoryStore implements Store {
   async updateConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<void> {
     const stored = this.conversations.get(key(tenantId, conversationId));
     if (stored === undefined) throw new ConcurrencyError(`Conversation ${conversationId} does not exist`);
-    for (const field of CONVERSATION_FIELDS) {
+    for (const field of CONVERSATION_UPDATABLE_FIELDS) {
       if (changes[field] !== undefined) Object.assign(stored, clone({ [field]: changes[field] }));
     }
   }

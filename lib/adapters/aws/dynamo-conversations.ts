@@ -4,23 +4,7 @@ import { attempt, type DynamoContext, getRecord, putIfAbsent } from '#lib/adapte
 import { conversationKey } from '#lib/adapters/aws/dynamo-keys';
 import { ConcurrencyError } from '#lib/domain/errors';
 import type { Conversation } from '#lib/domain/types';
-import type { ConversationStore } from '#lib/ports';
-
-type ConversationChanges = Parameters<ConversationStore['updateConversation']>[2];
-
-/**
- * The fields updateConversation may change. Anything else in `changes` (a caller passing a whole
- * record, say) is ignored, so an update can never move a conversation's tenant or id.
- */
-export const CONVERSATION_FIELDS = [
-  'status',
-  'contact',
-  'channel',
-  'outputFormat',
-  'webhooks',
-  'metadata',
-  'updatedAt',
-] as const satisfies readonly (keyof ConversationChanges)[];
+import { type ConversationChanges, CONVERSATION_UPDATABLE_FIELDS } from '#lib/ports';
 
 export function getConversation(
   ctx: DynamoContext,
@@ -53,7 +37,7 @@ export async function updateConversation(
   changes: ConversationChanges,
 ): Promise<void> {
   const key = conversationKey(tenantId, conversationId);
-  const fields = CONVERSATION_FIELDS.flatMap((field) =>
+  const fields = CONVERSATION_UPDATABLE_FIELDS.flatMap((field) =>
     changes[field] === undefined ? [] : [[field, changes[field]] as const],
   );
   if (fields.length === 0) {

@@ -4,18 +4,23 @@
  * report as failed (ReportBatchItemFailures). Failed records stay on the queue and come back after
  * their visibility timeout, so the queue's redrive policy moves poison records to its DLQ, as in AWS.
  */
-import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   type Message,
-  type MessageAttributeValue,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import {
+  createLambdaContext,
+  failedMessageIds,
+  queueArnFromUrl,
+  queueNameFromArn,
+  toSqsRecord,
+} from '#lib/adapters/local/lambda-events';
 import type { Logger } from '#lib/ports';
 
 /** The shape of a Lambda SQS handler; handlers that return nothing are whole-batch successes. */
@@ -57,7 +62,6 @@ export interface SqsPollerOptions {
 }
 
 const MAX_BACKOFF_MS = 5_000;
-const DEFAULT_ACCOUNT_ID = '000000000000';
 
 /** Long-polls one queue and invokes a Lambda SQS handler with each batch, like an event source mapping. */
 export class SqsPoller {
@@ -163,8 +167,8 @@ export class SqsPoller {
   private async invoke(messages: Message[]): Promise<void> {
     const region = await this.resolveRegion();
     const queueArn = this.options.queueArn ?? queueArnFromUrl(this.options.queueUrl, region);
-    const event: SQSEvent = { Records: messages.map((m) => toRecord(m, queueArn, region)) };
-    const context = createContext(
+    const event: SQSEvent = { Records: messages.map((m) => toSqsRecord(m, queueArn, region)) };
+    const context = createLambdaContext(
       this.options.functionName ?? queueNameFromArn(queueArn),
       region,
       this.options.timeoutSeconds ?? 30,
@@ -245,101 +249,6 @@ export class SqsPoller {
       // A failing logger must not stop the poller.
     }
   }
-}
-
-/**
- * The ids Lambda would treat as failed, given the handler's response: none for an empty or absent
- * response, the reported ones for a well-formed one, and the whole batch for a malformed one (an
- * empty, missing or unknown itemIdentifier), as the event source mapping does.
- */
-function failedMessageIds(response: unknown, records: SQSRecord[]): Set<string> {
-  const all = new Set(records.map((r) => r.messageId));
-  if (response === undefined || response === null) return new Set();
-  const failures: unknown = (response as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === undefined || failures === null) return new Set();
-  if (!Array.isArray(failures)) return all;
-  const failed = new Set<string>();
-  for (const failure of failures) {
-    const id: unknown = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    if (typeof id !== 'string' || !all.has(id)) return all;
-    failed.add(id);
-  }
-  return failed;
-}
-
-function toRecord(message: Message, eventSourceARN: string, awsRegion: string): SQSRecord {
-  const a = message.Attributes ?? {};
-  const record: SQSRecord = {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
-      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
-      SenderId: a.SenderId ?? DEFAULT_ACCOUNT_ID,
-      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-      ...(a.SequenceNumber !== undefined && { SequenceNumber: a.SequenceNumber }),
-      ...(a.MessageGroupId !== undefined && { MessageGroupId: a.MessageGroupId }),
-      ...(a.MessageDeduplicationId !== undefined && { MessageDeduplicationId: a.MessageDeduplicationId }),
-      ...(a.AWSTraceHeader !== undefined && { AWSTraceHeader: a.AWSTraceHeader }),
-      ...(a.DeadLetterQueueSourceArn !== undefined && { DeadLetterQueueSourceArn: a.DeadLetterQueueSourceArn }),
-    },
-    messageAttributes: toRecordAttributes(message.MessageAttributes),
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN,
-    awsRegion,
-  };
-  if (message.MD5OfMessageAttributes) record.md5OfMessageAttributes = message.MD5OfMessageAttributes;
-  return record;
-}
-
-/** SQS API attributes are PascalCase with binary as bytes; Lambda's are camelCase with base64. */
-function toRecordAttributes(attributes: Record<string, MessageAttributeValue> | undefined): SQSMessageAttributes {
-  const result: SQSMessageAttributes = {};
-  for (const [name, value] of Object.entries(attributes ?? {})) {
-    result[name] = {
-      dataType: value.DataType ?? 'String',
-      stringListValues: value.StringListValues ?? [],
-      binaryListValues: (value.BinaryListValues ?? []).map(toBase64),
-      ...(value.StringValue !== undefined && { stringValue: value.StringValue }),
-      ...(value.BinaryValue !== undefined && { binaryValue: toBase64(value.BinaryValue) }),
-    };
-  }
-  return result;
-}
-
-function toBase64(bytes: Uint8Array | string): string {
-  return typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('base64');
-}
-
-function createContext(functionName: string, region: string, timeoutSeconds: number): Context {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  const noop = (): void => undefined;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:${DEFAULT_ACCOUNT_ID}:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/${new Date().toISOString().slice(0, 10)}/${randomUUID()}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: noop,
-    fail: noop,
-    succeed: noop,
-  };
-}
-
-/** `https://sqs.<region>.amazonaws.com/<account>/<name>` → `arn:aws:sqs:<region>:<account>:<name>`. */
-function queueArnFromUrl(queueUrl: string, region: string): string {
-  const [account = DEFAULT_ACCOUNT_ID, name = 'queue'] = new URL(queueUrl).pathname.split('/').filter(Boolean);
-  return `arn:aws:sqs:${region}:${account}:${name}`;
-}
-
-function queueNameFromArn(queueArn: string): string {
-  return queueArn.split(':').at(-1) ?? 'queue';
 }
 
 function backoffMs(baseMs: number, consecutiveErrors: number): number {
