@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
+import { GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ENV } from '#lib/config';
 import type { LambdaFunction } from './lambda-function.ts';
 
@@ -50,7 +50,8 @@ export class Storage extends Construct {
       indexName: gsi1.indexName,
       partitionKey: string(gsi1.partitionKey),
       sortKey: string(gsi1.sortKey),
-      projectionType: dynamodb.ProjectionType.ALL,
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...GSI1_PROJECTED_ATTRIBUTES],
     });
   }
 

@@ -24,7 +24,22 @@ export const TABLE_KEYS = {
 const POLL_INTERVAL_MS = 25;
 const ACTIVE_TIMEOUT_MS = 30_000;
 
-/** The CreateTable input: on-demand billing, the primary key and one GSI projecting everything. */
+/**
+ * The only attributes read through gsi1 (besides the keys): what the API-key lookup returns and
+ * what the recovery sweep needs to re-queue work. Projecting just these keeps index copies small,
+ * and updates of other attributes (claims, leases, answers) cost no index write at all.
+ */
+export const GSI1_PROJECTED_ATTRIBUTES = [
+  'tenantId',
+  'id',
+  'hash',
+  'prefix',
+  'createdAt',
+  'conversationId',
+  'nextAttemptAt',
+] as const;
+
+/** The CreateTable input: on-demand billing, the primary key and one GSI with a narrow projection. */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   const { partitionKey, sortKey, gsi1 } = TABLE_KEYS;
   return {
@@ -47,7 +62,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
           { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
           { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...GSI1_PROJECTED_ATTRIBUTES] },
       },
     ],
   };
