@@ -3,6 +3,8 @@
  * never fail on a time (timed assertions belong nowhere), only on answers that went missing or
  * came twice, which make the figures meaningless.
  */
+import { runBundlesBenchmark } from './bundles.ts';
+import { runCostModelBenchmark } from './cost-model.ts';
 import { runPipelineLatencyBenchmark } from './pipeline-latency.ts';
 
 interface Benchmark {
@@ -12,7 +14,11 @@ interface Benchmark {
 }
 
 /** Add new benchmarks here; they run one after another so none disturbs another's timings. */
-const BENCHMARKS: readonly Benchmark[] = [{ name: 'pipeline-latency', run: runPipelineLatencyBenchmark }];
+const BENCHMARKS: readonly Benchmark[] = [
+  { name: 'pipeline-latency', run: runPipelineLatencyBenchmark },
+  { name: 'bundles', run: runBundlesBenchmark },
+  { name: 'cost-model', run: runCostModelBenchmark },
+];
 
 async function runAll(): Promise<number> {
   let failures = 0;
