@@ -2,7 +2,12 @@ import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamo
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { PENDING_SHARDS, pendingShard } from '#lib/adapters/aws/dynamo-keys';
 import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
-import { ensureTable, GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS, tableDefinition } from '#lib/adapters/aws/table-definition';
+import {
+  ensureTable,
+  GSI1_PROJECTED_ATTRIBUTES,
+  TABLE_KEYS,
+  tableDefinition,
+} from '#lib/adapters/aws/table-definition';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
 import { describeStoreContract } from '#test/support/store-contract';
 
