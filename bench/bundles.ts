@@ -5,13 +5,13 @@
  * sets) and once without source maps, to show what they cost.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { ENV } from '#lib/config';
 import { ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.ts';
+import { currentLoad, describeMachine, formatTable, round1, writeReport, type Machine } from './report.ts';
 
 /** The issue's aim, and how many cold imports each median is taken over. */
 export const SETTINGS = Object.freeze({
@@ -63,7 +63,7 @@ export interface BundleResult {
 export interface BundlesReport {
   benchmark: 'bundles';
   date: string;
-  machine: { cpus: number; cpuModel: string; node: string; platform: string; loadAverage: number[] };
+  machine: Machine;
   settings: typeof SETTINGS;
   bundles: BundleResult[];
   largest: FunctionName | null;
@@ -74,6 +74,7 @@ export interface BundlesReport {
 export async function runBundlesBenchmark(): Promise<{ problems: string[] }> {
   const bundles: BundleResult[] = [];
   const problems: string[] = [];
+  const loadBefore = currentLoad();
   for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
     process.stdout.write(`  bundling and importing: ${name}…\n`);
     try {
@@ -89,21 +90,14 @@ export async function runBundlesBenchmark(): Promise<{ problems: string[] }> {
   const report: BundlesReport = {
     benchmark: 'bundles',
     date: new Date().toISOString(),
-    machine: {
-      cpus: availableParallelism(),
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      loadAverage: loadavg().map(round1),
-    },
+    machine: describeMachine(loadBefore),
     settings: SETTINGS,
     bundles,
     largest: largest?.name ?? null,
     problems,
   };
   process.stdout.write(formatReport(report));
-  await writeFile(join(ROOT, OUTPUT_FILE), `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`  figures written to ${OUTPUT_FILE}\n`);
+  await writeReport(join(ROOT, OUTPUT_FILE), report);
   return { problems };
 }
 
@@ -253,7 +247,7 @@ function formatReport(report: BundlesReport): string {
   const { machine } = report;
   const title =
     `Lambda bundles (infra/bundling.ts options), cold import median of ${SETTINGS.runs} fresh processes, ` +
-    `${machine.cpus} CPUs, node ${machine.node}, load average ${machine.loadAverage.join(' ')}`;
+    `${machine.cpus} CPUs, node ${machine.node}, load average ${machine.loadAverage.before} → ${machine.loadAverage.after}`;
   const problems = report.problems.map((p) => `  PROBLEM: ${p}\n`).join('');
   return (
     `\n${title}\n\n${formatTable([header, ...rows])}\n` +
@@ -263,18 +257,6 @@ function formatReport(report: BundlesReport): string {
   );
 }
 
-function formatTable(rows: string[][]): string {
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0))) ?? [];
-  return rows
-    .map((row) => row.map((text, col) => (col === 0 ? text.padEnd(widths[col] ?? 0) : text.padStart(widths[col] ?? 0))))
-    .map((row) => `  ${row.join('   ')}\n`)
-    .join('');
-}
-
 function kb(bytes: number): number {
   return round1(bytes / 1024);
-}
-
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
 }

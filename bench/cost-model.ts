@@ -7,9 +7,6 @@
  * capacity; the prices and assumptions below turn the counts into dollars. Modelled from local
  * measurements, not from an AWS bill: docs/costs.md says how far to trust it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg } from 'node:os';
-import { dirname } from 'node:path';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -61,6 +58,7 @@ import { FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.ts';
 import { parseInfraConfig } from '../infra/config.ts';
 import { DELIVERY_BATCH_SIZE, SWEEP_INTERVAL } from '../infra/constructs/generation.ts';
 import { FUNCTION_DEFAULTS } from '../infra/constructs/lambda-function.ts';
+import { currentLoad, describeMachine, formatTable, round2, writeReport } from './report.ts';
 
 // ── Prices ─────────────────────────────────────────────────────────────────────────────────────
 /**
@@ -266,7 +264,7 @@ export interface CostModelReport {
 export async function runCostModelBenchmark(): Promise<{ problems: string[] }> {
   // The SDK warns once per process that Node 20 support ends; it is noise in a benchmark's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const loadBefore = round2(loadavg()[0] ?? 0);
+  const loadBefore = currentLoad();
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = new AbortController();
   const scenario = runScenario(cleanups, stop.signal);
@@ -285,9 +283,7 @@ export async function runCostModelBenchmark(): Promise<{ problems: string[] }> {
   }
   const report = buildReport(run, loadBefore);
   process.stdout.write(formatReport(report));
-  await mkdir(dirname(OUTPUT_FILE), { recursive: true });
-  await writeFile(OUTPUT_FILE, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`  figures written to ${OUTPUT_FILE}\n`);
+  await writeReport(OUTPUT_FILE, report);
   return { problems: report.problems };
 }
 
@@ -1035,13 +1031,7 @@ function buildReport(run: ScenarioResult, loadBefore: number): CostModelReport {
   return {
     benchmark: 'cost-model',
     date: new Date().toISOString(),
-    machine: {
-      cpus: availableParallelism(),
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      loadAverage: { before: loadBefore, after: round2(loadavg()[0] ?? 0) },
-    },
+    machine: describeMachine(loadBefore),
     prices: PRICES,
     assumptions: ASSUMPTIONS,
     settings: SETTINGS,
@@ -1360,13 +1350,6 @@ function formatQuantity(n: number): string {
   return n.toExponential(2);
 }
 
-function formatTable(rows: string[][]): string {
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0))) ?? [];
-  const last = widths.length - 1;
-  const pad = (text: string, col: number) => (col === last ? text : text.padEnd(widths[col] ?? 0));
-  return rows.map((row) => `  ${row.map(pad).join('   ')}\n`).join('');
-}
-
 // ── Small helpers ──────────────────────────────────────────────────────────────────────────────
 function mean(values: number[]): number {
   return values.length ? values.reduce((sum, v) => sum + v, 0) / values.length : 0;
@@ -1376,10 +1359,6 @@ function mean(values: number[]): number {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }
 
 function round4(n: number): number {

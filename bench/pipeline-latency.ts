@@ -4,12 +4,11 @@
  * next). Run once with the built-in offline model and once with a fake OpenAI server that takes
  * 400 ms per answer, so the runtime's own overhead reads as latency − 400 ms.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg } from 'node:os';
-import { dirname } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { startFakeOpenAi } from '#test/support/fake-openai';
 import { apiClient, type RuntimeProcess, startRuntimeProcess } from '#test/support/runtime-process';
 import { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
+import { currentLoad, describeMachine, formatTable, round2, writeReport } from './report.ts';
 
 /** The issue's figures: 20 concurrent conversations, ≥ 200 messages, a 400 ms model, the aim. */
 export const SETTINGS = Object.freeze({
@@ -103,7 +102,7 @@ export interface PipelineLatencyReport {
 
 /** Runs both scenarios in turn, prints a table, writes `.bench/pipeline-latency.json`, returns the figures. */
 export async function runPipelineLatencyBenchmark(): Promise<PipelineLatencyReport> {
-  const loadBefore = round2(loadavg()[0] ?? 0);
+  const loadBefore = currentLoad();
   const scenarios: ScenarioResult[] = [];
   for (const scenario of SCENARIOS) {
     process.stdout.write(`  running: ${scenario.label}…\n`);
@@ -112,21 +111,13 @@ export async function runPipelineLatencyBenchmark(): Promise<PipelineLatencyRepo
   const report: PipelineLatencyReport = {
     benchmark: 'pipeline-latency',
     date: new Date().toISOString(),
-    machine: {
-      cpus: availableParallelism(),
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      loadAverage: { before: loadBefore, after: round2(loadavg()[0] ?? 0) },
-    },
+    machine: describeMachine(loadBefore),
     settings: SETTINGS,
     scenarios,
     problems: scenarios.flatMap(findProblems),
   };
   process.stdout.write(formatReport(report));
-  await mkdir(dirname(OUTPUT_FILE), { recursive: true });
-  await writeFile(OUTPUT_FILE, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`  figures written to ${OUTPUT_FILE}\n`);
+  await writeReport(OUTPUT_FILE, report);
   return report;
 }
 
@@ -365,18 +356,6 @@ function formatReport(report: PipelineLatencyReport): string {
     `load average ${machine.loadAverage.before} → ${machine.loadAverage.after}`;
   const problems = report.problems.map((p) => `  PROBLEM: ${p}\n`).join('');
   return `\n${title}\n\n${formatTable(rows)}\n${problems}`;
-}
-
-function formatTable(rows: string[][]): string {
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0))) ?? [];
-  return rows
-    .map((row) => row.map((text, col) => (col === 0 ? text.padEnd(widths[col] ?? 0) : text.padStart(widths[col] ?? 0))))
-    .map((row) => `  ${row.join('   ')}\n`)
-    .join('');
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }
 
 function sleep(ms: number): Promise<void> {
