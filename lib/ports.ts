@@ -10,6 +10,8 @@ import type {
   IdempotencyRecord,
   Message,
   Page,
+  SetupItems,
+  SetupKind,
   Tenant,
 } from '#lib/domain/types';
 import type { ModelReply, ReplyRequest } from '#lib/domain/reply';
@@ -38,6 +40,23 @@ export interface AiStore {
   updateAi(ai: Ai): Promise<void>;
   /** Returns false if there was nothing to delete. */
   deleteAi(tenantId: string, aiId: string): Promise<boolean>;
+}
+
+/**
+ * Products, strategies and goals: one set of methods for the three kinds, each typed by `kind`
+ * (`getSetupItem('goal', …)` resolves to a Goal). Finding the AIs that use an item needs no method
+ * of its own: a tenant has few AIs, so the use case lists them and filters.
+ */
+export interface SetupStore {
+  /** Throws ConcurrencyError if an item of this kind with this id exists. */
+  createSetupItem<K extends SetupKind>(kind: K, item: SetupItems[K]): Promise<void>;
+  getSetupItem<K extends SetupKind>(kind: K, tenantId: string, id: string): Promise<SetupItems[K] | undefined>;
+  /** Oldest first; cursors as in listAis (opaque, and only valid for this kind and tenant). */
+  listSetupItems<K extends SetupKind>(kind: K, tenantId: string, page: PageRequest): Promise<Page<SetupItems[K]>>;
+  /** Replaces the item; throws ConcurrencyError if it no longer exists. */
+  updateSetupItem<K extends SetupKind>(kind: K, item: SetupItems[K]): Promise<void>;
+  /** Returns false if there was nothing to delete. */
+  deleteSetupItem(kind: SetupKind, tenantId: string, id: string): Promise<boolean>;
 }
 
 /** A reference to a record that is waiting for work, as found by the recovery sweep. */
@@ -128,7 +147,7 @@ export interface IdempotencyStore {
   releaseIdempotencyKey(tenantId: string, key: string): Promise<void>;
 }
 
-export type Store = TenantStore & AiStore & ConversationStore & DeliveryStore & IdempotencyStore;
+export type Store = TenantStore & AiStore & SetupStore & ConversationStore & DeliveryStore & IdempotencyStore;
 
 /** Asks the generator to answer a conversation's unanswered messages. */
 export interface GenerationJob {

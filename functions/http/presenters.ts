@@ -1,5 +1,5 @@
 /** Domain records → the contract's snake_case JSON. */
-import type { Ai, Contact, Conversation, Message } from '#lib/domain/types';
+import type { Ai, Contact, Conversation, Goal, Message, Product, Strategy } from '#lib/domain/types';
 
 function compact<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -20,9 +20,46 @@ export function presentAi(ai: Ai) {
     }),
     output_format: ai.outputFormat,
     reply_delay_seconds: ai.replyDelaySeconds,
+    product_id: ai.productId,
+    strategy_id: ai.strategyId,
+    goal_id: ai.goalId,
     created_at: ai.createdAt,
     updated_at: ai.updatedAt,
   });
+}
+
+export function presentProduct(product: Product) {
+  return compact({
+    id: product.id,
+    name: product.name,
+    description: product.description,
+    price: product.price,
+    knowledge_base_ids: product.knowledgeBaseIds ?? [],
+    created_at: product.createdAt,
+    updated_at: product.updatedAt,
+  });
+}
+
+export function presentStrategy(strategy: Strategy) {
+  return compact({
+    id: strategy.id,
+    name: strategy.name,
+    instructions: strategy.instructions,
+    tone: strategy.tone,
+    created_at: strategy.createdAt,
+    updated_at: strategy.updatedAt,
+  });
+}
+
+export function presentGoal(goal: Goal) {
+  return {
+    id: goal.id,
+    name: goal.name,
+    description: goal.description,
+    goal_url: goal.goalUrl,
+    created_at: goal.createdAt,
+    updated_at: goal.updatedAt,
+  };
 }
 
 export function presentContact(contact: Contact) {
@@ -57,6 +94,21 @@ export function presentConversation(conversation: Conversation, messages: Messag
     created_at: conversation.createdAt,
     updated_at: conversation.updatedAt,
   });
+}
+
+/**
+ * Wire fields → domain fields: `names` maps each domain field to the wire field it comes from.
+ * Fields absent (or undefined) on the wire are left out; null is kept, since in a PATCH it clears.
+ */
+export function fromWire<S extends object, const M extends Record<string, keyof S>>(
+  wire: S,
+  names: M,
+): { [K in keyof M]: S[M[K]] } {
+  return Object.fromEntries(
+    Object.entries(names)
+      .map(([field, wireField]) => [field, wire[wireField as keyof S]])
+      .filter(([, value]) => value !== undefined),
+  );
 }
 
 /** Wire contact (snake_case) → domain contact. */

@@ -77,6 +77,9 @@ const aiFields = {
     .min(0)
     .max(MAX_REPLY_DELAY_SECONDS)
     .describe('Delivery of each answer is held back this long, so replies do not look robotic.'),
+  product_id: idParam.describe('The product this AI sells (see /v1/products).'),
+  strategy_id: idParam.describe('How this AI sells (see /v1/strategies).'),
+  goal_id: idParam.describe('What this AI drives the prospect to (see /v1/goals).'),
 };
 
 export const createAiBody = z
@@ -88,6 +91,9 @@ export const createAiBody = z
     webhooks: z.object({ answer_url: url, follow_up_url: url.optional(), emergency_url: url.optional() }).strict(),
     output_format: aiFields.output_format.default('text'),
     reply_delay_seconds: aiFields.reply_delay_seconds.default(0),
+    product_id: aiFields.product_id.optional(),
+    strategy_id: aiFields.strategy_id.optional(),
+    goal_id: aiFields.goal_id.optional(),
   })
   .strict();
 
@@ -107,6 +113,9 @@ export const updateAiBody = z
       .optional(),
     output_format: aiFields.output_format.optional(),
     reply_delay_seconds: aiFields.reply_delay_seconds.optional(),
+    product_id: aiFields.product_id.nullable().optional(),
+    strategy_id: aiFields.strategy_id.nullable().optional(),
+    goal_id: aiFields.goal_id.nullable().optional(),
   })
   .strict();
 
@@ -123,6 +132,9 @@ export const aiResponse = z.object({
   }),
   output_format: outputFormatSchema,
   reply_delay_seconds: z.number().int(),
+  product_id: z.string().optional(),
+  strategy_id: z.string().optional(),
+  goal_id: z.string().optional(),
   created_at: timestamp,
   updated_at: timestamp,
 });

@@ -4,6 +4,8 @@ import type { Ai, AiType, AiWebhooks, OutputFormat, Page } from '#lib/domain/typ
 import { checkWebhookUrl } from '#lib/domain/webhook-url';
 import type { PageRequest } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';
+import { applyPatch } from '#lib/app/patch';
+import { assertSetupReferences } from '#lib/app/setup';
 
 export interface AiSettings {
   type: AiType;
@@ -13,6 +15,9 @@ export interface AiSettings {
   webhooks: AiWebhooks;
   outputFormat: OutputFormat;
   replyDelaySeconds: number;
+  productId?: string;
+  strategyId?: string;
+  goalId?: string;
 }
 
 /** A PATCH: fields left out stay as they are; `null` clears an optional field. */
@@ -24,6 +29,9 @@ export interface AiChanges {
   webhooks?: { answerUrl?: string; followUpUrl?: string | null; emergencyUrl?: string | null };
   outputFormat?: OutputFormat;
   replyDelaySeconds?: number;
+  productId?: string | null;
+  strategyId?: string | null;
+  goalId?: string | null;
 }
 
 const WEBHOOK_FIELDS = {
@@ -52,12 +60,16 @@ export function newWebhookSecret(deps: Pick<Deps, 'ids'>): string {
   return `whsec_${deps.ids.randomSecret(24)}`;
 }
 
-/** Creates an AI; the returned secret is the only time it is shown. */
+/**
+ * Creates an AI; the returned secret is the only time it is shown. A product, strategy or goal it
+ * names must exist in the tenant (NotFoundError naming `product_id` etc. otherwise).
+ */
 export async function createAi(
   deps: Pick<Deps, 'store' | 'clock' | 'webhookTargets' | 'ids'>,
   input: { tenantId: string; aiId: string; settings: AiSettings },
 ): Promise<{ ai: Ai; webhookSecret: string }> {
   assertWebhookUrls(input.settings.webhooks, deps.webhookTargets);
+  await assertSetupReferences(deps, input.tenantId, input.settings);
   const now = deps.clock.now().toISOString();
   const ai: Ai = {
     ...input.settings,
@@ -81,10 +93,7 @@ export function listAis(deps: Pick<Deps, 'store'>, tenantId: string, page: PageR
   return deps.store.listAis(tenantId, page);
 }
 
-function withoutNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as never;
-}
-
+/** Applies a PATCH; references it sets are checked as createAi checks them. */
 export async function updateAi(
   deps: Pick<Deps, 'store' | 'clock' | 'webhookTargets'>,
   input: { tenantId: string; aiId: string; changes: AiChanges },
@@ -92,10 +101,10 @@ export async function updateAi(
   const current = await getAi(deps, input.tenantId, input.aiId);
   const { webhooks, ...rest } = input.changes;
   if (webhooks) assertWebhookUrls(webhooks, deps.webhookTargets);
-  const merged = { ...current, ...rest, webhooks: { ...current.webhooks, ...webhooks } };
+  await assertSetupReferences(deps, input.tenantId, rest);
   const next: Ai = {
-    ...withoutNulls(merged),
-    webhooks: withoutNulls(merged.webhooks) as AiWebhooks,
+    ...applyPatch(current, rest),
+    webhooks: applyPatch(current.webhooks, webhooks ?? {}),
     updatedAt: deps.clock.now().toISOString(),
   };
   await deps.store.updateAi(next);

@@ -10,9 +10,17 @@ export const MAX_CONVERSATION_ID_CHARS = 200;
 export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
 /** How long an `Idempotency-Key` is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-/** Longest AI name, and longest AI instructions. */
+/** Longest name (of an AI, product, strategy or goal), and longest instructions (of an AI or strategy). */
 export const MAX_NAME_CHARS = 200;
 export const MAX_INSTRUCTIONS_CHARS = 20_000;
+/** Longest description of a product or goal. */
+export const MAX_DESCRIPTION_CHARS = 10_000;
+/** Longest product price, free text such as "$49/month". */
+export const MAX_PRICE_CHARS = 100;
+/** Longest strategy tone, free text such as "warm, concise". */
+export const MAX_TONE_CHARS = 200;
+/** Most knowledge bases one product may name. */
+export const MAX_PRODUCT_KNOWLEDGE_BASES = 20;
 /** Longest webhook URL. */
 export const MAX_URL_CHARS = 2_048;
 /** Serialized `metadata` object size, in bytes. */

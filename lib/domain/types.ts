@@ -42,9 +42,61 @@ export interface Ai {
   outputFormat: OutputFormat;
   /** Delivery of an answer is held back this long, so replies do not look robotic. */
   replyDelaySeconds: number;
+  /** What the AI sells, how, and what it drives the prospect to: setup items of the same tenant. */
+  productId?: string;
+  strategyId?: string;
+  goalId?: string;
   createdAt: string;
   updatedAt: string;
 }
+
+/** What a sales AI sells. */
+export interface Product {
+  tenantId: string;
+  id: string;
+  name: string;
+  description: string;
+  /** Free text as the prospect should read it, e.g. "$49/month" or "from 1,200 EUR". */
+  price?: string;
+  /** Knowledge bases about the product (ids kept as given until knowledge bases are built). */
+  knowledgeBaseIds?: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** How a sales AI sells. */
+export interface Strategy {
+  tenantId: string;
+  id: string;
+  name: string;
+  instructions: string;
+  /** Free text, e.g. "warm, concise, no jargon". */
+  tone?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a sales AI drives the prospect to (a booking page, a checkout). */
+export interface Goal {
+  tenantId: string;
+  id: string;
+  name: string;
+  description: string;
+  /** An http(s) URL. */
+  goalUrl: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The setup items an AI may reference, by kind. */
+export interface SetupItems {
+  product: Product;
+  strategy: Strategy;
+  goal: Goal;
+}
+
+export type SetupKind = keyof SetupItems;
+export type SetupItem = SetupItems[SetupKind];
 
 export interface Contact {
   firstName?: string;

@@ -12,6 +12,9 @@ import type {
   IdempotencyRecord,
   Message,
   Page,
+  SetupItem,
+  SetupItems,
+  SetupKind,
   Tenant,
 } from '#lib/domain/types';
 import {
@@ -31,6 +34,11 @@ export class MemoryStore implements Store {
   private readonly tenants = new Map<string, Tenant>();
   private readonly apiKeys = new Map<string, ApiKeyRecord>();
   private readonly ais = new Map<string, Ai>();
+  private readonly setupItems: Record<SetupKind, Map<string, SetupItem>> = {
+    product: new Map(),
+    strategy: new Map(),
+    goal: new Map(),
+  };
   private readonly conversations = new Map<string, Conversation>();
   private readonly messages = new Map<string, Message>();
   private readonly deliveries = new Map<string, Delivery>();
@@ -58,22 +66,7 @@ export class MemoryStore implements Store {
     return clone(this.ais.get(key(tenantId, aiId)));
   }
   async listAis(tenantId: string, page: PageRequest): Promise<Page<Ai>> {
-    if (!Number.isInteger(page.limit) || page.limit < 1) {
-      throw new ValidationError('Invalid page size', {
-        details: [{ path: 'limit', message: 'must be a positive integer' }],
-      });
-    }
-    const tenant = checkTenant(tenantId);
-    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, tenant);
-    const all = [...this.ais.values()]
-      .filter((ai) => ai.tenantId === tenant && (after === undefined || ai.id > after))
-      .sort((a, b) => compare(a.id, b.id));
-    const items = all.slice(0, page.limit);
-    const last = items.at(-1);
-    return {
-      items: items.map(clone),
-      nextCursor: all.length > page.limit && last !== undefined ? encodeCursor(tenantId, last.id) : null,
-    };
+    return listPage(this.ais, 'ai', tenantId, page);
   }
   async updateAi(ai: Ai): Promise<void> {
     if (!this.ais.has(key(ai.tenantId, ai.id))) throw new ConcurrencyError(`AI ${ai.id} no longer exists`);
@@ -81,6 +74,30 @@ export class MemoryStore implements Store {
   }
   async deleteAi(tenantId: string, aiId: string): Promise<boolean> {
     return this.ais.delete(key(tenantId, aiId));
+  }
+
+  async createSetupItem<K extends SetupKind>(kind: K, item: SetupItems[K]): Promise<void> {
+    const items = this.setupItems[kind];
+    if (items.has(key(item.tenantId, item.id))) throw new ConcurrencyError(`${kind} ${item.id} already exists`);
+    items.set(key(item.tenantId, item.id), clone(item));
+  }
+  async getSetupItem<K extends SetupKind>(kind: K, tenantId: string, id: string): Promise<SetupItems[K] | undefined> {
+    return clone(this.setupItems[kind].get(key(tenantId, id))) as SetupItems[K] | undefined;
+  }
+  async listSetupItems<K extends SetupKind>(
+    kind: K,
+    tenantId: string,
+    page: PageRequest,
+  ): Promise<Page<SetupItems[K]>> {
+    return listPage(this.setupItems[kind], kind, tenantId, page) as Page<SetupItems[K]>;
+  }
+  async updateSetupItem<K extends SetupKind>(kind: K, item: SetupItems[K]): Promise<void> {
+    const items = this.setupItems[kind];
+    if (!items.has(key(item.tenantId, item.id))) throw new ConcurrencyError(`${kind} ${item.id} no longer exists`);
+    items.set(key(item.tenantId, item.id), clone(item));
+  }
+  async deleteSetupItem(kind: SetupKind, tenantId: string, id: string): Promise<boolean> {
+    return this.setupItems[kind].delete(key(tenantId, id));
   }
 
   async getConversation(tenantId: string, conversationId: string): Promise<Conversation | undefined> {
@@ -236,15 +253,49 @@ function isUnanswered(message: Message): boolean {
   return message.status === 'queued' || message.status === 'answering';
 }
 
-function encodeCursor(tenantId: string, after: string): string {
-  return Buffer.from(JSON.stringify({ tenantId, after }), 'utf8').toString('base64url');
+/**
+ * One page of a tenant's records in id order, as DynamoStore's listTenantItems pages them: a null
+ * cursor exactly when nothing follows, and a cursor accepted only by the list (`list`, tenant) that made it.
+ */
+function listPage<T extends { tenantId: string; id: string }>(
+  records: Map<string, T>,
+  list: string,
+  tenantId: string,
+  page: PageRequest,
+): Page<T> {
+  if (!Number.isInteger(page.limit) || page.limit < 1) {
+    throw new ValidationError('Invalid page size', {
+      details: [{ path: 'limit', message: 'must be a positive integer' }],
+    });
+  }
+  const tenant = checkTenant(tenantId);
+  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, list, tenant);
+  const all = [...records.values()]
+    .filter((record) => record.tenantId === tenant && (after === undefined || record.id > after))
+    .sort((a, b) => compare(a.id, b.id));
+  const items = all.slice(0, page.limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(clone),
+    nextCursor: all.length > page.limit && last !== undefined ? encodeCursor(list, tenantId, last.id) : null,
+  };
 }
 
-function decodeCursor(cursor: string, tenantId: string): string {
+function encodeCursor(list: string, tenantId: string, after: string): string {
+  return Buffer.from(JSON.stringify({ list, tenantId, after }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, list: string, tenantId: string): string {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null && 'tenantId' in parsed && 'after' in parsed) {
-      if (parsed.tenantId === tenantId && typeof parsed.after === 'string') return parsed.after;
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'list' in parsed &&
+      'tenantId' in parsed &&
+      'after' in parsed
+    ) {
+      if (parsed.list === list && parsed.tenantId === tenantId && typeof parsed.after === 'string') return parsed.after;
     }
   } catch {
     // falls through to the same error as a well-formed cursor of someone else's

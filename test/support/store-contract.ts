@@ -3,7 +3,19 @@
  * suite, which is what lets use-case unit tests trust the in-memory twin.
  */
 import { ConcurrencyError, ValidationError } from '#lib/domain/errors';
-import type { Ai, Conversation, Delivery, IdempotencyRecord, Message, Tenant } from '#lib/domain/types';
+import type {
+  Ai,
+  Conversation,
+  Delivery,
+  Goal,
+  IdempotencyRecord,
+  Message,
+  Product,
+  SetupItems,
+  SetupKind,
+  Strategy,
+  Tenant,
+} from '#lib/domain/types';
 import type { Store } from '#lib/ports';
 
 export interface StoreUnderTest {
@@ -38,6 +50,48 @@ const anAi = (overrides: Partial<Ai> = {}): Ai => ({
   updatedAt: at(0),
   ...overrides,
 });
+
+const aProduct = (overrides: Partial<Product> = {}): Product => ({
+  tenantId: TENANT,
+  id: 'prod_01',
+  name: 'Pro plan',
+  description: 'Everything in Basic, plus priority support.',
+  price: '$49/month',
+  knowledgeBaseIds: ['kb_01', 'kb_02'],
+  createdAt: at(0),
+  updatedAt: at(0),
+  ...overrides,
+});
+
+const aStrategy = (overrides: Partial<Strategy> = {}): Strategy => ({
+  tenantId: TENANT,
+  id: 'strat_01',
+  name: 'Consultative',
+  instructions: 'Ask about their team before recommending a plan.',
+  tone: 'warm, concise',
+  createdAt: at(0),
+  updatedAt: at(0),
+  ...overrides,
+});
+
+const aGoal = (overrides: Partial<Goal> = {}): Goal => ({
+  tenantId: TENANT,
+  id: 'goal_01',
+  name: 'Book a demo',
+  description: 'A 30-minute call with sales.',
+  goalUrl: 'https://example.com/demo',
+  createdAt: at(0),
+  updatedAt: at(0),
+  ...overrides,
+});
+
+/** A fixture of each setup kind; `overrides` only ever sets fields every kind has. */
+const SETUP_FIXTURES: { [K in SetupKind]: (overrides?: Partial<SetupItems[K]>) => SetupItems[K] } = {
+  product: aProduct,
+  strategy: aStrategy,
+  goal: aGoal,
+};
+const SETUP_KINDS = Object.keys(SETUP_FIXTURES) as SetupKind[];
 
 const aConversation = (overrides: Partial<Conversation> = {}): Conversation => ({
   tenantId: TENANT,
@@ -235,6 +289,113 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
         expect(await store.listAis(OTHER_TENANT, { limit: 10 })).toEqual({ items: [], nextCursor: null });
         expect(await store.getAi(OTHER_TENANT, 'ai_01')).toBeUndefined();
         expect(await store.deleteAi(OTHER_TENANT, 'ai_01')).toBe(false);
+      });
+    });
+
+    describe('setup items', () => {
+      it('reads back a product without the fields left undefined, and a goal typed as a goal', async () => {
+        await store.createSetupItem('product', aProduct({ price: undefined, knowledgeBaseIds: undefined }));
+        await store.createSetupItem('goal', aGoal());
+
+        const { price: _price, knowledgeBaseIds: _ids, ...bare } = aProduct();
+        expect(await store.getSetupItem('product', TENANT, 'prod_01')).toStrictEqual(bare);
+        expect((await store.getSetupItem('goal', TENANT, 'goal_01'))?.goalUrl).toBe('https://example.com/demo');
+      });
+
+      it('keeps items of different kinds with the same id apart', async () => {
+        await store.createSetupItem('product', aProduct({ id: 'same' }));
+        await store.createSetupItem('strategy', aStrategy({ id: 'same' }));
+
+        expect(await store.deleteSetupItem('goal', TENANT, 'same')).toBe(false);
+        expect(await store.deleteSetupItem('strategy', TENANT, 'same')).toBe(true);
+        expect(await store.getSetupItem('product', TENANT, 'same')).toStrictEqual(aProduct({ id: 'same' }));
+      });
+    });
+
+    describe.each(SETUP_KINDS)('setup items: %s', (kind) => {
+      const anItem = (overrides: Partial<SetupItems[SetupKind]> = {}) =>
+        SETUP_FIXTURES[kind](overrides as never) as SetupItems[SetupKind];
+      const id = anItem().id;
+
+      it('reads back exactly the item it created', async () => {
+        await store.createSetupItem(kind, anItem());
+
+        expect(await store.getSetupItem(kind, TENANT, id)).toStrictEqual(anItem());
+      });
+
+      it('refuses to create an item whose id exists', async () => {
+        await store.createSetupItem(kind, anItem());
+
+        await expect(store.createSetupItem(kind, anItem({ name: 'Duplicate' }))).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
+        expect((await store.getSetupItem(kind, TENANT, id))?.name).toBe(anItem().name);
+      });
+
+      it('replaces an item on update, and throws ConcurrencyError for one that does not exist', async () => {
+        await store.createSetupItem(kind, anItem());
+
+        await store.updateSetupItem(kind, anItem({ name: 'Renamed', updatedAt: at(60) }));
+
+        expect(await store.getSetupItem(kind, TENANT, id)).toStrictEqual(
+          anItem({ name: 'Renamed', updatedAt: at(60) }),
+        );
+        await expect(store.updateSetupItem(kind, anItem({ id: `${id}_missing` }))).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
+        expect(await store.getSetupItem(kind, TENANT, `${id}_missing`)).toBeUndefined();
+      });
+
+      it('deletes an item once and reports false the second time', async () => {
+        await store.createSetupItem(kind, anItem());
+
+        expect(await store.deleteSetupItem(kind, TENANT, id)).toBe(true);
+        expect(await store.deleteSetupItem(kind, TENANT, id)).toBe(false);
+        expect(await store.getSetupItem(kind, TENANT, id)).toBeUndefined();
+      });
+
+      it('lists items of its kind only, in id order in pages, with a null cursor after the last page', async () => {
+        for (const n of [3, 1, 5, 2, 4]) await store.createSetupItem(kind, anItem({ id: `x_0${n}` }));
+        for (const other of SETUP_KINDS.filter((k) => k !== kind)) {
+          await store.createSetupItem(other, SETUP_FIXTURES[other]({ id: 'x_00' }) as never);
+        }
+        await store.createAi(anAi({ id: 'x_00' }));
+
+        const first = await store.listSetupItems(kind, TENANT, { limit: 2 });
+        const second = await store.listSetupItems(kind, TENANT, { limit: 2, cursor: first.nextCursor ?? undefined });
+        const third = await store.listSetupItems(kind, TENANT, { limit: 2, cursor: second.nextCursor ?? undefined });
+
+        expect(first.items.map((item) => item.id)).toEqual(['x_01', 'x_02']);
+        expect(second.items.map((item) => item.id)).toEqual(['x_03', 'x_04']);
+        expect(third).toEqual({ items: [anItem({ id: 'x_05' })], nextCursor: null });
+      });
+
+      it("rejects a forged cursor, another list's cursor and another tenant's cursor, naming the cursor", async () => {
+        for (const n of [1, 2]) {
+          await store.createSetupItem(kind, anItem({ id: `x_0${n}` }));
+          await store.createSetupItem(kind, anItem({ tenantId: OTHER_TENANT, id: `x_0${n}` }));
+          await store.createAi(anAi({ id: `x_0${n}` }));
+        }
+        const theirs = await store.listSetupItems(kind, OTHER_TENANT, { limit: 1 });
+        const ais = await store.listAis(TENANT, { limit: 1 });
+
+        for (const cursor of ['not-a-cursor', theirs.nextCursor, ais.nextCursor]) {
+          const attempt = store.listSetupItems(kind, TENANT, { limit: 1, cursor: cursor ?? undefined });
+          await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+          await expect(attempt).rejects.toMatchObject({ details: [{ path: 'cursor' }] });
+        }
+      });
+
+      it("shows one tenant none of another tenant's items", async () => {
+        await store.createSetupItem(kind, anItem());
+
+        expect(await store.listSetupItems(kind, OTHER_TENANT, { limit: 10 })).toEqual({ items: [], nextCursor: null });
+        expect(await store.getSetupItem(kind, OTHER_TENANT, id)).toBeUndefined();
+        expect(await store.deleteSetupItem(kind, OTHER_TENANT, id)).toBe(false);
+        await expect(store.updateSetupItem(kind, anItem({ tenantId: OTHER_TENANT }))).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
+        expect(await store.getSetupItem(kind, TENANT, id)).toStrictEqual(anItem());
       });
     });
 

@@ -5,6 +5,7 @@ import {
   DEFAULT_PAGE_SIZE,
   MAX_BODY_BYTES,
   MAX_CONVERSATION_ID_CHARS,
+  MAX_DESCRIPTION_CHARS,
   MAX_HISTORY_MESSAGES,
   MAX_IDEMPOTENCY_KEY_CHARS,
   MAX_INSTRUCTIONS_CHARS,
@@ -12,7 +13,10 @@ import {
   MAX_METADATA_BYTES,
   MAX_NAME_CHARS,
   MAX_PAGE_SIZE,
+  MAX_PRICE_CHARS,
+  MAX_PRODUCT_KNOWLEDGE_BASES,
   MAX_REPLY_DELAY_SECONDS,
+  MAX_TONE_CHARS,
   MAX_URL_CHARS,
 } from '#lib/domain/limits';
 import { makeFakeDeps } from '#test/support/fakes';
@@ -29,6 +33,19 @@ const aiBody = (overrides: Record<string, unknown>) => ({
   type: 'support',
   name: 'Ada',
   webhooks: { answer_url: 'https://hooks.example.com/a' },
+  ...overrides,
+});
+
+const productBody = (overrides: Record<string, unknown>) => ({
+  name: 'Pro plan',
+  description: 'Everything, plus priority support.',
+  ...overrides,
+});
+
+const goalBody = (overrides: Record<string, unknown>) => ({
+  name: 'Book a demo',
+  description: 'A 30-minute call.',
+  goal_url: 'https://example.com/demo',
   ...overrides,
 });
 
@@ -104,6 +121,99 @@ describe('input limits', () => {
     expect([name.status, name.body.error.details[0].path]).toEqual([400, 'name']);
     expect([instructions.status, instructions.body.error.details[0].path]).toEqual([400, 'instructions']);
     expect(both.status).toBe(201);
+  });
+
+  it(`refuses a product, strategy or goal name over ${MAX_NAME_CHARS} and strategy instructions over ${MAX_INSTRUCTIONS_CHARS} characters`, async () => {
+    const { call } = await setup();
+    const strategy = { name: 'n'.repeat(MAX_NAME_CHARS), instructions: 'i'.repeat(MAX_INSTRUCTIONS_CHARS) };
+
+    const atLimit = await call('POST', '/v1/strategies', strategy);
+    const names = await Promise.all(
+      [
+        ['/v1/products', productBody({})],
+        ['/v1/strategies', strategy],
+        ['/v1/goals', goalBody({})],
+      ].map(([path, body]) =>
+        call('POST', String(path), { ...(body as object), name: 'n'.repeat(MAX_NAME_CHARS + 1) }),
+      ),
+    );
+    const instructions = await call('POST', '/v1/strategies', {
+      ...strategy,
+      instructions: 'i'.repeat(MAX_INSTRUCTIONS_CHARS + 1),
+    });
+
+    expect(atLimit.status).toBe(201);
+    expect(names.map((r) => [r.status, r.body.error.details[0].path])).toEqual([
+      [400, 'name'],
+      [400, 'name'],
+      [400, 'name'],
+    ]);
+    expect([instructions.status, instructions.body.error.details[0].path]).toEqual([400, 'instructions']);
+  });
+
+  it(`accepts a product or goal description of ${MAX_DESCRIPTION_CHARS} characters and refuses one more`, async () => {
+    const { call } = await setup();
+    const description = 'd'.repeat(MAX_DESCRIPTION_CHARS);
+
+    const ok = [
+      await call('POST', '/v1/products', productBody({ description })),
+      await call('POST', '/v1/goals', goalBody({ description })),
+    ];
+    const over = [
+      await call('POST', '/v1/products', productBody({ description: `${description}d` })),
+      await call('POST', '/v1/goals', goalBody({ description: `${description}d` })),
+    ];
+
+    expect(ok.map((r) => r.status)).toEqual([201, 201]);
+    expect(over.map((r) => [r.status, r.body.error.details[0].path])).toEqual([
+      [400, 'description'],
+      [400, 'description'],
+    ]);
+  });
+
+  it(`accepts a product price of ${MAX_PRICE_CHARS} characters and refuses one more`, async () => {
+    const { call } = await setup();
+
+    expect((await call('POST', '/v1/products', productBody({ price: 'p'.repeat(MAX_PRICE_CHARS) }))).status).toBe(201);
+    const over = await call('POST', '/v1/products', productBody({ price: 'p'.repeat(MAX_PRICE_CHARS + 1) }));
+    expect([over.status, over.body.error.details[0].path]).toEqual([400, 'price']);
+  });
+
+  it(`accepts a product naming ${MAX_PRODUCT_KNOWLEDGE_BASES} knowledge bases and refuses one more`, async () => {
+    const { call } = await setup();
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `kb_${i}`);
+
+    const ok = await call(
+      'POST',
+      '/v1/products',
+      productBody({ knowledge_base_ids: ids(MAX_PRODUCT_KNOWLEDGE_BASES) }),
+    );
+    const over = await call(
+      'POST',
+      '/v1/products',
+      productBody({ knowledge_base_ids: ids(MAX_PRODUCT_KNOWLEDGE_BASES + 1) }),
+    );
+
+    expect(ok.status).toBe(201);
+    expect([over.status, over.body.error.details[0].path]).toEqual([400, 'knowledge_base_ids']);
+  });
+
+  it(`accepts a strategy tone of ${MAX_TONE_CHARS} characters and refuses one more`, async () => {
+    const { call } = await setup();
+    const strategy = (tone: string) => ({ name: 'Direct', instructions: 'Be direct.', tone });
+
+    expect((await call('POST', '/v1/strategies', strategy('t'.repeat(MAX_TONE_CHARS)))).status).toBe(201);
+    const over = await call('POST', '/v1/strategies', strategy('t'.repeat(MAX_TONE_CHARS + 1)));
+    expect([over.status, over.body.error.details[0].path]).toEqual([400, 'tone']);
+  });
+
+  it(`refuses a goal_url over ${MAX_URL_CHARS} characters`, async () => {
+    const { call } = await setup();
+    const url = (length: number) => `https://example.com/${'p'.repeat(length - 'https://example.com/'.length)}`;
+
+    expect((await call('POST', '/v1/goals', goalBody({ goal_url: url(MAX_URL_CHARS) }))).status).toBe(201);
+    const over = await call('POST', '/v1/goals', goalBody({ goal_url: url(MAX_URL_CHARS + 1) }));
+    expect([over.status, over.body.error.details[0].path]).toEqual([400, 'goal_url']);
   });
 
   it(`allows a reply delay of up to ${MAX_REPLY_DELAY_SECONDS} seconds`, async () => {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { createAi, deleteAi, getAi, listAis, rotateWebhookSecret, updateAi } from '#lib/app/ais';
 import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
-import { presentAi } from '#functions/http/presenters';
+import { fromWire, presentAi } from '#functions/http/presenters';
 import { defineRoute } from '#functions/http/route';
 import {
   aiResponse,
@@ -16,16 +16,13 @@ import {
 const tags = ['AIs'];
 const params = { id: idParam };
 const notFound = { description: 'No AI with this id in your account.' };
+const missingReference = {
+  description: 'A product_id, strategy_id or goal_id names nothing in your account (`error.details` says which).',
+};
 
-function toWebhooks<T extends { answer_url?: string; follow_up_url?: string | null; emergency_url?: string | null }>(
-  w: T,
-) {
-  return Object.fromEntries(
-    Object.entries({ answerUrl: w.answer_url, followUpUrl: w.follow_up_url, emergencyUrl: w.emergency_url }).filter(
-      ([, url]) => url !== undefined,
-    ),
-  ) as { answerUrl?: string; followUpUrl?: T['follow_up_url']; emergencyUrl?: T['emergency_url'] };
-}
+const WEBHOOK_NAMES = { answerUrl: 'answer_url', followUpUrl: 'follow_up_url', emergencyUrl: 'emergency_url' } as const;
+/** The AI's references to its product, strategy and goal. */
+const REFERENCE_NAMES = { productId: 'product_id', strategyId: 'strategy_id', goalId: 'goal_id' } as const;
 
 export const aiRoutes = [
   defineRoute<z.output<typeof createAiBody>>({
@@ -36,7 +33,7 @@ export const aiRoutes = [
     auth: true,
     body: createAiBody,
     creates: { idPrefix: 'ai' },
-    responses: { 201: { description: 'Created.', schema: aiWithSecretResponse } },
+    responses: { 201: { description: 'Created.', schema: aiWithSecretResponse }, 404: missingReference },
     async handle(deps, { tenantId, body, newId }) {
       const { ai, webhookSecret } = await createAi(deps, {
         tenantId,
@@ -46,9 +43,10 @@ export const aiRoutes = [
           name: body.name,
           ...(body.instructions ? { instructions: body.instructions } : {}),
           ...(body.language ? { language: body.language } : {}),
-          webhooks: { ...toWebhooks(body.webhooks), answerUrl: body.webhooks.answer_url },
+          webhooks: fromWire(body.webhooks, WEBHOOK_NAMES),
           outputFormat: body.output_format,
           replyDelaySeconds: body.reply_delay_seconds,
+          ...fromWire(body, REFERENCE_NAMES),
         },
       });
       return { statusCode: 201, body: { ...presentAi(ai), webhook_secret: webhookSecret } };
@@ -90,15 +88,19 @@ export const aiRoutes = [
     auth: true,
     params,
     body: updateAiBody,
-    responses: { 200: { description: 'The changed AI.', schema: aiResponse }, 404: notFound },
+    responses: {
+      200: { description: 'The changed AI.', schema: aiResponse },
+      404: { description: `${notFound.description} Or: ${missingReference.description}` },
+    },
     async handle(deps, { tenantId, params: p, body }) {
-      const { webhooks, output_format, reply_delay_seconds, ...rest } = body;
+      const { webhooks, output_format, reply_delay_seconds, product_id, strategy_id, goal_id, ...rest } = body;
       const ai = await updateAi(deps, {
         tenantId,
         aiId: p.id ?? '',
         changes: {
           ...rest,
-          ...(webhooks ? { webhooks: toWebhooks(webhooks) } : {}),
+          ...fromWire({ product_id, strategy_id, goal_id }, REFERENCE_NAMES),
+          ...(webhooks ? { webhooks: fromWire(webhooks, WEBHOOK_NAMES) } : {}),
           ...(output_format ? { outputFormat: output_format } : {}),
           ...(reply_delay_seconds !== undefined ? { replyDelaySeconds: reply_delay_seconds } : {}),
         },

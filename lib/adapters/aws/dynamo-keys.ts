@@ -3,6 +3,7 @@
  * so one tenant's data can never be read through another tenant's key.
  */
 import { ValidationError } from '#lib/domain/errors';
+import type { SetupKind } from '#lib/domain/types';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 
 /** A primary key of the table. */
@@ -33,6 +34,12 @@ export const PREFIX_KEY = 'KEY#';
 export const PREFIX_MESSAGE = 'MSG#';
 export const PREFIX_DELIVERY = 'DLV#';
 export const PREFIX_IDEMPOTENCY = 'IDEM#';
+/** Sort-key prefixes of the setup items, by kind. */
+export const SETUP_PREFIXES: Readonly<Record<SetupKind, string>> = {
+  product: 'PRODUCT#',
+  strategy: 'STRATEGY#',
+  goal: 'GOAL#',
+};
 
 /**
  * The tenant's partition. Tenant ids never contain '#': that is what keeps `T#a` + `#C#b` from
@@ -59,6 +66,10 @@ export const apiKeyKey = (tenantId: string, keyId: string): ItemKey => ({
   sk: PREFIX_KEY + keyId,
 });
 export const aiKey = (tenantId: string, aiId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: PREFIX_AI + aiId });
+export const setupItemKey = (kind: SetupKind, tenantId: string, id: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: SETUP_PREFIXES[kind] + id,
+});
 export const deliveryKey = (tenantId: string, deliveryId: string): ItemKey => ({
   pk: tenantPk(tenantId),
   sk: PREFIX_DELIVERY + deliveryId,

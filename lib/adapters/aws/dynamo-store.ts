@@ -12,8 +12,19 @@ import * as deliveries from '#lib/adapters/aws/dynamo-deliveries';
 import * as idempotency from '#lib/adapters/aws/dynamo-idempotency';
 import * as messages from '#lib/adapters/aws/dynamo-messages';
 import * as pending from '#lib/adapters/aws/dynamo-pending';
+import * as setup from '#lib/adapters/aws/dynamo-setup';
 import * as tenants from '#lib/adapters/aws/dynamo-tenants';
-import type { Ai, ApiKeyRecord, Conversation, Delivery, IdempotencyRecord, Message, Tenant } from '#lib/domain/types';
+import type {
+  Ai,
+  ApiKeyRecord,
+  Conversation,
+  Delivery,
+  IdempotencyRecord,
+  Message,
+  SetupItems,
+  SetupKind,
+  Tenant,
+} from '#lib/domain/types';
 import type { ConversationStore, DeliveryStore, PageRequest, Store } from '#lib/ports';
 
 /**
@@ -67,6 +78,22 @@ export class DynamoStore implements Store {
   }
   async deleteAi(tenantId: string, aiId: string) {
     return ais.deleteAi(this.ctx, tenantId, aiId);
+  }
+
+  async createSetupItem<K extends SetupKind>(kind: K, item: SetupItems[K]) {
+    return setup.createSetupItem(this.ctx, kind, item);
+  }
+  async getSetupItem<K extends SetupKind>(kind: K, tenantId: string, id: string) {
+    return setup.getSetupItem(this.ctx, kind, tenantId, id);
+  }
+  async listSetupItems<K extends SetupKind>(kind: K, tenantId: string, page: PageRequest) {
+    return setup.listSetupItems(this.ctx, kind, tenantId, page);
+  }
+  async updateSetupItem<K extends SetupKind>(kind: K, item: SetupItems[K]) {
+    return setup.updateSetupItem(this.ctx, kind, item);
+  }
+  async deleteSetupItem(kind: SetupKind, tenantId: string, id: string) {
+    return setup.deleteSetupItem(this.ctx, kind, tenantId, id);
   }
 
   async getConversation(tenantId: string, conversationId: string) {

@@ -1,0 +1,91 @@
+import type { z } from 'zod';
+import { getConversation } from '#lib/app/conversations';
+import { askQuestion, getMessageStatus, type MessageStatus } from '#lib/app/v1-conversations';
+import { presentConversation, toContact } from '#functions/http/presenters';
+import { defineRoute } from '#functions/http/route';
+import { conversationIdSchema, conversationResponse } from '#functions/http/schemas';
+import {
+  messageIdParam,
+  messageStatusResponse,
+  postQuestionBody,
+  questionAcceptedResponse,
+} from '#functions/http/v1-schemas';
+
+const tags = ['Conversations (V1)'];
+
+function presentMessageStatus(s: MessageStatus): z.output<typeof messageStatusResponse> {
+  return {
+    message_id: s.messageId,
+    conversation_id: s.conversationId,
+    status: s.status,
+    ...(s.answer === undefined ? {} : { answer: s.answer }),
+    ...(s.answeredAt === undefined ? {} : { answered_at: s.answeredAt }),
+    ...(s.needsHuman === undefined ? {} : { needs_human: s.needsHuman }),
+  };
+}
+
+/** V1: post a question, then poll for its answer (for clients that cannot receive webhooks). */
+export const v1ConversationRoutes = [
+  defineRoute<z.output<typeof postQuestionBody>>({
+    method: 'POST',
+    path: '/v1/conversations',
+    summary: 'Ask a question, then poll its message for the answer.',
+    tags,
+    auth: true,
+    body: postQuestionBody,
+    creates: { idPrefix: 'msg' },
+    responses: {
+      202: { description: 'Stored and queued for an answer.', schema: questionAcceptedResponse },
+      404: { description: 'No AI with this `ai_id` in your account.' },
+      409: { description: 'The conversation belongs to another AI, or the Idempotency-Key was reused.' },
+    },
+    async handle(deps, { tenantId, body, newId }) {
+      const accepted = await askQuestion(deps, {
+        tenantId,
+        messageId: newId,
+        text: body.question,
+        ...(body.ai_id ? { aiId: body.ai_id } : {}),
+        ...(body.conversation_id ? { conversationId: body.conversation_id } : {}),
+        ...(body.contact ? { contact: toContact(body.contact) } : {}),
+        ...(body.channel ? { channel: body.channel } : {}),
+        ...(body.output_format ? { outputFormat: body.output_format } : {}),
+      });
+      return {
+        statusCode: 202,
+        body: { conversation_id: accepted.conversationId, message_id: accepted.messageId, status: accepted.status },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/conversations/{conversation_id}/messages/{message_id}',
+    summary: "Poll a question's status, and its answer once answered.",
+    tags,
+    auth: true,
+    params: { conversation_id: conversationIdSchema, message_id: messageIdParam },
+    responses: {
+      200: { description: 'The status, with the answer once there is one.', schema: messageStatusResponse },
+      404: { description: 'No such conversation, or no inbound message with this id in it.' },
+    },
+    async handle(deps, { tenantId, params }) {
+      const status = await getMessageStatus(deps, tenantId, params.conversation_id ?? '', params.message_id ?? '');
+      return { statusCode: 200, body: presentMessageStatus(status) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/conversations/{conversation_id}',
+    summary: 'Read a conversation with all its messages, oldest first.',
+    tags,
+    auth: true,
+    params: { conversation_id: conversationIdSchema },
+    responses: {
+      200: { description: 'The conversation.', schema: conversationResponse },
+      404: { description: 'No such conversation in your account.' },
+    },
+    async handle(deps, { tenantId, params }) {
+      const { conversation, messages } = await getConversation(deps, tenantId, params.conversation_id ?? '');
+      return { statusCode: 200, body: presentConversation(conversation, messages) };
+    },
+  }),
+];

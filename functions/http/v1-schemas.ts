@@ -1,0 +1,55 @@
+/**
+ * The wire shapes of V1 conversations (polling), per ../shared/CONTRACT.md. The field shapes and
+ * limits they share with V2 are imported from schemas.ts, so the two versions cannot drift apart.
+ */
+import * as z from 'zod';
+import { MAX_MESSAGE_CHARS } from '#lib/domain/limits';
+import {
+  acceptedMessageResponse,
+  channelSchema,
+  contactSchema,
+  conversationIdSchema,
+  idParam,
+  outputFormatSchema,
+} from '#functions/http/schemas';
+
+export const messageIdParam = idParam.describe('The `message_id` that `POST /v1/conversations` returned.');
+
+export const postQuestionBody = z
+  .object({
+    ai_id: idParam
+      .optional()
+      .describe('The AI that answers. May be left out when the account has exactly one support AI.'),
+    question: z.string().trim().min(1).max(MAX_MESSAGE_CHARS).describe("The prospect's question."),
+    conversation_id: conversationIdSchema
+      .optional()
+      .describe(
+        "The client's own id for the thread, to add the question to it. Left out, a new conversation " +
+          '(`conv_…`) is started and its id returned.',
+      ),
+    contact: contactSchema.optional().describe('Who is asking; merged into what the conversation knows.'),
+    channel: channelSchema.optional().describe('Where the question came from.'),
+    output_format: outputFormatSchema.optional().describe("The answer's format; the AI's setting by default."),
+  })
+  .strict()
+  .describe('A question to answer. Poll the returned message for its answer.');
+
+export const questionAcceptedResponse = acceptedMessageResponse.describe(
+  'Stored and queued: poll `GET /v1/conversations/{conversation_id}/messages/{message_id}` for the answer.',
+);
+
+export const messageStatusResponse = z
+  .object({
+    message_id: z.string(),
+    conversation_id: z.string(),
+    status: z
+      .enum(['queued', 'answering', 'answered', 'escalated', 'failed'])
+      .describe('`failed`: no answer could be generated. A reply that asked for a person is still `answered`.'),
+    answer: z.string().optional().describe('The answer sent to the prospect; present once answered.'),
+    answered_at: z.string().optional().describe('ISO-8601 UTC timestamp; present with `answer`.'),
+    needs_human: z
+      .boolean()
+      .optional()
+      .describe('Present with `answer`: true when the AI asked for a person to look at the conversation.'),
+  })
+  .describe('Where answering a question stands.');
