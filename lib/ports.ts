@@ -9,6 +9,7 @@ import type {
   Delivery,
   IdempotencyRecord,
   Message,
+  MessageFeedback,
   Page,
   SetupItems,
   SetupKind,
@@ -111,6 +112,16 @@ export interface ConversationStore {
     messageId: string,
     outcome: { status: 'answered' | 'escalated' | 'failed'; replyId?: string; answer?: string; at: string },
   ): Promise<void>;
+  /**
+   * Stores feedback on a message, replacing any earlier feedback (one per message). Returns false,
+   * writing nothing, if the message does not exist.
+   */
+  recordFeedback(
+    tenantId: string,
+    conversationId: string,
+    messageId: string,
+    feedback: MessageFeedback,
+  ): Promise<boolean>;
   /** Records waiting longer than `olderThan` (ISO time), across all tenants, oldest first. */
   listPending(olderThan: string, limit: number): Promise<PendingRef[]>;
 }

@@ -3,7 +3,7 @@
  * limits they share with V2 are imported from schemas.ts, so the two versions cannot drift apart.
  */
 import * as z from 'zod';
-import { MAX_MESSAGE_CHARS } from '#lib/domain/limits';
+import { MAX_CORRECTION_CHARS, MAX_MESSAGE_CHARS } from '#lib/domain/limits';
 import {
   acceptedMessageResponse,
   channelSchema,
@@ -53,3 +53,35 @@ export const messageStatusResponse = z
       .describe('Present with `answer`: true when the AI asked for a person to look at the conversation.'),
   })
   .describe('Where answering a question stands.');
+
+export const feedbackMessageIdParam = idParam.describe(
+  'The question (the `message_id` that `POST /v1/conversations` returned) or the AI-written message to rate.',
+);
+
+const ratingSchema = z.enum(['up', 'down']).describe('`up`: a good answer; `down`: a poor one.');
+
+export const feedbackBody = z
+  .object({
+    rating: ratingSchema,
+    correction: z
+      .string()
+      .trim()
+      .min(1)
+      .max(MAX_CORRECTION_CHARS)
+      .optional()
+      .describe('What the answer should have said. Corrections become knowledge that later answers use.'),
+  })
+  .strict()
+  .describe('A rating of an answer. A later rating of the same answer replaces the earlier one.');
+
+export const feedbackResponse = z
+  .object({
+    message_id: z
+      .string()
+      .describe('The AI-written message the feedback is stored on: for a question, the reply that answered it.'),
+    conversation_id: z.string(),
+    rating: ratingSchema,
+    correction: z.string().optional(),
+    created_at: z.string().describe('ISO-8601 UTC timestamp.'),
+  })
+  .describe('The feedback as stored.');

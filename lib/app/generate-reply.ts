@@ -1,10 +1,12 @@
 import { MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limits';
-import type { ReplyRequest, Turn } from '#lib/domain/reply';
+import type { ReplyRequest, SalesContext, Turn } from '#lib/domain/reply';
+import { sanitizeHtml } from '#lib/domain/safe-html';
 import type { Ai, Conversation, Message } from '#lib/domain/types';
 import { buildWebhookPayload } from '#lib/domain/webhook-payload';
 import type { DomainEvent, GenerationJob } from '#lib/ports';
 import { createDelivery, deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
+import { loadSalesSetup, type SalesSetup } from '#lib/app/setup';
 
 export type GenerationOutcome = 'answered' | 'nothing_to_do' | 'failed';
 
@@ -72,9 +74,10 @@ async function writeReply(
   for (const m of input.unanswered) {
     if (!(await deps.store.claimMessage(c.tenantId, c.id, m.id, replyId))) return 'taken';
   }
+  const request = buildReplyRequest({ ...input, setup: await loadSetupOf(deps, input.ai) }, deps.clock.now());
   let answer: Awaited<ReturnType<Deps['chatModel']['generateReply']>>;
   try {
-    answer = await deps.chatModel.generateReply(buildReplyRequest(input, deps.clock.now()));
+    answer = await deps.chatModel.generateReply(request);
   } catch (error) {
     if (input.attempt < MAX_GENERATION_ATTEMPTS) throw error;
     deps.logger.error('giving up on a reply after repeated failures', { conversationId: c.id, error: String(error) });
@@ -87,7 +90,8 @@ async function writeReply(
     id: replyId,
     direction: 'outbound',
     kind: 'reply',
-    text: answer.reply,
+    // The model is untrusted: whatever markup it wrote, only the allowed tags reach the prospect.
+    text: request.outputFormat === 'html' ? sanitizeHtml(answer.reply) : answer.reply,
     createdAt: deps.clock.now().toISOString(),
     inReplyTo: input.unanswered.map((m) => m.id),
     needsHuman: answer.needs_human,
@@ -192,17 +196,52 @@ async function settleAll(deps: GeneratorDeps, c: Conversation, messages: Message
   for (const m of messages) await deps.store.settleMessage(c.tenantId, c.id, m.id, { status, at });
 }
 
+/** A sales AI's product, strategy and goal; nothing (and no read) for an AI that references none. */
+async function loadSetupOf(deps: GeneratorDeps, ai: Ai): Promise<SalesSetup | undefined> {
+  if (ai.type !== 'sales' || !(ai.productId || ai.strategyId || ai.goalId)) return undefined;
+  return loadSalesSetup(deps, ai);
+}
+
+/** The setup items as the model sees them: what the business wrote, without ids or timestamps. */
+function toSalesContext(setup: SalesSetup): SalesContext {
+  const { product, strategy, goal } = setup;
+  return {
+    ...(product
+      ? {
+          product: {
+            name: product.name,
+            description: product.description,
+            ...(product.price ? { price: product.price } : {}),
+          },
+        }
+      : {}),
+    ...(strategy
+      ? {
+          strategy: {
+            name: strategy.name,
+            instructions: strategy.instructions,
+            ...(strategy.tone ? { tone: strategy.tone } : {}),
+          },
+        }
+      : {}),
+    ...(goal ? { goal: { name: goal.name, description: goal.description, goalUrl: goal.goalUrl } } : {}),
+  };
+}
+
 function toTurn(m: Message): Turn {
   const role = m.direction === 'inbound' ? 'prospect' : m.kind === 'human' ? 'human' : 'assistant';
   return { role, text: m.text, at: m.createdAt };
 }
 
-/** What the model sees: the AI, the contact, recent history, and the messages to answer. */
+/**
+ * What the model sees: the AI (with a sales AI's product, strategy and goal, from loadSalesSetup),
+ * the contact, recent history, and the messages to answer.
+ */
 export function buildReplyRequest(
-  input: { ai: Ai; conversation: Conversation; messages: Message[]; unanswered: Message[] },
+  input: { ai: Ai; conversation: Conversation; messages: Message[]; unanswered: Message[]; setup?: SalesSetup },
   now: Date,
 ): ReplyRequest {
-  const { ai, conversation: c } = input;
+  const { ai, conversation: c, setup } = input;
   const pendingIds = new Set(input.unanswered.map((m) => m.id));
   const history = input.messages.filter((m) => !pendingIds.has(m.id)).slice(-MAX_HISTORY_MESSAGES);
   return {
@@ -212,6 +251,7 @@ export function buildReplyRequest(
       ...(ai.instructions ? { instructions: ai.instructions } : {}),
       ...(ai.language ? { language: ai.language } : {}),
     },
+    ...(ai.type === 'sales' && setup ? { sales: toSalesContext(setup) } : {}),
     contact: c.contact,
     ...(c.channel ? { channel: c.channel } : {}),
     outputFormat: c.outputFormat ?? ai.outputFormat,

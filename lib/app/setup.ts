@@ -145,8 +145,11 @@ export async function assertSetupReferences(
   }
 }
 
+/** The items a sales AI references that exist. */
+export type SalesSetup = { [K in SetupKind]?: SetupItems[K] };
+
 /** What a sales AI works from: the items it references that exist (a missing one is left out). */
-export async function loadSalesSetup(deps: Pick<Deps, 'store'>, ai: Ai): Promise<{ [K in SetupKind]?: SetupItems[K] }> {
+export async function loadSalesSetup(deps: Pick<Deps, 'store'>, ai: Ai): Promise<SalesSetup> {
   const load = <K extends SetupKind>(kind: K) => {
     const id = ai[AI_REFERENCE_FIELDS[kind]];
     return id === undefined ? Promise.resolve(undefined) : deps.store.getSetupItem(kind, ai.tenantId, id);

@@ -21,6 +21,8 @@ export const MAX_PRICE_CHARS = 100;
 export const MAX_TONE_CHARS = 200;
 /** Most knowledge bases one product may name. */
 export const MAX_PRODUCT_KNOWLEDGE_BASES = 20;
+/** Longest feedback correction: what an answer should have said, not a document (those go in a knowledge base). */
+export const MAX_CORRECTION_CHARS = 5_000;
 /** Longest webhook URL. */
 export const MAX_URL_CHARS = 2_048;
 /** Serialized `metadata` object size, in bytes. */

@@ -12,6 +12,16 @@ export interface Turn {
   at: string;
 }
 
+/**
+ * What a sales AI works from, as the business wrote it: trusted instructions, unlike prospect text.
+ * Items the AI does not reference (or that were deleted) are left out.
+ */
+export interface SalesContext {
+  product?: { name: string; description: string; price?: string };
+  strategy?: { name: string; instructions: string; tone?: string };
+  goal?: { name: string; description: string; goalUrl: string };
+}
+
 export interface ReplyRequest {
   ai: {
     name: string;
@@ -19,6 +29,8 @@ export interface ReplyRequest {
     instructions?: string;
     language?: string;
   };
+  /** Sales AIs only: the product, strategy and goal the AI references. */
+  sales?: SalesContext;
   contact: Contact;
   channel?: Channel;
   outputFormat: OutputFormat;
@@ -37,6 +49,9 @@ export const modelReplySchema = z
     reason: z.string().nullable().describe('Why a human is needed, else null.'),
     follow_up_at: z.string().nullable().describe('ISO-8601 time the prospect asked to be contacted again, else null.'),
     language: z.string().nullable().describe('BCP-47 code of the language the reply is written in.'),
+    confidence: z
+      .enum(['high', 'medium', 'low'])
+      .describe('How well the reply is grounded in the setup, knowledge and conversation: high, medium or low.'),
   })
   .strict();
 

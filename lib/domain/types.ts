@@ -150,7 +150,23 @@ export interface Message {
   /** Outbound reply only: the model asked for a human to look at this conversation. */
   needsHuman?: boolean;
   reason?: string;
+  /** Outbound (AI-written) only: the client's rating of it; a later rating replaces an earlier one. */
+  feedback?: MessageFeedback;
   metadata?: Record<string, unknown>;
+}
+
+export type FeedbackRating = 'up' | 'down';
+
+/** A client's verdict on one AI-written message (`POST …/messages/{message_id}/feedback`). */
+export interface MessageFeedback {
+  rating: FeedbackRating;
+  /**
+   * What the answer should have said. Kept on the reply for now; the knowledge-base issue turns
+   * corrections into knowledge that later answers use.
+   */
+  correction?: string;
+  /** When the feedback was given, ISO-8601 UTC. */
+  at: string;
 }
 
 export type WebhookEventType = 'message.answered' | 'follow_up.sent' | 'dropoff.sent' | 'conversation.escalated';

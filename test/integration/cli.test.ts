@@ -61,8 +61,9 @@ describe('npm run parley -- create-tenant', () => {
     ).rejects.toThrow('cannot read stack Nope: Stack with id Nope does not exist');
   });
 
-  it('prints the usage for an unknown command or a missing name', async () => {
+  it('prints the usage for an unknown command, a missing name or a missing API key', async () => {
     await expect(runCli(['create-tenant'])).rejects.toBeInstanceOf(UsageError);
     await expect(runCli(['launch-rockets', '--name', 'x'])).rejects.toBeInstanceOf(UsageError);
+    await expect(runCli(['load-example', 'examples/cart-abandonment/setup.json'])).rejects.toBeInstanceOf(UsageError);
   });
 });

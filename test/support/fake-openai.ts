@@ -45,6 +45,7 @@ export function parleyReplyContent(overrides: Record<string, unknown> = {}): str
     reason: null,
     follow_up_at: null,
     language: 'en',
+    confidence: 'high',
     ...overrides,
   });
 }

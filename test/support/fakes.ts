@@ -72,6 +72,7 @@ export class ScriptedChatModel implements ChatModel {
       reason: null,
       follow_up_at: null,
       language: 'en',
+      confidence: 'high',
     };
   }
   /** Queues the behaviour of the next call. */

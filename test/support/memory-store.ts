@@ -11,6 +11,7 @@ import type {
   Delivery,
   IdempotencyRecord,
   Message,
+  MessageFeedback,
   Page,
   SetupItem,
   SetupItems,
@@ -151,6 +152,17 @@ export class MemoryStore implements Store {
     message.answeredAt = outcome.at;
     if (outcome.replyId !== undefined) message.replyId = outcome.replyId;
     if (outcome.answer !== undefined) message.answer = outcome.answer;
+  }
+  async recordFeedback(
+    tenantId: string,
+    conversationId: string,
+    messageId: string,
+    feedback: MessageFeedback,
+  ): Promise<boolean> {
+    const message = this.messages.get(key(tenantId, conversationId, messageId));
+    if (message === undefined) return false;
+    message.feedback = clone(feedback);
+    return true;
   }
   async listPending(olderThan: string, limit: number): Promise<PendingRef[]> {
     const waiting: { order: string; ref: PendingRef }[] = [];

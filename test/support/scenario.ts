@@ -1,6 +1,7 @@
 /** Shared arrangements for use-case tests: a tenant with a key and an AI, and messages accepted. */
 import { acceptMessage } from '#lib/app/accept-message';
 import { createAi, type AiSettings } from '#lib/app/ais';
+import { createSetupItem } from '#lib/app/setup';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import type { FakeDeps } from '#test/support/fakes';
 
@@ -36,4 +37,33 @@ export async function givenMessage(
     contact: { firstName: 'Alice', email: 'alice@example.com' },
     channel: 'email',
   });
+}
+
+/** What givenSalesAi sets up: a product with a price, a strategy with a tone, and a goal. */
+export const SALES_SETUP = {
+  product: {
+    name: 'Acme CRM',
+    description: 'A CRM for bakeries that tracks orders, regulars and deliveries.',
+    price: '$49/month',
+  },
+  strategy: {
+    name: 'Consultative',
+    instructions: 'Ask about the size of the bakery before recommending a plan.',
+    tone: 'warm, concise, no jargon',
+  },
+  goal: {
+    name: 'Book a demo',
+    description: 'A 20-minute video call with our team.',
+    goalUrl: 'https://acme.example/book?plan=pro&ref=parley',
+  },
+} as const;
+
+/** A tenant with a sales AI that references a product, a strategy and a goal (SALES_SETUP). */
+export async function givenSalesAi(deps: FakeDeps, settings: Partial<AiSettings> = {}) {
+  const tenantId = await ensureTenantForKey(deps, { apiKey: TEST_API_KEY, tenantName: 'Acme' });
+  const ids = { productId: deps.ids.newId('prd'), strategyId: deps.ids.newId('str'), goalId: deps.ids.newId('goal') };
+  await createSetupItem(deps, { tenantId, kind: 'product', id: ids.productId, fields: { ...SALES_SETUP.product } });
+  await createSetupItem(deps, { tenantId, kind: 'strategy', id: ids.strategyId, fields: { ...SALES_SETUP.strategy } });
+  await createSetupItem(deps, { tenantId, kind: 'goal', id: ids.goalId, fields: { ...SALES_SETUP.goal } });
+  return givenTenantWithAi(deps, { type: 'sales', name: 'Ava', ...ids, ...settings });
 }

@@ -535,6 +535,62 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
       });
     });
 
+    describe('feedback', () => {
+      const aReply = (overrides: Partial<Message> = {}): Message => {
+        const { status: _inboundOnly, ...reply } = anInbound({ id: 'msg_02', direction: 'outbound', kind: 'reply' });
+        return { ...reply, text: 'It is 10 EUR.', ...overrides };
+      };
+
+      it('stores feedback on a message, leaving the rest of it as it was', async () => {
+        await store.putMessage(aReply());
+
+        const stored = await store.recordFeedback(TENANT, 'lead@example.com', 'msg_02', {
+          rating: 'down',
+          correction: 'It is 12 EUR since March.',
+          at: at(10),
+        });
+
+        expect(stored).toBe(true);
+        expect(await store.getMessage(TENANT, 'lead@example.com', 'msg_02')).toStrictEqual(
+          aReply({ feedback: { rating: 'down', correction: 'It is 12 EUR since March.', at: at(10) } }),
+        );
+      });
+
+      it('replaces earlier feedback as a whole, dropping a correction the later one leaves out', async () => {
+        await store.putMessage(aReply());
+        await store.recordFeedback(TENANT, 'lead@example.com', 'msg_02', {
+          rating: 'down',
+          correction: 'Wrong price.',
+          at: at(10),
+        });
+
+        await store.recordFeedback(TENANT, 'lead@example.com', 'msg_02', { rating: 'up', at: at(20) });
+
+        expect((await store.getMessage(TENANT, 'lead@example.com', 'msg_02'))?.feedback).toStrictEqual({
+          rating: 'up',
+          at: at(20),
+        });
+      });
+
+      it("creates nothing for a missing message or another tenant's message", async () => {
+        await store.putMessage(aReply());
+
+        const missing = await store.recordFeedback(TENANT, 'lead@example.com', 'msg_missing', {
+          rating: 'up',
+          at: at(1),
+        });
+        const otherTenant = await store.recordFeedback(OTHER_TENANT, 'lead@example.com', 'msg_02', {
+          rating: 'down',
+          at: at(1),
+        });
+
+        expect([missing, otherTenant]).toEqual([false, false]);
+        expect(await store.getMessage(TENANT, 'lead@example.com', 'msg_missing')).toBeUndefined();
+        expect(await store.getMessage(OTHER_TENANT, 'lead@example.com', 'msg_02')).toBeUndefined();
+        expect((await store.getMessage(TENANT, 'lead@example.com', 'msg_02'))?.feedback).toBeUndefined();
+      });
+    });
+
     describe('pending list', () => {
       it('lists unanswered inbound messages and pending deliveries older than the cutoff, oldest first', async () => {
         await store.putMessage(anInbound({ id: 'msg_01', createdAt: at(30) }));

@@ -1,7 +1,7 @@
 import { generateReply } from '#lib/app/generate-reply';
 import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
 import { makeFakeDeps } from '#test/support/fakes';
-import { givenMessage, givenTenantWithAi } from '#test/support/scenario';
+import { givenMessage, givenSalesAi, givenTenantWithAi, SALES_SETUP } from '#test/support/scenario';
 
 const conversationId = 'alice@example.com';
 
@@ -155,6 +155,7 @@ describe('generateReply', () => {
       reason: 'prospect_asked_for_human',
       follow_up_at: null,
       language: 'en',
+      confidence: 'high',
     }));
 
     await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
@@ -235,6 +236,7 @@ describe('generateReply', () => {
         reason: 'Prospect demands a refund',
         follow_up_at: null,
         language: 'en',
+        confidence: 'high',
       }));
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
@@ -265,6 +267,7 @@ describe('generateReply', () => {
         reason: null,
         follow_up_at: null,
         language: 'en',
+        confidence: 'high',
       }));
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
@@ -327,6 +330,88 @@ describe('generateReply', () => {
       });
 
       expect(deps.events.published.map((e) => e.type)).toEqual(['message.answered']);
+    });
+  });
+
+  describe('sales setup', () => {
+    it("gives the model a sales AI's product, strategy and goal as the business wrote them", async () => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenSalesAi(deps);
+      const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'What is it?' });
+
+      await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+      expect(deps.chatModel.requests[0]?.sales).toEqual(SALES_SETUP);
+    });
+
+    it('leaves out a referenced item that no longer exists', async () => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenSalesAi(deps);
+      await deps.store.deleteSetupItem('goal', tenantId, ai.goalId ?? '');
+      const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
+
+      await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+      expect(deps.chatModel.requests[0]?.sales).toEqual({
+        product: SALES_SETUP.product,
+        strategy: SALES_SETUP.strategy,
+      });
+    });
+
+    it('reads no setup for an AI that references none', async () => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenTenantWithAi(deps, { type: 'sales' });
+      const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
+      let reads = 0;
+      const getSetupItem = deps.store.getSetupItem.bind(deps.store);
+      deps.store.getSetupItem = (async (...args: Parameters<typeof getSetupItem>) => {
+        reads++;
+        return getSetupItem(...args);
+      }) as typeof deps.store.getSetupItem;
+
+      await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+      expect(reads).toBe(0);
+      expect(deps.chatModel.requests[0]?.sales).toBeUndefined();
+    });
+  });
+
+  describe('html replies', () => {
+    it('stores an html reply with only the allowed tags', async () => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenTenantWithAi(deps, { outputFormat: 'html' });
+      const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
+      deps.chatModel.nextReply(() => ({
+        reply: '<p onmouseover="x()">Hello <img src=x onerror=alert(1)></p>',
+        needs_human: false,
+        reason: null,
+        follow_up_at: null,
+        language: 'en',
+        confidence: 'high',
+      }));
+
+      await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+      const reply = (await deps.store.listMessages(tenantId, conversationId)).at(-1);
+      expect(reply?.text).toBe('<p>Hello &lt;img src=x onerror=alert(1)&gt;</p>');
+    });
+
+    it('leaves a text reply as the model wrote it', async () => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenTenantWithAi(deps);
+      const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
+      deps.chatModel.nextReply(() => ({
+        reply: 'Use a < b & c > d',
+        needs_human: false,
+        reason: null,
+        follow_up_at: null,
+        language: 'en',
+        confidence: 'medium',
+      }));
+
+      await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+      expect((await deps.store.listMessages(tenantId, conversationId)).at(-1)?.text).toBe('Use a < b & c > d');
     });
   });
 });

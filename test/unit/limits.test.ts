@@ -1,10 +1,11 @@
 /** Every input limit is a named constant; each is checked here at its edge, through the HTTP API. */
 import { MAX_API_KEY_CHARS } from '#lib/domain/api-keys';
-import { buildReplyRequest } from '#lib/app/generate-reply';
+import { buildReplyRequest, generateReply } from '#lib/app/generate-reply';
 import {
   DEFAULT_PAGE_SIZE,
   MAX_BODY_BYTES,
   MAX_CONVERSATION_ID_CHARS,
+  MAX_CORRECTION_CHARS,
   MAX_DESCRIPTION_CHARS,
   MAX_HISTORY_MESSAGES,
   MAX_IDEMPOTENCY_KEY_CHARS,
@@ -57,6 +58,20 @@ describe('input limits', () => {
     expect((await post('x'.repeat(MAX_MESSAGE_CHARS))).status).toBe(202);
     const over = await post('x'.repeat(MAX_MESSAGE_CHARS + 1));
     expect([over.status, over.body.error.details[0].path]).toEqual([400, 'message']);
+  });
+
+  it(`accepts a feedback correction of ${MAX_CORRECTION_CHARS} characters and refuses one more`, async () => {
+    const deps = makeFakeDeps();
+    await givenTenantWithAi(deps);
+    const call = httpClient(deps, TEST_API_KEY);
+    const posted = await call('POST', '/v1/conversations', { question: 'How much?', conversation_id: 'c' });
+    for (const job of deps.generationQueue.jobs.splice(0)) await generateReply(deps, { ...job, attempt: 1 });
+    const rate = (correction: string) =>
+      call('POST', `/v1/conversations/c/messages/${posted.body.message_id}/feedback`, { rating: 'down', correction });
+
+    expect((await rate('c'.repeat(MAX_CORRECTION_CHARS))).status).toBe(200);
+    const over = await rate('c'.repeat(MAX_CORRECTION_CHARS + 1));
+    expect([over.status, over.body.error.details[0].path]).toEqual([400, 'correction']);
   });
 
   it(`refuses a body over ${MAX_BODY_BYTES} bytes with a 413`, async () => {

@@ -98,6 +98,7 @@ describe('the V1 conversations API', () => {
         reason: 'asked for a refund',
         follow_up_at: null,
         language: 'en',
+        confidence: 'high',
       }));
       const posted = await call('POST', '/v1/conversations', { question: 'I want a refund.' });
 
@@ -314,6 +315,108 @@ describe('the V1 conversations API', () => {
     });
   });
 
+  describe('POST …/messages/{message_id}/feedback', () => {
+    const feedbackPath = (conversationId: string, messageId: string) =>
+      `/v1/conversations/${encodeURIComponent(conversationId)}/messages/${messageId}/feedback`;
+
+    async function answeredQuestion() {
+      const ctx = await setup();
+      const posted = await ctx.call('POST', '/v1/conversations', { question: 'How much?', conversation_id: 'c-1' });
+      await answerQueued(ctx.deps);
+      const reply = (await ctx.deps.store.listMessages(ctx.tenantId, 'c-1')).find((m) => m.direction === 'outbound');
+      return { ...ctx, questionId: posted.body.message_id as string, replyId: reply?.id ?? '' };
+    }
+
+    it("stores feedback given on the question's id on the reply that answered it", async () => {
+      const { call, deps, tenantId, questionId, replyId } = await answeredQuestion();
+
+      const response = await call('POST', feedbackPath('c-1', questionId), {
+        rating: 'down',
+        correction: 'It costs 12 EUR a month.',
+      });
+
+      const now = deps.clock.now().toISOString();
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        message_id: replyId,
+        conversation_id: 'c-1',
+        rating: 'down',
+        correction: 'It costs 12 EUR a month.',
+        created_at: now,
+      });
+      expect((await deps.store.getMessage(tenantId, 'c-1', replyId))?.feedback).toEqual({
+        rating: 'down',
+        correction: 'It costs 12 EUR a month.',
+        at: now,
+      });
+      expect((await deps.store.getMessage(tenantId, 'c-1', questionId))?.feedback).toBeUndefined();
+    });
+
+    it("replaces earlier feedback when the reply's own id is rated again", async () => {
+      const { call, deps, tenantId, questionId, replyId } = await answeredQuestion();
+      await call('POST', feedbackPath('c-1', questionId), { rating: 'down', correction: 'Wrong.' });
+
+      const response = await call('POST', feedbackPath('c-1', replyId), { rating: 'up' });
+
+      expect(response.body).toEqual({
+        message_id: replyId,
+        conversation_id: 'c-1',
+        rating: 'up',
+        created_at: expect.any(String),
+      });
+      expect((await deps.store.getMessage(tenantId, 'c-1', replyId))?.feedback).toEqual({
+        rating: 'up',
+        at: expect.any(String),
+      });
+    });
+
+    it('answers 409 for a question that is not answered yet, storing nothing', async () => {
+      const { call, deps, tenantId } = await setup();
+      const posted = await call('POST', '/v1/conversations', { question: 'Hi', conversation_id: 'c-1' });
+
+      const response = await call('POST', feedbackPath('c-1', posted.body.message_id), { rating: 'up' });
+
+      expect(response.status).toBe(409);
+      expect(response.body.error).toMatchObject({
+        code: 'conflict',
+        details: [{ path: 'message_id', message: 'is not answered yet' }],
+      });
+      expect((await deps.store.listMessages(tenantId, 'c-1')).map((m) => m.feedback)).toEqual([undefined]);
+    });
+
+    it('answers 404 for an unknown message or conversation, naming which', async () => {
+      const { call } = await answeredQuestion();
+
+      const noMessage = await call('POST', feedbackPath('c-1', 'msg_unknown'), { rating: 'up' });
+      const noConversation = await call('POST', feedbackPath('c-2', 'msg_unknown'), { rating: 'up' });
+
+      expect([noMessage.status, noMessage.body.error.details[0].path]).toEqual([404, 'message_id']);
+      expect([noConversation.status, noConversation.body.error.details[0].path]).toEqual([404, 'conversation_id']);
+    });
+
+    it('refuses an invalid rating with a 400 naming rating, and unknown fields by name', async () => {
+      const { call, questionId } = await answeredQuestion();
+
+      const invalid = await call('POST', feedbackPath('c-1', questionId), { rating: 'meh' });
+      const unknown = await call('POST', feedbackPath('c-1', questionId), { rating: 'up', stars: 5 });
+
+      expect([invalid.status, invalid.body.error.details[0].path]).toEqual([400, 'rating']);
+      expect([unknown.status, unknown.body.error.details[0].path]).toEqual([400, 'stars']);
+    });
+
+    it("hides one tenant's messages from another's feedback", async () => {
+      const { deps, tenantId, questionId, replyId } = await answeredQuestion();
+      await ensureTenantForKey(deps, { apiKey: 'prly_other_tenant_key_0000', tenantName: 'Other' });
+
+      const response = await httpClient(deps, 'prly_other_tenant_key_0000')('POST', feedbackPath('c-1', questionId), {
+        rating: 'down',
+      });
+
+      expect(response.status).toBe(404);
+      expect((await deps.store.getMessage(tenantId, 'c-1', replyId))?.feedback).toBeUndefined();
+    });
+  });
+
   it('documents the V1 routes in the OpenAPI document, from the same schemas', () => {
     const doc = buildOpenApiDocument(routes, 'test');
 
@@ -327,6 +430,7 @@ describe('the V1 conversations API', () => {
         '/v1/conversations',
         '/v1/conversations/{conversation_id}',
         '/v1/conversations/{conversation_id}/messages/{message_id}',
+        '/v1/conversations/{conversation_id}/messages/{message_id}/feedback',
       ]),
     );
     expect(body?.required).toEqual(['question']);

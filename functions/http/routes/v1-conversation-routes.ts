@@ -1,10 +1,14 @@
 import type { z } from 'zod';
 import { getConversation } from '#lib/app/conversations';
+import { recordFeedback, type StoredFeedback } from '#lib/app/feedback';
 import { askQuestion, getMessageStatus, type MessageStatus } from '#lib/app/v1-conversations';
 import { presentConversation, toContact } from '#functions/http/presenters';
 import { defineRoute } from '#functions/http/route';
 import { conversationIdSchema, conversationResponse } from '#functions/http/schemas';
 import {
+  feedbackBody,
+  feedbackMessageIdParam,
+  feedbackResponse,
   messageIdParam,
   messageStatusResponse,
   postQuestionBody,
@@ -21,6 +25,16 @@ function presentMessageStatus(s: MessageStatus): z.output<typeof messageStatusRe
     ...(s.answer === undefined ? {} : { answer: s.answer }),
     ...(s.answeredAt === undefined ? {} : { answered_at: s.answeredAt }),
     ...(s.needsHuman === undefined ? {} : { needs_human: s.needsHuman }),
+  };
+}
+
+function presentFeedback(f: StoredFeedback): z.output<typeof feedbackResponse> {
+  return {
+    message_id: f.messageId,
+    conversation_id: f.conversationId,
+    rating: f.rating,
+    ...(f.correction === undefined ? {} : { correction: f.correction }),
+    created_at: f.createdAt,
   };
 }
 
@@ -86,6 +100,30 @@ export const v1ConversationRoutes = [
     async handle(deps, { tenantId, params }) {
       const { conversation, messages } = await getConversation(deps, tenantId, params.conversation_id ?? '');
       return { statusCode: 200, body: presentConversation(conversation, messages) };
+    },
+  }),
+  defineRoute<z.output<typeof feedbackBody>>({
+    method: 'POST',
+    path: '/v1/conversations/{conversation_id}/messages/{message_id}/feedback',
+    summary: "Rate an answer, by the question's id or the reply's; a later rating replaces an earlier one.",
+    tags,
+    auth: true,
+    params: { conversation_id: conversationIdSchema, message_id: feedbackMessageIdParam },
+    body: feedbackBody,
+    responses: {
+      200: { description: 'Stored on the reply that answered the question.', schema: feedbackResponse },
+      404: { description: 'No such conversation, or no message with this id in it.' },
+      409: { description: 'The question is not answered yet, or the message was written by a person.' },
+    },
+    async handle(deps, { tenantId, params, body }) {
+      const feedback = await recordFeedback(deps, {
+        tenantId,
+        conversationId: params.conversation_id ?? '',
+        messageId: params.message_id ?? '',
+        rating: body.rating,
+        ...(body.correction === undefined ? {} : { correction: body.correction }),
+      });
+      return { statusCode: 200, body: presentFeedback(feedback) };
     },
   }),
 ];

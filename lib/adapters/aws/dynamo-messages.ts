@@ -6,7 +6,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { attempt, type DynamoContext, getRecord, putIfAbsent, queryAll } from '#lib/adapters/aws/dynamo-context';
 import { conversationPk, messageKey, PREFIX_MESSAGE, toRecord } from '#lib/adapters/aws/dynamo-keys';
 import { pendingMessageAttributes } from '#lib/adapters/aws/dynamo-pending';
-import type { Message } from '#lib/domain/types';
+import type { Message, MessageFeedback } from '#lib/domain/types';
 import type { ConversationStore } from '#lib/ports';
 
 type Outcome = Parameters<ConversationStore['settleMessage']>[3];
@@ -103,6 +103,30 @@ export async function settleMessage(
         ConditionExpression: condition,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,
+      }),
+    ),
+  );
+}
+
+/**
+ * Sets the message's feedback in one UpdateItem, replacing any earlier feedback as a whole (so a
+ * later rating without a correction drops the earlier correction). False if the message is missing.
+ */
+export function recordFeedback(
+  ctx: DynamoContext,
+  tenantId: string,
+  conversationId: string,
+  messageId: string,
+  feedback: MessageFeedback,
+): Promise<boolean> {
+  return attempt(() =>
+    ctx.client.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: messageKey(tenantId, conversationId, messageId),
+        UpdateExpression: 'SET feedback = :feedback',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':feedback': feedback },
       }),
     ),
   );

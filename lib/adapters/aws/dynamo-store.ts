@@ -21,6 +21,7 @@ import type {
   Delivery,
   IdempotencyRecord,
   Message,
+  MessageFeedback,
   SetupItems,
   SetupKind,
   Tenant,
@@ -129,6 +130,9 @@ export class DynamoStore implements Store {
     outcome: Parameters<ConversationStore['settleMessage']>[3],
   ) {
     return messages.settleMessage(this.ctx, tenantId, conversationId, messageId, outcome);
+  }
+  async recordFeedback(tenantId: string, conversationId: string, messageId: string, feedback: MessageFeedback) {
+    return messages.recordFeedback(this.ctx, tenantId, conversationId, messageId, feedback);
   }
   async listPending(olderThan: string, limit: number) {
     return pending.listPending(this.ctx, olderThan, limit);

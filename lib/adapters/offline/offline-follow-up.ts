@@ -1,0 +1,75 @@
+/**
+ * Finds the time a prospect asks to be contacted again ("call me tomorrow at 3pm", "next Monday
+ * morning"), read in the contact's timezone, for the offline model's `follow_up_at`.
+ */
+import * as chrono from 'chrono-node';
+
+/** Words that make a time expression a request to be contacted, not a fact ("we launched in May"). */
+const CONTACT_CUE =
+  /\b(call|contact|reach|ring|phone|text|e-?mail|message|ping|remind|get\s+back\s+to|follow\s+up\s+with|circle\s+back\s+(with|to))\s+(me|us)\b|\b(talk|speak|chat|meet|connect|catch\s+up|follow\s+up|get\s+back|reconnect|try\s+again)\b|\b(available|free\s+(at|on|tomorrow|next))\b/i;
+
+export interface FollowUp {
+  /** ISO-8601 UTC. */
+  at: string;
+  /** The time as the prospect reads it, in their timezone, e.g. "Wednesday, January 15 at 3:00 PM". */
+  spoken: string;
+}
+
+/**
+ * The first future time expression in a message that asks to be contacted, resolved against `now`
+ * in `timezone` (an IANA name; UTC when absent or unknown). Undefined when there is none.
+ */
+export function findFollowUp(text: string, now: Date, timezone: string | undefined): FollowUp | undefined {
+  if (!CONTACT_CUE.test(text)) return undefined;
+  const zone = timezone && isKnownZone(timezone) ? timezone : 'UTC';
+  // chrono takes a fixed offset, not a zone: read with today's offset, then again with the offset
+  // of the day found, in case a DST change lies in between.
+  let at = parseFirstFuture(text, now, offsetMinutes(zone, now));
+  if (at) at = parseFirstFuture(text, now, offsetMinutes(zone, at)) ?? at;
+  if (!at) return undefined;
+  return { at: at.toISOString(), spoken: speak(at, zone) };
+}
+
+function parseFirstFuture(text: string, now: Date, offset: number): Date | undefined {
+  const results = chrono.parse(text, { instant: now, timezone: offset }, { forwardDate: true });
+  return results.map((r) => r.start.date()).find((d) => d.getTime() > now.getTime());
+}
+
+function isKnownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Minutes east of UTC that `zone` is at `instant` (New York in winter: -300). */
+export function offsetMinutes(zone: string, instant: Date): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(instant);
+  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wallClock = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((wallClock - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+function speak(at: Date, zone: string): string {
+  const when = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(at);
+  // Newer ICU puts a narrow no-break space before AM/PM; a plain one reads the same everywhere.
+  return `${when.replace(/\u202f/g, ' ')}${zone === 'UTC' ? ' (UTC)' : ''}`;
+}
