@@ -183,9 +183,18 @@ export interface DeliveryQueue {
   enqueueDelivery(job: DeliveryJob, delaySeconds?: number): Promise<void>;
 }
 
+/** The tokens one reply took, as the model's provider counts them. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** A structured reply, with its token usage where the model reports it (the offline model does not). */
+export type ChatModelReply = ModelReply & { usage?: TokenUsage };
+
 export interface ChatModel {
   /** Produces one structured reply; throws on transport failure or malformed output. */
-  generateReply(request: ReplyRequest): Promise<ModelReply>;
+  generateReply(request: ReplyRequest): Promise<ChatModelReply>;
 }
 
 export interface WebhookRequest {

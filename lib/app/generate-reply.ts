@@ -1,7 +1,7 @@
 import { MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limits';
 import type { ReplyRequest, SalesContext, Turn } from '#lib/domain/reply';
 import { sanitizeHtml } from '#lib/domain/safe-html';
-import type { Ai, Conversation, Message } from '#lib/domain/types';
+import type { Ai, Channel, Contact, Conversation, Message, OutputFormat } from '#lib/domain/types';
 import { buildWebhookPayload } from '#lib/domain/webhook-payload';
 import type { DomainEvent, GenerationJob } from '#lib/ports';
 import { createDelivery, deriveId } from '#lib/app/create-delivery';
@@ -197,7 +197,7 @@ async function settleAll(deps: GeneratorDeps, c: Conversation, messages: Message
 }
 
 /** A sales AI's product, strategy and goal; nothing (and no read) for an AI that references none. */
-async function loadSetupOf(deps: GeneratorDeps, ai: Ai): Promise<SalesSetup | undefined> {
+export async function loadSetupOf(deps: Pick<Deps, 'store'>, ai: Ai): Promise<SalesSetup | undefined> {
   if (ai.type !== 'sales' || !(ai.productId || ai.strategyId || ai.goalId)) return undefined;
   return loadSalesSetup(deps, ai);
 }
@@ -243,7 +243,38 @@ export function buildReplyRequest(
 ): ReplyRequest {
   const { ai, conversation: c, setup } = input;
   const pendingIds = new Set(input.unanswered.map((m) => m.id));
-  const history = input.messages.filter((m) => !pendingIds.has(m.id)).slice(-MAX_HISTORY_MESSAGES);
+  return buildReplyRequestFromTurns(
+    {
+      ai,
+      ...(setup ? { setup } : {}),
+      contact: c.contact,
+      ...(c.channel ? { channel: c.channel } : {}),
+      ...(c.outputFormat ? { outputFormat: c.outputFormat } : {}),
+      history: input.messages.filter((m) => !pendingIds.has(m.id)).map(toTurn),
+      pending: input.unanswered.map(toTurn),
+    },
+    now,
+  );
+}
+
+/**
+ * The same request as buildReplyRequest, from turns rather than stored messages (testing responses
+ * has no conversation). Only the last MAX_HISTORY_MESSAGES turns of history are kept; the output
+ * format defaults to the AI's.
+ */
+export function buildReplyRequestFromTurns(
+  input: {
+    ai: Ai;
+    setup?: SalesSetup;
+    contact: Contact;
+    channel?: Channel;
+    outputFormat?: OutputFormat;
+    history: Turn[];
+    pending: Turn[];
+  },
+  now: Date,
+): ReplyRequest {
+  const { ai, setup } = input;
   return {
     ai: {
       name: ai.name,
@@ -252,11 +283,11 @@ export function buildReplyRequest(
       ...(ai.language ? { language: ai.language } : {}),
     },
     ...(ai.type === 'sales' && setup ? { sales: toSalesContext(setup) } : {}),
-    contact: c.contact,
-    ...(c.channel ? { channel: c.channel } : {}),
-    outputFormat: c.outputFormat ?? ai.outputFormat,
-    history: history.map(toTurn),
-    pending: input.unanswered.map(toTurn),
+    contact: input.contact,
+    ...(input.channel ? { channel: input.channel } : {}),
+    outputFormat: input.outputFormat ?? ai.outputFormat,
+    history: input.history.slice(-MAX_HISTORY_MESSAGES),
+    pending: input.pending,
     now: now.toISOString(),
   };
 }

@@ -37,10 +37,9 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
     await fake.stop();
   });
 
-  it('returns the parsed reply of a valid completion', async () => {
-    fake.setResponder(() => ({
-      content: parleyReplyContent({ reply: 'Yes, we ship to Canada.', language: 'en' }),
-    }));
+  it("returns the parsed reply of a valid completion, with the completion's token usage", async () => {
+    const content = parleyReplyContent({ reply: 'Yes, we ship to Canada.', language: 'en' });
+    fake.setResponder(() => ({ content }));
 
     const reply = await model.generateReply(request);
 
@@ -51,6 +50,8 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
       follow_up_at: null,
       language: 'en',
       confidence: 'high',
+      // The fake counts 100 prompt tokens and a quarter of the content's length as completion tokens.
+      usage: { inputTokens: 100, outputTokens: Math.ceil(content.length / 4) },
     });
   });
 

@@ -4,7 +4,8 @@ import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
 import { generateReply } from '#lib/app/generate-reply';
 import { type FakeOpenAi, parleyReplyContent, startFakeOpenAi } from '#test/support/fake-openai';
 import { makeFakeDeps } from '#test/support/fakes';
-import { givenMessage, givenSalesAi, givenTenantWithAi, SALES_SETUP } from '#test/support/scenario';
+import { httpClient } from '#test/support/http';
+import { givenMessage, givenSalesAi, givenTenantWithAi, SALES_SETUP, TEST_API_KEY } from '#test/support/scenario';
 
 const conversationId = 'alice@example.com';
 
@@ -59,6 +60,31 @@ describe('generateReply with the OpenAI model against a fake OpenAI server', () 
     const content = String(fake.requests[0]?.messages[0]?.content);
     expect(content).toMatch(/customer-support agent/);
     expect(content).not.toMatch(/goal/i);
+  });
+
+  it('tests a response over HTTP with the sales prompt, counting the tokens of every attempt', async () => {
+    let calls = 0;
+    // The first answer is malformed, so the adapter asks again: both attempts' tokens count.
+    fake.setResponder(() => ({
+      content: calls++ === 0 ? 'not json' : parleyReplyContent({ reply: 'It tracks orders.' }),
+    }));
+    const deps = makeFakeDeps({ chatModel });
+    const { ai } = await givenSalesAi(deps);
+
+    const response = await httpClient(deps, TEST_API_KEY)('POST', `/v1/ais/${ai.id}/test`, {
+      message: 'What does it do?',
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body.reply).toBe('It tracks orders.');
+    const completionTokens =
+      Math.ceil('not json'.length / 4) + Math.ceil(parleyReplyContent({ reply: 'It tracks orders.' }).length / 4);
+    expect(response.body.usage).toEqual({ input_tokens: 200, output_tokens: completionTokens });
+    expect(fake.requests).toHaveLength(2);
+    const content = String(fake.requests[0]?.messages[0]?.content);
+    expect(content).toContain(SALES_SETUP.product.description);
+    expect(content).toContain(SALES_SETUP.strategy.instructions);
+    expect(content).toContain(SALES_SETUP.goal.goalUrl);
   });
 
   it('stores an html reply reduced to the allowed tags, whatever markup the model wrote', async () => {

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { createAi, deleteAi, getAi, listAis, rotateWebhookSecret, updateAi } from '#lib/app/ais';
+import { testAnswer } from '#lib/app/test-answer';
 import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
-import { fromWire, presentAi } from '#functions/http/presenters';
+import { fromWire, presentAi, toContact } from '#functions/http/presenters';
 import { defineRoute } from '#functions/http/route';
 import {
   aiResponse,
@@ -10,6 +11,8 @@ import {
   idParam,
   listQuery,
   pageOf,
+  testAnswerBody,
+  testAnswerResponse,
   updateAiBody,
 } from '#functions/http/schemas';
 
@@ -132,6 +135,37 @@ export const aiRoutes = [
     async handle(deps, { tenantId, params: p }) {
       const { ai, webhookSecret } = await rotateWebhookSecret(deps, tenantId, p.id ?? '');
       return { statusCode: 200, body: { ...presentAi(ai), webhook_secret: webhookSecret } };
+    },
+  }),
+  defineRoute<z.output<typeof testAnswerBody>>({
+    method: 'POST',
+    path: '/v1/ais/{id}/test',
+    summary:
+      'Test a response: what the AI would answer, with its decisions, token count and latency. Nothing is stored or sent.',
+    tags,
+    auth: true,
+    params,
+    body: testAnswerBody,
+    responses: { 200: { description: 'The answer the AI would give.', schema: testAnswerResponse }, 404: notFound },
+    async handle(deps, { tenantId, params: p, body }) {
+      const { citations, usage, latencyMs, ...answer } = await testAnswer(deps, {
+        tenantId,
+        aiId: p.id ?? '',
+        message: body.message,
+        ...(body.history ? { history: body.history } : {}),
+        ...(body.contact ? { contact: toContact(body.contact) } : {}),
+        ...(body.channel ? { channel: body.channel } : {}),
+        ...(body.output_format ? { outputFormat: body.output_format } : {}),
+      });
+      return {
+        statusCode: 200,
+        body: {
+          ...answer,
+          citations: citations.map((c) => ({ document_id: c.documentId, title: c.title, snippet: c.snippet })),
+          usage: usage ? { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens } : null,
+          latency_ms: latencyMs,
+        },
+      };
     },
   }),
 ];

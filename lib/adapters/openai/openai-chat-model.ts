@@ -5,7 +5,7 @@
  */
 import OpenAI from 'openai';
 import * as z from 'zod';
-import type { ChatModel } from '#lib/ports';
+import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports';
 import {
   MalformedModelOutputError,
   modelReplySchema,
@@ -82,9 +82,11 @@ export class OpenAiChatModel implements ChatModel {
    * `MALFORMED_OUTPUT_RETRIES` times, then reported as MalformedModelOutputError; transport
    * errors (after the SDK's own retries) propagate as the SDK's errors.
    */
-  async generateReply(request: ReplyRequest): Promise<ModelReply> {
+  async generateReply(request: ReplyRequest): Promise<ChatModelReply> {
     const messages = buildChatMessages(request);
     let lastError: MalformedModelOutputError | undefined;
+    // A retried answer cost the tokens of every attempt, not only of the last one.
+    let usage: TokenUsage | undefined;
     for (let attempt = 0; attempt <= MALFORMED_OUTPUT_RETRIES; attempt += 1) {
       const completion = await this.client.chat.completions.create({
         model: this.model,
@@ -92,8 +94,9 @@ export class OpenAiChatModel implements ChatModel {
         temperature: REPLY_TEMPERATURE,
         response_format: this.responseFormat,
       });
+      usage = addUsage(usage, completion.usage);
       try {
-        return readReply(completion);
+        return { ...readReply(completion), ...(usage ? { usage } : {}) };
       } catch (error) {
         if (!(error instanceof MalformedModelOutputError)) throw error;
         lastError = error;
@@ -103,6 +106,15 @@ export class OpenAiChatModel implements ChatModel {
       `model output still malformed after ${MALFORMED_OUTPUT_RETRIES + 1} attempts: ${lastError?.message ?? 'unknown'}`,
     );
   }
+}
+
+/** The running total of tokens, adding one completion's count (absent on some compatible servers). */
+function addUsage(total: TokenUsage | undefined, usage: OpenAI.CompletionUsage | undefined): TokenUsage | undefined {
+  if (!usage) return total;
+  return {
+    inputTokens: (total?.inputTokens ?? 0) + usage.prompt_tokens,
+    outputTokens: (total?.outputTokens ?? 0) + usage.completion_tokens,
+  };
 }
 
 /** Extracts and validates the reply of a completion; throws MalformedModelOutputError if unusable. */

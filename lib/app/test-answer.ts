@@ -1,0 +1,73 @@
+/**
+ * Testing responses: what an AI would answer a message, with its decisions, token count and
+ * latency, so a business can try its setup before going live. Nothing is stored, queued or sent.
+ */
+import type { ModelReply, Turn } from '#lib/domain/reply';
+import { sanitizeHtml } from '#lib/domain/safe-html';
+import type { Channel, Contact, OutputFormat } from '#lib/domain/types';
+import type { TokenUsage } from '#lib/ports';
+import type { Deps } from '#lib/app/deps';
+import { getAi } from '#lib/app/ais';
+import { buildReplyRequestFromTurns, loadSetupOf } from '#lib/app/generate-reply';
+
+export interface TestAnswerInput {
+  tenantId: string;
+  aiId: string;
+  message: string;
+  /** Earlier turns, oldest first. */
+  history?: { role: 'prospect' | 'assistant'; text: string }[];
+  contact?: Contact;
+  channel?: Channel;
+  outputFormat?: OutputFormat;
+}
+
+export interface TestAnswer extends ModelReply {
+  /** Knowledge passages the reply drew on; always empty until knowledge bases exist. */
+  citations: { documentId: string; title: string; snippet: string }[];
+  /** Null when the model does not report it (the offline model). */
+  usage: TokenUsage | null;
+  latencyMs: number;
+}
+
+/**
+ * Answers `message` as the AI would in a conversation with this history, with the same request
+ * (setup, prompt, output format) generateReply builds. NotFoundError if the tenant has no such AI.
+ */
+export async function testAnswer(
+  deps: Pick<Deps, 'store' | 'chatModel' | 'clock'>,
+  input: TestAnswerInput,
+): Promise<TestAnswer> {
+  const ai = await getAi(deps, input.tenantId, input.aiId);
+  const setup = await loadSetupOf(deps, ai);
+  const now = deps.clock.now();
+  // The test history carries no times: every turn is stamped now.
+  const at = now.toISOString();
+  const toTurn = (turn: { role: Turn['role']; text: string }): Turn => ({ role: turn.role, text: turn.text, at });
+  const request = buildReplyRequestFromTurns(
+    {
+      ai,
+      ...(setup ? { setup } : {}),
+      contact: input.contact ?? {},
+      ...(input.channel ? { channel: input.channel } : {}),
+      ...(input.outputFormat ? { outputFormat: input.outputFormat } : {}),
+      history: (input.history ?? []).map(toTurn),
+      pending: [toTurn({ role: 'prospect', text: input.message })],
+    },
+    now,
+  );
+  const started = deps.clock.now().getTime();
+  const answer = await deps.chatModel.generateReply(request);
+  const latencyMs = deps.clock.now().getTime() - started;
+  return {
+    // The model is untrusted: as in generateReply, only the allowed tags survive.
+    reply: request.outputFormat === 'html' ? sanitizeHtml(answer.reply) : answer.reply,
+    needs_human: answer.needs_human,
+    reason: answer.reason,
+    follow_up_at: answer.follow_up_at,
+    language: answer.language,
+    confidence: answer.confidence,
+    citations: [],
+    usage: answer.usage ?? null,
+    latencyMs,
+  };
+}
