@@ -1,5 +1,5 @@
 import { MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limits';
-import type { ReplyRequest, SalesContext, Turn } from '#lib/domain/reply';
+import { MalformedModelOutputError, type ReplyRequest, type SalesContext, type Turn } from '#lib/domain/reply';
 import { sanitizeHtml } from '#lib/domain/safe-html';
 import type { Ai, Channel, Contact, Conversation, Message, OutputFormat } from '#lib/domain/types';
 import { buildWebhookPayload } from '#lib/domain/webhook-payload';
@@ -8,7 +8,7 @@ import { createDelivery, deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
 import { loadSalesSetup, type SalesSetup } from '#lib/app/setup';
 
-export type GenerationOutcome = 'answered' | 'nothing_to_do' | 'failed';
+export type GenerationOutcome = 'answered' | 'escalated' | 'nothing_to_do' | 'failed';
 
 type GeneratorDeps = Pick<Deps, 'store' | 'chatModel' | 'deliveryQueue' | 'events' | 'clock' | 'ids' | 'logger'>;
 
@@ -48,7 +48,8 @@ export async function generateReply(
     let reply = messages.find((m) => m.id === replyId);
     if (!reply) {
       const written = await writeReply(deps, { ai, conversation, messages, unanswered, replyId, attempt: job.attempt });
-      if (written === 'failed' || written === 'taken') return written === 'failed' ? 'failed' : outcome;
+      if (written === 'taken') return outcome;
+      if (written === 'failed' || written === 'escalated') return written;
       reply = written;
     }
     await finishReply(deps, { ai, conversation, reply, unanswered });
@@ -69,7 +70,7 @@ async function writeReply(
     replyId: string;
     attempt: number;
   },
-): Promise<Message | 'taken' | 'failed'> {
+): Promise<Message | 'taken' | 'failed' | 'escalated'> {
   const { conversation: c, replyId } = input;
   for (const m of input.unanswered) {
     if (!(await deps.store.claimMessage(c.tenantId, c.id, m.id, replyId))) return 'taken';
@@ -79,6 +80,11 @@ async function writeReply(
   try {
     answer = await deps.chatModel.generateReply(request);
   } catch (error) {
+    if (error instanceof MalformedModelOutputError) {
+      // The adapter already asked again once: nothing malformed is sent, a person takes over.
+      await escalateWithoutReply(deps, { ...input, reason: 'model_output_malformed' });
+      return 'escalated';
+    }
     if (input.attempt < MAX_GENERATION_ATTEMPTS) throw error;
     deps.logger.error('giving up on a reply after repeated failures', { conversationId: c.id, error: String(error) });
     await settleAll(deps, c, input.unanswered, 'failed');
@@ -191,7 +197,62 @@ function replyEvents(input: {
   return events;
 }
 
-async function settleAll(deps: GeneratorDeps, c: Conversation, messages: Message[], status: 'failed'): Promise<void> {
+/**
+ * When no reply can be sent (the model's output stayed malformed): the prospect gets nothing, the
+ * emergency webhook (if any) and the event bus hear of it, and the messages are marked escalated.
+ * Ids derive from the claimed reply id, so a retry sends no second notification.
+ */
+async function escalateWithoutReply(
+  deps: GeneratorDeps,
+  input: { ai: Ai; conversation: Conversation; unanswered: Message[]; replyId: string; reason: string },
+): Promise<void> {
+  const { ai, conversation: c, replyId, reason } = input;
+  const eventId = deriveId('evt', replyId, 'esc');
+  const deliveryId = deriveId('dlv', replyId, 'esc');
+  const createdAt = deps.clock.now().toISOString();
+  const lastMessage = input.unanswered.at(-1);
+  if (ai.webhooks.emergencyUrl && lastMessage) {
+    await createDelivery(deps, {
+      tenantId: c.tenantId,
+      deliveryId,
+      url: ai.webhooks.emergencyUrl,
+      payload: buildWebhookPayload({
+        type: 'conversation.escalated',
+        eventId,
+        createdAt,
+        conversation: c,
+        messageId: lastMessage.id,
+        reply: '',
+        question: input.unanswered.map((m) => m.text).join('\n\n'),
+        reason,
+      }),
+      delaySeconds: 0,
+    });
+  }
+  await deps.events.publish([
+    {
+      type: 'conversation.escalated',
+      id: eventId,
+      tenantId: c.tenantId,
+      occurredAt: createdAt,
+      detail: {
+        ai_id: ai.id,
+        conversation_id: c.id,
+        message_ids: input.unanswered.map((m) => m.id),
+        reason,
+        ...(ai.webhooks.emergencyUrl ? { event_id: eventId, delivery_id: deliveryId } : {}),
+      },
+    },
+  ]);
+  await settleAll(deps, c, input.unanswered, 'escalated');
+}
+
+async function settleAll(
+  deps: GeneratorDeps,
+  c: Conversation,
+  messages: Message[],
+  status: 'failed' | 'escalated',
+): Promise<void> {
   const at = deps.clock.now().toISOString();
   for (const m of messages) await deps.store.settleMessage(c.tenantId, c.id, m.id, { status, at });
 }

@@ -1,5 +1,6 @@
 import { generateReply } from '#lib/app/generate-reply';
 import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
+import { MalformedModelOutputError } from '#lib/domain/reply';
 import { makeFakeDeps } from '#test/support/fakes';
 import { givenMessage, givenSalesAi, givenTenantWithAi, SALES_SETUP } from '#test/support/scenario';
 
@@ -141,6 +142,50 @@ describe('generateReply', () => {
 
     expect(outcome).toBe('failed');
     expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('failed');
+  });
+
+  it('sends the prospect nothing and escalates when the model output stays malformed', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps, {
+      webhooks: { answerUrl: 'https://hooks.example.com/answer', emergencyUrl: 'https://hooks.example.com/help' },
+    });
+    const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
+    deps.chatModel.failNext(new MalformedModelOutputError('model output still malformed after 2 attempts'));
+
+    const outcome = await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+    expect(outcome).toBe('escalated');
+    const messages = await deps.store.listMessages(tenantId, conversationId);
+    expect(messages.map((m) => [m.direction, m.status])).toEqual([['inbound', 'escalated']]);
+    const deliveries = await Promise.all(
+      deps.deliveryQueue.jobs.map((j) => deps.store.getDelivery(tenantId, j.job.deliveryId)),
+    );
+    expect(deliveries.map((d) => [d?.type, d?.url])).toEqual([
+      ['conversation.escalated', 'https://hooks.example.com/help'],
+    ]);
+    expect(JSON.parse(deliveries[0]?.payload ?? '{}')).toMatchObject({
+      reason: 'model_output_malformed',
+      reply: '',
+      question: 'Hello?',
+      message_id: messageId,
+    });
+    expect(deps.events.published.map((e) => e.type)).toEqual(['conversation.escalated']);
+  });
+
+  it('escalates a malformed answer once, even when the job is retried', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps, {
+      webhooks: { answerUrl: 'https://hooks.example.com/answer', emergencyUrl: 'https://hooks.example.com/help' },
+    });
+    const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
+    deps.chatModel.failNext(new MalformedModelOutputError('malformed'));
+    await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+    const again = await generateReply(deps, { tenantId, conversationId, messageId, attempt: 2 });
+
+    expect(again).toBe('nothing_to_do');
+    expect(deps.deliveryQueue.jobs).toHaveLength(1);
+    expect(deps.chatModel.requests).toHaveLength(1);
   });
 
   it('also notifies the emergency webhook when the model asks for a human', async () => {
