@@ -88,6 +88,7 @@ export function presentConversation(conversation: Conversation, messages: Messag
         text: m.text,
         created_at: m.createdAt,
         status: m.status,
+        confidence: m.confidence,
       }),
     ),
     scheduled: [] as { kind: string; at: string }[],

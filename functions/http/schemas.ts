@@ -221,6 +221,10 @@ export const conversationResponse = z.object({
       text: z.string(),
       created_at: timestamp,
       status: z.enum(['queued', 'answering', 'answered', 'escalated', 'failed']).optional(),
+      confidence: z
+        .enum(['high', 'medium', 'low'])
+        .optional()
+        .describe('AI replies: how well grounded the AI judged its answer.'),
     }),
   ),
   scheduled: z.array(z.object({ kind: z.string(), at: timestamp })),

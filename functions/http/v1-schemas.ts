@@ -51,6 +51,10 @@ export const messageStatusResponse = z
       .boolean()
       .optional()
       .describe('Present with `answer`: true when the AI asked for a person to look at the conversation.'),
+    confidence: z
+      .enum(['high', 'medium', 'low'])
+      .optional()
+      .describe('Present with `answer`: how well grounded the AI judged its answer.'),
   })
   .describe('Where answering a question stands.');
 

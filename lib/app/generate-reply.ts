@@ -101,6 +101,7 @@ async function writeReply(
     createdAt: deps.clock.now().toISOString(),
     inReplyTo: input.unanswered.map((m) => m.id),
     needsHuman: answer.needs_human,
+    confidence: answer.confidence,
     ...(answer.reason ? { reason: answer.reason } : {}),
   };
   if (await deps.store.putMessage(reply)) return reply;

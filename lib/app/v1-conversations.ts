@@ -21,6 +21,8 @@ export interface MessageStatus {
   answeredAt?: string;
   /** Set with the answer: whether the reply asked for a person to look at the conversation. */
   needsHuman?: boolean;
+  /** Set with the answer: how well grounded the model judged it (absent for replies stored before this was kept). */
+  confidence?: 'high' | 'medium' | 'low';
 }
 
 /**
@@ -97,5 +99,6 @@ export async function getMessageStatus(
     answer: message.answer,
     ...(message.answeredAt ? { answeredAt: message.answeredAt } : {}),
     needsHuman: reply?.needsHuman === true,
+    ...(reply?.confidence ? { confidence: reply.confidence } : {}),
   };
 }

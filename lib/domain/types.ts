@@ -150,6 +150,8 @@ export interface Message {
   /** Outbound reply only: the model asked for a human to look at this conversation. */
   needsHuman?: boolean;
   reason?: string;
+  /** Outbound reply only: how well grounded the model judged its answer. */
+  confidence?: 'high' | 'medium' | 'low';
   /** Outbound (AI-written) only: the client's rating of it; a later rating replaces an earlier one. */
   feedback?: MessageFeedback;
   metadata?: Record<string, unknown>;

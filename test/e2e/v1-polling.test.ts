@@ -62,6 +62,7 @@ describe('V1 polling on the local runtime', () => {
       answer: expect.stringMatching(/\S/),
       answered_at: expect.any(String),
       needs_human: false,
+      confidence: expect.stringMatching(/^(high|medium|low)$/),
     });
     const [webhook] = await receiver.waitFor(1, 10_000);
     expect(webhook?.json).toMatchObject({

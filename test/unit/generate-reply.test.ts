@@ -25,6 +25,7 @@ describe('generateReply', () => {
       ['outbound', undefined],
     ]);
     expect(messages[2]?.inReplyTo).toEqual([messages[0]?.id, messages[1]?.id]);
+    expect(messages[2]?.confidence).toBe('high');
   });
 
   it('treats a later queue record for messages already answered as a no-op', async () => {

@@ -77,6 +77,7 @@ describe('the V1 conversations API', () => {
         answer: 'Answer to: What are your opening hours?',
         answered_at: deps.clock.now().toISOString(),
         needs_human: false,
+        confidence: 'high',
       });
     });
 
@@ -109,6 +110,7 @@ describe('the V1 conversations API', () => {
         status: 'answered',
         answer: 'Let me get a colleague to help you with that.',
         needs_human: true,
+        confidence: 'high',
       });
     });
 

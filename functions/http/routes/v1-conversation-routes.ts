@@ -25,6 +25,7 @@ function presentMessageStatus(s: MessageStatus): z.output<typeof messageStatusRe
     ...(s.answer === undefined ? {} : { answer: s.answer }),
     ...(s.answeredAt === undefined ? {} : { answered_at: s.answeredAt }),
     ...(s.needsHuman === undefined ? {} : { needs_human: s.needsHuman }),
+    ...(s.confidence === undefined ? {} : { confidence: s.confidence }),
   };
 }
 
