@@ -54,6 +54,30 @@ describe('setting up a sales AI on the local runtime', () => {
     });
   });
 
+  it('tests a response synchronously over HTTP: the goal link for an interested prospect', async () => {
+    const goal = await api('POST', '/v1/goals', {
+      name: 'Start a trial',
+      description: 'A free 14-day trial.',
+      goal_url: 'https://example.com/trial',
+    });
+    const ai = await api('POST', '/v1/ais', {
+      type: 'sales',
+      name: 'Tess',
+      webhooks: { answer_url: 'http://127.0.0.1:9/answer' },
+      goal_id: goal.body.id,
+    });
+
+    const tested = await api('POST', `/v1/ais/${ai.body.id}/test`, {
+      message: "Sounds good, I'm interested. How do I sign up?",
+      history: [{ role: 'prospect', text: 'Hi, what do you offer?' }],
+    });
+
+    expect(tested.status).toBe(200);
+    expect(tested.body).toMatchObject({ needs_human: false, citations: [], follow_up_at: null });
+    expect(tested.body.reply).toContain('https://example.com/trial');
+    expect(tested.body.latency_ms).toEqual(expect.any(Number));
+  });
+
   it('deletes a product once the AI no longer uses it', async () => {
     const product = await api('POST', '/v1/products', { name: 'Basic', description: 'The essentials.' });
     const ai = await api('POST', '/v1/ais', {
