@@ -58,7 +58,7 @@ import { FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.ts';
 import { parseInfraConfig } from '../infra/config.ts';
 import { DELIVERY_BATCH_SIZE, SWEEP_INTERVAL } from '../infra/constructs/generation.ts';
 import { FUNCTION_DEFAULTS } from '../infra/constructs/lambda-function.ts';
-import { currentLoad, describeMachine, formatTable, round2, writeReport } from './report.ts';
+import { currentLoad, describeMachine, formatTable, round2, writeReport, withTimeout } from './report.ts';
 
 // ── Prices ─────────────────────────────────────────────────────────────────────────────────────
 /**
@@ -1367,17 +1367,4 @@ function round4(n: number): number {
 
 function round6(n: number): number {
   return Math.round(n * 1e6) / 1e6;
-}
-
-/** Rejects after `ms`; the timer never outlives the promise. */
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { startFakeOpenAi } from '#test/support/fake-openai';
 import { apiClient, type RuntimeProcess, startRuntimeProcess } from '#test/support/runtime-process';
 import { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
-import { currentLoad, describeMachine, formatTable, round2, writeReport } from './report.ts';
+import { currentLoad, describeMachine, formatTable, round2, writeReport, withTimeout } from './report.ts';
 
 /** The issue's figures: 20 concurrent conversations, ≥ 200 messages, a 400 ms model, the aim. */
 export const SETTINGS = Object.freeze({
@@ -360,17 +360,4 @@ function formatReport(report: PipelineLatencyReport): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Rejects after `ms`; the timer never outlives the promise. */
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -51,3 +51,16 @@ export async function writeReport(file: string, report: unknown): Promise<void> 
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`  figures written to ${file}\n`);
 }
+
+/** Rejects after `ms`, naming `what`; the timer never outlives the promise. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

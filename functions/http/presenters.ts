@@ -1,5 +1,15 @@
 /** Domain records → the contract's snake_case JSON. */
-import type { Ai, Contact, Conversation, Goal, Message, Product, Strategy } from '#lib/domain/types';
+import type {
+  Ai,
+  Channel,
+  Contact,
+  Conversation,
+  Goal,
+  Message,
+  OutputFormat,
+  Product,
+  Strategy,
+} from '#lib/domain/types';
 
 function compact<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -129,4 +139,22 @@ export function toContact(wire: {
     timezone: wire.timezone,
     handles: wire.handles,
   });
+}
+
+/** The optional message fields V1 and V2 share (contact, channel, output format), wire → domain. */
+export function toMessageOptions(wire: {
+  contact?: Parameters<typeof toContact>[0];
+  channel?: Channel;
+  output_format?: OutputFormat;
+}): { contact?: Contact; channel?: Channel; outputFormat?: OutputFormat } {
+  return compact({
+    contact: wire.contact ? toContact(wire.contact) : undefined,
+    channel: wire.channel,
+    outputFormat: wire.output_format,
+  });
+}
+
+/** The 202 body of a message that was stored and queued. */
+export function presentAccepted(accepted: { messageId: string; conversationId: string; status: 'queued' }) {
+  return { message_id: accepted.messageId, conversation_id: accepted.conversationId, status: accepted.status };
 }

@@ -14,18 +14,10 @@ import {
   MAX_REPLY_DELAY_SECONDS,
   MAX_URL_CHARS,
 } from '#lib/domain/limits';
+import { isTimeZone } from '#lib/domain/time-zone';
 
 const url = z.string().max(MAX_URL_CHARS).describe('An http(s) URL that Parley POSTs webhooks to.');
 const timestamp = z.string().describe('ISO-8601 UTC timestamp.');
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const idParam = z
   .string()

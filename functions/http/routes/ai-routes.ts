@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { createAi, deleteAi, getAi, listAis, rotateWebhookSecret, updateAi } from '#lib/app/ais';
 import { testAnswer } from '#lib/app/test-answer';
 import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
-import { fromWire, presentAi, toContact } from '#functions/http/presenters';
+import { fromWire, presentAi, toMessageOptions } from '#functions/http/presenters';
 import { defineRoute } from '#functions/http/route';
 import {
   aiResponse,
@@ -153,9 +153,7 @@ export const aiRoutes = [
         aiId: p.id ?? '',
         message: body.message,
         ...(body.history ? { history: body.history } : {}),
-        ...(body.contact ? { contact: toContact(body.contact) } : {}),
-        ...(body.channel ? { channel: body.channel } : {}),
-        ...(body.output_format ? { outputFormat: body.output_format } : {}),
+        ...toMessageOptions(body),
       });
       return {
         statusCode: 200,

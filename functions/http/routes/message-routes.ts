@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { acceptMessage } from '#lib/app/accept-message';
 import { getConversation } from '#lib/app/conversations';
-import { presentConversation, toContact } from '#functions/http/presenters';
+import { presentAccepted, presentConversation, toMessageOptions } from '#functions/http/presenters';
 import { defineRoute } from '#functions/http/route';
 import {
   acceptedMessageResponse,
@@ -31,18 +31,13 @@ export const messageRoutes = [
         aiId: body.ai_id,
         conversationId: body.conversation_id,
         text: body.message,
-        ...(body.contact ? { contact: toContact(body.contact) } : {}),
-        ...(body.channel ? { channel: body.channel } : {}),
-        ...(body.output_format ? { outputFormat: body.output_format } : {}),
+        ...toMessageOptions(body),
         ...(body.webhooks
           ? { webhooks: { answerUrl: body.webhooks.answer_url, followUpUrl: body.webhooks.follow_up_url } }
           : {}),
         ...(body.metadata ? { metadata: body.metadata } : {}),
       });
-      return {
-        statusCode: 202,
-        body: { message_id: accepted.messageId, conversation_id: accepted.conversationId, status: accepted.status },
-      };
+      return { statusCode: 202, body: presentAccepted(accepted) };
     },
   }),
   defineRoute({

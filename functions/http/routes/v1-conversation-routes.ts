@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { getConversation } from '#lib/app/conversations';
 import { recordFeedback, type StoredFeedback } from '#lib/app/feedback';
 import { askQuestion, getMessageStatus, type MessageStatus } from '#lib/app/v1-conversations';
-import { presentConversation, toContact } from '#functions/http/presenters';
+import { presentAccepted, presentConversation, toMessageOptions } from '#functions/http/presenters';
 import { defineRoute } from '#functions/http/route';
 import { conversationIdSchema, conversationResponse } from '#functions/http/schemas';
 import {
@@ -61,14 +61,9 @@ export const v1ConversationRoutes = [
         text: body.question,
         ...(body.ai_id ? { aiId: body.ai_id } : {}),
         ...(body.conversation_id ? { conversationId: body.conversation_id } : {}),
-        ...(body.contact ? { contact: toContact(body.contact) } : {}),
-        ...(body.channel ? { channel: body.channel } : {}),
-        ...(body.output_format ? { outputFormat: body.output_format } : {}),
+        ...toMessageOptions(body),
       });
-      return {
-        statusCode: 202,
-        body: { conversation_id: accepted.conversationId, message_id: accepted.messageId, status: accepted.status },
-      };
+      return { statusCode: 202, body: presentAccepted(accepted) };
     },
   }),
   defineRoute({

@@ -3,6 +3,7 @@
  * morning"), read in the contact's timezone, for the offline model's `follow_up_at`.
  */
 import * as chrono from 'chrono-node';
+import { isTimeZone } from '#lib/domain/time-zone';
 
 /** Words that make a time expression a request to be contacted, not a fact ("we launched in May"). */
 const CONTACT_CUE =
@@ -21,7 +22,7 @@ export interface FollowUp {
  */
 export function findFollowUp(text: string, now: Date, timezone: string | undefined): FollowUp | undefined {
   if (!CONTACT_CUE.test(text)) return undefined;
-  const zone = timezone && isKnownZone(timezone) ? timezone : 'UTC';
+  const zone = timezone && isTimeZone(timezone) ? timezone : 'UTC';
   // chrono takes a fixed offset, not a zone: read with today's offset, then again with the offset
   // of the day found, in case a DST change lies in between.
   let at = parseFirstFuture(text, now, offsetMinutes(zone, now));
@@ -33,15 +34,6 @@ export function findFollowUp(text: string, now: Date, timezone: string | undefin
 function parseFirstFuture(text: string, now: Date, offset: number): Date | undefined {
   const results = chrono.parse(text, { instant: now, timezone: offset }, { forwardDate: true });
   return results.map((r) => r.start.date()).find((d) => d.getTime() > now.getTime());
-}
-
-function isKnownZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Minutes east of UTC that `zone` is at `instant` (New York in winter: -300). */
