@@ -184,6 +184,8 @@ function importOnce(bundleUrl: string, nodeOptions: string): Promise<number[]> {
     [ENV.tableName]: 'parley-bench',
     [ENV.generationQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/parley-generation.fifo',
     [ENV.deliveryQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/parley-delivery',
+    [ENV.ingestionQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/parley-ingestion',
+    [ENV.documentsBucket]: 'parley-bench-documents',
     [ENV.eventBusName]: 'parley-bench',
   };
   const start = performance.now();

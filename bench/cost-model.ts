@@ -7,6 +7,9 @@
  * capacity; the prices and assumptions below turn the counts into dollars. Modelled from local
  * measurements, not from an AWS bill: docs/costs.md says how far to trust it.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -31,9 +34,11 @@ import {
   generationJobFromRecord,
   SqsDeliveryQueue,
   SqsGenerationQueue,
+  SqsIngestionQueue,
 } from '#lib/adapters/aws/sqs-queues';
 import { GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
+import { FileBlobStore } from '#lib/adapters/local/file-blob-store';
 import { createLocalQueues } from '#lib/adapters/local/local-queues';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
 import { buildReplyJsonSchema } from '#lib/adapters/openai/openai-chat-model';
@@ -42,6 +47,7 @@ import { createUlidIds } from '#lib/adapters/system/ulid-ids';
 import { createAi } from '#lib/app/ais';
 import { deliverWebhook } from '#lib/app/deliver-webhook';
 import type { Deps } from '#lib/app/deps';
+import { KnowledgeIndexCache } from '#lib/app/knowledge/knowledge-index';
 import { generateReply } from '#lib/app/generate-reply';
 import { recoverPending } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
@@ -174,7 +180,8 @@ const CHANNELS = ['email', 'sms', 'chat', 'website'] as const;
 const FIRST_NAMES = ['Grace', 'Alan', 'Ada', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'John'];
 
 // ── Report shape ───────────────────────────────────────────────────────────────────────────────
-type FunctionKey = Exclude<FunctionName, 'sweeper'>;
+// The ingester's cost follows documents indexed, not messages answered: it is not modelled here.
+type FunctionKey = Exclude<FunctionName, 'sweeper' | 'ingester'>;
 
 export interface CostLine {
   kind: 'infrastructure' | 'model';
@@ -680,7 +687,11 @@ async function startEnvironment(cleanups: Array<() => Promise<unknown>>): Promis
   const queues = await createLocalQueues(sqs.client, {
     generation: uniqueQueueName('bench-generation', true),
     delivery: uniqueQueueName('bench-delivery'),
+    ingestion: uniqueQueueName('bench-ingestion'),
   });
+  // The AIs have no knowledge bases, so nothing is read from or written to it.
+  const documentsDir = await mkdtemp(join(tmpdir(), 'parley-bench-documents-'));
+  cleanups.push(() => rm(documentsDir, { recursive: true, force: true }));
   const local = { region: PRICES.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const recorder = new Recorder();
   const dynamo = new DynamoDBClient({ ...local, endpoint: dynalite.endpoint });
@@ -699,6 +710,9 @@ async function startEnvironment(cleanups: Array<() => Promise<unknown>>): Promis
     store: new DynamoStore({ tableName, client: createDocumentClient(dynamo) }),
     generationQueue: new SqsGenerationQueue({ queueUrl: queues.generationQueueUrl, client: sqsClient }),
     deliveryQueue: new SqsDeliveryQueue({ queueUrl: queues.deliveryQueueUrl, client: sqsClient }),
+    ingestionQueue: new SqsIngestionQueue({ queueUrl: queues.ingestionQueueUrl, client: sqsClient }),
+    blobs: new FileBlobStore({ dir: documentsDir }),
+    knowledgeIndex: new KnowledgeIndexCache(),
     chatModel: recordPrompts(new OfflineChatModel(), recorder, prompts),
     webhookSender: timeStandIn(new FetchWebhookSender(), recorder),
     events: new EventBridgePublisher({ eventBusName: 'parley-bench', client: eventBridge }),
@@ -1244,9 +1258,9 @@ function fixedMonthlyCosts(sweeper: CostModelReport['measured']['sweeper']): Fix
       sweeper.readUnits * (p.dynamoDbPerMillionReadUnits / 1e6) +
       (sweepLogBytes / BYTES_PER_GB) * p.logsIngestionPerGb);
   const idleReceives = a.idlePollersPerQueue * (60 / 20) * 60 * a.hoursPerMonth;
-  // As infra/constructs/observability.ts makes them: one per DLQ (generation, delivery, timer), failed
-  // deliveries, generator errors, and throttles of every function.
-  const alarms = 3 + 2 + Object.keys(FUNCTION_ENTRIES).length;
+  // As infra/constructs/observability.ts makes them: one per DLQ (generation, delivery, ingestion,
+  // timer), failed deliveries, generator errors, and throttles of every function.
+  const alarms = 4 + 2 + Object.keys(FUNCTION_ENTRIES).length;
   const metrics = Object.keys(METRIC).length;
   return [
     {
@@ -1275,8 +1289,8 @@ function fixedMonthlyCosts(sweeper: CostModelReport['measured']['sweeper']): Fix
       note: `every ${SWEEP_INTERVAL.toMinutes()} minutes, measured with nothing pending`,
     },
     {
-      item: 'SQS long polling of two idle queues',
-      usdPerMonth: round2(idleReceives * ((p.sqsFifoPerMillionRequests + p.sqsStandardPerMillionRequests) / 1e6)),
+      item: 'SQS long polling of three idle queues (generation, delivery, ingestion)',
+      usdPerMonth: round2(idleReceives * ((p.sqsFifoPerMillionRequests + 2 * p.sqsStandardPerMillionRequests) / 1e6)),
       note: `≈ ${Math.round(idleReceives / 1000)}k empty receives per queue (${a.idlePollersPerQueue} pollers × one 20 s poll); an estimate`,
     },
   ];

@@ -1,10 +1,12 @@
 /**
- * `npm run bench`: runs every benchmark in turn and prints its figures. Benchmarks measure; they
+ * `npm run bench [name …]`: runs every benchmark (or the named ones) in turn and prints its figures. Benchmarks measure; they
  * never fail on a time (timed assertions belong nowhere), only on answers that went missing or
  * came twice, which make the figures meaningless.
  */
 import { runBundlesBenchmark } from './bundles.ts';
 import { runCostModelBenchmark } from './cost-model.ts';
+import { runKnowledgeIngestionBenchmark } from './knowledge-ingestion.ts';
+import { runKnowledgeRetrievalBenchmark } from './knowledge-retrieval.ts';
 import { runPipelineLatencyBenchmark } from './pipeline-latency.ts';
 
 interface Benchmark {
@@ -18,11 +20,23 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'pipeline-latency', run: runPipelineLatencyBenchmark },
   { name: 'bundles', run: runBundlesBenchmark },
   { name: 'cost-model', run: runCostModelBenchmark },
+  { name: 'knowledge-retrieval', run: runKnowledgeRetrievalBenchmark },
+  { name: 'knowledge-ingestion', run: runKnowledgeIngestionBenchmark },
 ];
 
-async function runAll(): Promise<number> {
+/** The benchmarks named on the command line, or all of them; an unknown name is an error. */
+function selected(names: string[]): readonly Benchmark[] {
+  if (names.length === 0) return BENCHMARKS;
+  const unknown = names.filter((name) => !BENCHMARKS.some((b) => b.name === name));
+  if (unknown.length > 0) {
+    throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  }
+  return BENCHMARKS.filter((b) => names.includes(b.name));
+}
+
+async function runAll(benchmarks: readonly Benchmark[]): Promise<number> {
   let failures = 0;
-  for (const benchmark of BENCHMARKS) {
+  for (const benchmark of benchmarks) {
     process.stdout.write(`\n▶ ${benchmark.name}\n`);
     try {
       const { problems } = await benchmark.run();
@@ -35,6 +49,7 @@ async function runAll(): Promise<number> {
   return failures;
 }
 
-const failures = await runAll();
-process.stdout.write(`\n${BENCHMARKS.length - failures} of ${BENCHMARKS.length} benchmarks ran cleanly.\n`);
+const benchmarks = selected(process.argv.slice(2));
+const failures = await runAll(benchmarks);
+process.stdout.write(`\n${benchmarks.length - failures} of ${benchmarks.length} benchmarks ran cleanly.\n`);
 process.exitCode = failures > 0 ? 1 : 0;

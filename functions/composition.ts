@@ -8,20 +8,25 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Deps } from '#lib/app/deps';
 import type { Config } from '#lib/config';
 import { DynamoStore } from '#lib/adapters/aws/dynamo-store';
 import { EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
 import { readSecretString } from '#lib/adapters/aws/secrets';
-import { SqsDeliveryQueue, SqsGenerationQueue } from '#lib/adapters/aws/sqs-queues';
+import { S3BlobStore } from '#lib/adapters/aws/s3-blob-store';
+import { SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
 import { JsonlEventLog } from '#lib/adapters/local/event-log';
+import { FileBlobStore } from '#lib/adapters/local/file-blob-store';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
 import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
+import { OpenAiEmbedder } from '#lib/adapters/openai/openai-embedder';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
-import type { ChatModel, EventPublisher, Logger } from '#lib/ports';
+import type { BlobStore, ChatModel, Embedder, EventPublisher, Logger } from '#lib/ports';
+import { KnowledgeIndexCache } from '#lib/app/knowledge/knowledge-index';
 
 /**
  * The OpenAI key: from the environment (local), else from the secret (AWS). The stack creates the
@@ -44,14 +49,22 @@ async function resolveOpenAiKey(config: Config, logger: Logger): Promise<string 
   return baseUrl ? 'not-needed' : undefined;
 }
 
-async function createChatModel(config: Config, logger: Logger): Promise<ChatModel> {
+/** OpenAI's chat model and embedder when a key (or a compatible server) is set, else the offline model and no embedder. */
+async function createModels(config: Config, logger: Logger): Promise<{ chatModel: ChatModel; embedder?: Embedder }> {
   const apiKey = await resolveOpenAiKey(config, logger);
-  if (!apiKey) return new OfflineChatModel();
-  return new OpenAiChatModel({
-    model: config.openAi.chatModel,
-    apiKey,
-    ...(config.openAi.baseUrl ? { baseUrl: config.openAi.baseUrl } : {}),
-  });
+  if (!apiKey) return { chatModel: new OfflineChatModel() };
+  const connection = { apiKey, ...(config.openAi.baseUrl ? { baseUrl: config.openAi.baseUrl } : {}) };
+  return {
+    chatModel: new OpenAiChatModel({ model: config.openAi.chatModel, ...connection }),
+    embedder: new OpenAiEmbedder({ model: config.openAi.embeddingModel, ...connection }),
+  };
+}
+
+function createBlobStore(config: Config): BlobStore {
+  if ('bucket' in config.documents) {
+    return new S3BlobStore({ bucket: config.documents.bucket, client: new S3Client({ region: config.region }) });
+  }
+  return new FileBlobStore({ dir: config.documents.dir });
 }
 
 /** EventBridge in AWS, the JSON-lines log locally, else nowhere (tests, tools): logged at debug. */
@@ -85,7 +98,10 @@ export async function composeDeps(config: Config, logger: Logger): Promise<Deps>
     }),
     generationQueue: new SqsGenerationQueue({ queueUrl: config.generationQueueUrl, client: sqs }),
     deliveryQueue: new SqsDeliveryQueue({ queueUrl: config.deliveryQueueUrl, client: sqs }),
-    chatModel: await createChatModel(config, logger),
+    ingestionQueue: new SqsIngestionQueue({ queueUrl: config.ingestionQueueUrl, client: sqs }),
+    ...(await createModels(config, logger)),
+    blobs: createBlobStore(config),
+    knowledgeIndex: new KnowledgeIndexCache(),
     webhookSender: new FetchWebhookSender(),
     events: createEventPublisher(config, logger),
     clock: systemClock,

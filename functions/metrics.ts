@@ -15,6 +15,9 @@ export const METRIC = {
   deliveriesSucceeded: 'DeliveriesSucceeded',
   deliveriesRetried: 'DeliveriesRetried',
   deliveriesFailed: 'DeliveriesFailed',
+  documentsIndexed: 'DocumentsIndexed',
+  /** Documents that could not be read (marked failed with the reason). */
+  documentsFailed: 'DocumentsFailed',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

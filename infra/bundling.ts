@@ -9,6 +9,7 @@ export const FUNCTION_ENTRIES = {
   generator: 'functions/generator.ts',
   delivery: 'functions/delivery.ts',
   sweeper: 'functions/sweeper.ts',
+  ingester: 'functions/ingester.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

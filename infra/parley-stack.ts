@@ -6,6 +6,7 @@ import type { InfraConfig } from './config.ts';
 import { Api } from './constructs/api.ts';
 import { Events } from './constructs/events.ts';
 import { Generation } from './constructs/generation.ts';
+import { Knowledge } from './constructs/knowledge.ts';
 import { FUNCTION_DEFAULTS } from './constructs/lambda-function.ts';
 import { Messaging } from './constructs/messaging.ts';
 import { Observability } from './constructs/observability.ts';
@@ -38,14 +39,17 @@ export class ParleyStack extends Stack {
     // Timer targets (the follow-up and drop-off functions) come with their own issue.
     const scheduling = new Scheduling(this, 'Scheduling', { targets: [] });
 
-    // lib/config.ts reads these in every function; queue URLs and model names are not secrets.
-    const environment = {
+    // lib/config.ts reads these in every function; queue URLs, names and models are not secrets.
+    const sharedEnvironment = {
       [ENV.generationQueueUrl]: messaging.generationQueue.queueUrl,
       [ENV.deliveryQueueUrl]: messaging.deliveryQueue.queueUrl,
       [ENV.chatModel]: config.chatModel,
       [ENV.embeddingModel]: config.embeddingModel,
       [ENV.webhookTargets]: config.webhookTargets,
     };
+    const knowledge = new Knowledge(this, 'Knowledge', { environment: sharedEnvironment, logRetention });
+    const { ingester } = knowledge;
+    const environment = { ...sharedEnvironment, ...knowledge.environment };
     const api = new Api(this, 'Api', {
       routes,
       environment,
@@ -66,12 +70,19 @@ export class ParleyStack extends Stack {
     // Least privilege, function by function. Consuming a queue is granted by its event source.
     storage.grantReadWrite(api.handler);
     messaging.grantSendGeneration(api.handler);
+    // It stores uploaded originals, deletes documents and bases, and searches passages.
+    knowledge.grantReadWriteDelete(api.handler);
+    knowledge.grantSendIngestion(api.handler);
+    // Testing responses call the chat model, and search embeds the query: both need the OpenAI key.
+    secrets.grantRead(api.handler);
 
     storage.grantReadWrite(generator);
     messaging.grantSendDelivery(generator);
     events.grantPublish(generator);
     secrets.grantRead(generator);
     scheduling.grantScheduleTimers(generator);
+    // Passages for grounding replies.
+    knowledge.grantRead(generator);
 
     storage.grantReadWrite(delivery);
     // A failed delivery is queued again, with a delay, for its next attempt.
@@ -81,15 +92,28 @@ export class ParleyStack extends Stack {
     storage.grantQuery(sweeper);
     messaging.grantSendGeneration(sweeper);
     messaging.grantSendDelivery(sweeper);
+    // Documents whose ingestion record was lost are queued again too.
+    knowledge.grantSendIngestion(sweeper);
+
+    storage.grantReadWrite(ingester);
+    // Reads the original (or stores a fetched page), writes the passages.
+    knowledge.grantReadWrite(ingester);
+    // Embeddings need the OpenAI key.
+    secrets.grantRead(ingester);
 
     const observability = new Observability(this, 'Observability', {
       api,
-      functions: [api.handler, ...generation.functions],
+      functions: [api.handler, ...generation.functions, ingester],
       generator,
-      queues: { generation: messaging.generationQueue, delivery: messaging.deliveryQueue },
+      queues: {
+        generation: messaging.generationQueue,
+        delivery: messaging.deliveryQueue,
+        ingestion: knowledge.ingestionQueue,
+      },
       deadLetterQueues: {
         generation: messaging.generationDlq,
         delivery: messaging.deliveryDlq,
+        ingestion: knowledge.ingestionDlq,
         timer: scheduling.deadLetterQueue,
       },
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
@@ -97,6 +121,7 @@ export class ParleyStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the Parley API' });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
+    new CfnOutput(this, 'DocumentsBucketName', { value: knowledge.bucket.bucketName });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
     new CfnOutput(this, 'OpenAiSecretArn', {
       value: secrets.openAiKey.ref,

@@ -10,6 +10,11 @@ export const ENV = {
   tableName: 'PARLEY_TABLE_NAME',
   generationQueueUrl: 'PARLEY_GENERATION_QUEUE_URL',
   deliveryQueueUrl: 'PARLEY_DELIVERY_QUEUE_URL',
+  /** The queue of documents waiting to be indexed. */
+  ingestionQueueUrl: 'PARLEY_INGESTION_QUEUE_URL',
+  /** Where document originals and passages are kept: an S3 bucket (AWS) or a directory (local); exactly one. */
+  documentsBucket: 'PARLEY_DOCUMENTS_BUCKET',
+  documentsDir: 'PARLEY_DOCUMENTS_DIR',
   /** Overrides the DynamoDB endpoint (the local runtime's dynalite). */
   dynamoDbEndpoint: 'PARLEY_DYNAMODB_ENDPOINT',
   /** Overrides the SQS endpoint (the local runtime's fauxqs). */
@@ -44,6 +49,9 @@ const configSchema = z.object({
   [ENV.tableName]: z.string().min(1),
   [ENV.generationQueueUrl]: z.url(),
   [ENV.deliveryQueueUrl]: z.url(),
+  [ENV.ingestionQueueUrl]: z.url(),
+  [ENV.documentsBucket]: optionalName,
+  [ENV.documentsDir]: optionalName,
   [ENV.dynamoDbEndpoint]: z.url().optional(),
   [ENV.sqsEndpoint]: z.url().optional(),
   [ENV.openAiApiKey]: optionalName,
@@ -68,6 +76,9 @@ export interface Config {
   tableName: string;
   generationQueueUrl: string;
   deliveryQueueUrl: string;
+  ingestionQueueUrl: string;
+  /** Where document originals and passages are kept. */
+  documents: { bucket: string } | { dir: string };
   dynamoDbEndpoint?: string;
   sqsEndpoint?: string;
   region: string;
@@ -104,11 +115,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       `invalid configuration: ${missingSchedulerVars.join(', ')} must be set along with the other scheduler settings`,
     );
   }
+  const bucket = e[ENV.documentsBucket];
+  const dir = e[ENV.documentsDir];
+  if ((bucket === undefined) === (dir === undefined)) {
+    throw new Error(`invalid configuration: set exactly one of ${ENV.documentsBucket} and ${ENV.documentsDir}`);
+  }
   const [groupName, roleArn, dlqArn, targetArn] = SCHEDULER_VARS.map((name) => e[name]);
   return Object.freeze({
     tableName: e[ENV.tableName],
     generationQueueUrl: e[ENV.generationQueueUrl],
     deliveryQueueUrl: e[ENV.deliveryQueueUrl],
+    ingestionQueueUrl: e[ENV.ingestionQueueUrl],
+    documents: Object.freeze(bucket ? { bucket } : { dir: dir as string }),
     dynamoDbEndpoint: e[ENV.dynamoDbEndpoint],
     sqsEndpoint: e[ENV.sqsEndpoint],
     region: e[ENV.region],

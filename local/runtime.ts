@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
-import { createLocalQueues, startLocalSqsWorker } from '#lib/adapters/local/local-queues';
+import { createLocalQueues, INGESTION_VISIBILITY_SECONDS, startLocalSqsWorker } from '#lib/adapters/local/local-queues';
 import { SqsPoller, type SqsEventHandler } from '#lib/adapters/local/sqs-poller';
 import { recoverPending } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
@@ -28,6 +28,8 @@ const DELIVERY_VISIBILITY_SECONDS = 90;
 // overhead rather than queueing behind too few workers.
 const GENERATION_CONCURRENCY = 20;
 const DELIVERY_CONCURRENCY = 4;
+/** Documents indexed at once: parsing is CPU-bound and the machine has few cores. */
+const INGESTION_CONCURRENCY = 2;
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -59,7 +61,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   dynamoClient.destroy();
   const queues = await createLocalQueues(
     sqs.client,
-    { generation: 'parley-generation.fifo', delivery: 'parley-delivery' },
+    { generation: 'parley-generation.fifo', delivery: 'parley-delivery', ingestion: 'parley-ingestion' },
     { visibilityTimeoutSeconds: Math.max(GENERATION_VISIBILITY_SECONDS, DELIVERY_VISIBILITY_SECONDS) },
   );
 
@@ -69,6 +71,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     [ENV.tableName]: LOCAL_TABLE_NAME,
     [ENV.generationQueueUrl]: queues.generationQueueUrl,
     [ENV.deliveryQueueUrl]: queues.deliveryQueueUrl,
+    [ENV.ingestionQueueUrl]: queues.ingestionQueueUrl,
+    [ENV.documentsDir]: join(options.dataDir, 'documents'),
     [ENV.dynamoDbEndpoint]: dynalite.endpoint,
     [ENV.sqsEndpoint]: sqs.endpoint,
     [ENV.webhookTargets]: 'local',
@@ -79,10 +83,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   // CloudWatch metrics (EMF lines on stdout) mean nothing on a laptop and would flood the terminal.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  const [api, generator, delivery, composition, logging] = await Promise.all([
+  const [api, generator, delivery, ingester, composition, logging] = await Promise.all([
     import('#functions/api'),
     import('#functions/generator'),
     import('#functions/delivery'),
+    import('#functions/ingester'),
     import('#functions/composition'),
     import('#functions/logger'),
   ]);
@@ -111,6 +116,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       batchSize: 10,
       concurrency: DELIVERY_CONCURRENCY,
       visibilityTimeoutSeconds: DELIVERY_VISIBILITY_SECONDS,
+      logger: logging.logger,
+    }),
+    new SqsPoller({
+      client: sqs.client,
+      queueUrl: queues.ingestionQueueUrl,
+      queueArn: queues.ingestionQueueArn,
+      functionName: 'parley-ingester',
+      handler: ingester.handler as unknown as SqsEventHandler,
+      batchSize: 1,
+      concurrency: INGESTION_CONCURRENCY,
+      visibilityTimeoutSeconds: INGESTION_VISIBILITY_SECONDS,
+      failureVisibilityTimeoutSeconds: 5,
       logger: logging.logger,
     }),
   ];

@@ -10,6 +10,7 @@ const ERROR_STATUSES: Record<number, string> = {
   400: 'Invalid request: `error.details` names each offending field.',
   401: 'Missing or invalid API key.',
   413: 'Request body too large.',
+  415: 'A body or file of a type this endpoint does not take.',
   500: 'Internal error (nothing internal is disclosed; the log has a correlation id).',
 };
 
@@ -39,6 +40,7 @@ export function buildOpenApiDocument(routes: readonly Route<never, never>[], ver
     }
     for (const [status, description] of Object.entries(ERROR_STATUSES)) {
       if (status === '401' && !route.auth) continue;
+      if (status === '415' && !route.multipart) continue;
       responses[status] ??= {
         description,
         content: { 'application/json': { schema: jsonSchema(errorResponse, 'output') } },
@@ -54,7 +56,10 @@ export function buildOpenApiDocument(routes: readonly Route<never, never>[], ver
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+              content: {
+                'application/json': { schema: jsonSchema(route.body, 'input') },
+                ...(route.multipart ? { 'multipart/form-data': { schema: multipartSchema(route.multipart) } } : {}),
+              },
             },
           }
         : {}),
@@ -78,6 +83,18 @@ export function buildOpenApiDocument(routes: readonly Route<never, never>[], ver
     },
     security: [{ bearer: [] }, { apiKey: [] }],
     paths,
+  };
+}
+
+function multipartSchema(multipart: NonNullable<Route<never, never>['multipart']>) {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(
+      Object.entries(multipart.fields).map(([name, field]) => [
+        name,
+        { type: 'string', description: field.description, ...(field.binary ? { format: 'binary' } : {}) },
+      ]),
+    ),
   };
 }
 

@@ -1,6 +1,8 @@
 /** Domain records → the contract's snake_case JSON. */
+import type { KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
 import type {
   Ai,
+  Citation,
   Channel,
   Contact,
   Conversation,
@@ -33,6 +35,7 @@ export function presentAi(ai: Ai) {
     product_id: ai.productId,
     strategy_id: ai.strategyId,
     goal_id: ai.goalId,
+    knowledge_base_ids: ai.knowledgeBaseIds ?? [],
     created_at: ai.createdAt,
     updated_at: ai.updatedAt,
   });
@@ -99,6 +102,7 @@ export function presentConversation(conversation: Conversation, messages: Messag
         created_at: m.createdAt,
         status: m.status,
         confidence: m.confidence,
+        citations: m.citations?.map(presentCitation),
       }),
     ),
     scheduled: [] as { kind: string; at: string }[],
@@ -157,4 +161,51 @@ export function toMessageOptions(wire: {
 /** The 202 body of a message that was stored and queued. */
 export function presentAccepted(accepted: { messageId: string; conversationId: string; status: 'queued' }) {
   return { message_id: accepted.messageId, conversation_id: accepted.conversationId, status: accepted.status };
+}
+
+export function presentKnowledgeBase(base: KnowledgeBase) {
+  return {
+    id: base.id,
+    name: base.name,
+    document_count: Object.keys(base.uploads).length,
+    created_at: base.createdAt,
+    updated_at: base.updatedAt,
+  };
+}
+
+export function presentDocument(document: KnowledgeDocument) {
+  const { source } = document;
+  return compact({
+    document_id: document.id,
+    knowledge_base_id: document.knowledgeBaseId,
+    title: document.title,
+    status: document.status,
+    error: document.error,
+    chunk_count: document.chunkCount,
+    source: compact({
+      kind: source.kind,
+      content_type: source.kind === 'url' ? undefined : source.contentType,
+      filename: source.kind === 'file' ? source.filename : undefined,
+      url: source.kind === 'url' ? source.url : undefined,
+    }),
+    bytes: document.bytes,
+    created_at: document.createdAt,
+    updated_at: document.updatedAt,
+  });
+}
+
+export function presentKnowledgeGap(gap: KnowledgeGap) {
+  return {
+    id: gap.id,
+    reason: gap.reason,
+    question: gap.question,
+    ai_id: gap.aiId,
+    conversation_id: gap.conversationId,
+    message_id: gap.messageId,
+    created_at: gap.createdAt,
+  };
+}
+
+export function presentCitation(citation: Citation) {
+  return { document_id: citation.documentId, title: citation.title, snippet: citation.snippet };
 }

@@ -39,6 +39,13 @@ export interface Route<B = unknown, Q = unknown> {
   query?: z.ZodType<Q>;
   /** Set on POSTs that create something: honours Idempotency-Key; ids get this prefix. */
   creates?: { idPrefix: string };
+  /** Largest request body this route takes, in bytes (MAX_BODY_BYTES when unset). */
+  maxBodyBytes?: number;
+  /**
+   * Also takes multipart/form-data: each file field becomes `{filename, content_type, data}` and
+   * other fields strings, validated by `body` like JSON. Named here for the OpenAPI document.
+   */
+  multipart?: { fields: Record<string, { description: string; binary?: boolean }> };
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   handle(deps: Deps, request: RouteRequest<B, Q>): Promise<HttpResult>;
 }

@@ -14,6 +14,7 @@ import {
   NotFoundError,
   ParleyError,
   PayloadTooLargeError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from '#lib/domain/errors';
 import { MAX_BODY_BYTES, MAX_IDEMPOTENCY_KEY_CHARS } from '#lib/domain/limits';
@@ -80,13 +81,48 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, what: string, prefix 
   return result.data;
 }
 
-function readBody(event: APIGatewayProxyEventV2): string | undefined {
+function readBody(event: APIGatewayProxyEventV2, limit: number): Buffer | undefined {
   if (event.body === undefined || event.body === null) return undefined;
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (bytes.byteLength > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(`request body is ${bytes.byteLength} bytes; the limit is ${MAX_BODY_BYTES}`);
+  if (bytes.byteLength > limit) {
+    throw new PayloadTooLargeError(`request body is ${bytes.byteLength} bytes; the limit is ${limit}`);
   }
-  return bytes.toString('utf8');
+  return bytes;
+}
+
+/** The request body as the route's schema expects it: parsed JSON, or multipart fields where the route takes them. */
+async function parseBody(route: AnyRoute, event: APIGatewayProxyEventV2, raw: Buffer | undefined): Promise<unknown> {
+  const contentType = (event.headers['content-type'] ?? '').toLowerCase();
+  if (route.multipart && contentType.startsWith('multipart/form-data')) return parseMultipart(raw, contentType);
+  if (route.multipart && contentType !== '' && !/^application\/(.+\+)?json\b/.test(contentType)) {
+    throw new UnsupportedMediaTypeError(`a ${contentType.split(';')[0]} body is not accepted here`, {
+      details: [{ path: 'body', message: 'send JSON, or multipart/form-data with the file in field "file"' }],
+    });
+  }
+  return parseJson(raw?.toString('utf8'));
+}
+
+/**
+ * multipart/form-data through the platform's own parser (undici's, behind `Response.formData`):
+ * files become `{filename, content_type, data}`, other fields strings.
+ */
+async function parseMultipart(raw: Buffer | undefined, contentType: string): Promise<Record<string, unknown>> {
+  let form: FormData;
+  try {
+    form = await new Response(raw ?? Buffer.alloc(0), { headers: { 'content-type': contentType } }).formData();
+  } catch (error) {
+    throw new ValidationError('request body is not valid multipart/form-data', {
+      details: [{ path: 'body', message: String((error as Error).message) }],
+    });
+  }
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of form.entries()) {
+    fields[name] =
+      typeof value === 'string'
+        ? value
+        : { filename: value.name, content_type: value.type, data: new Uint8Array(await value.arrayBuffer()) };
+  }
+  return fields;
 }
 
 function parseJson(text: string | undefined): unknown {
@@ -107,13 +143,17 @@ function apiKeyOf(headers: APIGatewayProxyEventV2['headers']): string | undefine
   return bearer || headers['x-api-key']?.trim() || undefined;
 }
 
-/** A stable digest of what makes two requests "the same" for Idempotency-Key purposes. */
+/**
+ * A stable digest of what makes two requests "the same" for Idempotency-Key purposes. An uploaded
+ * file counts by its digest (not its multipart framing, which differs on every retry).
+ */
 function fingerprint(method: string, path: string, body: unknown): string {
-  const canonical = JSON.stringify(body ?? null, (_, value) =>
-    value && typeof value === 'object' && !Array.isArray(value)
+  const canonical = JSON.stringify(body ?? null, (_, value) => {
+    if (value instanceof Uint8Array) return { sha256: createHash('sha256').update(value).digest('hex') };
+    return value && typeof value === 'object' && !Array.isArray(value)
       ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : value,
-  );
+      : value;
+  });
   return createHash('sha256').update(`${method} ${path}\n${canonical}`).digest('hex');
 }
 
@@ -161,14 +201,16 @@ export function createHttpHandler(routes: readonly AnyRoute[]) {
       const found = match(compiled, method, path);
       if (!found) throw new NotFoundError(`no endpoint ${method} ${path}`);
       const { route } = found;
-      const rawBody = readBody(event);
+      const rawBody = readBody(event, route.maxBodyBytes ?? MAX_BODY_BYTES);
       const tenantId = route.auth ? await authenticate(deps, apiKeyOf(event.headers)) : '';
       const params = { ...found.params };
       for (const [name, schema] of Object.entries(route.params ?? {})) {
         params[name] = validate(schema, found.params[name], `path parameter ${name}`, name);
       }
       const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, 'query string') : undefined;
-      const body = route.body ? validate(route.body, parseJson(rawBody), 'request body') : undefined;
+      const body = route.body
+        ? validate(route.body, await parseBody(route, event, rawBody), 'request body')
+        : undefined;
       const run = (newId: string) =>
         route.handle(deps, { tenantId, params, query: query as never, body: body as never, newId });
       const key = event.headers['idempotency-key'];

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import {
+  MAX_AI_KNOWLEDGE_BASES,
   MAX_CONVERSATION_ID_CHARS,
   MAX_HISTORY_MESSAGES,
   MAX_INSTRUCTIONS_CHARS,
@@ -73,6 +74,11 @@ const aiFields = {
   product_id: idParam.describe('The product this AI sells (see /v1/products).'),
   strategy_id: idParam.describe('How this AI sells (see /v1/strategies).'),
   goal_id: idParam.describe('What this AI drives the prospect to (see /v1/goals).'),
+  knowledge_base_ids: z
+    .array(idParam)
+    .max(MAX_AI_KNOWLEDGE_BASES)
+    .refine((ids) => new Set(ids).size === ids.length, 'must not name a knowledge base twice')
+    .describe("Knowledge bases the AI answers from (see /v1/knowledge-bases); a sales AI also uses its product's."),
 };
 
 export const createAiBody = z
@@ -87,6 +93,7 @@ export const createAiBody = z
     product_id: aiFields.product_id.optional(),
     strategy_id: aiFields.strategy_id.optional(),
     goal_id: aiFields.goal_id.optional(),
+    knowledge_base_ids: aiFields.knowledge_base_ids.default([]),
   })
   .strict();
 
@@ -109,6 +116,7 @@ export const updateAiBody = z
     product_id: aiFields.product_id.nullable().optional(),
     strategy_id: aiFields.strategy_id.nullable().optional(),
     goal_id: aiFields.goal_id.nullable().optional(),
+    knowledge_base_ids: aiFields.knowledge_base_ids.optional(),
   })
   .strict();
 
@@ -128,6 +136,7 @@ export const aiResponse = z.object({
   product_id: z.string().optional(),
   strategy_id: z.string().optional(),
   goal_id: z.string().optional(),
+  knowledge_base_ids: z.array(z.string()),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -162,7 +171,7 @@ export const testAnswerResponse = z.object({
   reply: z.string().describe('What the AI would send (html reduced to the allowed tags).'),
   citations: z
     .array(z.object({ document_id: z.string(), title: z.string(), snippet: z.string() }))
-    .describe('Knowledge passages the reply drew on. Always empty for now: knowledge bases come later.'),
+    .describe('The knowledge (document passages and confirmed answers) the reply drew on.'),
   needs_human: z.boolean().describe('Whether the AI would escalate to a person.'),
   reason: z.string().nullable().describe('Why a person is needed, else null.'),
   follow_up_at: z.string().nullable().describe('When the prospect asked to be contacted again, else null.'),
@@ -217,6 +226,10 @@ export const conversationResponse = z.object({
         .enum(['high', 'medium', 'low'])
         .optional()
         .describe('AI replies: how well grounded the AI judged its answer.'),
+      citations: z
+        .array(z.object({ document_id: z.string(), title: z.string(), snippet: z.string() }))
+        .optional()
+        .describe('AI replies: the knowledge the answer drew on.'),
     }),
   ),
   scheduled: z.array(z.object({ kind: z.string(), at: timestamp })),
@@ -240,6 +253,7 @@ export const errorResponse = z.object({
       'not_found',
       'conflict',
       'payload_too_large',
+      'unsupported_media_type',
       'rate_limited',
       'internal',
     ]),

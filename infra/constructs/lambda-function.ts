@@ -21,6 +21,8 @@ export const FUNCTION_DEFAULTS: Record<FunctionName, { timeout: Duration; memory
   // A batch of webhooks is sent in parallel, each with a 15 s timeout.
   delivery: { timeout: Duration.seconds(30), memorySize: 256, description: 'Parley webhook delivery' },
   sweeper: { timeout: Duration.seconds(60), memorySize: 256, description: 'Parley recovery sweep' },
+  // A 10 MB PDF: parsing wants memory (and the CPU that comes with it), embedding a few minutes at worst.
+  ingester: { timeout: Duration.minutes(5), memorySize: 1536, description: 'Parley document ingester' },
 };
 
 /**

@@ -23,7 +23,7 @@ export function visibilityTimeoutFor(consumerTimeout: Duration): Duration {
 }
 
 /** Encrypted at rest with SQS-managed keys (free), TLS-only, deleted with the stack (they carry only ids). */
-const QUEUE_DEFAULTS = {
+export const QUEUE_DEFAULTS = {
   encryption: sqs.QueueEncryption.SQS_MANAGED,
   enforceSSL: true,
   removalPolicy: RemovalPolicy.DESTROY,

@@ -5,6 +5,7 @@ import { checkWebhookUrl } from '#lib/domain/webhook-url';
 import type { PageRequest } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';
 import { applyPatch } from '#lib/app/patch';
+import { assertKnowledgeBaseReferences } from '#lib/app/knowledge/knowledge-bases';
 import { assertSetupReferences } from '#lib/app/setup';
 
 export interface AiSettings {
@@ -18,6 +19,7 @@ export interface AiSettings {
   productId?: string;
   strategyId?: string;
   goalId?: string;
+  knowledgeBaseIds?: string[];
 }
 
 /** A PATCH: fields left out stay as they are; `null` clears an optional field. */
@@ -32,6 +34,7 @@ export interface AiChanges {
   productId?: string | null;
   strategyId?: string | null;
   goalId?: string | null;
+  knowledgeBaseIds?: string[];
 }
 
 const WEBHOOK_FIELDS = {
@@ -70,6 +73,7 @@ export async function createAi(
 ): Promise<{ ai: Ai; webhookSecret: string }> {
   assertWebhookUrls(input.settings.webhooks, deps.webhookTargets);
   await assertSetupReferences(deps, input.tenantId, input.settings);
+  await assertKnowledgeBaseReferences(deps, input.tenantId, input.settings.knowledgeBaseIds);
   const now = deps.clock.now().toISOString();
   const ai: Ai = {
     ...input.settings,
@@ -102,6 +106,7 @@ export async function updateAi(
   const { webhooks, ...rest } = input.changes;
   if (webhooks) assertWebhookUrls(webhooks, deps.webhookTargets);
   await assertSetupReferences(deps, input.tenantId, rest);
+  await assertKnowledgeBaseReferences(deps, input.tenantId, rest.knowledgeBaseIds);
   const next: Ai = {
     ...applyPatch(current, rest),
     webhooks: applyPatch(current.webhooks, webhooks ?? {}),

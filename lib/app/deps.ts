@@ -1,22 +1,33 @@
 import type {
+  BlobStore,
   ChatModel,
   Clock,
   DeliveryQueue,
+  Embedder,
   EventPublisher,
   GenerationQueue,
   IdGenerator,
+  IngestionQueue,
   Logger,
   Store,
   WebhookSender,
 } from '#lib/ports';
 import type { WebhookTargetPolicy } from '#lib/domain/webhook-url';
+import type { KnowledgeIndexCache } from '#lib/app/knowledge/knowledge-index';
 
 /** Everything the use cases may need; each takes only the part it uses. */
 export interface Deps {
   store: Store;
   generationQueue: GenerationQueue;
   deliveryQueue: DeliveryQueue;
+  ingestionQueue: IngestionQueue;
   chatModel: ChatModel;
+  /** Semantic search's embeddings; absent without an OpenAI key (retrieval is then lexical only). */
+  embedder?: Embedder;
+  /** Document originals and passages. */
+  blobs: BlobStore;
+  /** Search indexes kept warm between invocations. */
+  knowledgeIndex: KnowledgeIndexCache;
   webhookSender: WebhookSender;
   /** Domain events (EventBridge in AWS, a JSON-lines log locally), published at least once. */
   events: EventPublisher;

@@ -1,6 +1,8 @@
 import { ConflictError, NotFoundError } from '#lib/domain/errors';
 import type { FeedbackRating, Message } from '#lib/domain/types';
 import type { Deps } from '#lib/app/deps';
+import { deriveId } from '#lib/app/create-delivery';
+import { recordKnowledgeGap } from '#lib/app/knowledge/knowledge-gaps';
 
 export interface FeedbackInput {
   tenantId: string;
@@ -8,7 +10,7 @@ export interface FeedbackInput {
   /** The question (inbound) or the AI-written message (outbound) the feedback is about. */
   messageId: string;
   rating: FeedbackRating;
-  /** What the answer should have said; the knowledge-base issue makes corrections into knowledge. */
+  /** What the answer should have said: kept as a correction that later answers to close questions use. */
   correction?: string;
 }
 
@@ -48,8 +50,50 @@ export async function recordFeedback(
   // Nothing deletes messages today; should something, a reply gone since the read is a 404, not a new item.
   if (!(await deps.store.recordFeedback(tenantId, conversationId, replyId, feedback)))
     throw await notFound(deps, input);
+  await learnFrom(deps, input, replyId, createdAt);
   const { at: _at, ...fields } = feedback;
   return { messageId: replyId, conversationId, ...fields, createdAt };
+}
+
+/**
+ * Makes the feedback knowledge: a correction becomes a question-and-answer entry of the AI (one
+ * per reply, a later correction replacing it) that later answers to close questions use first; a
+ * thumbs-down lists the question as a knowledge gap.
+ */
+async function learnFrom(deps: Pick<Deps, 'store'>, input: FeedbackInput, replyId: string, at: string): Promise<void> {
+  const { tenantId, conversationId } = input;
+  const [conversation, reply] = await Promise.all([
+    deps.store.getConversation(tenantId, conversationId),
+    deps.store.getMessage(tenantId, conversationId, replyId),
+  ]);
+  if (!conversation || !reply) return;
+  const asked = await Promise.all(
+    (reply.inReplyTo ?? []).map((id) => deps.store.getMessage(tenantId, conversationId, id)),
+  );
+  const question = asked.flatMap((m) => (m ? [m.text] : [])).join('\n\n');
+  // A follow-up or nudge answers no question: its correction is kept on the message alone.
+  if (question === '') return;
+  if (input.correction !== undefined && input.correction.trim() !== '') {
+    await deps.store.putCorrection({
+      tenantId,
+      aiId: conversation.aiId,
+      id: deriveId('cor', replyId),
+      question,
+      answer: input.correction.trim(),
+      conversationId,
+      messageId: replyId,
+      createdAt: at,
+    });
+  }
+  if (input.rating === 'down') {
+    await recordKnowledgeGap(deps, {
+      ai: { id: conversation.aiId },
+      conversation,
+      message: reply,
+      question,
+      reason: 'rated_down',
+    });
+  }
 }
 
 /** The id of the AI-written message that feedback on `message` belongs to. */

@@ -1,16 +1,36 @@
 import { MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limits';
-import { MalformedModelOutputError, type ReplyRequest, type SalesContext, type Turn } from '#lib/domain/reply';
+import {
+  type KnowledgeContext,
+  MalformedModelOutputError,
+  type ReplyRequest,
+  type SalesContext,
+  type Turn,
+} from '#lib/domain/reply';
 import { sanitizeHtml } from '#lib/domain/safe-html';
 import type { Ai, Channel, Contact, Conversation, Message, OutputFormat } from '#lib/domain/types';
 import { buildWebhookPayload } from '#lib/domain/webhook-payload';
 import type { DomainEvent, GenerationJob } from '#lib/ports';
 import { createDelivery, deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
+import { citationsOf, groundReply } from '#lib/app/knowledge/ground-reply';
+import { recordKnowledgeGap } from '#lib/app/knowledge/knowledge-gaps';
 import { loadSalesSetup, type SalesSetup } from '#lib/app/setup';
 
 export type GenerationOutcome = 'answered' | 'escalated' | 'nothing_to_do' | 'failed';
 
-type GeneratorDeps = Pick<Deps, 'store' | 'chatModel' | 'deliveryQueue' | 'events' | 'clock' | 'ids' | 'logger'>;
+type GeneratorDeps = Pick<
+  Deps,
+  | 'store'
+  | 'chatModel'
+  | 'deliveryQueue'
+  | 'events'
+  | 'clock'
+  | 'ids'
+  | 'logger'
+  | 'blobs'
+  | 'embedder'
+  | 'knowledgeIndex'
+>;
 
 const isUnanswered = (m: Message) => m.direction === 'inbound' && (m.status === 'queued' || m.status === 'answering');
 
@@ -75,7 +95,16 @@ async function writeReply(
   for (const m of input.unanswered) {
     if (!(await deps.store.claimMessage(c.tenantId, c.id, m.id, replyId))) return 'taken';
   }
-  const request = buildReplyRequest({ ...input, setup: await loadSetupOf(deps, input.ai) }, deps.clock.now());
+  const setup = await loadSetupOf(deps, input.ai);
+  const grounding = await groundReply(deps, {
+    ai: input.ai,
+    setup,
+    question: input.unanswered.map((m) => m.text).join('\n'),
+  });
+  const request = buildReplyRequest(
+    { ...input, ...(setup ? { setup } : {}), knowledge: grounding.context },
+    deps.clock.now(),
+  );
   let answer: Awaited<ReturnType<Deps['chatModel']['generateReply']>>;
   try {
     answer = await deps.chatModel.generateReply(request);
@@ -102,6 +131,7 @@ async function writeReply(
     inReplyTo: input.unanswered.map((m) => m.id),
     needsHuman: answer.needs_human,
     confidence: answer.confidence,
+    citations: citationsOf(grounding, answer.citations),
     ...(answer.reason ? { reason: answer.reason } : {}),
   };
   if (await deps.store.putMessage(reply)) return reply;
@@ -126,6 +156,7 @@ async function finishReply(
     messageId: reply.id,
     reply: reply.text,
     question: covered.map((m) => m.text).join('\n\n'),
+    citations: reply.citations ?? [],
   };
   await createDelivery(deps, {
     tenantId: c.tenantId,
@@ -150,6 +181,13 @@ async function finishReply(
     });
   }
   await deps.events.publish(replyEvents({ ...input, covered, emergencyNotified: emergencyUrl !== undefined }));
+  const gap = reply.needsHuman
+    ? 'escalated'
+    : reply.confidence === 'low' && (reply.citations ?? []).length === 0
+      ? 'ungrounded'
+      : undefined;
+  if (gap)
+    await recordKnowledgeGap(deps, { ai, conversation: c, message: reply, question: common.question, reason: gap });
   const at = deps.clock.now().toISOString();
   for (const m of covered) {
     await deps.store.settleMessage(c.tenantId, c.id, m.id, {
@@ -230,6 +268,15 @@ async function escalateWithoutReply(
       delaySeconds: 0,
     });
   }
+  if (lastMessage) {
+    await recordKnowledgeGap(deps, {
+      ai,
+      conversation: c,
+      message: lastMessage,
+      question: input.unanswered.map((m) => m.text).join('\n\n'),
+      reason: 'escalated',
+    });
+  }
   await deps.events.publish([
     {
       type: 'conversation.escalated',
@@ -300,7 +347,14 @@ function toTurn(m: Message): Turn {
  * the contact, recent history, and the messages to answer.
  */
 export function buildReplyRequest(
-  input: { ai: Ai; conversation: Conversation; messages: Message[]; unanswered: Message[]; setup?: SalesSetup },
+  input: {
+    ai: Ai;
+    conversation: Conversation;
+    messages: Message[];
+    unanswered: Message[];
+    setup?: SalesSetup;
+    knowledge?: KnowledgeContext;
+  },
   now: Date,
 ): ReplyRequest {
   const { ai, conversation: c, setup } = input;
@@ -314,6 +368,7 @@ export function buildReplyRequest(
       ...(c.outputFormat ? { outputFormat: c.outputFormat } : {}),
       history: input.messages.filter((m) => !pendingIds.has(m.id)).map(toTurn),
       pending: input.unanswered.map(toTurn),
+      ...(input.knowledge ? { knowledge: input.knowledge } : {}),
     },
     now,
   );
@@ -333,10 +388,11 @@ export function buildReplyRequestFromTurns(
     outputFormat?: OutputFormat;
     history: Turn[];
     pending: Turn[];
+    knowledge?: KnowledgeContext;
   },
   now: Date,
 ): ReplyRequest {
-  const { ai, setup } = input;
+  const { ai, setup, knowledge } = input;
   return {
     ai: {
       name: ai.name,
@@ -345,6 +401,7 @@ export function buildReplyRequestFromTurns(
       ...(ai.language ? { language: ai.language } : {}),
     },
     ...(ai.type === 'sales' && setup ? { sales: toSalesContext(setup) } : {}),
+    ...(knowledge && (knowledge.corrections.length > 0 || knowledge.passages.length > 0) ? { knowledge } : {}),
     contact: input.contact,
     ...(input.channel ? { channel: input.channel } : {}),
     outputFormat: input.outputFormat ?? ai.outputFormat,

@@ -8,6 +8,7 @@ import { MAX_PAGE_SIZE } from '#lib/domain/limits';
 import type { Ai, Page, SetupItems, SetupKind } from '#lib/domain/types';
 import type { PageRequest } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';
+import { assertKnowledgeBaseReferences } from '#lib/app/knowledge/knowledge-bases';
 import { applyPatch, type Patch } from '#lib/app/patch';
 
 type ManagedField = 'tenantId' | 'id' | 'createdAt' | 'updatedAt';
@@ -37,6 +38,7 @@ export async function createSetupItem<K extends SetupKind>(
   deps: Pick<Deps, 'store' | 'clock'>,
   input: { tenantId: string; kind: K; id: string; fields: SetupFields<K> },
 ): Promise<SetupItems[K]> {
+  await assertProductKnowledgeBases(deps, input.tenantId, input.kind, input.fields);
   const now = deps.clock.now().toISOString();
   const item = {
     ...input.fields,
@@ -61,6 +63,18 @@ export async function getSetupItem<K extends SetupKind>(
   return item;
 }
 
+/** A product's knowledge bases must exist in the tenant (404 naming `knowledge_base_ids.N`). */
+async function assertProductKnowledgeBases(
+  deps: Pick<Deps, 'store'>,
+  tenantId: string,
+  kind: SetupKind,
+  fields: object,
+): Promise<void> {
+  if (kind !== 'product') return;
+  const ids = (fields as { knowledgeBaseIds?: string[] | null }).knowledgeBaseIds;
+  await assertKnowledgeBaseReferences(deps, tenantId, ids);
+}
+
 /** One page of the tenant's items of `kind`, oldest first. */
 export function listSetupItems<K extends SetupKind>(
   deps: Pick<Deps, 'store'>,
@@ -77,6 +91,7 @@ export async function updateSetupItem<K extends SetupKind>(
   input: { tenantId: string; kind: K; id: string; changes: SetupChanges<K> },
 ): Promise<SetupItems[K]> {
   const current = await getSetupItem(deps, input.kind, input.tenantId, input.id);
+  await assertProductKnowledgeBases(deps, input.tenantId, input.kind, input.changes);
   const next = {
     ...applyPatch(current as SetupFields<K>, input.changes),
     updatedAt: deps.clock.now().toISOString(),

@@ -4,11 +4,12 @@
  */
 import type { ModelReply, Turn } from '#lib/domain/reply';
 import { sanitizeHtml } from '#lib/domain/safe-html';
-import type { Channel, Contact, OutputFormat } from '#lib/domain/types';
+import type { Channel, Citation, Contact, OutputFormat } from '#lib/domain/types';
 import type { TokenUsage } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';
 import { getAi } from '#lib/app/ais';
 import { buildReplyRequestFromTurns, loadSetupOf } from '#lib/app/generate-reply';
+import { citationsOf, groundReply } from '#lib/app/knowledge/ground-reply';
 
 export interface TestAnswerInput {
   tenantId: string;
@@ -21,9 +22,9 @@ export interface TestAnswerInput {
   outputFormat?: OutputFormat;
 }
 
-export interface TestAnswer extends ModelReply {
-  /** Knowledge passages the reply drew on; always empty until knowledge bases exist. */
-  citations: { documentId: string; title: string; snippet: string }[];
+export interface TestAnswer extends Omit<ModelReply, 'citations'> {
+  /** The knowledge (passages and corrections) the reply drew on. */
+  citations: Citation[];
   /** Null when the model does not report it (the offline model). */
   usage: TokenUsage | null;
   latencyMs: number;
@@ -34,11 +35,12 @@ export interface TestAnswer extends ModelReply {
  * (setup, prompt, output format) generateReply builds. NotFoundError if the tenant has no such AI.
  */
 export async function testAnswer(
-  deps: Pick<Deps, 'store' | 'chatModel' | 'clock'>,
+  deps: Pick<Deps, 'store' | 'chatModel' | 'clock' | 'blobs' | 'embedder' | 'knowledgeIndex' | 'logger'>,
   input: TestAnswerInput,
 ): Promise<TestAnswer> {
   const ai = await getAi(deps, input.tenantId, input.aiId);
   const setup = await loadSetupOf(deps, ai);
+  const grounding = await groundReply(deps, { ai, setup, question: input.message });
   const now = deps.clock.now();
   // The test history carries no times: every turn is stamped now.
   const at = now.toISOString();
@@ -52,6 +54,7 @@ export async function testAnswer(
       ...(input.outputFormat ? { outputFormat: input.outputFormat } : {}),
       history: (input.history ?? []).map(toTurn),
       pending: [toTurn({ role: 'prospect', text: input.message })],
+      knowledge: grounding.context,
     },
     now,
   );
@@ -66,7 +69,7 @@ export async function testAnswer(
     follow_up_at: answer.follow_up_at,
     language: answer.language,
     confidence: answer.confidence,
-    citations: [],
+    citations: citationsOf(grounding, answer.citations),
     usage: answer.usage ?? null,
     latencyMs,
   };

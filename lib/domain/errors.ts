@@ -58,3 +58,21 @@ export class ConcurrencyError extends Error {
     this.name = 'ConcurrencyError';
   }
 }
+
+/** A document (or request body) of a type Parley does not take. */
+export class UnsupportedMediaTypeError extends ParleyError {
+  readonly code = 'unsupported_media_type';
+  readonly statusCode = 415;
+}
+
+/**
+ * A document that cannot be turned into text (corrupt, encrypted, empty, or not what its type
+ * says). Permanent: ingesting it again gives the same answer, so the document is marked failed
+ * with this message as the reason, which the business reads in the documents list.
+ */
+export class UnreadableDocumentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnreadableDocumentError';
+  }
+}

@@ -22,6 +22,15 @@ export interface SalesContext {
   goal?: { name: string; description: string; goalUrl: string };
 }
 
+/**
+ * What the business's knowledge says about the question, numbered so the model can cite what it
+ * used. Corrections (a person's answer to a close question) come first and take precedence.
+ */
+export interface KnowledgeContext {
+  corrections: { ref: number; question: string; answer: string }[];
+  passages: { ref: number; title: string; headingPath: string[]; text: string }[];
+}
+
 export interface ReplyRequest {
   ai: {
     name: string;
@@ -31,6 +40,8 @@ export interface ReplyRequest {
   };
   /** Sales AIs only: the product, strategy and goal the AI references. */
   sales?: SalesContext;
+  /** Retrieved for the pending messages; absent or empty when the AI has no knowledge that matches. */
+  knowledge?: KnowledgeContext;
   contact: Contact;
   channel?: Channel;
   outputFormat: OutputFormat;
@@ -52,6 +63,9 @@ export const modelReplySchema = z
     confidence: z
       .enum(['high', 'medium', 'low'])
       .describe('How well the reply is grounded in the setup, knowledge and conversation: high, medium or low.'),
+    citations: z
+      .array(z.int())
+      .describe('Numbers of the knowledge entries (corrections and passages) the reply used; empty if none.'),
   })
   .strict();
 

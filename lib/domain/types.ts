@@ -46,6 +46,8 @@ export interface Ai {
   productId?: string;
   strategyId?: string;
   goalId?: string;
+  /** Knowledge bases the AI answers from (a sales AI also uses its product's). */
+  knowledgeBaseIds?: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -58,7 +60,7 @@ export interface Product {
   description: string;
   /** Free text as the prospect should read it, e.g. "$49/month" or "from 1,200 EUR". */
   price?: string;
-  /** Knowledge bases about the product (ids kept as given until knowledge bases are built). */
+  /** Knowledge bases about the product: a sales AI selling it answers from them too. */
   knowledgeBaseIds?: string[];
   createdAt: string;
   updatedAt: string;
@@ -152,9 +154,19 @@ export interface Message {
   reason?: string;
   /** Outbound reply only: how well grounded the model judged its answer. */
   confidence?: 'high' | 'medium' | 'low';
+  /** Outbound reply only: the knowledge the reply drew on. */
+  citations?: Citation[];
   /** Outbound (AI-written) only: the client's rating of it; a later rating replaces an earlier one. */
   feedback?: MessageFeedback;
   metadata?: Record<string, unknown>;
+}
+
+/** A passage (or a correction) an answer drew on. */
+export interface Citation {
+  /** A document's id, or a correction's (`cor_…`). */
+  documentId: string;
+  title: string;
+  snippet: string;
 }
 
 export type FeedbackRating = 'up' | 'down';
@@ -162,10 +174,7 @@ export type FeedbackRating = 'up' | 'down';
 /** A client's verdict on one AI-written message (`POST …/messages/{message_id}/feedback`). */
 export interface MessageFeedback {
   rating: FeedbackRating;
-  /**
-   * What the answer should have said. Kept on the reply for now; the knowledge-base issue turns
-   * corrections into knowledge that later answers use.
-   */
+  /** What the answer should have said: also kept as a correction that later answers use. */
   correction?: string;
   /** When the feedback was given, ISO-8601 UTC. */
   at: string;

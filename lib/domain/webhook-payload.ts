@@ -1,7 +1,7 @@
 /**
  * The webhook body of the contract: flat, so a Zapier catch hook maps every field without code.
  */
-import type { Conversation, WebhookEventType } from '#lib/domain/types';
+import type { Citation, Conversation, WebhookEventType } from '#lib/domain/types';
 
 export interface WebhookPayload {
   type: WebhookEventType;
@@ -17,6 +17,8 @@ export interface WebhookPayload {
   contact_phone: string;
   channel: string;
   metadata: Record<string, unknown>;
+  /** The knowledge the reply drew on (empty when none, or when there is no reply). */
+  citations: { document_id: string; title: string; snippet: string }[];
   reason?: string;
 }
 
@@ -28,6 +30,7 @@ export function buildWebhookPayload(input: {
   messageId: string;
   reply: string;
   question: string;
+  citations?: Citation[];
   reason?: string;
 }): WebhookPayload {
   const { conversation: c } = input;
@@ -46,6 +49,11 @@ export function buildWebhookPayload(input: {
     contact_phone: c.contact.phone ?? '',
     channel: c.channel ?? '',
     metadata: c.metadata,
+    citations: (input.citations ?? []).map((cite) => ({
+      document_id: cite.documentId,
+      title: cite.title,
+      snippet: cite.snippet,
+    })),
     ...(input.reason ? { reason: input.reason } : {}),
   };
 }

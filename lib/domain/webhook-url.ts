@@ -88,35 +88,56 @@ const PRIVATE: ReadonlyArray<{ what: string; list: BlockList }> = [
  * a 400 response.
  */
 export function checkWebhookUrl(url: string, policy: WebhookTargetPolicy): WebhookUrlCheck {
-  if (url.length > MAX_URL_CHARS) return refuse(`must be at most ${MAX_URL_CHARS} characters`);
+  const problem = refusalForUrl(url, policy);
+  return problem === undefined ? { ok: true } : refuse(problem);
+}
+
+/**
+ * Why Parley must not call `url` under `policy`, judging only what the URL itself says (length,
+ * scheme, credentials, a literal address or `localhost`), e.g. `host 10.0.0.1 is a private address`;
+ * undefined when the URL may be called. Host names still have to be checked once resolved, with
+ * {@link refusalForAddress}.
+ */
+export function refusalForUrl(url: string, policy: WebhookTargetPolicy): string | undefined {
+  if (url.length > MAX_URL_CHARS) return `must be at most ${MAX_URL_CHARS} characters`;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return refuse('is not a valid URL');
+    return 'is not a valid URL';
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return refuse('must use http or https');
-  if (parsed.username !== '' || parsed.password !== '') return refuse('must not contain credentials');
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'must use http or https';
+  if (parsed.username !== '' || parsed.password !== '') return 'must not contain credentials';
 
   // The WHATWG parser has already normalised the host: `127.1`, `0x7f.1` and `2130706433` all read
   // `127.0.0.1`; IPv6 keeps its brackets; a trailing dot is kept and means the same host.
   const host = parsed.hostname.replace(/\.$/, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) {
-    return policy === 'local' ? { ok: true } : refuse(`host ${host} is a loopback address`);
+    return policy === 'local' ? undefined : `host ${host} is a loopback address`;
   }
   const address = host.startsWith('[') ? host.slice(1, -1) : host;
-  const version = isIP(address);
-  if (version === 0) return { ok: true };
+  if (isIP(address) === 0) return undefined;
+  const what = refusalForAddress(address, policy);
+  return what === undefined ? undefined : `host ${host} is ${what}`;
+}
 
-  const [checked, family] = embeddedIpv4(address) ?? [address, version === 4 ? 'ipv4' : 'ipv6'];
-  for (const { what, list } of ALWAYS_REFUSED) {
-    if (list.check(checked, family)) return refuse(`host ${host} is ${what}`);
-  }
-  const refused = [...(policy === 'local' ? [] : [LOOPBACK]), ...(policy === 'public' ? PRIVATE : [])];
-  for (const { what, list } of refused) {
-    if (list.check(checked, family)) return refuse(`host ${host} is ${what}`);
-  }
-  return { ok: true };
+/**
+ * What kind of refused address `address` (a literal IPv4 or IPv6 address, as DNS returns them) is
+ * under `policy`, e.g. `a private address`; undefined when Parley may connect to it. Used on every
+ * address a host name resolves to, at connect time, so a name cannot be re-pointed after a check.
+ */
+export function refusalForAddress(address: string, policy: WebhookTargetPolicy): string | undefined {
+  // A zone index (`fe80::1%eth0`) names an interface, not a different address.
+  const bare = address.replace(/%.*$/, '');
+  const version = isIP(bare);
+  if (version === 0) return 'an invalid address';
+  const [checked, family] = embeddedIpv4(bare) ?? [bare, version === 4 ? 'ipv4' : 'ipv6'];
+  const refused = [
+    ...ALWAYS_REFUSED,
+    ...(policy === 'local' ? [] : [LOOPBACK]),
+    ...(policy === 'public' ? PRIVATE : []),
+  ];
+  return refused.find(({ list }) => list.check(checked, family))?.what;
 }
 
 function refuse(problem: string): WebhookUrlCheck {

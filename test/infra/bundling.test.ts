@@ -61,6 +61,8 @@ describe('bundling', () => {
         [ENV.tableName]: 'parley',
         [ENV.generationQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/generation.fifo',
         [ENV.deliveryQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/delivery',
+        [ENV.ingestionQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/ingestion',
+        [ENV.documentsBucket]: 'parley-documents',
       },
       encoding: 'utf8',
     });

@@ -64,6 +64,7 @@ describe('the Lambda functions', () => {
       ['generator', 60],
       ['delivery', 30],
       ['sweeper', 60],
+      ['ingester', 300],
     ]);
   });
 
@@ -72,6 +73,8 @@ describe('the Lambda functions', () => {
       [ENV.tableName]: { Ref: logicalId(synth.template, 'AWS::DynamoDB::Table', 'StorageTable') },
       [ENV.generationQueueUrl]: { Ref: logicalId(synth.template, 'AWS::SQS::Queue', 'MessagingGenerationQueue') },
       [ENV.deliveryQueueUrl]: { Ref: logicalId(synth.template, 'AWS::SQS::Queue', 'MessagingDeliveryQueue') },
+      [ENV.ingestionQueueUrl]: { Ref: logicalId(synth.template, 'AWS::SQS::Queue', 'KnowledgeIngestionQueue') },
+      [ENV.documentsBucket]: { Ref: logicalId(synth.template, 'AWS::S3::Bucket', 'KnowledgeDocuments') },
       [ENV.chatModel]: 'gpt-test',
       [ENV.embeddingModel]: 'embed-test',
       [ENV.webhookTargets]: 'private',
@@ -81,11 +84,17 @@ describe('the Lambda functions', () => {
     });
   });
 
-  it('tell only the generator where the OpenAI key is', () => {
-    expect(env('generator')[ENV.openAiSecretArn]).toEqual({
-      Ref: logicalId(synth.template, 'AWS::SecretsManager::Secret', 'SecretsOpenAiKey'),
-    });
-    for (const name of NAMES.filter((n) => n !== 'generator')) expect(env(name)[ENV.openAiSecretArn]).toBeUndefined();
+  it('tell only the api, the generator and the ingester where the OpenAI key is', () => {
+    const secret = { Ref: logicalId(synth.template, 'AWS::SecretsManager::Secret', 'SecretsOpenAiKey') };
+    const callers = ['api', 'generator', 'ingester'];
+
+    for (const name of callers) expect(env(name as FunctionName)[ENV.openAiSecretArn]).toEqual(secret);
+    for (const name of NAMES.filter((n) => !callers.includes(n)))
+      expect(env(name)[ENV.openAiSecretArn]).toBeUndefined();
+  });
+
+  it.each(NAMES)('never give %s a documents directory: in AWS documents are in the bucket', (name) => {
+    expect(env(name)[ENV.documentsDir]).toBeUndefined();
   });
 
   it('name the event bus to the generator and delivery only', () => {
@@ -129,7 +138,7 @@ describe('the queue consumers', () => {
   it('are the only event source mappings, each with partial batch failures and at least two pollers', () => {
     const mappings = Object.values(synth.template.findResources('AWS::Lambda::EventSourceMapping'));
 
-    expect(mappings).toHaveLength(2);
+    expect(mappings).toHaveLength(3);
     for (const { Properties } of mappings) {
       expect(Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
       expect(Properties.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);

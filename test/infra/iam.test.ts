@@ -6,9 +6,9 @@ import { Scheduling } from '../../infra/constructs/scheduling.ts';
 import { ENV } from '#lib/config';
 import {
   FUNCTION_IDS,
-  functionProperties,
-  type Json,
+  functionRole,
   logicalId,
+  permissionsOf,
   SYNTH_TIMEOUT_MS,
   type Synthesised,
   synthParley,
@@ -20,37 +20,7 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT_MS);
 afterAll(() => synth?.cleanup());
 
-/** A logical id without CDK's hash suffix: `StorageTableB43FDCE7` → `StorageTable`. */
-const friendly = (id: string) => id.replace(/[0-9A-F]{8}$/, '');
-
-/** A policy resource as readable text: `<StorageTable>/index/gsi1`, `<MessagingDeliveryQueue>`, `*`. */
-function describeResource(resource: unknown): string {
-  if (typeof resource === 'string') return resource;
-  const value = resource as Record<string, Json>;
-  if (value['Fn::GetAtt']) return `<${friendly(value['Fn::GetAtt'][0])}>`;
-  if (value.Ref) return `<${friendly(value.Ref)}>`;
-  if (value['Fn::Join']) return value['Fn::Join'][1].map(describeResource).join(value['Fn::Join'][0]);
-  return JSON.stringify(resource);
-}
-
-/** Every policy statement attached to a role, as `{resource: [actions]}`; fails on Deny or NotAction. */
-function permissionsOf(template: Template, roleId: string): Record<string, string[]> {
-  const permissions: Record<string, Set<string>> = {};
-  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
-    if (!policy.Properties.Roles.some((role: { Ref?: string }) => role.Ref === roleId)) continue;
-    for (const statement of policy.Properties.PolicyDocument.Statement) {
-      expect(statement.Effect).toBe('Allow');
-      for (const resource of [statement.Resource].flat()) {
-        const key = describeResource(resource);
-        permissions[key] ??= new Set();
-        for (const action of [statement.Action].flat()) permissions[key].add(action);
-      }
-    }
-  }
-  return Object.fromEntries(Object.entries(permissions).map(([resource, actions]) => [resource, [...actions].sort()]));
-}
-
-const roleOf = (name: FunctionName) => functionProperties(synth.template, name).Role['Fn::GetAtt'][0] as string;
+const roleOf = (name: FunctionName) => functionRole(synth.template, name);
 
 const TABLE_READ = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'];
 const TABLE_READ_WRITE = [
@@ -69,21 +39,28 @@ const CONSUME = [
   'sqs:ReceiveMessage',
 ];
 const table = (actions: string[]) => ({ '<StorageTable>': actions, '<StorageTable>/index/gsi1': actions });
+const documents = (objectActions: string[]) => ({
+  '<KnowledgeDocuments>': ['s3:ListBucket'],
+  '<KnowledgeDocuments>/*': objectActions.sort(),
+});
 const basics = (name: FunctionName) => ({
   [`<${FUNCTION_IDS[name]}LogGroup>`]: ['logs:CreateLogStream', 'logs:PutLogEvents'],
   '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
 });
 
 describe('least privilege', () => {
-  it('gives the api function the table and sending to the generation queue, nothing more', () => {
+  it('gives the api function the table, the documents, the OpenAI key, and sending to the generation and ingestion queues, nothing more', () => {
     expect(permissionsOf(synth.template, roleOf('api'))).toEqual({
       ...basics('api'),
       ...table(TABLE_READ_WRITE),
+      ...documents(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']),
       '<MessagingGenerationQueue>': SEND,
+      '<KnowledgeIngestionQueue>': SEND,
+      '<SecretsOpenAiKey>': ['secretsmanager:GetSecretValue'],
     });
   });
 
-  it('gives the generator the table, its queue, delivery, events, the secret and timers', () => {
+  it('gives the generator the table, its queue, delivery, events, the secret, timers and reading documents', () => {
     const permissions = permissionsOf(synth.template, roleOf('generator'));
     const scheduleGroup =
       synth.template.toJSON().Resources[logicalId(synth.template, 'AWS::Scheduler::ScheduleGroup', 'SchedulingGroup')]
@@ -92,6 +69,7 @@ describe('least privilege', () => {
     expect(permissions).toEqual({
       ...basics('generator'),
       ...table(TABLE_READ_WRITE),
+      ...documents(['s3:GetObject']),
       '<MessagingGenerationQueue>': CONSUME,
       '<MessagingDeliveryQueue>': SEND,
       '<EventsBus>': ['events:PutEvents'],
@@ -124,12 +102,13 @@ describe('least privilege', () => {
     });
   });
 
-  it('gives the sweeper queries on the table and index, and sending to both queues', () => {
+  it('gives the sweeper queries on the table and index, and sending to the three queues', () => {
     expect(permissionsOf(synth.template, roleOf('sweeper'))).toEqual({
       ...basics('sweeper'),
       ...table(['dynamodb:Query']),
       '<MessagingGenerationQueue>': SEND,
       '<MessagingDeliveryQueue>': SEND,
+      '<KnowledgeIngestionQueue>': SEND,
     });
   });
 
@@ -140,12 +119,30 @@ describe('least privilege', () => {
     expect(resources).not.toContain('<MessagingDeliveryDlq>');
   });
 
-  it('lets only the generator read the OpenAI secret', () => {
+  it('gives the ingester the table, its queue, reading and writing documents, and the secret', () => {
+    expect(permissionsOf(synth.template, roleOf('ingester'))).toEqual({
+      ...basics('ingester'),
+      ...table(TABLE_READ_WRITE),
+      ...documents(['s3:GetObject', 's3:PutObject']),
+      '<KnowledgeIngestionQueue>': CONSUME,
+      '<SecretsOpenAiKey>': ['secretsmanager:GetSecretValue'],
+    });
+  });
+
+  it('lets only delivery and the sweeper work without documents', () => {
+    const withoutDocuments = (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).filter(
+      (name) => !permissionsOf(synth.template, roleOf(name))['<KnowledgeDocuments>/*'],
+    );
+
+    expect(withoutDocuments.sort()).toEqual(['delivery', 'sweeper']);
+  });
+
+  it('lets only the functions that call OpenAI read its key: the api (testing responses, search), the generator and the ingester', () => {
     const readers = (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).filter(
       (name) => permissionsOf(synth.template, roleOf(name))['<SecretsOpenAiKey>'],
     );
 
-    expect(readers).toEqual(['generator']);
+    expect(readers.sort()).toEqual(['api', 'generator', 'ingester']);
   });
 
   it('grants no wildcard action anywhere, and "*" resources only for X-Ray', () => {

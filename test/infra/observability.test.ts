@@ -13,8 +13,8 @@ const dimensionRef = (alarm: Record<string, Json>) =>
 
 describe('alarms', () => {
   it('fire on any message in each dead-letter queue', () => {
-    const dlqs = ['MessagingGenerationDlq', 'MessagingDeliveryDlq', 'SchedulingTimerDlq'].map((prefix) =>
-      logicalId(synth.template, 'AWS::SQS::Queue', prefix),
+    const dlqs = ['MessagingGenerationDlq', 'MessagingDeliveryDlq', 'KnowledgeIngestionDlq', 'SchedulingTimerDlq'].map(
+      (prefix) => logicalId(synth.template, 'AWS::SQS::Queue', prefix),
     );
     const dlqAlarms = alarms().filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible');
 

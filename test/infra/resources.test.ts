@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
 import { tableDefinition } from '#lib/adapters/aws/table-definition';
 import { type Json, logicalId, SYNTH_TIMEOUT_MS, type Synthesised, synthParley } from './synth.ts';
 
@@ -61,15 +62,28 @@ describe('the queues', () => {
     });
   });
 
-  it('give each consumed queue a DLQ after at least five receives, and a visibility of six times its consumer timeout', () => {
+  it('give each consumed queue a DLQ and a visibility of six times its consumer timeout', () => {
     const timeouts = consumerTimeouts();
 
-    expect(Object.keys(timeouts)).toHaveLength(2);
+    expect(Object.keys(timeouts)).toHaveLength(3);
     for (const [queueId, timeout] of Object.entries(timeouts)) {
       const queue = resources()[queueId]!.Properties;
-      expect(queue.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
+      expect(queue.RedrivePolicy.deadLetterTargetArn).toBeDefined();
       expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
     }
+  });
+
+  it('retry a message at least five times, and a document three times (a document that failed thrice will not read)', () => {
+    const maxReceives = Object.fromEntries(
+      Object.keys(consumerTimeouts()).map((id) => [
+        id.replace(/[0-9A-F]{8}$/, ''),
+        resources()[id]!.Properties.RedrivePolicy.maxReceiveCount,
+      ]),
+    );
+
+    expect(maxReceives.MessagingGenerationQueue).toBeGreaterThanOrEqual(5);
+    expect(maxReceives.MessagingDeliveryQueue).toBeGreaterThanOrEqual(5);
+    expect(maxReceives.KnowledgeIngestionQueue).toBe(INGESTION_MAX_RECEIVE_COUNT);
   });
 
   it('give every queue that is not a DLQ a redrive policy', () => {
@@ -101,7 +115,7 @@ describe('the queues', () => {
       ),
     );
 
-    expect(queues).toHaveLength(5);
+    expect(queues).toHaveLength(7);
     for (const [, queue] of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     expect(tlsOnly.flatMap(([, policy]) => policy.Properties.Queues.map((q: Json) => q.Ref)).sort()).toEqual(
       queues.map(([id]) => id).sort(),

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import type { FunctionName } from '../../infra/bundling.ts';
 import { addParleyStack } from '../../infra/parley-app.ts';
 import type { ParleyStack } from '../../infra/parley-stack.ts';
 
@@ -15,7 +16,7 @@ import type { ParleyStack } from '../../infra/parley-stack.ts';
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON has no useful static type.
 export type Json = any;
 
-/** Synth plus esbuild for four functions takes seconds; give beforeAll room on a slow machine. */
+/** Synth plus esbuild for five functions takes seconds; give beforeAll room on a slow machine. */
 export const SYNTH_TIMEOUT_MS = 120_000;
 
 export interface SynthOptions {
@@ -70,17 +71,55 @@ export function logicalId(template: Template, type: string, prefix: string): str
   return ids[0]!;
 }
 
-/** Logical-id prefixes of the four functions, by FUNCTION_ENTRIES name. */
+/** Logical-id prefixes of the functions, by FUNCTION_ENTRIES name. */
 export const FUNCTION_IDS = {
   api: 'ApiFunction',
   generator: 'GenerationGenerator',
   delivery: 'GenerationDelivery',
   sweeper: 'GenerationSweeper',
-} as const;
+  ingester: 'KnowledgeIngester',
+} as const satisfies Record<FunctionName, string>;
 
-/** The synthesised properties of one of the four functions. */
+/** The synthesised properties of one of the functions. */
 export function functionProperties(template: Template, name: keyof typeof FUNCTION_IDS): Record<string, Json> {
   return template.toJSON().Resources[logicalId(template, 'AWS::Lambda::Function', FUNCTION_IDS[name])].Properties;
+}
+
+/** The logical id of a function's execution role. */
+export function functionRole(template: Template, name: keyof typeof FUNCTION_IDS): string {
+  return functionProperties(template, name).Role['Fn::GetAtt'][0];
+}
+
+/** A logical id without CDK's hash suffix: `StorageTableB43FDCE7` → `StorageTable`. */
+const friendly = (id: string) => id.replace(/[0-9A-F]{8}$/, '');
+
+/** A policy resource as readable text: `<StorageTable>/index/gsi1`, `<MessagingDeliveryQueue>`, `*`. */
+function describeResource(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  const value = resource as Record<string, Json>;
+  if (value['Fn::GetAtt']) return `<${friendly(value['Fn::GetAtt'][0])}>`;
+  if (value.Ref) return `<${friendly(value.Ref)}>`;
+  if (value['Fn::Join']) return value['Fn::Join'][1].map(describeResource).join(value['Fn::Join'][0]);
+  return JSON.stringify(resource);
+}
+
+/** Every policy statement attached to a role, as `{resource: [actions]}`; throws on Deny or NotAction. */
+export function permissionsOf(template: Template, roleId: string): Record<string, string[]> {
+  const permissions: Record<string, Set<string>> = {};
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    if (!policy.Properties.Roles.some((role: { Ref?: string }) => role.Ref === roleId)) continue;
+    for (const statement of policy.Properties.PolicyDocument.Statement) {
+      if (statement.Effect !== 'Allow' || !statement.Action) {
+        throw new Error(`unexpected statement in a policy of ${roleId}: ${JSON.stringify(statement)}`);
+      }
+      for (const resource of [statement.Resource].flat()) {
+        const key = describeResource(resource);
+        permissions[key] ??= new Set();
+        for (const action of [statement.Action].flat()) permissions[key].add(action);
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(permissions).map(([resource, actions]) => [resource, [...actions].sort()]));
 }
 
 /**

@@ -50,6 +50,7 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
       follow_up_at: null,
       language: 'en',
       confidence: 'high',
+      citations: [],
       // The fake counts 100 prompt tokens and a quarter of the content's length as completion tokens.
       usage: { inputTokens: 100, outputTokens: Math.ceil(content.length / 4) },
     });
@@ -80,7 +81,15 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
     const schema = format?.type === 'json_schema' ? format.json_schema.schema : undefined;
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
     const properties = Object.keys((schema?.properties ?? {}) as Record<string, unknown>);
-    expect(properties.sort()).toEqual(['confidence', 'follow_up_at', 'language', 'needs_human', 'reason', 'reply']);
+    expect(properties.sort()).toEqual([
+      'citations',
+      'confidence',
+      'follow_up_at',
+      'language',
+      'needs_human',
+      'reason',
+      'reply',
+    ]);
     expect([...((schema?.required ?? []) as string[])].sort()).toEqual(properties);
     expect(JSON.stringify(schema)).not.toMatch(/minLength|maxLength/);
   });

@@ -8,15 +8,23 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import {
+  INGESTION_MAX_RECEIVE_COUNT,
   MAX_SQS_DELAY_SECONDS,
   MalformedJobError,
   SqsDeliveryQueue,
   SqsGenerationQueue,
+  SqsIngestionQueue,
   clampDelaySeconds,
   deliveryJobFromRecord,
   generationJobFromRecord,
+  ingestionJobFromRecord,
 } from '#lib/adapters/aws/sqs-queues';
-import { type LocalQueueOptions, type LocalQueues, createLocalQueues } from '#lib/adapters/local/local-queues';
+import {
+  INGESTION_VISIBILITY_SECONDS,
+  type LocalQueueOptions,
+  type LocalQueues,
+  createLocalQueues,
+} from '#lib/adapters/local/local-queues';
 import { SqsPoller, type SqsPollerOptions } from '#lib/adapters/local/sqs-poller';
 import { type TestSqs, startTestSqs, uniqueQueueName } from '#test/support/fauxqs';
 
@@ -34,11 +42,15 @@ afterAll(async () => {
 });
 
 function createQueues(options?: LocalQueueOptions): Promise<LocalQueues> {
-  return createLocalQueues(
-    sqs.client,
-    { generation: uniqueQueueName('generation', true), delivery: uniqueQueueName('delivery') },
-    options,
-  );
+  return createLocalQueues(sqs.client, uniqueNames(), options);
+}
+
+function uniqueNames() {
+  return {
+    generation: uniqueQueueName('generation', true),
+    delivery: uniqueQueueName('delivery'),
+    ingestion: uniqueQueueName('ingestion'),
+  };
 }
 
 function startPoller(options: Omit<SqsPollerOptions, 'client'>): SqsPoller {
@@ -169,6 +181,32 @@ describe('SqsDeliveryQueue', () => {
   });
 });
 
+describe('SqsIngestionQueue', () => {
+  it('puts the job on the standard queue as JSON, with nothing but its four ids', async () => {
+    const { ingestionQueueUrl } = await createQueues();
+    const queue = new SqsIngestionQueue({ queueUrl: ingestionQueueUrl, client: sqs.client });
+    const job = { tenantId: 'ten_1', knowledgeBaseId: 'kb_1', documentId: 'doc_1', uploadId: 'up_1' };
+
+    await queue.enqueueIngestion({ ...job, extra: 'not sent' } as typeof job);
+
+    const [message] = await receive(ingestionQueueUrl);
+    expect(JSON.parse(message?.Body ?? '')).toEqual(job);
+    expect(message?.Attributes?.MessageGroupId).toBeUndefined();
+    expect(ingestionJobFromRecord({ messageId: message?.MessageId ?? '', body: message?.Body ?? '' })).toEqual(job);
+  });
+
+  it('keeps two jobs for the same upload: the ingester, not the queue, makes a repeat harmless', async () => {
+    const { ingestionQueueUrl } = await createQueues();
+    const queue = new SqsIngestionQueue({ queueUrl: ingestionQueueUrl, client: sqs.client });
+    const job = { tenantId: 'ten_1', knowledgeBaseId: 'kb_1', documentId: 'doc_1', uploadId: 'up_1' };
+
+    await queue.enqueueIngestion(job);
+    await queue.enqueueIngestion(job);
+
+    expect(await countMessages(ingestionQueueUrl)).toMatchObject({ visible: 2 });
+  });
+});
+
 describe('job readers', () => {
   it('read the job a queue adapter wrote', () => {
     const generation = { tenantId: 't', conversationId: 'c', messageId: 'm' };
@@ -180,6 +218,14 @@ describe('job readers', () => {
       tenantId: 't',
       deliveryId: 'd',
     });
+  });
+
+  it('refuse an ingestion job without its upload id', () => {
+    const body = '{"tenantId":"t","knowledgeBaseId":"kb","documentId":"d"}';
+
+    expect(() => ingestionJobFromRecord({ messageId: 'rec-2', body })).toThrow(
+      new MalformedJobError('queue record rec-2: field "uploadId" must be a non-empty string'),
+    );
   });
 
   it.each([
@@ -196,7 +242,7 @@ describe('job readers', () => {
 
 describe('createLocalQueues', () => {
   it('returns the same queues when called again', async () => {
-    const names = { generation: uniqueQueueName('generation', true), delivery: uniqueQueueName('delivery') };
+    const names = uniqueNames();
 
     const first = await createLocalQueues(sqs.client, names);
     const second = await createLocalQueues(sqs.client, names);
@@ -233,8 +279,60 @@ describe('createLocalQueues', () => {
     });
   });
 
+  it('makes the ingestion queue standard, with its own DLQ and visibility, as the stack does', async () => {
+    const queues = await createQueues({ maxReceiveCount: 7, visibilityTimeoutSeconds: 45 });
+
+    const attributesOf = async (queueUrl: string) =>
+      (await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] })))
+        .Attributes ?? {};
+    const ingestion = await attributesOf(queues.ingestionQueueUrl);
+    const ingestionDlq = await attributesOf(queues.ingestionDlqUrl);
+
+    expect(ingestion).not.toHaveProperty('FifoQueue');
+    expect(ingestion).toMatchObject({
+      VisibilityTimeout: String(INGESTION_VISIBILITY_SECONDS),
+      QueueArn: queues.ingestionQueueArn,
+    });
+    expect(JSON.parse(ingestion.RedrivePolicy ?? '{}')).toEqual({
+      deadLetterTargetArn: ingestionDlq.QueueArn,
+      maxReceiveCount: INGESTION_MAX_RECEIVE_COUNT,
+    });
+    expect(ingestionDlq).toMatchObject({ MessageRetentionPeriod: String(14 * 24 * 60 * 60) });
+  });
+
+  it('moves an ingestion job that keeps failing to its DLQ after three receives', async () => {
+    const queues = await createQueues({ ingestionVisibilityTimeoutSeconds: 1 });
+    await new SqsIngestionQueue({ queueUrl: queues.ingestionQueueUrl, client: sqs.client }).enqueueIngestion({
+      tenantId: 't',
+      knowledgeBaseId: 'kb',
+      documentId: 'd',
+      uploadId: 'u',
+    });
+    let attempts = 0;
+
+    startPoller({
+      queueUrl: queues.ingestionQueueUrl,
+      batchSize: 1,
+      failureVisibilityTimeoutSeconds: 0,
+      handler: async (event) => {
+        attempts += event.Records.length;
+        return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+      },
+    });
+    let deadLettered: Message[] = [];
+    await waitUntil(async () => {
+      deadLettered = await receive(queues.ingestionDlqUrl);
+      return deadLettered.length > 0;
+    });
+
+    expect(attempts).toBe(INGESTION_MAX_RECEIVE_COUNT);
+    expect(ingestionJobFromRecord({ messageId: 'x', body: deadLettered[0]?.Body ?? '' })).toMatchObject({
+      uploadId: 'u',
+    });
+  });
+
   it('brings existing queues in line with new options', async () => {
-    const names = { generation: uniqueQueueName('generation', true), delivery: uniqueQueueName('delivery') };
+    const names = uniqueNames();
     await createLocalQueues(sqs.client, names, { maxReceiveCount: 5 });
 
     const queues = await createLocalQueues(sqs.client, names, { maxReceiveCount: 2 });
@@ -249,6 +347,12 @@ describe('createLocalQueues', () => {
     await expect(createLocalQueues(sqs.client, { generation: 'generation', delivery: 'delivery' })).rejects.toThrow(
       /must end in \.fifo/,
     );
+  });
+
+  it('refuses an ingestion queue whose name ends in .fifo', async () => {
+    const names = { ...uniqueNames(), ingestion: uniqueQueueName('ingestion', true) };
+
+    await expect(createLocalQueues(sqs.client, names)).rejects.toThrow(/ingestion queue is a standard queue/);
   });
 });
 

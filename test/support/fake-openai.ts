@@ -1,12 +1,14 @@
 /**
- * A fake OpenAI-compatible server on loopback that speaks the real Chat Completions wire format,
- * so the `openai` SDK (and anything built on it) can be tested without a network or a key.
- * Used by integration tests, the e2e suite (hung requests while the runtime is killed) and
- * benchmarks (a slow model via `delayMs`).
+ * A fake OpenAI-compatible server on loopback that speaks the real Chat Completions and Embeddings
+ * wire formats, so the `openai` SDK (and anything built on it) can be tested without a network or
+ * a key. Used by integration tests, the e2e suite (hung requests while the runtime is killed) and
+ * benchmarks (a slow model via `delayMs`). Its embeddings are deterministic hashed bags of words:
+ * texts that share words get similar vectors, so retrieval can be tested end to end.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { EmbeddingCreateParams } from 'openai/resources/embeddings';
 
 /** The JSON body the SDK POSTs to `/v1/chat/completions`. */
 export type ChatCompletionRequestBody = ChatCompletionCreateParams;
@@ -22,12 +24,35 @@ export type FakeReply =
 
 export type FakeResponder = (request: ChatCompletionRequestBody) => FakeReply | Promise<FakeReply>;
 
+/** The JSON body the SDK POSTs to `/v1/embeddings`. */
+export type EmbeddingRequestBody = EmbeddingCreateParams;
+
+/**
+ * What the fake answers an embeddings request with: one vector per input, sent in `encoding`
+ * (default: what the request asked for), or an HTTP error.
+ */
+export type FakeEmbeddingReply =
+  | { vectors: number[][]; encoding?: 'float' | 'base64' }
+  | { status: number; body?: unknown; headers?: Record<string, string> };
+
+export type FakeEmbeddingResponder = (
+  request: EmbeddingRequestBody,
+) => FakeEmbeddingReply | Promise<FakeEmbeddingReply>;
+
+/** What text-embedding-3-small returns without `dimensions`. */
+export const FAKE_DEFAULT_EMBEDDING_DIMENSIONS = 1536;
+
 export interface FakeOpenAi {
   /** e.g. `http://127.0.0.1:PORT/v1`: pass it as the SDK's `baseURL`. */
   baseUrl: string;
   /** Every chat completion request received, in arrival order (hung ones included). */
   requests: ChatCompletionRequestBody[];
+  /** Every embeddings request received, in arrival order. */
+  embeddingRequests: EmbeddingRequestBody[];
   setResponder(respond: FakeResponder): void;
+  /** Replaces how embeddings are answered; `fakeEmbeddingReply` is the default. */
+  setEmbeddingResponder(respond: FakeEmbeddingResponder): void;
+  /** Delays chat completions (embeddings are answered at once). */
   setDelay(ms: number): void;
   /** Further requests are held unanswered until `release()` (or dropped by `stop()`). */
   hang(): void;
@@ -46,17 +71,53 @@ export function parleyReplyContent(overrides: Record<string, unknown> = {}): str
     follow_up_at: null,
     language: 'en',
     confidence: 'high',
+    citations: [],
     ...overrides,
   });
 }
 
 const defaultResponder: FakeResponder = () => ({ content: parleyReplyContent() });
 
+/**
+ * A deterministic unit vector for `text`: each word (lower-cased letters and digits) is hashed to
+ * one dimension and a sign, counted, and the sum normalised. Texts sharing words point the same
+ * way; a text without words gets the first axis.
+ */
+export function fakeEmbedding(text: string, dimensions: number): number[] {
+  const vector = new Array<number>(dimensions).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const hash = fnv1a(word);
+    vector[hash % dimensions] = (vector[hash % dimensions] ?? 0) + ((hash >>> 31) & 1 ? -1 : 1);
+  }
+  const norm = Math.hypot(...vector);
+  if (norm === 0) return vector.map((_, i) => (i === 0 ? 1 : 0));
+  return vector.map((value) => value / norm);
+}
+
+/** The default embeddings answer: `fakeEmbedding` of each input, in the requested size and encoding. */
+export function fakeEmbeddingReply(request: EmbeddingRequestBody): FakeEmbeddingReply {
+  const inputs = [request.input].flat() as string[];
+  const dimensions = request.dimensions ?? FAKE_DEFAULT_EMBEDDING_DIMENSIONS;
+  return { vectors: inputs.map((input) => fakeEmbedding(input, dimensions)) };
+}
+
+/** 32-bit FNV-1a of the string's UTF-16 code units. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
 /** Starts the fake on 127.0.0.1 on a free port. */
 export async function startFakeOpenAi(
   options: { respond?: FakeResponder; delayMs?: number } = {},
 ): Promise<FakeOpenAi> {
   let respond = options.respond ?? defaultResponder;
+  let respondEmbedding: FakeEmbeddingResponder = fakeEmbeddingReply;
+  const embeddingRequests: EmbeddingRequestBody[] = [];
   let delayMs = options.delayMs ?? 0;
   let hanging = false;
   let held: Array<() => void> = [];
@@ -99,9 +160,54 @@ export async function startFakeOpenAi(
     sendJson(res, 200, completionBody(`chatcmpl-fake-${completions}`, body.model, reply));
   }
 
+  async function handleEmbeddings(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: EmbeddingRequestBody;
+    try {
+      body = JSON.parse(await readBody(req)) as EmbeddingRequestBody;
+    } catch {
+      sendJson(res, 400, errorBody('request body is not valid JSON', 'invalid_request_error'));
+      return;
+    }
+    embeddingRequests.push(body);
+    const inputs = [body.input].flat();
+    // As OpenAI does: inputs must be non-empty strings (token arrays are not faked).
+    if (inputs.length === 0 || inputs.some((input) => typeof input !== 'string' || input === '')) {
+      sendJson(res, 400, errorBody("'$.input' is invalid", 'invalid_request_error'));
+      return;
+    }
+    let reply: FakeEmbeddingReply;
+    try {
+      reply = await respondEmbedding(body);
+    } catch (error) {
+      sendJson(res, 500, errorBody(`fake responder failed: ${String(error)}`, 'server_error'));
+      return;
+    }
+    if ('status' in reply) {
+      sendJson(res, reply.status, reply.body ?? errorBody(`fake error ${reply.status}`, 'server_error'), reply.headers);
+      return;
+    }
+    const encoding = reply.encoding ?? body.encoding_format ?? 'float';
+    const tokens = (inputs as string[]).reduce((sum, input) => sum + Math.ceil(input.length / 4), 0);
+    sendJson(res, 200, {
+      object: 'list',
+      data: reply.vectors.map((vector, index) => ({
+        object: 'embedding',
+        index,
+        embedding: encoding === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
+      })),
+      model: body.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
+  }
+
   const server = createServer((req, res) => {
-    if (req.method === 'POST' && req.url?.split('?')[0] === '/v1/chat/completions') {
+    const path = req.url?.split('?')[0];
+    if (req.method === 'POST' && path === '/v1/chat/completions') {
       handleCompletion(req, res).catch(() => res.destroy());
+      return;
+    }
+    if (req.method === 'POST' && path === '/v1/embeddings') {
+      handleEmbeddings(req, res).catch(() => res.destroy());
       return;
     }
     sendJson(res, 404, errorBody(`no route for ${req.method} ${req.url}`, 'invalid_request_error'));
@@ -116,8 +222,12 @@ export async function startFakeOpenAi(
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingRequests,
     setResponder: (fn) => {
       respond = fn;
+    },
+    setEmbeddingResponder: (fn) => {
+      respondEmbedding = fn;
     },
     setDelay: (ms) => {
       delayMs = ms;

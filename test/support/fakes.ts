@@ -4,7 +4,9 @@
  */
 import type { Deps } from '#lib/app/deps';
 import type { ModelReply, ReplyRequest } from '#lib/domain/reply';
+import { KnowledgeIndexCache } from '#lib/app/knowledge/knowledge-index';
 import type {
+  BlobStore,
   ChatModel,
   Clock,
   DeliveryJob,
@@ -14,6 +16,8 @@ import type {
   GenerationJob,
   GenerationQueue,
   IdGenerator,
+  IngestionJob,
+  IngestionQueue,
   Logger,
   WebhookRequest,
   WebhookResult,
@@ -73,6 +77,7 @@ export class ScriptedChatModel implements ChatModel {
       follow_up_at: null,
       language: 'en',
       confidence: 'high',
+      citations: [],
     };
   }
   /** Queues the behaviour of the next call. */
@@ -137,10 +142,34 @@ export class SilentLogger implements Logger {
   }
 }
 
+export class RecordingIngestionQueue implements IngestionQueue {
+  readonly jobs: IngestionJob[] = [];
+  async enqueueIngestion(job: IngestionJob): Promise<void> {
+    this.jobs.push(job);
+  }
+}
+
+/** Blobs in a Map, copied in and out like a real store. */
+export class MemoryBlobStore implements BlobStore {
+  readonly blobs = new Map<string, { body: Uint8Array; contentType: string }>();
+  async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    this.blobs.set(key, { body: new Uint8Array(body), contentType });
+  }
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const blob = this.blobs.get(key);
+    return blob ? new Uint8Array(blob.body) : undefined;
+  }
+  async deletePrefix(prefix: string): Promise<void> {
+    for (const key of [...this.blobs.keys()]) if (key.startsWith(prefix)) this.blobs.delete(key);
+  }
+}
+
 export interface FakeDeps extends Deps {
   store: MemoryStore;
   generationQueue: RecordingGenerationQueue;
   deliveryQueue: RecordingDeliveryQueue;
+  ingestionQueue: RecordingIngestionQueue;
+  blobs: MemoryBlobStore;
   chatModel: ScriptedChatModel;
   webhookSender: RecordingWebhookSender;
   events: RecordingEventPublisher;
@@ -154,6 +183,9 @@ export function makeFakeDeps(overrides: Partial<Deps> = {}): FakeDeps {
     store: new MemoryStore(),
     generationQueue: new RecordingGenerationQueue(),
     deliveryQueue: new RecordingDeliveryQueue(),
+    ingestionQueue: new RecordingIngestionQueue(),
+    blobs: new MemoryBlobStore(),
+    knowledgeIndex: new KnowledgeIndexCache(),
     chatModel: new ScriptedChatModel(),
     webhookSender: new RecordingWebhookSender(),
     events: new RecordingEventPublisher(),

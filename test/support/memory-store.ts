@@ -4,6 +4,7 @@
  * and undefined fields dropped, as a round trip through DynamoDB would.
  */
 import { ConcurrencyError, ValidationError } from '#lib/domain/errors';
+import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
 import type {
   Ai,
   ApiKeyRecord,
@@ -23,6 +24,7 @@ import {
   type ConversationStore,
   CONVERSATION_UPDATABLE_FIELDS,
   type DeliveryStore,
+  type KnowledgeStore,
   type PageRequest,
   type PendingRef,
   type Store,
@@ -30,6 +32,7 @@ import {
 
 type MessageOutcome = Parameters<ConversationStore['settleMessage']>[3];
 type AttemptResult = Parameters<DeliveryStore['recordAttempt']>[2];
+type StatusChanges = Parameters<KnowledgeStore['updateDocumentStatus']>[4];
 
 export class MemoryStore implements Store {
   private readonly tenants = new Map<string, Tenant>();
@@ -44,6 +47,10 @@ export class MemoryStore implements Store {
   private readonly messages = new Map<string, Message>();
   private readonly deliveries = new Map<string, Delivery>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
+  private readonly knowledgeBases = new Map<string, KnowledgeBase>();
+  private readonly documents = new Map<string, KnowledgeDocument>();
+  private readonly corrections = new Map<string, Correction>();
+  private readonly gaps = new Map<string, KnowledgeGap>();
 
   async ensureTenant(tenant: Tenant): Promise<Tenant> {
     return clone(insertIfAbsent(this.tenants, key(tenant.id), tenant));
@@ -67,7 +74,7 @@ export class MemoryStore implements Store {
     return clone(this.ais.get(key(tenantId, aiId)));
   }
   async listAis(tenantId: string, page: PageRequest): Promise<Page<Ai>> {
-    return listPage(this.ais, 'ai', tenantId, page);
+    return listPage(this.ais.values(), 'ai', tenantId, page);
   }
   async updateAi(ai: Ai): Promise<void> {
     if (!this.ais.has(key(ai.tenantId, ai.id))) throw new ConcurrencyError(`AI ${ai.id} no longer exists`);
@@ -90,7 +97,7 @@ export class MemoryStore implements Store {
     tenantId: string,
     page: PageRequest,
   ): Promise<Page<SetupItems[K]>> {
-    return listPage(this.setupItems[kind], kind, tenantId, page) as Page<SetupItems[K]>;
+    return listPage(this.setupItems[kind].values(), kind, tenantId, page) as Page<SetupItems[K]>;
   }
   async updateSetupItem<K extends SetupKind>(kind: K, item: SetupItems[K]): Promise<void> {
     const items = this.setupItems[kind];
@@ -179,6 +186,14 @@ export class MemoryStore implements Store {
       const { tenantId, id: deliveryId, nextAttemptAt: since } = d;
       waiting.push({ order: `${since}#DLV#${deliveryId}`, ref: { kind: 'delivery', tenantId, deliveryId, since } });
     }
+    for (const d of this.documents.values()) {
+      if (d.status !== 'queued') continue;
+      const { tenantId, knowledgeBaseId, id: documentId, uploadId, updatedAt: since } = d;
+      waiting.push({
+        order: `${since}#KBDOC#${knowledgeBaseId}#${documentId}#${uploadId}`,
+        ref: { kind: 'document', tenantId, knowledgeBaseId, documentId, uploadId, since },
+      });
+    }
     // Same order and cutoff as the DynamoDB index's sort key `{since}#…` < olderThan.
     return waiting
       .filter((entry) => entry.order < olderThan)
@@ -239,6 +254,104 @@ export class MemoryStore implements Store {
     if (this.idempotency.get(key(tenantId, idemKey))?.status === 'pending')
       this.idempotency.delete(key(tenantId, idemKey));
   }
+
+  async createKnowledgeBase(base: KnowledgeBase): Promise<void> {
+    const k = key(base.tenantId, base.id);
+    if (this.knowledgeBases.has(k)) throw new ConcurrencyError(`Knowledge base ${base.id} already exists`);
+    this.knowledgeBases.set(k, clone(base));
+  }
+  async getKnowledgeBase(tenantId: string, id: string): Promise<KnowledgeBase | undefined> {
+    return clone(this.knowledgeBases.get(key(tenantId, id)));
+  }
+  async listKnowledgeBases(tenantId: string, page: PageRequest): Promise<Page<KnowledgeBase>> {
+    return listPage(this.knowledgeBases.values(), 'knowledge-base', tenantId, page);
+  }
+  async deleteKnowledgeBase(tenantId: string, id: string): Promise<boolean> {
+    return this.knowledgeBases.delete(key(tenantId, id));
+  }
+  async startUpload(
+    tenantId: string,
+    baseId: string,
+    documentId: string,
+    uploadId: string,
+    at: string,
+  ): Promise<boolean> {
+    const base = this.knowledgeBases.get(key(tenantId, baseId));
+    if (base === undefined) return false;
+    base.uploads[documentId] = uploadId;
+    delete base.indexed[documentId];
+    touch(base, at);
+    return true;
+  }
+  async markIndexed(
+    tenantId: string,
+    baseId: string,
+    documentId: string,
+    uploadId: string,
+    at: string,
+  ): Promise<boolean> {
+    const base = this.knowledgeBases.get(key(tenantId, baseId));
+    if (base === undefined || base.uploads[documentId] !== uploadId) return false;
+    base.indexed[documentId] = uploadId;
+    touch(base, at);
+    return true;
+  }
+  async forgetDocument(tenantId: string, baseId: string, documentId: string, at: string): Promise<void> {
+    const base = this.knowledgeBases.get(key(tenantId, baseId));
+    if (base === undefined) return;
+    delete base.indexed[documentId];
+    delete base.uploads[documentId];
+    touch(base, at);
+  }
+  async putDocument(document: KnowledgeDocument): Promise<void> {
+    this.documents.set(key(document.tenantId, document.knowledgeBaseId, document.id), clone(document));
+  }
+  async getDocument(tenantId: string, baseId: string, documentId: string): Promise<KnowledgeDocument | undefined> {
+    return clone(this.documents.get(key(tenantId, baseId, documentId)));
+  }
+  async updateDocumentStatus(
+    tenantId: string,
+    baseId: string,
+    documentId: string,
+    uploadId: string,
+    changes: StatusChanges,
+  ): Promise<boolean> {
+    const document = this.documents.get(key(tenantId, baseId, documentId));
+    if (document === undefined || document.uploadId !== uploadId) return false;
+    // The error describes this outcome (none clears an earlier one); the title is kept unless given.
+    const { error: _earlier, ...kept } = document;
+    const { status, chunkCount, updatedAt, error, title } = changes;
+    const updated = { ...kept, status, chunkCount, updatedAt, error, title: title ?? kept.title };
+    this.documents.set(key(tenantId, baseId, documentId), clone(updated));
+    return true;
+  }
+  async listDocuments(tenantId: string, baseId: string, page: PageRequest): Promise<Page<KnowledgeDocument>> {
+    const ofBase = [...this.documents.values()].filter((document) => document.knowledgeBaseId === baseId);
+    return listPage(ofBase, `document:${baseId}`, tenantId, page);
+  }
+  async deleteDocument(tenantId: string, baseId: string, documentId: string): Promise<boolean> {
+    return this.documents.delete(key(tenantId, baseId, documentId));
+  }
+  async putCorrection(correction: Correction): Promise<void> {
+    this.corrections.set(key(correction.tenantId, correction.aiId, correction.id), clone(correction));
+  }
+  async listCorrections(tenantId: string, aiId: string): Promise<Correction[]> {
+    const tenant = checkTenant(tenantId);
+    return [...this.corrections.values()]
+      .filter((correction) => correction.tenantId === tenant && correction.aiId === aiId)
+      .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id))
+      .map(clone);
+  }
+  async putKnowledgeGap(gap: KnowledgeGap): Promise<void> {
+    insertIfAbsent(this.gaps, key(gap.tenantId, gap.id), gap);
+  }
+  async listKnowledgeGaps(tenantId: string, page: PageRequest): Promise<Page<KnowledgeGap>> {
+    // Newest first, ties by id, as DynamoStore's sort key `GAP#{createdAt}#{id}` read backwards.
+    return listPage(this.gaps.values(), 'gap', tenantId, page, {
+      sortKey: (gap) => `${gap.createdAt}#${gap.id}`,
+      descending: true,
+    });
+  }
 }
 
 /** A map key from a tenant id and more parts; JSON, so no part's characters can blur the boundaries. */
@@ -265,15 +378,23 @@ function isUnanswered(message: Message): boolean {
   return message.status === 'queued' || message.status === 'answering';
 }
 
+/** A change to what the base makes searchable: bumps its version. */
+function touch(base: KnowledgeBase, at: string): void {
+  base.version += 1;
+  base.updatedAt = at;
+}
+
 /**
- * One page of a tenant's records in id order, as DynamoStore's listTenantItems pages them: a null
- * cursor exactly when nothing follows, and a cursor accepted only by the list (`list`, tenant) that made it.
+ * One page of a tenant's records in id order (or by `order.sortKey`, optionally descending), as
+ * DynamoStore's listTenantItems pages them: a null cursor exactly when nothing follows, and a
+ * cursor accepted only by the list (`list`, tenant) that made it.
  */
 function listPage<T extends { tenantId: string; id: string }>(
-  records: Map<string, T>,
+  records: Iterable<T>,
   list: string,
   tenantId: string,
   page: PageRequest,
+  order: { sortKey?: (record: T) => string; descending?: boolean } = {},
 ): Page<T> {
   if (!Number.isInteger(page.limit) || page.limit < 1) {
     throw new ValidationError('Invalid page size', {
@@ -281,15 +402,19 @@ function listPage<T extends { tenantId: string; id: string }>(
     });
   }
   const tenant = checkTenant(tenantId);
+  const sortKey = order.sortKey ?? ((record: T) => record.id);
+  const sign = order.descending === true ? -1 : 1;
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, list, tenant);
-  const all = [...records.values()]
-    .filter((record) => record.tenantId === tenant && (after === undefined || record.id > after))
-    .sort((a, b) => compare(a.id, b.id));
+  const all = [...records]
+    .filter(
+      (record) => record.tenantId === tenant && (after === undefined || sign * compare(sortKey(record), after) > 0),
+    )
+    .sort((a, b) => sign * compare(sortKey(a), sortKey(b)));
   const items = all.slice(0, page.limit);
   const last = items.at(-1);
   return {
     items: items.map(clone),
-    nextCursor: all.length > page.limit && last !== undefined ? encodeCursor(list, tenantId, last.id) : null,
+    nextCursor: all.length > page.limit && last !== undefined ? encodeCursor(list, tenantId, sortKey(last)) : null,
   };
 }
 

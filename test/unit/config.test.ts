@@ -4,12 +4,14 @@ const required = {
   [ENV.tableName]: 'parley',
   [ENV.generationQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-generation.fifo',
   [ENV.deliveryQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-delivery',
+  [ENV.ingestionQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-ingestion',
+  [ENV.documentsBucket]: 'parley-documents',
 };
 
 describe('loadConfig', () => {
   it('names every missing required variable in its error', () => {
     expect(() => loadConfig({})).toThrow(
-      new RegExp(`${ENV.tableName}.*${ENV.generationQueueUrl}.*${ENV.deliveryQueueUrl}`),
+      new RegExp(`${ENV.tableName}.*${ENV.generationQueueUrl}.*${ENV.deliveryQueueUrl}.*${ENV.ingestionQueueUrl}`),
     );
   });
 
@@ -26,6 +28,8 @@ describe('loadConfig', () => {
       tableName: 'parley',
       generationQueueUrl: required[ENV.generationQueueUrl],
       deliveryQueueUrl: required[ENV.deliveryQueueUrl],
+      ingestionQueueUrl: required[ENV.ingestionQueueUrl],
+      documents: { bucket: 'parley-documents' },
       dynamoDbEndpoint: undefined,
       sqsEndpoint: undefined,
       region: 'us-east-1',
@@ -89,10 +93,43 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...required, [ENV.webhookTargets]: 'anywhere' })).toThrow(ENV.webhookTargets);
   });
 
+  it('keeps documents in a directory when one is named instead of a bucket', () => {
+    const { [ENV.documentsBucket]: _, ...withoutBucket } = required;
+
+    const config = loadConfig({ ...withoutBucket, [ENV.documentsDir]: '/var/parley/documents' });
+
+    expect(config.documents).toEqual({ dir: '/var/parley/documents' });
+  });
+
+  it('refuses both a documents bucket and a documents directory', () => {
+    expect(() => loadConfig({ ...required, [ENV.documentsDir]: '/var/parley/documents' })).toThrow(
+      `invalid configuration: set exactly one of ${ENV.documentsBucket} and ${ENV.documentsDir}`,
+    );
+  });
+
+  it('refuses neither a documents bucket nor a documents directory', () => {
+    const { [ENV.documentsBucket]: _, ...withoutBucket } = required;
+
+    expect(() => loadConfig(withoutBucket)).toThrow(
+      `set exactly one of ${ENV.documentsBucket} and ${ENV.documentsDir}`,
+    );
+  });
+
+  it('treats an empty documents setting as an invalid one, not as unset', () => {
+    expect(() => loadConfig({ ...required, [ENV.documentsBucket]: '' })).toThrow(ENV.documentsBucket);
+  });
+
+  it('refuses an ingestion queue URL that is not a URL', () => {
+    expect(() => loadConfig({ ...required, [ENV.ingestionQueueUrl]: 'parley-ingestion' })).toThrow(
+      `invalid configuration: ${ENV.ingestionQueueUrl}: Invalid URL`,
+    );
+  });
+
   it('returns a frozen config', () => {
     const config = loadConfig(required);
 
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.openAi)).toBe(true);
+    expect(Object.isFrozen(config.documents)).toBe(true);
   });
 });

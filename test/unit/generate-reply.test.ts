@@ -74,6 +74,7 @@ describe('generateReply', () => {
       contact_phone: '',
       channel: 'email',
       metadata: {},
+      citations: [],
     });
   });
 
@@ -202,6 +203,7 @@ describe('generateReply', () => {
       follow_up_at: null,
       language: 'en',
       confidence: 'high',
+      citations: [],
     }));
 
     await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
@@ -283,6 +285,7 @@ describe('generateReply', () => {
         follow_up_at: null,
         language: 'en',
         confidence: 'high',
+        citations: [],
       }));
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
@@ -314,6 +317,7 @@ describe('generateReply', () => {
         follow_up_at: null,
         language: 'en',
         confidence: 'high',
+        citations: [],
       }));
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
@@ -434,6 +438,7 @@ describe('generateReply', () => {
         follow_up_at: null,
         language: 'en',
         confidence: 'high',
+        citations: [],
       }));
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
@@ -453,6 +458,7 @@ describe('generateReply', () => {
         follow_up_at: null,
         language: 'en',
         confidence: 'medium',
+        citations: [],
       }));
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });

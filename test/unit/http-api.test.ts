@@ -87,6 +87,7 @@ describe('the HTTP API', () => {
         webhooks: { answer_url: hook },
         output_format: 'text',
         reply_delay_seconds: 0,
+        knowledge_base_ids: [],
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });

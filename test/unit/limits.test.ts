@@ -1,6 +1,7 @@
 /** Every input limit is a named constant; each is checked here at its edge, through the HTTP API. */
 import { MAX_API_KEY_CHARS } from '#lib/domain/api-keys';
 import { buildReplyRequest, generateReply } from '#lib/app/generate-reply';
+import { createKnowledgeBase } from '#lib/app/knowledge/knowledge-bases';
 import {
   DEFAULT_PAGE_SIZE,
   MAX_BODY_BYTES,
@@ -26,8 +27,8 @@ import { givenTenantWithAi, TEST_API_KEY } from '#test/support/scenario';
 
 async function setup() {
   const deps = makeFakeDeps();
-  const { ai } = await givenTenantWithAi(deps);
-  return { ai, call: httpClient(deps, TEST_API_KEY) };
+  const { ai, tenantId } = await givenTenantWithAi(deps);
+  return { ai, deps, tenantId, call: httpClient(deps, TEST_API_KEY) };
 }
 
 const aiBody = (overrides: Record<string, unknown>) => ({
@@ -195,8 +196,9 @@ describe('input limits', () => {
   });
 
   it(`accepts a product naming ${MAX_PRODUCT_KNOWLEDGE_BASES} knowledge bases and refuses one more`, async () => {
-    const { call } = await setup();
+    const { call, deps, tenantId } = await setup();
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `kb_${i}`);
+    for (const id of ids(MAX_PRODUCT_KNOWLEDGE_BASES + 1)) await createKnowledgeBase(deps, { tenantId, id, name: id });
 
     const ok = await call(
       'POST',

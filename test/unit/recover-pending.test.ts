@@ -1,4 +1,6 @@
 import { generateReply } from '#lib/app/generate-reply';
+import { addDocument } from '#lib/app/knowledge/documents';
+import { createKnowledgeBase } from '#lib/app/knowledge/knowledge-bases';
 import { recoverPending } from '#lib/app/recover-pending';
 import { makeFakeDeps } from '#test/support/fakes';
 import { givenMessage, givenTenantWithAi } from '#test/support/scenario';
@@ -15,9 +17,25 @@ describe('recoverPending', () => {
 
     const counts = await recoverPending(deps, { olderThan: new Date('9999-01-01T00:00:00Z'), limit: 100 });
 
-    expect(counts).toEqual({ messages: 1, deliveries: 1 });
+    expect(counts).toEqual({ messages: 1, deliveries: 1, documents: 0 });
     expect(deps.generationQueue.jobs).toEqual([{ tenantId, conversationId: 'b', messageId: waiting.messageId }]);
     expect(deps.deliveryQueue.jobs).toEqual([{ job: { tenantId, deliveryId: expect.any(String) }, delaySeconds: 60 }]);
+  });
+
+  it('queues again a document still waiting to be indexed', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId } = await givenTenantWithAi(deps);
+    await createKnowledgeBase(deps, { tenantId, id: 'kb_1', name: 'Help' });
+    const upload = { kind: 'text' as const, content: 'We open at 9am.', contentType: 'text/plain' as const };
+    const document = await addDocument(deps, { tenantId, baseId: 'kb_1', upload, newId: 'doc_1' });
+    deps.ingestionQueue.jobs.length = 0;
+
+    const counts = await recoverPending(deps, { olderThan: new Date('9999-01-01T00:00:00Z'), limit: 100 });
+
+    expect(counts.documents).toBe(1);
+    expect(deps.ingestionQueue.jobs).toEqual([
+      { tenantId, knowledgeBaseId: 'kb_1', documentId: 'doc_1', uploadId: document.uploadId },
+    ]);
   });
 
   it('leaves work newer than the cutoff alone', async () => {
@@ -28,7 +46,7 @@ describe('recoverPending', () => {
 
     const counts = await recoverPending(deps, { olderThan: new Date(deps.clock.now().getTime() - 60_000), limit: 100 });
 
-    expect(counts).toEqual({ messages: 0, deliveries: 0 });
+    expect(counts).toEqual({ messages: 0, deliveries: 0, documents: 0 });
     expect(deps.generationQueue.jobs).toEqual([]);
   });
 });

@@ -18,6 +18,8 @@ const awsEnv = {
   [ENV.tableName]: 'parley',
   [ENV.generationQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-generation.fifo',
   [ENV.deliveryQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-delivery',
+  [ENV.ingestionQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-ingestion',
+  [ENV.documentsBucket]: 'parley-documents',
   [ENV.region]: 'eu-west-1',
   [ENV.openAiSecretArn]: SECRET_ARN,
 };

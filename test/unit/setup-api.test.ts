@@ -1,3 +1,4 @@
+import { createKnowledgeBase } from '#lib/app/knowledge/knowledge-bases';
 import { loadSalesSetup } from '#lib/app/setup';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { makeFakeDeps } from '#test/support/fakes';
@@ -13,6 +14,7 @@ const goal = { name: 'Book a demo', description: 'A 30-minute call.', goal_url: 
 async function setup() {
   const deps = makeFakeDeps();
   const { tenantId } = await givenTenantWithAi(deps);
+  await createKnowledgeBase(deps, { tenantId, id: 'kb_1', name: 'Product docs' });
   return { deps, tenantId, call: httpClient(deps, TEST_API_KEY) };
 }
 

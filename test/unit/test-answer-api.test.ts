@@ -31,6 +31,7 @@ describe('POST /v1/ais/{id}/test', () => {
       follow_up_at: '2026-11-28T15:00:00.000Z',
       language: 'en',
       confidence: 'medium',
+      citations: [],
     }));
     const slowModel = model.generateReply.bind(model);
     model.generateReply = async (request) => {
@@ -128,6 +129,7 @@ describe('POST /v1/ais/{id}/test', () => {
       follow_up_at: null,
       language: 'en',
       confidence: 'high',
+      citations: [],
     }));
 
     const response = await call('POST', `/v1/ais/${ai.id}/test`, { message: 'Hello' });

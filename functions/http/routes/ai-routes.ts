@@ -20,12 +20,18 @@ const tags = ['AIs'];
 const params = { id: idParam };
 const notFound = { description: 'No AI with this id in your account.' };
 const missingReference = {
-  description: 'A product_id, strategy_id or goal_id names nothing in your account (`error.details` says which).',
+  description:
+    'A product_id, strategy_id, goal_id or knowledge base names nothing in your account (`error.details` says which).',
 };
 
 const WEBHOOK_NAMES = { answerUrl: 'answer_url', followUpUrl: 'follow_up_url', emergencyUrl: 'emergency_url' } as const;
 /** The AI's references to its product, strategy and goal. */
-const REFERENCE_NAMES = { productId: 'product_id', strategyId: 'strategy_id', goalId: 'goal_id' } as const;
+const REFERENCE_NAMES = {
+  productId: 'product_id',
+  strategyId: 'strategy_id',
+  goalId: 'goal_id',
+  knowledgeBaseIds: 'knowledge_base_ids',
+} as const;
 
 export const aiRoutes = [
   defineRoute<z.output<typeof createAiBody>>({
@@ -96,13 +102,22 @@ export const aiRoutes = [
       404: { description: `${notFound.description} Or: ${missingReference.description}` },
     },
     async handle(deps, { tenantId, params: p, body }) {
-      const { webhooks, output_format, reply_delay_seconds, product_id, strategy_id, goal_id, ...rest } = body;
+      const {
+        webhooks,
+        output_format,
+        reply_delay_seconds,
+        product_id,
+        strategy_id,
+        goal_id,
+        knowledge_base_ids,
+        ...rest
+      } = body;
       const ai = await updateAi(deps, {
         tenantId,
         aiId: p.id ?? '',
         changes: {
           ...rest,
-          ...fromWire({ product_id, strategy_id, goal_id }, REFERENCE_NAMES),
+          ...fromWire({ product_id, strategy_id, goal_id, knowledge_base_ids }, REFERENCE_NAMES),
           ...(webhooks ? { webhooks: fromWire(webhooks, WEBHOOK_NAMES) } : {}),
           ...(output_format ? { outputFormat: output_format } : {}),
           ...(reply_delay_seconds !== undefined ? { replyDelaySeconds: reply_delay_seconds } : {}),

@@ -1,16 +1,20 @@
 import type { Route } from '#functions/http/route';
 import { buildOpenApiDocument } from '#functions/http/openapi';
 import { aiRoutes } from '#functions/http/routes/ai-routes';
+import { knowledgeRoutes } from '#functions/http/routes/knowledge-routes';
 import { messageRoutes } from '#functions/http/routes/message-routes';
 import { setupRoutes } from '#functions/http/routes/setup-routes';
 import { v1ConversationRoutes } from '#functions/http/routes/v1-conversation-routes';
 
 export const API_VERSION = '0.1.0';
 
-const apiRoutes = [...setupRoutes, ...aiRoutes, ...v1ConversationRoutes, ...messageRoutes] as unknown as Route<
-  never,
-  never
->[];
+const apiRoutes = [
+  ...setupRoutes,
+  ...aiRoutes,
+  ...knowledgeRoutes,
+  ...v1ConversationRoutes,
+  ...messageRoutes,
+] as unknown as Route<never, never>[];
 
 let openApiDocument: unknown;
 

@@ -34,6 +34,14 @@ export const PREFIX_KEY = 'KEY#';
 export const PREFIX_MESSAGE = 'MSG#';
 export const PREFIX_DELIVERY = 'DLV#';
 export const PREFIX_IDEMPOTENCY = 'IDEM#';
+export const PREFIX_KNOWLEDGE_BASE = 'KB#';
+/** Not under `KB#`: a query for `begins_with(sk, 'KB#')` lists bases and must never meet a document. */
+export const PREFIX_DOCUMENT = 'KBDOC#';
+export const PREFIX_CORRECTION = 'CORR#';
+/** Gaps in time order, listed newest first: `GAP#{createdAt}#{id}`. */
+export const PREFIX_GAP = 'GAP#';
+/** One marker per gap id, so the same gap recorded again (at another time) is not listed twice. */
+export const PREFIX_GAP_ID = 'GAPID#';
 /** Sort-key prefixes of the setup items, by kind. */
 export const SETUP_PREFIXES: Readonly<Record<SetupKind, string>> = {
   product: 'PRODUCT#',
@@ -87,6 +95,40 @@ export const messageKey = (tenantId: string, conversationId: string, messageId: 
   sk: PREFIX_MESSAGE + messageId,
 });
 
+/**
+ * A sort-key component that is followed by another: '%' and '#' are escaped, so the component
+ * cannot run into the next one (documents of base `a#b` must not be listed under base `a`).
+ */
+function escapeComponent(part: string): string {
+  return part.replaceAll('%', '%25').replaceAll('#', '%23');
+}
+
+export const knowledgeBaseKey = (tenantId: string, baseId: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: PREFIX_KNOWLEDGE_BASE + baseId,
+});
+/** The sort-key prefix of one base's documents. */
+export const documentPrefix = (baseId: string): string => `${PREFIX_DOCUMENT}${escapeComponent(baseId)}#`;
+export const documentKey = (tenantId: string, baseId: string, documentId: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: documentPrefix(baseId) + documentId,
+});
+/** The sort-key prefix of one AI's corrections. */
+export const correctionPrefix = (aiId: string): string => `${PREFIX_CORRECTION}${escapeComponent(aiId)}#`;
+export const correctionKey = (tenantId: string, aiId: string, correctionId: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: correctionPrefix(aiId) + correctionId,
+});
+/** A gap's listed item, ordered by when it was recorded (ISO times sort as text). */
+export const gapKey = (tenantId: string, createdAt: string, gapId: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: `${PREFIX_GAP}${createdAt}#${gapId}`,
+});
+export const gapIdKey = (tenantId: string, gapId: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: PREFIX_GAP_ID + gapId,
+});
+
 /** GSI partition of an API key, so a request's key can be found by its hash alone. */
 export const apiKeyHashPk = (hash: string): string => `KEYHASH#${hash}`;
 export const API_KEY_HASH_SK = 'KEY';
@@ -111,6 +153,12 @@ export const pendingPk = (shard: number): string => `PENDING#${shard}`;
 export const pendingMessageSk = (since: string, messageId: string): string => `${since}#${PREFIX_MESSAGE}${messageId}`;
 export const pendingDeliverySk = (since: string, deliveryId: string): string =>
   `${since}#${PREFIX_DELIVERY}${deliveryId}`;
+/**
+ * A queued document carries what re-queueing it needs in its index sort key, so the index's narrow
+ * projection serves it too. API-made ids never contain '#' (they match the route's id pattern).
+ */
+export const pendingDocumentSk = (since: string, baseId: string, documentId: string, uploadId: string): string =>
+  `${since}#${PREFIX_DOCUMENT}${baseId}#${documentId}#${uploadId}`;
 
 /** A record as read back: the stored item without the table's own attributes. */
 export function toRecord<T>(item: Record<string, unknown>): T {

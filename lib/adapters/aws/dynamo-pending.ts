@@ -1,5 +1,6 @@
 /**
- * The pending index: inbound messages waiting for an answer and deliveries waiting to be sent sit
+ * The pending index: inbound messages waiting for an answer, deliveries waiting to be sent and
+ * documents waiting to be indexed sit
  * in `PENDING#{shard}` partitions of gsi1, sorted by the time they have been waiting since. The
  * recovery sweep reads it to re-queue work whose queue record was lost.
  */
@@ -8,12 +9,15 @@ import { queryUpTo } from '#lib/adapters/aws/dynamo-context';
 import {
   PENDING_SHARDS,
   PREFIX_DELIVERY,
+  PREFIX_DOCUMENT,
   pendingDeliverySk,
+  pendingDocumentSk,
   pendingMessageSk,
   pendingPk,
   pendingShard,
 } from '#lib/adapters/aws/dynamo-keys';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
+import type { KnowledgeDocument } from '#lib/domain/knowledge/types';
 import type { Delivery, Message } from '#lib/domain/types';
 import type { PendingRef } from '#lib/ports';
 
@@ -29,6 +33,15 @@ export function pendingMessageAttributes(message: Message): Item {
 /** Index attributes for a pending delivery, waiting since its next attempt is due. */
 export function pendingDeliveryAttributes(deliveryId: string, nextAttemptAt: string): Item {
   return { [GSI_PK]: pendingPk(pendingShard(deliveryId)), [GSI_SK]: pendingDeliverySk(nextAttemptAt, deliveryId) };
+}
+
+/** Index attributes for a document: present only while it is queued for indexing, since it was uploaded. */
+export function pendingDocumentAttributes(document: KnowledgeDocument): Item {
+  if (document.status !== 'queued') return {};
+  return {
+    [GSI_PK]: pendingPk(pendingShard(document.id)),
+    [GSI_SK]: pendingDocumentSk(document.updatedAt, document.knowledgeBaseId, document.id, document.uploadId),
+  };
 }
 
 /**
@@ -61,6 +74,14 @@ export async function listPending(ctx: DynamoContext, olderThan: string, limit: 
 
 function toPendingRef(item: Item): PendingRef {
   const tenantId = String(item.tenantId);
+  if (String(item.sk).startsWith(PREFIX_DOCUMENT)) {
+    const sortKey = String(item[GSI_SK]);
+    const marker = sortKey.indexOf(`#${PREFIX_DOCUMENT}`);
+    const [knowledgeBaseId = '', documentId = '', uploadId = ''] = sortKey
+      .slice(marker + 1 + PREFIX_DOCUMENT.length)
+      .split('#');
+    return { kind: 'document', tenantId, knowledgeBaseId, documentId, uploadId, since: sortKey.slice(0, marker) };
+  }
   if (String(item.sk).startsWith(PREFIX_DELIVERY)) {
     const delivery = item as unknown as Delivery;
     return { kind: 'delivery', tenantId, deliveryId: delivery.id, since: delivery.nextAttemptAt };

@@ -10,6 +10,7 @@ import type { DynamoContext } from '#lib/adapters/aws/dynamo-context';
 import * as conversations from '#lib/adapters/aws/dynamo-conversations';
 import * as deliveries from '#lib/adapters/aws/dynamo-deliveries';
 import * as idempotency from '#lib/adapters/aws/dynamo-idempotency';
+import * as knowledge from '#lib/adapters/aws/dynamo-knowledge';
 import * as messages from '#lib/adapters/aws/dynamo-messages';
 import * as pending from '#lib/adapters/aws/dynamo-pending';
 import * as setup from '#lib/adapters/aws/dynamo-setup';
@@ -26,7 +27,8 @@ import type {
   SetupKind,
   Tenant,
 } from '#lib/domain/types';
-import type { ConversationStore, DeliveryStore, PageRequest, Store } from '#lib/ports';
+import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
+import type { ConversationStore, DeliveryStore, KnowledgeStore, PageRequest, Store } from '#lib/ports';
 
 /**
  * A document client configured as the store needs it: optional fields left undefined are dropped
@@ -159,5 +161,60 @@ export class DynamoStore implements Store {
   }
   async releaseIdempotencyKey(tenantId: string, key: string) {
     return idempotency.releaseIdempotencyKey(this.ctx, tenantId, key);
+  }
+
+  async createKnowledgeBase(base: KnowledgeBase) {
+    return knowledge.createKnowledgeBase(this.ctx, base);
+  }
+  async getKnowledgeBase(tenantId: string, id: string) {
+    return knowledge.getKnowledgeBase(this.ctx, tenantId, id);
+  }
+  async listKnowledgeBases(tenantId: string, page: PageRequest) {
+    return knowledge.listKnowledgeBases(this.ctx, tenantId, page);
+  }
+  async deleteKnowledgeBase(tenantId: string, id: string) {
+    return knowledge.deleteKnowledgeBase(this.ctx, tenantId, id);
+  }
+  async startUpload(tenantId: string, baseId: string, documentId: string, uploadId: string, at: string) {
+    return knowledge.startUpload(this.ctx, tenantId, baseId, documentId, uploadId, at);
+  }
+  async markIndexed(tenantId: string, baseId: string, documentId: string, uploadId: string, at: string) {
+    return knowledge.markIndexed(this.ctx, tenantId, baseId, documentId, uploadId, at);
+  }
+  async forgetDocument(tenantId: string, baseId: string, documentId: string, at: string) {
+    return knowledge.forgetDocument(this.ctx, tenantId, baseId, documentId, at);
+  }
+  async putDocument(document: KnowledgeDocument) {
+    return knowledge.putDocument(this.ctx, document);
+  }
+  async getDocument(tenantId: string, baseId: string, documentId: string) {
+    return knowledge.getDocument(this.ctx, tenantId, baseId, documentId);
+  }
+  async updateDocumentStatus(
+    tenantId: string,
+    baseId: string,
+    documentId: string,
+    uploadId: string,
+    changes: Parameters<KnowledgeStore['updateDocumentStatus']>[4],
+  ) {
+    return knowledge.updateDocumentStatus(this.ctx, tenantId, baseId, documentId, uploadId, changes);
+  }
+  async listDocuments(tenantId: string, baseId: string, page: PageRequest) {
+    return knowledge.listDocuments(this.ctx, tenantId, baseId, page);
+  }
+  async deleteDocument(tenantId: string, baseId: string, documentId: string) {
+    return knowledge.deleteDocument(this.ctx, tenantId, baseId, documentId);
+  }
+  async putCorrection(correction: Correction) {
+    return knowledge.putCorrection(this.ctx, correction);
+  }
+  async listCorrections(tenantId: string, aiId: string) {
+    return knowledge.listCorrections(this.ctx, tenantId, aiId);
+  }
+  async putKnowledgeGap(gap: KnowledgeGap) {
+    return knowledge.putKnowledgeGap(this.ctx, gap);
+  }
+  async listKnowledgeGaps(tenantId: string, page: PageRequest) {
+    return knowledge.listKnowledgeGaps(this.ctx, tenantId, page);
   }
 }

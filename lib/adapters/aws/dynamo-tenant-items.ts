@@ -37,15 +37,17 @@ export async function deleteItem(ctx: DynamoContext, key: ItemKey): Promise<bool
 }
 
 /**
- * One page of the tenant's items under `skPrefix`, in id (= creation) order. It asks for one item
- * more than the page holds, so `nextCursor` is null exactly when nothing follows: a caller never
- * gets an empty last page. A cursor is only accepted by the list (tenant and prefix) that made it.
+ * One page of the tenant's items under `skPrefix`, in sort-key order (id = creation order for most
+ * records), or in reverse with `order: 'descending'`. It asks for one item more than the page
+ * holds, so `nextCursor` is null exactly when nothing follows: a caller never gets an empty last
+ * page. A cursor is only accepted by the list (tenant and prefix) that made it.
  */
 export async function listTenantItems<T>(
   ctx: DynamoContext,
   tenantId: string,
   skPrefix: string,
   page: PageRequest,
+  order: 'ascending' | 'descending' = 'ascending',
 ): Promise<Page<T>> {
   assertPageLimit(page.limit);
   const pk = tenantPk(tenantId);
@@ -55,6 +57,7 @@ export async function listTenantItems<T>(
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
       ConsistentRead: true,
+      ScanIndexForward: order === 'ascending',
       ExclusiveStartKey: page.cursor === undefined ? undefined : { ...decodeCursor(page.cursor, pk, skPrefix) },
     },
     page.limit + 1,

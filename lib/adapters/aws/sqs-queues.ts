@@ -1,11 +1,18 @@
 /**
- * The generation and delivery queues on SQS, and the readers the consuming Lambdas use to turn a
- * record back into a job. Queues carry ids only; the store holds the state.
+ * The generation, delivery and ingestion queues on SQS, and the readers the consuming Lambdas use
+ * to turn a record back into a job. Queues carry ids only; the store holds the state.
  */
 import { createHash } from 'node:crypto';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import type { DeliveryJob, DeliveryQueue, GenerationJob, GenerationQueue } from '#lib/ports';
+import type {
+  DeliveryJob,
+  DeliveryQueue,
+  GenerationJob,
+  GenerationQueue,
+  IngestionJob,
+  IngestionQueue,
+} from '#lib/ports';
 
 /** The longest delay SQS accepts on a message. */
 export const MAX_SQS_DELAY_SECONDS = 900;
@@ -73,6 +80,38 @@ export class SqsDeliveryQueue implements DeliveryQueue {
   }
 }
 
+/**
+ * Receives of an ingestion record before it goes to its DLQ (here and in the deployed stack).
+ * Fewer than the other queues': a document that failed to read three times will not read on the
+ * fourth, and each attempt may cost a full minute of parsing and embedding.
+ */
+export const INGESTION_MAX_RECEIVE_COUNT = 3;
+
+/**
+ * Standard ingestion queue: one record per upload to index. No ordering or deduplication is
+ * needed: the ingester indexes an upload only while it is the document's latest, and redoing one
+ * is harmless.
+ */
+export class SqsIngestionQueue implements IngestionQueue {
+  private readonly queueUrl: string;
+  private readonly client: SQSClient;
+
+  constructor(options: { queueUrl: string; client?: SQSClient }) {
+    this.queueUrl = options.queueUrl;
+    this.client = options.client ?? new SQSClient({});
+  }
+
+  async enqueueIngestion(job: IngestionJob): Promise<void> {
+    const body: IngestionJob = {
+      tenantId: job.tenantId,
+      knowledgeBaseId: job.knowledgeBaseId,
+      documentId: job.documentId,
+      uploadId: job.uploadId,
+    };
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body) }));
+  }
+}
+
 /** Rounds a delay to whole seconds within what SQS accepts (0–900); longer waits are re-queued by the consumer. */
 export function clampDelaySeconds(delaySeconds: number): number {
   if (!Number.isFinite(delaySeconds)) return delaySeconds > 0 ? MAX_SQS_DELAY_SECONDS : 0;
@@ -126,4 +165,15 @@ export function generationJobFromRecord(record: Pick<SQSRecord, 'body' | 'messag
 export function deliveryJobFromRecord(record: Pick<SQSRecord, 'body' | 'messageId'>): DeliveryJob {
   const job = parseJobBody(record.body, ['tenantId', 'deliveryId'], record.messageId);
   return { tenantId: job.tenantId, deliveryId: job.deliveryId };
+}
+
+/** The ingestion job carried by a record of the ingestion queue. */
+export function ingestionJobFromRecord(record: Pick<SQSRecord, 'body' | 'messageId'>): IngestionJob {
+  const job = parseJobBody(record.body, ['tenantId', 'knowledgeBaseId', 'documentId', 'uploadId'], record.messageId);
+  return {
+    tenantId: job.tenantId,
+    knowledgeBaseId: job.knowledgeBaseId,
+    documentId: job.documentId,
+    uploadId: job.uploadId,
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * The local runtime's queues: an SQS API served in-process by fauxqs on loopback, and the same
- * queue layout the stack deploys (a FIFO generation queue and a standard delivery queue, each with
- * a dead-letter queue and a redrive policy).
+ * queue layout the stack deploys (a FIFO generation queue, and standard delivery and ingestion
+ * queues, each with a dead-letter queue and a redrive policy).
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -14,41 +14,67 @@ import {
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
+import { INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
 
 export interface LocalQueues {
   generationQueueUrl: string;
   generationDlqUrl: string;
   deliveryQueueUrl: string;
   deliveryDlqUrl: string;
+  ingestionQueueUrl: string;
+  ingestionDlqUrl: string;
   generationQueueArn: string;
   deliveryQueueArn: string;
+  ingestionQueueArn: string;
+}
+
+export interface LocalQueueNames {
+  /** Must end in `.fifo`. */
+  generation: string;
+  delivery: string;
+  /** @default 'parley-ingestion' */
+  ingestion?: string;
 }
 
 export interface LocalQueueOptions {
-  /** The queues' visibility timeout; SQS's default (30 s) when unset. */
+  /** The generation and delivery queues' visibility timeout; SQS's default (30 s) when unset. */
   visibilityTimeoutSeconds?: number;
-  /** Receives before a record moves to its DLQ (default 5). */
+  /** Receives before a generation or delivery record moves to its DLQ (default 5). */
   maxReceiveCount?: number;
+  /** The ingestion queue's visibility timeout (default INGESTION_VISIBILITY_SECONDS). */
+  ingestionVisibilityTimeoutSeconds?: number;
 }
+
+/**
+ * How long an ingestion record stays invisible once received: the deployed ingester's timeout
+ * (infra FUNCTION_DEFAULTS.ingester), time enough to read and embed a 10 MB PDF, so a slow
+ * document is not handed to a second worker while the first is still on it.
+ */
+export const INGESTION_VISIBILITY_SECONDS = 300;
 
 /** How long a dead-lettered record is kept, as in the deployed stack: 14 days, SQS's maximum. */
 const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
 /**
- * Creates the generation queue (FIFO, name ending in `.fifo`) and the delivery queue, each with a
- * dead-letter queue named `<name>-dlq` (`<name>-dlq.fifo` for the FIFO one). Safe to call again:
- * existing queues are kept and their attributes brought in line with `options`.
+ * Creates the generation queue (FIFO, name ending in `.fifo`), the delivery queue and the ingestion
+ * queue, each with a dead-letter queue named `<name>-dlq` (`<name>-dlq.fifo` for the FIFO one).
+ * Ingestion records go to their DLQ after INGESTION_MAX_RECEIVE_COUNT receives, as in the deployed
+ * stack. Safe to call again: existing queues are kept and their attributes brought in line with `options`.
  */
 export async function createLocalQueues(
   client: SQSClient,
-  names: { generation: string; delivery: string },
+  names: LocalQueueNames,
   options: LocalQueueOptions = {},
 ): Promise<LocalQueues> {
+  const ingestionName = names.ingestion ?? 'parley-ingestion';
   if (!names.generation.endsWith('.fifo')) {
     throw new Error(`the generation queue must be FIFO: its name must end in .fifo, got "${names.generation}"`);
   }
   if (names.delivery.endsWith('.fifo')) {
     throw new Error(`the delivery queue is a standard queue: its name must not end in .fifo, got "${names.delivery}"`);
+  }
+  if (ingestionName.endsWith('.fifo')) {
+    throw new Error(`the ingestion queue is a standard queue: its name must not end in .fifo, got "${ingestionName}"`);
   }
   const maxReceiveCount = options.maxReceiveCount ?? 5;
   const common: Record<string, string> = {};
@@ -72,14 +98,25 @@ export async function createLocalQueues(
     ...common,
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deliveryDlq.arn, maxReceiveCount }),
   });
+  const ingestionDlq = await ensureQueue(client, `${ingestionName}-dlq`, dlqAttributes);
+  const ingestion = await ensureQueue(client, ingestionName, {
+    VisibilityTimeout: String(options.ingestionVisibilityTimeoutSeconds ?? INGESTION_VISIBILITY_SECONDS),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: ingestionDlq.arn,
+      maxReceiveCount: INGESTION_MAX_RECEIVE_COUNT,
+    }),
+  });
 
   return {
     generationQueueUrl: generation.url,
     generationDlqUrl: generationDlq.url,
     deliveryQueueUrl: delivery.url,
     deliveryDlqUrl: deliveryDlq.url,
+    ingestionQueueUrl: ingestion.url,
+    ingestionDlqUrl: ingestionDlq.url,
     generationQueueArn: generation.arn,
     deliveryQueueArn: delivery.arn,
+    ingestionQueueArn: ingestion.arn,
   };
 }
 

@@ -8,6 +8,7 @@ import type { ChatModel } from '#lib/ports';
 import { parseModelReply, type ModelReply, type ReplyRequest, type SalesContext } from '#lib/domain/reply';
 import { type FollowUp, findFollowUp } from '#lib/adapters/offline/offline-follow-up';
 import { clip, detectIntent, extractTopic, type Intent, splitSentences } from '#lib/adapters/offline/offline-intents';
+import { answerFromKnowledge, type KnowledgeAnswer } from '#lib/adapters/offline/offline-knowledge';
 
 export const HUMAN_REQUEST_REASON = 'prospect_asked_for_human';
 export const SMS_MAX_CHARS = 300;
@@ -28,7 +29,7 @@ interface ReplyContext {
   followUp: FollowUp | undefined;
 }
 
-type Body = { paragraphs: Array<string | Paragraph>; confidence: ModelReply['confidence'] };
+type Body = { paragraphs: Array<string | Paragraph>; confidence: ModelReply['confidence']; citations?: number[] };
 
 /** The goal's exact link, offered once the prospect is interested. */
 function goalOffer(sales: SalesContext | undefined, lead: string): Paragraph[] {
@@ -167,7 +168,9 @@ export class OfflineChatModel implements ChatModel {
       several: request.pending.length > 1,
       followUp,
     };
-    const body = BODIES[followUp && SMALL_TALK.has(intent) ? 'follow_up' : intent](context);
+    const body =
+      knowledgeBody(request, intent, text) ??
+      BODIES[followUp && SMALL_TALK.has(intent) ? 'follow_up' : intent](context);
     const paragraphs = [salutation(request.contact.firstName), ...body.paragraphs].map(toParagraph);
     if (followUp && !SMALL_TALK.has(intent) && intent !== 'human') {
       paragraphs.push({ text: `I will also follow up with you on ${followUp.spoken}, as you asked.` });
@@ -182,8 +185,25 @@ export class OfflineChatModel implements ChatModel {
       follow_up_at: followUp?.at ?? null,
       language: request.ai.language ?? 'en',
       confidence: body.confidence,
+      citations: body.citations ?? [],
     });
   }
+}
+
+/**
+ * A reply from the knowledge when it fits: a confirmed answer for anything but a request for a
+ * person; passages for questions the setup does not answer (a price or description it has wins).
+ */
+function knowledgeBody(request: ReplyRequest, intent: Intent, text: string): Body | undefined {
+  if (intent === 'human' || !request.knowledge) return undefined;
+  const product = request.ai.type === 'sales' ? request.sales?.product : undefined;
+  const answer: KnowledgeAnswer | undefined = answerFromKnowledge(request, text);
+  if (!answer) return undefined;
+  const fromCorrection = request.knowledge.corrections.length > 0;
+  const setupAnswers = (intent === 'pricing' && product?.price) || (intent === 'about' && product);
+  const knowledgeIntents: ReadonlySet<Intent> = new Set(['question', 'statement', 'about', 'pricing']);
+  if (!fromCorrection && (setupAnswers || !knowledgeIntents.has(intent))) return undefined;
+  return answer;
 }
 
 const toParagraph = (p: string | Paragraph): Paragraph => (typeof p === 'string' ? { text: p } : p);
