@@ -180,8 +180,10 @@ const CHANNELS = ['email', 'sms', 'chat', 'website'] as const;
 const FIRST_NAMES = ['Grace', 'Alan', 'Ada', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'John'];
 
 // ── Report shape ───────────────────────────────────────────────────────────────────────────────
-// The ingester's cost follows documents indexed, not messages answered: it is not modelled here.
-type FunctionKey = Exclude<FunctionName, 'sweeper' | 'ingester'>;
+// The ingester's cost follows documents indexed, not messages answered, and the timer function's
+// (with its EventBridge Scheduler invocations) follows the follow-ups and nudges sent: neither is
+// modelled here. The timer function has no fixed part either: nothing polls or runs it when no timer fires.
+type FunctionKey = Exclude<FunctionName, 'sweeper' | 'ingester' | 'timer'>;
 
 export interface CostLine {
   kind: 'infrastructure' | 'model';
@@ -713,6 +715,9 @@ async function startEnvironment(cleanups: Array<() => Promise<unknown>>): Promis
     ingestionQueue: new SqsIngestionQueue({ queueUrl: queues.ingestionQueueUrl, client: sqsClient }),
     blobs: new FileBlobStore({ dir: documentsDir }),
     knowledgeIndex: new KnowledgeIndexCache(),
+    // Creating and deleting schedules costs nothing; a timer that fires is priced with the follow-up
+    // it sends, not with the answer that armed it, so the answers here arm timers into the void.
+    timers: { schedule: async () => {}, cancel: async () => {} },
     chatModel: recordPrompts(new OfflineChatModel(), recorder, prompts),
     webhookSender: timeStandIn(new FetchWebhookSender(), recorder),
     events: new EventBridgePublisher({ eventBusName: 'parley-bench', client: eventBridge }),

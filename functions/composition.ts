@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Deps } from '#lib/app/deps';
 import type { Config } from '#lib/config';
@@ -16,16 +17,18 @@ import { DynamoStore } from '#lib/adapters/aws/dynamo-store';
 import { EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
 import { readSecretString } from '#lib/adapters/aws/secrets';
 import { S3BlobStore } from '#lib/adapters/aws/s3-blob-store';
+import { EventBridgeTimerScheduler } from '#lib/adapters/aws/scheduler';
 import { SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
 import { JsonlEventLog } from '#lib/adapters/local/event-log';
 import { FileBlobStore } from '#lib/adapters/local/file-blob-store';
+import { LocalTimerScheduler } from '#lib/adapters/local/local-scheduler';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
 import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
 import { OpenAiEmbedder } from '#lib/adapters/openai/openai-embedder';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
-import type { BlobStore, ChatModel, Embedder, EventPublisher, Logger } from '#lib/ports';
+import type { BlobStore, ChatModel, Embedder, EventPublisher, Logger, Store, TimerScheduler } from '#lib/ports';
 import { KnowledgeIndexCache } from '#lib/app/knowledge/knowledge-index';
 
 /**
@@ -83,6 +86,13 @@ function createEventPublisher(config: Config, logger: Logger): EventPublisher {
   };
 }
 
+/** EventBridge Scheduler in AWS; locally the timers are records in the store that the runtime fires. */
+function createTimerScheduler(config: Config, store: Store): TimerScheduler {
+  const { scheduler } = config;
+  if (!scheduler) return new LocalTimerScheduler({ store });
+  return new EventBridgeTimerScheduler({ ...scheduler, client: new SchedulerClient({ region: config.region }) });
+}
+
 /** Every adapter the use cases need, built once; awaited at the top level of each handler module. */
 export async function composeDeps(config: Config, logger: Logger): Promise<Deps> {
   const region = config.region;
@@ -91,11 +101,13 @@ export async function composeDeps(config: Config, logger: Logger): Promise<Deps>
     ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
   });
   const sqs = new SQSClient({ region, ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}) });
+  const store = new DynamoStore({
+    tableName: config.tableName,
+    client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+  });
   return {
-    store: new DynamoStore({
-      tableName: config.tableName,
-      client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-    }),
+    store,
+    timers: createTimerScheduler(config, store),
     generationQueue: new SqsGenerationQueue({ queueUrl: config.generationQueueUrl, client: sqs }),
     deliveryQueue: new SqsDeliveryQueue({ queueUrl: config.deliveryQueueUrl, client: sqs }),
     ingestionQueue: new SqsIngestionQueue({ queueUrl: config.ingestionQueueUrl, client: sqs }),

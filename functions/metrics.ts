@@ -15,6 +15,8 @@ export const METRIC = {
   deliveriesSucceeded: 'DeliveriesSucceeded',
   deliveriesRetried: 'DeliveriesRetried',
   deliveriesFailed: 'DeliveriesFailed',
+  followUpsSent: 'FollowUpsSent',
+  nudgesSent: 'NudgesSent',
   documentsIndexed: 'DocumentsIndexed',
   /** Documents that could not be read (marked failed with the reason). */
   documentsFailed: 'DocumentsFailed',

@@ -10,6 +10,7 @@ export const FUNCTION_ENTRIES = {
   delivery: 'functions/delivery.ts',
   sweeper: 'functions/sweeper.ts',
   ingester: 'functions/ingester.ts',
+  timer: 'functions/timer.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

@@ -36,8 +36,6 @@ export class ParleyStack extends Stack {
     });
     const events = new Events(this, 'Events');
     const secrets = new Secrets(this, 'Secrets');
-    // Timer targets (the follow-up and drop-off functions) come with their own issue.
-    const scheduling = new Scheduling(this, 'Scheduling', { targets: [] });
 
     // lib/config.ts reads these in every function; queue URLs, names and models are not secrets.
     const sharedEnvironment = {
@@ -65,7 +63,9 @@ export class ParleyStack extends Stack {
       generatorMaxConcurrency: config.generatorMaxConcurrency,
       deliveryMaxConcurrency: config.deliveryMaxConcurrency,
     });
-    const { generator, delivery, sweeper } = generation;
+    const { generator, delivery, sweeper, timer } = generation;
+    // Follow-ups and drop-off nudges: every timer invokes the timer function, and nothing else.
+    const scheduling = new Scheduling(this, 'Scheduling', { targets: [timer] });
 
     // Least privilege, function by function. Consuming a queue is granted by its event source.
     storage.grantReadWrite(api.handler);
@@ -75,12 +75,15 @@ export class ParleyStack extends Stack {
     knowledge.grantSendIngestion(api.handler);
     // Testing responses call the chat model, and search embeds the query: both need the OpenAI key.
     secrets.grantRead(api.handler);
+    // Handoff, resume, close and outgoing messages cancel or re-arm a conversation's timers.
+    scheduling.grantScheduleTimers(api.handler, timer);
 
     storage.grantReadWrite(generator);
     messaging.grantSendDelivery(generator);
     events.grantPublish(generator);
     secrets.grantRead(generator);
-    scheduling.grantScheduleTimers(generator);
+    // Each answer arms the requested follow-up and (re)arms the drop-off timer.
+    scheduling.grantScheduleTimers(generator, timer);
     // Passages for grounding replies.
     knowledge.grantRead(generator);
 
@@ -88,6 +91,15 @@ export class ParleyStack extends Stack {
     // A failed delivery is queued again, with a delay, for its next attempt.
     messaging.grantSendDelivery(delivery);
     events.grantPublish(delivery);
+
+    // Writes the follow-up or nudge with the chat model, grounded in the knowledge base, queues
+    // its webhook, and arms the next nudge (a timer of its own). Invoked by the scheduler's role.
+    storage.grantReadWrite(timer);
+    messaging.grantSendDelivery(timer);
+    events.grantPublish(timer);
+    secrets.grantRead(timer);
+    knowledge.grantRead(timer);
+    scheduling.grantScheduleTimers(timer, timer);
 
     storage.grantQuery(sweeper);
     messaging.grantSendGeneration(sweeper);

@@ -92,6 +92,8 @@ export const CONVERSATION_UPDATABLE_FIELDS = [
   'outputFormat',
   'webhooks',
   'metadata',
+  'scheduled',
+  'nudgesSent',
   'updatedAt',
 ] as const satisfies readonly (keyof Conversation)[];
 
@@ -103,6 +105,11 @@ export interface ConversationStore {
   ensureConversation(conversation: Conversation): Promise<Conversation>;
   /** Applies a partial update to an existing conversation. */
   updateConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<void>;
+  /**
+   * Adds one to the conversation's version (0 when it has none) and applies `changes`, in one
+   * write; returns the conversation as written. Throws NotFoundError if it does not exist.
+   */
+  bumpConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<Conversation>;
   /**
    * Stores a message unless one with its id exists; returns false if it existed. An inbound
    * message with status `queued` or `answering` is listed as pending for the recovery sweep.
@@ -233,7 +240,8 @@ export type Store = TenantStore &
   ConversationStore &
   DeliveryStore &
   IdempotencyStore &
-  KnowledgeStore;
+  KnowledgeStore &
+  TimerStore;
 
 /** Originals and passages of documents (S3 in AWS, the data directory locally). Keys are `/`-separated paths. */
 export interface BlobStore {
@@ -381,6 +389,29 @@ export interface TimerPayload {
   conversationId: string;
   /** The conversation's version when the timer was set: a timer older than the conversation does nothing. */
   version: number;
+  /** When it was due, ISO-8601 UTC: with the version, what makes the message it sends unique. */
+  at: string;
+}
+
+/** A timer as the local scheduler keeps it in the store. */
+export interface TimerRecord {
+  name: string;
+  /** When it fires, ISO-8601 UTC. */
+  at: string;
+  payload: TimerPayload;
+}
+
+/**
+ * The local runtime's timers (EventBridge Scheduler keeps them in AWS). Records live in the
+ * tenant's partition and are listed across tenants by due time.
+ */
+export interface TimerStore {
+  /** Creates or replaces the timer `name`. */
+  putTimer(timer: TimerRecord): Promise<void>;
+  /** Fine if it does not exist. */
+  deleteTimer(tenantId: string, name: string): Promise<void>;
+  /** Pending timers due before `before` (ISO), soonest first, across all tenants. */
+  listTimers(before: string, limit: number): Promise<TimerRecord[]>;
 }
 
 export interface TimerScheduler {

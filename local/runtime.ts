@@ -9,7 +9,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
 import { createLocalQueues, INGESTION_VISIBILITY_SECONDS, startLocalSqsWorker } from '#lib/adapters/local/local-queues';
+import { createLambdaContext } from '#lib/adapters/local/lambda-events';
+import { LocalTimerRunner } from '#lib/adapters/local/local-scheduler';
 import { SqsPoller, type SqsEventHandler } from '#lib/adapters/local/sqs-poller';
+import type { TimerPayload } from '#lib/ports';
 import { recoverPending } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { ENV, loadConfig } from '#lib/config';
@@ -83,11 +86,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   // CloudWatch metrics (EMF lines on stdout) mean nothing on a laptop and would flood the terminal.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  const [api, generator, delivery, ingester, composition, logging] = await Promise.all([
+  const [api, generator, delivery, ingester, timer, composition, logging] = await Promise.all([
     import('#functions/api'),
     import('#functions/generator'),
     import('#functions/delivery'),
     import('#functions/ingester'),
+    import('#functions/timer'),
     import('#functions/composition'),
     import('#functions/logger'),
   ]);
@@ -132,6 +136,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }),
   ];
   for (const poller of pollers) poller.start();
+  // Timers live in the store; the runner fires each at its time through the timer handler, as
+  // EventBridge Scheduler invokes the timer function, and fires those missed while stopped at once.
+  const timerHandler = timer.handler as unknown as (payload: TimerPayload, context: Context) => Promise<void>;
+  const timers = new LocalTimerRunner({
+    store: deps.store,
+    logger: logging.logger,
+    fire: (payload) => timerHandler(payload, createLambdaContext('parley-timer', region, 60)),
+  });
+  await timers.start();
   // The queues live in memory: whatever was stored but not finished before a stop is queued again.
   await recoverPending(deps, { olderThan: END_OF_TIME, limit: 10_000 });
 
@@ -145,6 +158,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tenantId,
     async stop() {
       await http.close();
+      await timers.stop();
       await Promise.all(pollers.map((p) => p.stop()));
       await sqs.stop();
       await dynalite.close();

@@ -1,4 +1,6 @@
 /** Domain records → the contract's snake_case JSON. */
+import { resolveEmergencySettings } from '#lib/domain/follow-up-policy';
+import { presentEmergency, presentFollowUp } from '#functions/http/follow-up-schemas';
 import type { KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
 import type {
   Ai,
@@ -36,6 +38,8 @@ export function presentAi(ai: Ai) {
     strategy_id: ai.strategyId,
     goal_id: ai.goalId,
     knowledge_base_ids: ai.knowledgeBaseIds ?? [],
+    follow_up: ai.followUp ? presentFollowUp(ai.followUp) : undefined,
+    emergency: presentEmergency(resolveEmergencySettings(ai)),
     created_at: ai.createdAt,
     updated_at: ai.updatedAt,
   });
@@ -59,6 +63,7 @@ export function presentStrategy(strategy: Strategy) {
     name: strategy.name,
     instructions: strategy.instructions,
     tone: strategy.tone,
+    follow_up: strategy.followUp ? presentFollowUp(strategy.followUp) : undefined,
     created_at: strategy.createdAt,
     updated_at: strategy.updatedAt,
   });
@@ -105,7 +110,7 @@ export function presentConversation(conversation: Conversation, messages: Messag
         citations: m.citations?.map(presentCitation),
       }),
     ),
-    scheduled: [] as { kind: string; at: string }[],
+    scheduled: (conversation.scheduled ?? []).map(({ kind, at }) => ({ kind, at })),
     created_at: conversation.createdAt,
     updated_at: conversation.updatedAt,
   });

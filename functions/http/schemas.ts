@@ -16,6 +16,12 @@ import {
   MAX_URL_CHARS,
 } from '#lib/domain/limits';
 import { isTimeZone } from '#lib/domain/time-zone';
+import {
+  emergencyResponse,
+  emergencySchema,
+  followUpResponse,
+  followUpSchema,
+} from '#functions/http/follow-up-schemas';
 
 const url = z.string().max(MAX_URL_CHARS).describe('An http(s) URL that Parley POSTs webhooks to.');
 const timestamp = z.string().describe('ISO-8601 UTC timestamp.');
@@ -94,6 +100,8 @@ export const createAiBody = z
     strategy_id: aiFields.strategy_id.optional(),
     goal_id: aiFields.goal_id.optional(),
     knowledge_base_ids: aiFields.knowledge_base_ids.default([]),
+    follow_up: followUpSchema.optional(),
+    emergency: emergencySchema.optional(),
   })
   .strict();
 
@@ -117,6 +125,8 @@ export const updateAiBody = z
     strategy_id: aiFields.strategy_id.nullable().optional(),
     goal_id: aiFields.goal_id.nullable().optional(),
     knowledge_base_ids: aiFields.knowledge_base_ids.optional(),
+    follow_up: followUpSchema.nullable().optional(),
+    emergency: emergencySchema.nullable().optional(),
   })
   .strict();
 
@@ -137,6 +147,10 @@ export const aiResponse = z.object({
   strategy_id: z.string().optional(),
   goal_id: z.string().optional(),
   knowledge_base_ids: z.array(z.string()),
+  follow_up: followUpResponse
+    .optional()
+    .describe("The AI's own follow-up settings; absent: its strategy's, else the defaults."),
+  emergency: emergencyResponse.describe('When the AI calls a person (the defaults unless set).'),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -173,6 +187,9 @@ export const testAnswerResponse = z.object({
     .array(z.object({ document_id: z.string(), title: z.string(), snippet: z.string() }))
     .describe('The knowledge (document passages and confirmed answers) the reply drew on.'),
   needs_human: z.boolean().describe('Whether the AI would escalate to a person.'),
+  escalation: z
+    .enum(['none', 'human_requested', 'complaint', 'legal_threat', 'unanswerable', 'urgent'])
+    .describe('Why the model would call a person in.'),
   reason: z.string().nullable().describe('Why a person is needed, else null.'),
   follow_up_at: z.string().nullable().describe('When the prospect asked to be contacted again, else null.'),
   confidence: z.enum(['high', 'medium', 'low']),
@@ -208,6 +225,22 @@ export const acceptedMessageResponse = z.object({
   status: z.literal('queued'),
 });
 
+export const outgoingMessageBody = z
+  .object({
+    ai_id: idParam,
+    conversation_id: conversationIdSchema,
+    message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS).describe('What the person sent the prospect.'),
+  })
+  .strict();
+
+export const outgoingMessageResponse = z.object({
+  message_id: z.string(),
+  conversation_id: z.string(),
+  direction: z.literal('outbound'),
+  kind: z.literal('human'),
+  created_at: timestamp,
+});
+
 export const conversationResponse = z.object({
   conversation_id: z.string(),
   ai_id: z.string(),
@@ -232,7 +265,9 @@ export const conversationResponse = z.object({
         .describe('AI replies: the knowledge the answer drew on.'),
     }),
   ),
-  scheduled: z.array(z.object({ kind: z.string(), at: timestamp })),
+  scheduled: z
+    .array(z.object({ kind: z.enum(['follow_up', 'dropoff']), at: timestamp }))
+    .describe('Follow-ups and nudges Parley will send, soonest first.'),
   created_at: timestamp,
   updated_at: timestamp,
 });

@@ -3,6 +3,7 @@
  * schemas.ts, these validate requests and generate the OpenAPI document.
  */
 import * as z from 'zod';
+import { followUpResponse, followUpSchema } from '#functions/http/follow-up-schemas';
 import {
   MAX_DESCRIPTION_CHARS,
   MAX_INSTRUCTIONS_CHARS,
@@ -73,10 +74,17 @@ export const productResponse = z.object({
 });
 
 // ── Strategies ──────────────────────────────────────────────────────────────────────────────────
-export const createStrategyBody = z.object({ name, instructions, tone: tone.optional() }).strict();
+export const createStrategyBody = z
+  .object({ name, instructions, tone: tone.optional(), follow_up: followUpSchema.optional() })
+  .strict();
 
 export const updateStrategyBody = z
-  .object({ name: name.optional(), instructions: instructions.optional(), tone: tone.nullable().optional() })
+  .object({
+    name: name.optional(),
+    instructions: instructions.optional(),
+    tone: tone.nullable().optional(),
+    follow_up: followUpSchema.nullable().optional(),
+  })
   .strict();
 
 export const strategyResponse = z.object({
@@ -84,6 +92,7 @@ export const strategyResponse = z.object({
   name: z.string(),
   instructions: z.string(),
   tone: z.string().optional(),
+  follow_up: followUpResponse.optional().describe('The default follow-up behaviour of AIs using this strategy.'),
 });
 
 // ── Goals ───────────────────────────────────────────────────────────────────────────────────────

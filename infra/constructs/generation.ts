@@ -30,14 +30,17 @@ export interface GenerationProps {
 
 /**
  * The background workers: the generator (answers conversations from the FIFO generation queue),
- * delivery (sends webhooks from the delivery queue) and the sweeper (re-queues stalled work on a
- * schedule). Both queue consumers report partial batch failures, so one bad record is retried
- * alone. IAM and the variables that go with it are granted by the stack.
+ * delivery (sends webhooks from the delivery queue), the sweeper (re-queues stalled work on a
+ * schedule) and the timer function (writes follow-ups and drop-off nudges when an EventBridge
+ * Scheduler timer fires; infra/constructs/scheduling.ts makes it the timers' target). Both queue
+ * consumers report partial batch failures, so one bad record is retried alone. IAM and the
+ * variables that go with it are granted by the stack.
  */
 export class Generation extends Construct {
   readonly generator: LambdaFunction;
   readonly delivery: LambdaFunction;
   readonly sweeper: LambdaFunction;
+  readonly timer: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: GenerationProps) {
     super(scope, id);
@@ -69,9 +72,12 @@ export class Generation extends Construct {
       // A failed run is not retried: the next one, minutes later, sweeps the same work.
       targets: [new targets.LambdaFunction(this.sweeper, { retryAttempts: 0 })],
     });
+
+    // Named, so that its own ARN (where the next nudge it arms points) can be in its environment.
+    this.timer = new LambdaFunction(this, 'Timer', { entryName: 'timer', fixedName: true, ...shared });
   }
 
   get functions(): LambdaFunction[] {
-    return [this.generator, this.delivery, this.sweeper];
+    return [this.generator, this.delivery, this.sweeper, this.timer];
   }
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -13,6 +13,8 @@ import { acknowledgeNag } from '../nag.ts';
 /** Where package.json and package-lock.json live: esbuild resolves `#lib/*` imports from there. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+const MAX_FUNCTION_NAME_LENGTH = 64;
+
 /** Per-function defaults. Queue visibility timeouts are derived from these, so change them here. */
 export const FUNCTION_DEFAULTS: Record<FunctionName, { timeout: Duration; memorySize: number; description: string }> = {
   api: { timeout: Duration.seconds(10), memorySize: 512, description: 'Parley HTTP API' },
@@ -23,6 +25,8 @@ export const FUNCTION_DEFAULTS: Record<FunctionName, { timeout: Duration; memory
   sweeper: { timeout: Duration.seconds(60), memorySize: 256, description: 'Parley recovery sweep' },
   // A 10 MB PDF: parsing wants memory (and the CPU that comes with it), embedding a few minutes at worst.
   ingester: { timeout: Duration.minutes(5), memorySize: 1536, description: 'Parley document ingester' },
+  // Writes one follow-up or nudge: one model call, like the generator.
+  timer: { timeout: Duration.seconds(60), memorySize: 512, description: 'Parley follow-ups and drop-off nudges' },
 };
 
 /**
@@ -55,6 +59,12 @@ export interface LambdaFunctionProps {
   readonly memorySize?: number;
   /** How long the function's logs are kept. @default one month */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Name the function after its construct path (the stack name included, at most 64 characters)
+   * instead of letting CloudFormation make a name up, so that `knownArn` exists. A named function
+   * cannot be replaced in place, which a Lambda function only needs when it is renamed. @default false
+   */
+  readonly fixedName?: boolean;
 }
 
 /**
@@ -78,6 +88,12 @@ export class LambdaFunction extends NodejsFunction {
   readonly entryName: FunctionName;
   /** The timeout actually configured; queues and alarms size themselves from it. */
   readonly timeoutDuration: Duration;
+  /**
+   * With `fixedName`: the ARN put together from partition, region, account and the name. Unlike
+   * `functionArn` (Fn::GetAtt) it refers to no resource, so it may go into the function's own
+   * environment, where a reference to itself would be a circular dependency.
+   */
+  readonly knownArn?: string;
 
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
     LambdaFunction.assertLocalEsbuild();
@@ -94,7 +110,12 @@ export class LambdaFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
     const timeout = props.timeout ?? defaults.timeout;
+    // The scope's unique name plus the id (unique within the scope): unique within the account and region.
+    const functionName = props.fixedName
+      ? `${Names.uniqueResourceName(scope, { maxLength: MAX_FUNCTION_NAME_LENGTH - id.length })}${id}`
+      : undefined;
     super(scope, id, {
+      ...(functionName ? { functionName } : {}),
       entry: `${PROJECT_ROOT}${FUNCTION_ENTRIES[props.entryName]}`,
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
@@ -118,6 +139,14 @@ export class LambdaFunction extends NodejsFunction {
     });
     this.entryName = props.entryName;
     this.timeoutDuration = timeout;
+    if (functionName) {
+      this.knownArn = Stack.of(this).formatArn({
+        service: 'lambda',
+        resource: 'function',
+        resourceName: functionName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    }
     acknowledgeNag(
       role,
       'IAM5',

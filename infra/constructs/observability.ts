@@ -51,6 +51,8 @@ export class Observability extends Construct {
       'The generator function failed invocations.',
       props.generator.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
     );
+    // No such alarm for the timer function: an error there (a slow model, say) is retried by
+    // Lambda, and a timer that still fails lands in the timer DLQ, which alarms above.
     for (const fn of props.functions) {
       this.alarm(
         `${capitalize(fn.entryName)}Throttles`,

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '#lib/domain/errors';
 import type { Channel, Contact, Conversation, OutputFormat } from '#lib/domain/types';
 import { assertWebhookUrls } from '#lib/app/ais';
+import { cancelTimers } from '#lib/app/conversation-timers';
 import type { Deps } from '#lib/app/deps';
 
 export interface IncomingMessage {
@@ -29,7 +30,7 @@ export interface AcceptedMessage {
  * retry or the recovery sweep sends on; every step is idempotent on the message id.
  */
 export async function acceptMessage(
-  deps: Pick<Deps, 'store' | 'generationQueue' | 'clock' | 'webhookTargets'>,
+  deps: Pick<Deps, 'store' | 'generationQueue' | 'clock' | 'webhookTargets' | 'timers'>,
   input: IncomingMessage,
 ): Promise<AcceptedMessage> {
   const ai = await deps.store.getAi(input.tenantId, input.aiId);
@@ -40,7 +41,8 @@ export async function acceptMessage(
   }
   if (input.webhooks) assertWebhookUrls(input.webhooks, deps.webhookTargets);
   const now = deps.clock.now().toISOString();
-  await recordConversation(deps, input, now);
+  const conversation = await recordConversation(deps, input, now);
+  await restartConversation(deps, conversation, now);
   await deps.store.putMessage({
     tenantId: input.tenantId,
     conversationId: input.conversationId,
@@ -58,6 +60,25 @@ export async function acceptMessage(
     messageId: input.messageId,
   });
   return { messageId: input.messageId, conversationId: input.conversationId, status: 'queued' };
+}
+
+/**
+ * The prospect wrote: the conversation's version moves on (so timers set before now do nothing),
+ * its pending timers are cancelled and the nudge count starts again. A prospect writing after
+ * opting out reopens the conversation; one handed to a person stays with the person.
+ */
+async function restartConversation(
+  deps: Pick<Deps, 'store' | 'timers'>,
+  conversation: Conversation,
+  now: string,
+): Promise<void> {
+  await cancelTimers(deps, conversation);
+  await deps.store.bumpConversation(conversation.tenantId, conversation.id, {
+    nudgesSent: 0,
+    scheduled: [],
+    ...(conversation.status === 'closed' ? { status: 'active' } : {}),
+    updatedAt: now,
+  });
 }
 
 /** Creates the conversation, or brings its contact details and overrides up to date. */

@@ -1,6 +1,14 @@
 /** Creating, reading, changing and removing AIs. */
 import { NotFoundError, ValidationError } from '#lib/domain/errors';
-import type { Ai, AiType, AiWebhooks, OutputFormat, Page } from '#lib/domain/types';
+import type {
+  Ai,
+  AiType,
+  AiWebhooks,
+  EmergencySettings,
+  FollowUpSettings,
+  OutputFormat,
+  Page,
+} from '#lib/domain/types';
 import { checkWebhookUrl } from '#lib/domain/webhook-url';
 import type { PageRequest } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';
@@ -20,6 +28,8 @@ export interface AiSettings {
   strategyId?: string;
   goalId?: string;
   knowledgeBaseIds?: string[];
+  followUp?: FollowUpSettings;
+  emergency?: EmergencySettings;
 }
 
 /** A PATCH: fields left out stay as they are; `null` clears an optional field. */
@@ -35,6 +45,8 @@ export interface AiChanges {
   strategyId?: string | null;
   goalId?: string | null;
   knowledgeBaseIds?: string[];
+  followUp?: FollowUpSettings | null;
+  emergency?: EmergencySettings | null;
 }
 
 const WEBHOOK_FIELDS = {

@@ -10,6 +10,7 @@ import type {
   IngestionQueue,
   Logger,
   Store,
+  TimerScheduler,
   WebhookSender,
 } from '#lib/ports';
 import type { WebhookTargetPolicy } from '#lib/domain/webhook-url';
@@ -28,6 +29,8 @@ export interface Deps {
   blobs: BlobStore;
   /** Search indexes kept warm between invocations. */
   knowledgeIndex: KnowledgeIndexCache;
+  /** One-time timers for follow-ups and nudges (EventBridge Scheduler in AWS, the store locally). */
+  timers: TimerScheduler;
   webhookSender: WebhookSender;
   /** Domain events (EventBridge in AWS, a JSON-lines log locally), published at least once. */
   events: EventPublisher;

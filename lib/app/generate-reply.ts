@@ -2,18 +2,18 @@ import { MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limit
 import {
   type KnowledgeContext,
   MalformedModelOutputError,
+  type ModelReply,
   type ReplyRequest,
   type SalesContext,
   type Turn,
 } from '#lib/domain/reply';
+import { isStopRequest } from '#lib/domain/follow-up-policy';
 import { sanitizeHtml } from '#lib/domain/safe-html';
-import type { Ai, Channel, Contact, Conversation, Message, OutputFormat } from '#lib/domain/types';
-import { buildWebhookPayload } from '#lib/domain/webhook-payload';
-import type { DomainEvent, GenerationJob } from '#lib/ports';
-import { createDelivery, deriveId } from '#lib/app/create-delivery';
+import type { Ai, Channel, Citation, Contact, Conversation, Message, OutputFormat } from '#lib/domain/types';
+import type { GenerationJob } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';
+import { escalateWithoutReply, finishReply, settleAll } from '#lib/app/finish-reply';
 import { citationsOf, groundReply } from '#lib/app/knowledge/ground-reply';
-import { recordKnowledgeGap } from '#lib/app/knowledge/knowledge-gaps';
 import { loadSalesSetup, type SalesSetup } from '#lib/app/setup';
 
 export type GenerationOutcome = 'answered' | 'escalated' | 'nothing_to_do' | 'failed';
@@ -30,6 +30,7 @@ type GeneratorDeps = Pick<
   | 'blobs'
   | 'embedder'
   | 'knowledgeIndex'
+  | 'timers'
 >;
 
 const isUnanswered = (m: Message) => m.direction === 'inbound' && (m.status === 'queued' || m.status === 'answering');
@@ -64,6 +65,11 @@ export async function generateReply(
       await settleAll(deps, conversation, unanswered, 'failed');
       return 'failed';
     }
+    if (conversation.status === 'handed_off') {
+      // A person has the conversation: the AI stays quiet and the messages are theirs.
+      await settleAll(deps, conversation, unanswered, 'escalated');
+      return 'escalated';
+    }
     const replyId = unanswered.find((m) => m.replyId)?.replyId ?? deps.ids.newId('msg');
     let reply = messages.find((m) => m.id === replyId);
     if (!reply) {
@@ -95,6 +101,9 @@ async function writeReply(
   for (const m of input.unanswered) {
     if (!(await deps.store.claimMessage(c.tenantId, c.id, m.id, replyId))) return 'taken';
   }
+  if (isStopRequest(input.unanswered.at(-1)?.text ?? '')) {
+    return storeReply(deps, input, { ...STOP_CONFIRMATION, citations: [] }, 'text');
+  }
   const setup = await loadSetupOf(deps, input.ai);
   const grounding = await groundReply(deps, {
     ai: input.ai,
@@ -111,14 +120,44 @@ async function writeReply(
   } catch (error) {
     if (error instanceof MalformedModelOutputError) {
       // The adapter already asked again once: nothing malformed is sent, a person takes over.
-      await escalateWithoutReply(deps, { ...input, reason: 'model_output_malformed' });
+      await escalateWithoutReply(deps, { ...input, status: 'escalated', summary: MALFORMED_SUMMARY });
       return 'escalated';
     }
     if (input.attempt < MAX_GENERATION_ATTEMPTS) throw error;
     deps.logger.error('giving up on a reply after repeated failures', { conversationId: c.id, error: String(error) });
-    await settleAll(deps, c, input.unanswered, 'failed');
+    await escalateWithoutReply(deps, { ...input, status: 'failed', summary: FAILED_SUMMARY });
     return 'failed';
   }
+  return storeReply(
+    deps,
+    input,
+    { ...answer, citations: citationsOf(grounding, answer.citations) },
+    request.outputFormat,
+  );
+}
+
+const MALFORMED_SUMMARY = "The model's answer stayed malformed after a retry: nothing was sent to the prospect.";
+const FAILED_SUMMARY = `Parley could not answer after ${MAX_GENERATION_ATTEMPTS} attempts: nothing was sent to the prospect.`;
+
+/** What an opt-out ("STOP") gets instead of an answer: a confirmation, and no message after it. */
+const STOP_CONFIRMATION = {
+  reply: 'You are unsubscribed: we will not contact you again. If you write to us, we will answer.',
+  needs_human: false,
+  escalation: 'none',
+  reason: null,
+  follow_up_at: null,
+  language: 'en',
+  confidence: 'high',
+} as const satisfies Omit<ModelReply, 'citations'>;
+
+/** Stores the reply under the claimed id; a twin worker's stored reply wins, so the prospect gets one answer. */
+async function storeReply(
+  deps: GeneratorDeps,
+  input: { conversation: Conversation; unanswered: Message[]; replyId: string },
+  answer: Omit<ModelReply, 'citations'> & { citations: Citation[] },
+  outputFormat: OutputFormat,
+): Promise<Message> {
+  const { conversation: c, replyId } = input;
   const reply: Message = {
     tenantId: c.tenantId,
     conversationId: c.id,
@@ -126,183 +165,19 @@ async function writeReply(
     direction: 'outbound',
     kind: 'reply',
     // The model is untrusted: whatever markup it wrote, only the allowed tags reach the prospect.
-    text: request.outputFormat === 'html' ? sanitizeHtml(answer.reply) : answer.reply,
+    text: outputFormat === 'html' ? sanitizeHtml(answer.reply) : answer.reply,
     createdAt: deps.clock.now().toISOString(),
     inReplyTo: input.unanswered.map((m) => m.id),
     needsHuman: answer.needs_human,
+    escalation: answer.escalation,
     confidence: answer.confidence,
-    citations: citationsOf(grounding, answer.citations),
+    citations: answer.citations,
     ...(answer.reason ? { reason: answer.reason } : {}),
+    ...(answer.follow_up_at ? { followUpAt: answer.follow_up_at } : {}),
   };
   if (await deps.store.putMessage(reply)) return reply;
   // A twin worker stored this reply first: carry on with theirs so the prospect gets one answer.
   return (await deps.store.getMessage(c.tenantId, c.id, replyId)) ?? reply;
-}
-
-/**
- * Queues the reply's webhook (and the emergency one), publishes the domain events, then marks the
- * messages answered. The events go out before the messages are marked so that a crash in between
- * publishes them again on the retry rather than never: events are at-least-once, with stable ids.
- */
-async function finishReply(
-  deps: GeneratorDeps,
-  input: { ai: Ai; conversation: Conversation; reply: Message; unanswered: Message[] },
-): Promise<void> {
-  const { ai, conversation: c, reply } = input;
-  const covered = input.unanswered.filter((m) => reply.inReplyTo?.includes(m.id));
-  const common = {
-    createdAt: reply.createdAt,
-    conversation: c,
-    messageId: reply.id,
-    reply: reply.text,
-    question: covered.map((m) => m.text).join('\n\n'),
-    citations: reply.citations ?? [],
-  };
-  await createDelivery(deps, {
-    tenantId: c.tenantId,
-    deliveryId: deriveId('dlv', reply.id),
-    url: c.webhooks?.answerUrl ?? ai.webhooks.answerUrl,
-    payload: buildWebhookPayload({ ...common, type: 'message.answered', eventId: deriveId('evt', reply.id) }),
-    delaySeconds: ai.replyDelaySeconds,
-  });
-  const emergencyUrl = reply.needsHuman ? ai.webhooks.emergencyUrl : undefined;
-  if (emergencyUrl) {
-    await createDelivery(deps, {
-      tenantId: c.tenantId,
-      deliveryId: deriveId('dlv', reply.id, 'esc'),
-      url: emergencyUrl,
-      payload: buildWebhookPayload({
-        ...common,
-        type: 'conversation.escalated',
-        eventId: deriveId('evt', reply.id, 'esc'),
-        reason: reply.reason ?? 'needs_human',
-      }),
-      delaySeconds: 0,
-    });
-  }
-  await deps.events.publish(replyEvents({ ...input, covered, emergencyNotified: emergencyUrl !== undefined }));
-  const gap = reply.needsHuman
-    ? 'escalated'
-    : reply.confidence === 'low' && (reply.citations ?? []).length === 0
-      ? 'ungrounded'
-      : undefined;
-  if (gap)
-    await recordKnowledgeGap(deps, { ai, conversation: c, message: reply, question: common.question, reason: gap });
-  const at = deps.clock.now().toISOString();
-  for (const m of covered) {
-    await deps.store.settleMessage(c.tenantId, c.id, m.id, {
-      status: 'answered',
-      replyId: reply.id,
-      answer: reply.text,
-      at,
-    });
-  }
-}
-
-/**
- * The domain events of a finished reply, carrying the ids of the webhooks that announce it so that
- * consumers can correlate the two. Ids only: the reply, the question and the model's reason (free
- * text that may quote the prospect) stay out of the event bus.
- */
-function replyEvents(input: {
-  ai: Ai;
-  conversation: Conversation;
-  reply: Message;
-  covered: Message[];
-  emergencyNotified: boolean;
-}): DomainEvent[] {
-  const { ai, conversation: c, reply } = input;
-  const common = { tenantId: c.tenantId, occurredAt: reply.createdAt };
-  const detail = {
-    ai_id: ai.id,
-    conversation_id: c.id,
-    message_id: reply.id,
-    in_reply_to: input.covered.map((m) => m.id),
-  };
-  const answered = { event_id: deriveId('evt', reply.id), delivery_id: deriveId('dlv', reply.id) };
-  const events: DomainEvent[] = [
-    { ...common, type: 'message.answered', id: answered.event_id, detail: { ...detail, ...answered } },
-  ];
-  if (reply.needsHuman) {
-    const escalated = { event_id: deriveId('evt', reply.id, 'esc'), delivery_id: deriveId('dlv', reply.id, 'esc') };
-    events.push({
-      ...common,
-      type: 'conversation.escalated',
-      id: escalated.event_id,
-      // Without an emergency URL there is no webhook to point at; the event alone tells of the escalation.
-      detail: { ...detail, ...(input.emergencyNotified ? escalated : {}) },
-    });
-  }
-  return events;
-}
-
-/**
- * When no reply can be sent (the model's output stayed malformed): the prospect gets nothing, the
- * emergency webhook (if any) and the event bus hear of it, and the messages are marked escalated.
- * Ids derive from the claimed reply id, so a retry sends no second notification.
- */
-async function escalateWithoutReply(
-  deps: GeneratorDeps,
-  input: { ai: Ai; conversation: Conversation; unanswered: Message[]; replyId: string; reason: string },
-): Promise<void> {
-  const { ai, conversation: c, replyId, reason } = input;
-  const eventId = deriveId('evt', replyId, 'esc');
-  const deliveryId = deriveId('dlv', replyId, 'esc');
-  const createdAt = deps.clock.now().toISOString();
-  const lastMessage = input.unanswered.at(-1);
-  if (ai.webhooks.emergencyUrl && lastMessage) {
-    await createDelivery(deps, {
-      tenantId: c.tenantId,
-      deliveryId,
-      url: ai.webhooks.emergencyUrl,
-      payload: buildWebhookPayload({
-        type: 'conversation.escalated',
-        eventId,
-        createdAt,
-        conversation: c,
-        messageId: lastMessage.id,
-        reply: '',
-        question: input.unanswered.map((m) => m.text).join('\n\n'),
-        reason,
-      }),
-      delaySeconds: 0,
-    });
-  }
-  if (lastMessage) {
-    await recordKnowledgeGap(deps, {
-      ai,
-      conversation: c,
-      message: lastMessage,
-      question: input.unanswered.map((m) => m.text).join('\n\n'),
-      reason: 'escalated',
-    });
-  }
-  await deps.events.publish([
-    {
-      type: 'conversation.escalated',
-      id: eventId,
-      tenantId: c.tenantId,
-      occurredAt: createdAt,
-      detail: {
-        ai_id: ai.id,
-        conversation_id: c.id,
-        message_ids: input.unanswered.map((m) => m.id),
-        reason,
-        ...(ai.webhooks.emergencyUrl ? { event_id: eventId, delivery_id: deliveryId } : {}),
-      },
-    },
-  ]);
-  await settleAll(deps, c, input.unanswered, 'escalated');
-}
-
-async function settleAll(
-  deps: GeneratorDeps,
-  c: Conversation,
-  messages: Message[],
-  status: 'failed' | 'escalated',
-): Promise<void> {
-  const at = deps.clock.now().toISOString();
-  for (const m of messages) await deps.store.settleMessage(c.tenantId, c.id, m.id, { status, at });
 }
 
 /** A sales AI's product, strategy and goal; nothing (and no read) for an AI that references none. */

@@ -65,6 +65,7 @@ export async function testAnswer(
     // The model is untrusted: as in generateReply, only the allowed tags survive.
     reply: request.outputFormat === 'html' ? sanitizeHtml(answer.reply) : answer.reply,
     needs_human: answer.needs_human,
+    escalation: answer.escalation,
     reason: answer.reason,
     follow_up_at: answer.follow_up_at,
     language: answer.language,

@@ -85,3 +85,10 @@ export const CHUNK_MIN_WORDS = 80;
  * at 1 KB, so a base's passages load quickly. Changing it means re-embedding every base.
  */
 export const EMBEDDING_DIMENSIONS = 256;
+
+// Follow-ups and nudges
+
+/** Longest silence an AI may wait before nudging: 30 days, in hours. */
+export const MAX_DROPOFF_HOURS = 720;
+/** Most nudges per silence: more reads as spam. */
+export const MAX_NUDGES = 5;

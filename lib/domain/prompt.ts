@@ -31,9 +31,10 @@ export function buildSystemPrompt(request: ReplyRequest): string {
     ...describeKnowledge(request),
     [
       '# How to answer',
-      "Answer the prospect's latest messages (between <prospect> tags) in one reply.",
-      'If you do not know the answer, say so and set needs_human to true with a short reason; never invent facts, prices or policies.',
-      'If the prospect asks for a person, is upset, or the matter is urgent, set needs_human to true.',
+      ...describeTask(request),
+      'If you do not know the answer, say so and set needs_human to true with a short reason and escalation "unanswerable"; never invent facts, prices or policies.',
+      'If the prospect asks for a person, set needs_human to true and escalation "human_requested"; if they complain, "complaint"; if they threaten legal action, "legal_threat"; if the matter is urgent, "urgent". Otherwise escalation is "none".',
+      'When needs_human is true, reason is one line a colleague can act on: what the prospect wants and why a person is needed.',
       'If the prospect asks to be contacted at a later time, set follow_up_at to that time in ISO-8601 UTC; otherwise null.',
       'Set confidence to high when the reply rests on the setup above or the conversation, medium when partly, low when you are unsure.',
       ai.language
@@ -126,6 +127,24 @@ function describeKnowledge(request: ReplyRequest): string[][] {
   ];
 }
 
+/** What to write: an answer to the latest messages, or a follow-up or nudge from the conversation so far. */
+function describeTask(request: ReplyRequest): string[] {
+  switch (request.task ?? 'answer') {
+    case 'follow_up':
+      return [
+        'The prospect asked to be contacted again at this time. Write that follow-up now: pick up where the conversation left off, in one short message, and move it one step toward what the prospect wanted.',
+        'Do not repeat earlier messages word for word, and do not say you are an automated message.',
+      ];
+    case 'nudge':
+      return [
+        'The prospect has not replied since your last message. Write one short, friendly nudge from the conversation so far: remind them of what they were interested in and offer the next step; never pressure them.',
+        'Do not repeat earlier messages word for word. Set follow_up_at to null.',
+      ];
+    default:
+      return ["Answer the prospect's latest messages (between <prospect> tags) in one reply."];
+  }
+}
+
 /** Channel style and the contact's name. */
 function describeAudience(request: ReplyRequest): string[] {
   const lines: string[] = [];
@@ -163,6 +182,11 @@ export function buildChatMessages(request: ReplyRequest): ChatMessage[] {
         : { role: 'assistant', content: turn.text },
     );
   }
-  messages.push({ role: 'user', content: request.pending.map(asDelimited).join('\n') });
+  if (request.pending.length > 0) {
+    messages.push({ role: 'user', content: request.pending.map(asDelimited).join('\n') });
+  } else {
+    // A follow-up or nudge: nothing new from the prospect; the system prompt says what to write.
+    messages.push({ role: 'system', content: `Write the ${request.task === 'nudge' ? 'nudge' : 'follow-up'} now.` });
+  }
   return messages;
 }

@@ -31,7 +31,15 @@ export interface KnowledgeContext {
   passages: { ref: number; title: string; headingPath: string[]; text: string }[];
 }
 
+/**
+ * What the model is asked to write: an answer to the pending messages, a follow-up the prospect
+ * asked for (at the time they asked), or a nudge after the prospect went quiet.
+ */
+export type ReplyTask = 'answer' | 'follow_up' | 'nudge';
+
 export interface ReplyRequest {
+  /** `answer` when absent. Follow-ups and nudges have no pending messages. */
+  task?: ReplyTask;
   ai: {
     name: string;
     type: AiType;
@@ -63,6 +71,11 @@ export const modelReplySchema = z
     confidence: z
       .enum(['high', 'medium', 'low'])
       .describe('How well the reply is grounded in the setup, knowledge and conversation: high, medium or low.'),
+    escalation: z
+      .enum(['none', 'human_requested', 'complaint', 'legal_threat', 'unanswerable', 'urgent'])
+      .describe(
+        'Why a person should step in: the prospect asked for one, a complaint, a legal threat, a question you cannot answer from what you are given, an urgent matter; else none.',
+      ),
     citations: z
       .array(z.int())
       .describe('Numbers of the knowledge entries (corrections and passages) the reply used; empty if none.'),

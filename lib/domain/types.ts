@@ -29,6 +29,36 @@ export interface AiWebhooks {
   emergencyUrl?: string;
 }
 
+/** Hours when no nudge is sent, in the contact's (else the AI's) timezone; may span midnight. */
+export interface QuietHours {
+  /** "HH:MM", 24-hour clock. */
+  start: string;
+  end: string;
+}
+
+/** How an AI keeps a conversation alive: requested follow-ups and drop-off nudges. */
+export interface FollowUpSettings {
+  /** Off: no follow-ups and no nudges. */
+  enabled: boolean;
+  /** A prospect silent this long after an answer is nudged; fractions allowed. */
+  dropoffAfterHours: number;
+  /** Nudges per silence; 0 sends requested follow-ups only. */
+  maxNudges: number;
+  quietHours?: QuietHours;
+  /** IANA timezone used when the contact has none. */
+  timezone: string;
+}
+
+/** What makes an AI call a person through the emergency webhook. */
+export type EmergencyTrigger = 'human_requested' | 'ungrounded' | 'complaint' | 'legal_threat' | 'repeated_failure';
+
+export interface EmergencySettings {
+  enabled: boolean;
+  triggers: EmergencyTrigger[];
+  /** Hand the conversation off (the AI stops answering) when it escalates, until resumed. */
+  pauseAi: boolean;
+}
+
 export interface Ai {
   tenantId: string;
   id: string;
@@ -48,6 +78,10 @@ export interface Ai {
   goalId?: string;
   /** Knowledge bases the AI answers from (a sales AI also uses its product's). */
   knowledgeBaseIds?: string[];
+  /** Absent: the strategy's, else the defaults (see resolveFollowUpSettings). */
+  followUp?: FollowUpSettings;
+  /** Absent: the defaults (see resolveEmergencySettings). */
+  emergency?: EmergencySettings;
   createdAt: string;
   updatedAt: string;
 }
@@ -74,6 +108,8 @@ export interface Strategy {
   instructions: string;
   /** Free text, e.g. "warm, concise, no jargon". */
   tone?: string;
+  /** The default follow-up behaviour of AIs using this strategy. */
+  followUp?: FollowUpSettings;
   createdAt: string;
   updatedAt: string;
 }
@@ -123,8 +159,27 @@ export interface Conversation {
   /** Per-conversation overrides of the AI's webhook URLs. */
   webhooks?: { answerUrl?: string; followUpUrl?: string };
   metadata: Record<string, unknown>;
+  /**
+   * Bumped by every inbound message, handoff, resume and close: a timer carries the version it was
+   * set at, and one that fires after a change does nothing. Absent on older records: 0.
+   */
+  version?: number;
+  /** Timers pending for this conversation, as `GET …/conversations/{id}` shows them. */
+  scheduled?: ScheduledTimer[];
+  /** Nudges sent since the prospect last wrote. */
+  nudgesSent?: number;
   createdAt: string;
   updatedAt: string;
+}
+
+export type TimerKind = 'follow_up' | 'dropoff';
+
+export interface ScheduledTimer {
+  kind: TimerKind;
+  /** When it fires, ISO-8601 UTC. */
+  at: string;
+  /** The scheduler's name for it (one per kind and conversation). */
+  name: string;
 }
 
 export type MessageDirection = 'inbound' | 'outbound';
@@ -156,6 +211,10 @@ export interface Message {
   confidence?: 'high' | 'medium' | 'low';
   /** Outbound reply only: the knowledge the reply drew on. */
   citations?: Citation[];
+  /** Outbound reply only: why the model would call a person in (`none` when it would not). */
+  escalation?: 'none' | 'human_requested' | 'complaint' | 'legal_threat' | 'unanswerable' | 'urgent';
+  /** Outbound reply only: when the prospect asked to be contacted again. */
+  followUpAt?: string;
   /** Outbound (AI-written) only: the client's rating of it; a later rating replaces an earlier one. */
   feedback?: MessageFeedback;
   metadata?: Record<string, unknown>;

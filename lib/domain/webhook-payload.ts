@@ -19,7 +19,12 @@ export interface WebhookPayload {
   metadata: Record<string, unknown>;
   /** The knowledge the reply drew on (empty when none, or when there is no reply). */
   citations: { document_id: string; title: string; snippet: string }[];
+  /** conversation.escalated: the reason code (an emergency trigger). */
   reason?: string;
+  /** conversation.escalated: one line a colleague can act on. */
+  summary?: string;
+  /** conversation.escalated: what the AI answered (or would have), for the colleague to reuse. */
+  suggested_reply?: string;
 }
 
 export function buildWebhookPayload(input: {
@@ -32,6 +37,8 @@ export function buildWebhookPayload(input: {
   question: string;
   citations?: Citation[];
   reason?: string;
+  summary?: string;
+  suggestedReply?: string;
 }): WebhookPayload {
   const { conversation: c } = input;
   const name = [c.contact.firstName, c.contact.lastName].filter(Boolean).join(' ');
@@ -55,5 +62,7 @@ export function buildWebhookPayload(input: {
       snippet: cite.snippet,
     })),
     ...(input.reason ? { reason: input.reason } : {}),
+    ...(input.summary ? { summary: input.summary } : {}),
+    ...(input.suggestedReply ? { suggested_reply: input.suggestedReply } : {}),
   };
 }

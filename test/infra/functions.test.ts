@@ -20,6 +20,7 @@ const CONTEXT = {
   logRetentionDays: '60',
 };
 const NAMES = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
+const SCHEDULER_VARS = [ENV.scheduleGroupName, ENV.schedulerRoleArn, ENV.schedulerDlqArn, ENV.timerTargetArn];
 
 let synth: Synthesised;
 beforeAll(() => {
@@ -65,6 +66,7 @@ describe('the Lambda functions', () => {
       ['delivery', 30],
       ['sweeper', 60],
       ['ingester', 300],
+      ['timer', 60],
     ]);
   });
 
@@ -84,9 +86,9 @@ describe('the Lambda functions', () => {
     });
   });
 
-  it('tell only the api, the generator and the ingester where the OpenAI key is', () => {
+  it('tell only the api, the generator, the ingester and the timer function where the OpenAI key is', () => {
     const secret = { Ref: logicalId(synth.template, 'AWS::SecretsManager::Secret', 'SecretsOpenAiKey') };
-    const callers = ['api', 'generator', 'ingester'];
+    const callers = ['api', 'generator', 'ingester', 'timer'];
 
     for (const name of callers) expect(env(name as FunctionName)[ENV.openAiSecretArn]).toEqual(secret);
     for (const name of NAMES.filter((n) => !callers.includes(n)))
@@ -97,19 +99,49 @@ describe('the Lambda functions', () => {
     expect(env(name)[ENV.documentsDir]).toBeUndefined();
   });
 
-  it('name the event bus to the generator and delivery only', () => {
+  it('name the event bus to the generator, delivery and the timer function only', () => {
     const bus = { Ref: logicalId(synth.template, 'AWS::Events::EventBus', 'EventsBus') };
+    const publishers = ['generator', 'delivery', 'timer'];
 
-    expect([env('generator')[ENV.eventBusName], env('delivery')[ENV.eventBusName]]).toEqual([bus, bus]);
-    expect([env('api')[ENV.eventBusName], env('sweeper')[ENV.eventBusName]]).toEqual([undefined, undefined]);
+    for (const name of publishers) expect(env(name as FunctionName)[ENV.eventBusName]).toEqual(bus);
+    for (const name of NAMES.filter((n) => !publishers.includes(n)))
+      expect(env(name)[ENV.eventBusName]).toBeUndefined();
   });
 
   it.each(NAMES)('give %s all four scheduler settings or none, as lib/config.ts requires', (name) => {
-    const schedulerVars = [ENV.scheduleGroupName, ENV.schedulerRoleArn, ENV.schedulerDlqArn, ENV.timerTargetArn];
-    const set = schedulerVars.filter((variable) => env(name)[variable] !== undefined);
+    const set = SCHEDULER_VARS.filter((variable) => env(name)[variable] !== undefined);
 
-    expect([0, schedulerVars.length]).toContain(set.length);
+    expect([0, SCHEDULER_VARS.length]).toContain(set.length);
   });
+
+  it('give the scheduler settings to the api, the generator and the timer function, and to no other', () => {
+    const withSettings = NAMES.filter((name) => env(name)[ENV.scheduleGroupName] !== undefined);
+
+    expect(withSettings).toEqual(['api', 'generator', 'timer']);
+  });
+
+  it.each(['api', 'generator', 'timer'] as const)(
+    'point the timers %s sets at the timer function, through the group, role and DLQ of the scheduling construct',
+    (name) => {
+      const { FunctionName } = functionProperties(synth.template, 'timer');
+      const group =
+        synth.template.toJSON().Resources[logicalId(synth.template, 'AWS::Scheduler::ScheduleGroup', 'SchedulingGroup')]
+          .Properties.Name;
+
+      expect(Object.fromEntries(SCHEDULER_VARS.map((variable) => [variable, env(name)[variable]]))).toEqual({
+        [ENV.scheduleGroupName]: group,
+        [ENV.schedulerRoleArn]: {
+          'Fn::GetAtt': [logicalId(synth.template, 'AWS::IAM::Role', 'SchedulingExecutionRole'), 'Arn'],
+        },
+        [ENV.schedulerDlqArn]: {
+          'Fn::GetAtt': [logicalId(synth.template, 'AWS::SQS::Queue', 'SchedulingTimerDlq'), 'Arn'],
+        },
+        [ENV.timerTargetArn]: {
+          'Fn::Join': ['', expect.arrayContaining([':lambda:', `:function:${FunctionName}`])],
+        },
+      });
+    },
+  );
 });
 
 describe('the queue consumers', () => {

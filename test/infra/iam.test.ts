@@ -1,9 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { FUNCTION_ENTRIES, type FunctionName } from '../../infra/bundling.ts';
-import { LambdaFunction } from '../../infra/constructs/lambda-function.ts';
-import { Scheduling } from '../../infra/constructs/scheduling.ts';
-import { ENV } from '#lib/config';
 import {
   FUNCTION_IDS,
   functionRole,
@@ -47,9 +42,22 @@ const basics = (name: FunctionName) => ({
   [`<${FUNCTION_IDS[name]}LogGroup>`]: ['logs:CreateLogStream', 'logs:PutLogEvents'],
   '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
 });
+/** Creating and deleting schedules of the timer group, and passing the scheduler's role. */
+const timers = () => {
+  const group =
+    synth.template.toJSON().Resources[logicalId(synth.template, 'AWS::Scheduler::ScheduleGroup', 'SchedulingGroup')]
+      .Properties.Name;
+  return {
+    [`arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${group}/*`]: [
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
+    ],
+    '<SchedulingExecutionRole>': ['iam:PassRole'],
+  };
+};
 
 describe('least privilege', () => {
-  it('gives the api function the table, the documents, the OpenAI key, and sending to the generation and ingestion queues, nothing more', () => {
+  it('gives the api function the table, the documents, the OpenAI key, timers, and sending to the generation and ingestion queues, nothing more', () => {
     expect(permissionsOf(synth.template, roleOf('api'))).toEqual({
       ...basics('api'),
       ...table(TABLE_READ_WRITE),
@@ -57,16 +65,12 @@ describe('least privilege', () => {
       '<MessagingGenerationQueue>': SEND,
       '<KnowledgeIngestionQueue>': SEND,
       '<SecretsOpenAiKey>': ['secretsmanager:GetSecretValue'],
+      ...timers(),
     });
   });
 
   it('gives the generator the table, its queue, delivery, events, the secret, timers and reading documents', () => {
-    const permissions = permissionsOf(synth.template, roleOf('generator'));
-    const scheduleGroup =
-      synth.template.toJSON().Resources[logicalId(synth.template, 'AWS::Scheduler::ScheduleGroup', 'SchedulingGroup')]
-        .Properties.Name;
-
-    expect(permissions).toEqual({
+    expect(permissionsOf(synth.template, roleOf('generator'))).toEqual({
       ...basics('generator'),
       ...table(TABLE_READ_WRITE),
       ...documents(['s3:GetObject']),
@@ -74,23 +78,22 @@ describe('least privilege', () => {
       '<MessagingDeliveryQueue>': SEND,
       '<EventsBus>': ['events:PutEvents'],
       '<SecretsOpenAiKey>': ['secretsmanager:GetSecretValue'],
-      [`arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${scheduleGroup}/*`]: [
-        'scheduler:CreateSchedule',
-        'scheduler:DeleteSchedule',
-      ],
-      '<SchedulingExecutionRole>': ['iam:PassRole'],
+      ...timers(),
     });
   });
 
-  it('lets the generator pass the scheduler role to EventBridge Scheduler only', () => {
-    const statements = Object.values(synth.template.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement,
-    );
-    const passRole = statements.filter((statement) => statement.Action === 'iam:PassRole');
-
-    expect(passRole).toEqual([
-      expect.objectContaining({ Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } }),
-    ]);
+  it('gives the timer function the table, delivery, events, the secret, reading documents, timers, and its failures to the timer DLQ', () => {
+    expect(permissionsOf(synth.template, roleOf('timer'))).toEqual({
+      ...basics('timer'),
+      ...table(TABLE_READ_WRITE),
+      ...documents(['s3:GetObject']),
+      '<MessagingDeliveryQueue>': SEND,
+      '<EventsBus>': ['events:PutEvents'],
+      '<SecretsOpenAiKey>': ['secretsmanager:GetSecretValue'],
+      ...timers(),
+      // Lambda's on-failure destination for its asynchronous (Scheduler) invocations.
+      '<SchedulingTimerDlq>': SEND,
+    });
   });
 
   it('gives delivery the table, its queue (to consume and to re-queue retries) and events', () => {
@@ -137,12 +140,12 @@ describe('least privilege', () => {
     expect(withoutDocuments.sort()).toEqual(['delivery', 'sweeper']);
   });
 
-  it('lets only the functions that call OpenAI read its key: the api (testing responses, search), the generator and the ingester', () => {
+  it('lets only the functions that call OpenAI read its key: the api (testing responses, search), the generator, the ingester and the timer function', () => {
     const readers = (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).filter(
       (name) => permissionsOf(synth.template, roleOf(name))['<SecretsOpenAiKey>'],
     );
 
-    expect(readers.sort()).toEqual(['api', 'generator', 'ingester']);
+    expect(readers.sort()).toEqual(['api', 'generator', 'ingester', 'timer']);
   });
 
   it('grants no wildcard action anywhere, and "*" resources only for X-Ray', () => {
@@ -161,70 +164,5 @@ describe('least privilege', () => {
     for (const role of Object.values(synth.template.findResources('AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
-  });
-});
-
-describe('the scheduler execution role', () => {
-  const schedulerRole = () => logicalId(synth.template, 'AWS::IAM::Role', 'SchedulingExecutionRole');
-
-  it('can be assumed only by EventBridge Scheduler, for this account and schedule group', () => {
-    const role = synth.template.toJSON().Resources[schedulerRole()];
-
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      {
-        Action: 'sts:AssumeRole',
-        Effect: 'Allow',
-        Principal: { Service: 'scheduler.amazonaws.com' },
-        Condition: {
-          StringEquals: {
-            'aws:SourceAccount': { Ref: 'AWS::AccountId' },
-            'aws:SourceArn': {
-              'Fn::GetAtt': [logicalId(synth.template, 'AWS::Scheduler::ScheduleGroup', 'SchedulingGroup'), 'Arn'],
-            },
-          },
-        },
-      },
-    ]);
-  });
-
-  it('may only send failed timers to its DLQ while it has no targets: no invoke permission', () => {
-    expect(permissionsOf(synth.template, schedulerRole())).toEqual({ '<SchedulingTimerDlq>': SEND });
-  });
-});
-
-describe('Scheduling with timer targets (the follow-up functions to come)', () => {
-  function buildWithTarget() {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new Stack(app, 'SchedulingTest');
-    // Stand-ins: any two Parley functions show the wiring; which handlers they run does not matter here.
-    const target = new LambdaFunction(stack, 'Target', { entryName: 'sweeper' });
-    const caller = new LambdaFunction(stack, 'Caller', { entryName: 'generator' });
-    const scheduling = new Scheduling(stack, 'Scheduling', { targets: [target] });
-    return { stack, target, caller, scheduling };
-  }
-
-  it('lets the execution role invoke exactly its targets, and gives the caller all four settings', () => {
-    const { stack, target, caller, scheduling } = buildWithTarget();
-    scheduling.grantScheduleTimers(caller, target);
-    const template = Template.fromStack(stack);
-    const roleId = logicalId(template, 'AWS::IAM::Role', 'SchedulingExecutionRole');
-    const callerEnv =
-      template.toJSON().Resources[logicalId(template, 'AWS::Lambda::Function', 'Caller')].Properties.Environment
-        .Variables;
-
-    expect(permissionsOf(template, roleId)).toEqual({
-      '<SchedulingTimerDlq>': SEND,
-      '<Target>': ['lambda:InvokeFunction'],
-    });
-    expect(Object.keys(callerEnv)).toEqual(
-      expect.arrayContaining([ENV.scheduleGroupName, ENV.schedulerRoleArn, ENV.schedulerDlqArn, ENV.timerTargetArn]),
-    );
-  });
-
-  it('refuses to point timers at a function its role may not invoke', () => {
-    const { stack, caller, scheduling } = buildWithTarget();
-    const stranger = new LambdaFunction(stack, 'Stranger', { entryName: 'delivery' });
-
-    expect(() => scheduling.grantScheduleTimers(caller, stranger)).toThrow(/is not a target/);
   });
 });

@@ -16,7 +16,7 @@ import type { ParleyStack } from '../../infra/parley-stack.ts';
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON has no useful static type.
 export type Json = any;
 
-/** Synth plus esbuild for five functions takes seconds; give beforeAll room on a slow machine. */
+/** Synth plus esbuild for six functions takes seconds; give beforeAll room on a slow machine. */
 export const SYNTH_TIMEOUT_MS = 120_000;
 
 export interface SynthOptions {
@@ -78,6 +78,7 @@ export const FUNCTION_IDS = {
   delivery: 'GenerationDelivery',
   sweeper: 'GenerationSweeper',
   ingester: 'KnowledgeIngester',
+  timer: 'GenerationTimer',
 } as const satisfies Record<FunctionName, string>;
 
 /** The synthesised properties of one of the functions. */

@@ -50,6 +50,7 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
       follow_up_at: null,
       language: 'en',
       confidence: 'high',
+      escalation: 'none',
       citations: [],
       // The fake counts 100 prompt tokens and a quarter of the content's length as completion tokens.
       usage: { inputTokens: 100, outputTokens: Math.ceil(content.length / 4) },
@@ -84,6 +85,7 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
     expect(properties.sort()).toEqual([
       'citations',
       'confidence',
+      'escalation',
       'follow_up_at',
       'language',
       'needs_human',

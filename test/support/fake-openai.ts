@@ -71,6 +71,7 @@ export function parleyReplyContent(overrides: Record<string, unknown> = {}): str
     follow_up_at: null,
     language: 'en',
     confidence: 'high',
+    escalation: 'none',
     citations: [],
     ...overrides,
   });

@@ -19,6 +19,8 @@ import type {
   IngestionJob,
   IngestionQueue,
   Logger,
+  TimerPayload,
+  TimerScheduler,
   WebhookRequest,
   WebhookResult,
   WebhookSender,
@@ -77,6 +79,7 @@ export class ScriptedChatModel implements ChatModel {
       follow_up_at: null,
       language: 'en',
       confidence: 'high',
+      escalation: 'none',
       citations: [],
     };
   }
@@ -164,12 +167,41 @@ export class MemoryBlobStore implements BlobStore {
   }
 }
 
+/**
+ * Timers as EventBridge Scheduler keeps them: one pending timer per name, replaced by scheduling
+ * again, gone when cancelled. `fire` hands a pending timer's payload to a test, as Scheduler would.
+ */
+export class RecordingTimerScheduler implements TimerScheduler {
+  readonly pending = new Map<string, { at: Date; payload: TimerPayload }>();
+  readonly cancelled: string[] = [];
+  async schedule(timer: { name: string; at: Date; payload: TimerPayload }): Promise<void> {
+    this.pending.set(timer.name, { at: timer.at, payload: { ...timer.payload } });
+  }
+  async cancel(name: string): Promise<void> {
+    this.cancelled.push(name);
+    this.pending.delete(name);
+  }
+  /** The pending timer of this kind (there is at most one per conversation and kind in a test). */
+  ofKind(kind: TimerPayload['kind']): { name: string; at: Date; payload: TimerPayload } | undefined {
+    for (const [name, timer] of this.pending) if (timer.payload.kind === kind) return { name, ...timer };
+    return undefined;
+  }
+  /** Removes the timer and returns its payload, as Scheduler does when it fires. */
+  take(kind: TimerPayload['kind']): TimerPayload {
+    const timer = this.ofKind(kind);
+    if (!timer) throw new Error(`no pending ${kind} timer`);
+    this.pending.delete(timer.name);
+    return timer.payload;
+  }
+}
+
 export interface FakeDeps extends Deps {
   store: MemoryStore;
   generationQueue: RecordingGenerationQueue;
   deliveryQueue: RecordingDeliveryQueue;
   ingestionQueue: RecordingIngestionQueue;
   blobs: MemoryBlobStore;
+  timers: RecordingTimerScheduler;
   chatModel: ScriptedChatModel;
   webhookSender: RecordingWebhookSender;
   events: RecordingEventPublisher;
@@ -186,6 +218,7 @@ export function makeFakeDeps(overrides: Partial<Deps> = {}): FakeDeps {
     ingestionQueue: new RecordingIngestionQueue(),
     blobs: new MemoryBlobStore(),
     knowledgeIndex: new KnowledgeIndexCache(),
+    timers: new RecordingTimerScheduler(),
     chatModel: new ScriptedChatModel(),
     webhookSender: new RecordingWebhookSender(),
     events: new RecordingEventPublisher(),

@@ -3,7 +3,7 @@
  * store-contract.ts), for unit tests of use cases. Records are deep-copied on the way in and out,
  * and undefined fields dropped, as a round trip through DynamoDB would.
  */
-import { ConcurrencyError, ValidationError } from '#lib/domain/errors';
+import { ConcurrencyError, NotFoundError, ValidationError } from '#lib/domain/errors';
 import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
 import type {
   Ai,
@@ -28,6 +28,7 @@ import {
   type PageRequest,
   type PendingRef,
   type Store,
+  type TimerRecord,
 } from '#lib/ports';
 
 type MessageOutcome = Parameters<ConversationStore['settleMessage']>[3];
@@ -51,6 +52,7 @@ export class MemoryStore implements Store {
   private readonly documents = new Map<string, KnowledgeDocument>();
   private readonly corrections = new Map<string, Correction>();
   private readonly gaps = new Map<string, KnowledgeGap>();
+  private readonly timers = new Map<string, TimerRecord>();
 
   async ensureTenant(tenant: Tenant): Promise<Tenant> {
     return clone(insertIfAbsent(this.tenants, key(tenant.id), tenant));
@@ -117,9 +119,22 @@ export class MemoryStore implements Store {
   async updateConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<void> {
     const stored = this.conversations.get(key(tenantId, conversationId));
     if (stored === undefined) throw new ConcurrencyError(`Conversation ${conversationId} does not exist`);
-    for (const field of CONVERSATION_UPDATABLE_FIELDS) {
-      if (changes[field] !== undefined) Object.assign(stored, clone({ [field]: changes[field] }));
+    applyChanges(stored, changes);
+  }
+  async bumpConversation(
+    tenantId: string,
+    conversationId: string,
+    changes: ConversationChanges,
+  ): Promise<Conversation> {
+    const stored = this.conversations.get(key(tenantId, conversationId));
+    if (stored === undefined) {
+      throw new NotFoundError(`no conversation with id ${conversationId}`, {
+        details: [{ path: 'conversation_id', message: 'no conversation with this id' }],
+      });
     }
+    applyChanges(stored, changes);
+    stored.version = (stored.version ?? 0) + 1;
+    return clone(stored);
   }
 
   async putMessage(message: Message): Promise<boolean> {
@@ -352,6 +367,21 @@ export class MemoryStore implements Store {
       descending: true,
     });
   }
+
+  async putTimer(timer: TimerRecord): Promise<void> {
+    this.timers.set(key(timer.payload.tenantId, timer.name), clone(timer));
+  }
+  async deleteTimer(tenantId: string, name: string): Promise<void> {
+    this.timers.delete(key(tenantId, name));
+  }
+  async listTimers(before: string, limit: number): Promise<TimerRecord[]> {
+    // Soonest first, ties by name, as DynamoStore's index sort key `{at}#{name}` < before.
+    return [...this.timers.values()]
+      .filter((timer) => timer.at < before)
+      .sort((a, b) => compare(`${a.at}#${a.name}`, `${b.at}#${b.name}`))
+      .slice(0, Math.max(0, limit))
+      .map(clone);
+  }
 }
 
 /** A map key from a tenant id and more parts; JSON, so no part's characters can blur the boundaries. */
@@ -372,6 +402,12 @@ function insertIfAbsent<T>(map: Map<string, T>, k: string, value: T): T {
   if (stored !== undefined) return stored;
   map.set(k, clone(value));
   return value;
+}
+
+function applyChanges(conversation: Conversation, changes: ConversationChanges): void {
+  for (const field of CONVERSATION_UPDATABLE_FIELDS) {
+    if (changes[field] !== undefined) Object.assign(conversation, clone({ [field]: changes[field] }));
+  }
 }
 
 function isUnanswered(message: Message): boolean {

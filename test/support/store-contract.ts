@@ -2,7 +2,7 @@
  * The behaviour every Store must have. DynamoStore (against dynalite) and MemoryStore both run this
  * suite, which is what lets use-case unit tests trust the in-memory twin.
  */
-import { ConcurrencyError, ValidationError } from '#lib/domain/errors';
+import { ConcurrencyError, NotFoundError, ValidationError } from '#lib/domain/errors';
 import type {
   Ai,
   Conversation,
@@ -17,7 +17,7 @@ import type {
   Tenant,
 } from '#lib/domain/types';
 import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
-import type { Store } from '#lib/ports';
+import type { Store, TimerRecord } from '#lib/ports';
 
 export interface StoreUnderTest {
   store: Store;
@@ -104,6 +104,13 @@ const aConversation = (overrides: Partial<Conversation> = {}): Conversation => (
   createdAt: at(0),
   updatedAt: at(0),
   ...overrides,
+});
+
+/** A timer of `tenantId`, named after it as the use cases name them, due `seconds` after the epoch. */
+const aTimer = (name: string, seconds: number, tenantId = TENANT): TimerRecord => ({
+  name: `${tenantId}.${name}`,
+  at: at(seconds),
+  payload: { kind: 'dropoff', tenantId, conversationId: 'lead@example.com', version: 3, at: at(seconds) },
 });
 
 const anInbound = (overrides: Partial<Message> = {}): Message => ({
@@ -506,6 +513,43 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
         );
         expect(await store.getConversation(TENANT, 'nobody')).toBeUndefined();
       });
+
+      it('bumps an unversioned conversation to version 1 and applies the changes, returning what it wrote', async () => {
+        await store.ensureConversation(aConversation());
+        const scheduled = [{ kind: 'dropoff', at: at(3600), name: `${TENANT}.dropoff.lead` }] as const;
+
+        const bumped = await store.bumpConversation(TENANT, 'lead@example.com', {
+          scheduled: [...scheduled],
+          nudgesSent: 0,
+          updatedAt: at(60),
+          status: undefined,
+        });
+
+        const expected = aConversation({ version: 1, scheduled: [...scheduled], nudgesSent: 0, updatedAt: at(60) });
+        expect(bumped).toStrictEqual(expected);
+        expect(await store.getConversation(TENANT, 'lead@example.com')).toStrictEqual(expected);
+      });
+
+      it('adds one to the version on every bump, with or without changes', async () => {
+        await store.ensureConversation(aConversation({ version: 7 }));
+
+        await store.bumpConversation(TENANT, 'lead@example.com', {});
+        const second = await store.bumpConversation(TENANT, 'lead@example.com', { status: 'handed_off' });
+
+        expect(second).toMatchObject({ version: 9, status: 'handed_off' });
+        expect((await store.getConversation(TENANT, 'lead@example.com'))?.version).toBe(9);
+      });
+
+      it('throws NotFoundError naming conversation_id when bumping a conversation that does not exist', async () => {
+        await store.ensureConversation(aConversation({ tenantId: OTHER_TENANT }));
+
+        const bump = store.bumpConversation(TENANT, 'lead@example.com', { status: 'closed' });
+
+        await expect(bump).rejects.toBeInstanceOf(NotFoundError);
+        await expect(bump).rejects.toMatchObject({ details: [{ path: 'conversation_id' }] });
+        expect(await store.getConversation(TENANT, 'lead@example.com')).toBeUndefined();
+        expect((await store.getConversation(OTHER_TENANT, 'lead@example.com'))?.version).toBeUndefined();
+      });
     });
 
     describe('messages', () => {
@@ -714,6 +758,75 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
         expect(beforeRetryIsDue).toEqual([]);
         expect(afterRetryIsDue).toEqual([{ kind: 'delivery', tenantId: TENANT, deliveryId: 'dlv_01', since: at(120) }]);
         expect(await store.listPending(at(180), 10)).toEqual([]);
+      });
+    });
+
+    describe('timers', () => {
+      it('lists timers due before the cutoff across tenants, soonest first, as they were put', async () => {
+        await store.putTimer(aTimer('c', 30));
+        await store.putTimer(aTimer('a', 10, OTHER_TENANT));
+        await store.putTimer(aTimer('b', 20));
+        await store.putTimer(aTimer('later', 60));
+        await store.putTimer(aTimer('much-later', 90));
+
+        const due = await store.listTimers(at(60), 10);
+
+        expect(due).toStrictEqual([aTimer('a', 10, OTHER_TENANT), aTimer('b', 20), aTimer('c', 30)]);
+      });
+
+      it('returns only the soonest timers up to the limit, ties in name order', async () => {
+        for (let n = 10; n < 30; n++) await store.putTimer(aTimer(`t${n}`, 100 - n));
+        await store.putTimer(aTimer('a-twin', 72));
+
+        const due = await store.listTimers(at(1000), 4);
+
+        expect(due.map((timer) => timer.name)).toEqual([
+          `${TENANT}.t29`,
+          `${TENANT}.a-twin`,
+          `${TENANT}.t28`,
+          `${TENANT}.t27`,
+        ]);
+      });
+
+      it('lists hundreds of timers in order', async () => {
+        const timers = Array.from({ length: 250 }, (_, n) => aTimer(`t${String(n).padStart(3, '0')}`, n % 50));
+        await Promise.all(timers.map((timer) => store.putTimer(timer)));
+
+        const due = await store.listTimers(at(1000), 240);
+
+        const expected = [...timers].sort((a, b) => a.at.localeCompare(b.at) || a.name.localeCompare(b.name));
+        expect(due).toStrictEqual(expected.slice(0, 240));
+      });
+
+      it('replaces a timer of the same name, moving it to its new time', async () => {
+        await store.putTimer(aTimer('nudge', 10));
+        await store.putTimer(aTimer('other', 20));
+
+        await store.putTimer({ ...aTimer('nudge', 30), payload: { ...aTimer('nudge', 30).payload, version: 4 } });
+
+        const due = await store.listTimers(at(100), 10);
+        expect(due.map((timer) => [timer.name, timer.at, timer.payload.version])).toEqual([
+          [`${TENANT}.other`, at(20), 3],
+          [`${TENANT}.nudge`, at(30), 4],
+        ]);
+      });
+
+      it('deletes a timer of one tenant only, and a missing one without complaint', async () => {
+        await store.putTimer(aTimer('same', 10));
+        await store.putTimer({ ...aTimer('same', 20, OTHER_TENANT), name: `${TENANT}.same` });
+
+        await store.deleteTimer(TENANT, `${TENANT}.same`);
+        await store.deleteTimer(TENANT, `${TENANT}.never-set`);
+
+        const due = await store.listTimers(at(100), 10);
+        expect(due.map((timer) => [timer.payload.tenantId, timer.at])).toEqual([[OTHER_TENANT, at(20)]]);
+      });
+
+      it('lists nothing for a limit below one or a cutoff before every timer', async () => {
+        await store.putTimer(aTimer('a', 10));
+
+        expect(await store.listTimers(at(100), 0)).toEqual([]);
+        expect(await store.listTimers(at(10), 10)).toEqual([]);
       });
     });
 

@@ -166,7 +166,8 @@ describe('generateReply', () => {
       ['conversation.escalated', 'https://hooks.example.com/help'],
     ]);
     expect(JSON.parse(deliveries[0]?.payload ?? '{}')).toMatchObject({
-      reason: 'model_output_malformed',
+      reason: 'repeated_failure',
+      summary: expect.stringContaining('malformed'),
       reply: '',
       question: 'Hello?',
       message_id: messageId,
@@ -203,6 +204,7 @@ describe('generateReply', () => {
       follow_up_at: null,
       language: 'en',
       confidence: 'high',
+      escalation: 'human_requested',
       citations: [],
     }));
 
@@ -215,7 +217,11 @@ describe('generateReply', () => {
       ['message.answered', 'https://hooks.example.com/answer'],
       ['conversation.escalated', 'https://hooks.example.com/help'],
     ]);
-    expect(JSON.parse(deliveries[1]?.payload ?? '{}').reason).toBe('prospect_asked_for_human');
+    expect(JSON.parse(deliveries[1]?.payload ?? '{}')).toMatchObject({
+      reason: 'human_requested',
+      summary: 'prospect_asked_for_human',
+      suggested_reply: expect.any(String),
+    });
   });
 
   it('shows the model earlier turns as history and only the unanswered ones as pending', async () => {
@@ -285,6 +291,7 @@ describe('generateReply', () => {
         follow_up_at: null,
         language: 'en',
         confidence: 'high',
+        escalation: 'human_requested',
         citations: [],
       }));
 
@@ -317,6 +324,7 @@ describe('generateReply', () => {
         follow_up_at: null,
         language: 'en',
         confidence: 'high',
+        escalation: 'human_requested',
         citations: [],
       }));
 
@@ -363,7 +371,7 @@ describe('generateReply', () => {
       expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('answered');
     });
 
-    it('publishes nothing for a queue record with nothing to answer, nor for messages given up on', async () => {
+    it('publishes nothing for a queue record with nothing to answer, and only an escalation for messages given up on', async () => {
       const deps = makeFakeDeps();
       const { tenantId, ai } = await givenTenantWithAi(deps);
       const first = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
@@ -379,7 +387,9 @@ describe('generateReply', () => {
         attempt: MAX_GENERATION_ATTEMPTS,
       });
 
-      expect(deps.events.published.map((e) => e.type)).toEqual(['message.answered']);
+      // The give-up calls a person (the repeated_failure trigger); nothing else is announced.
+      expect(deps.events.published.map((e) => e.type)).toEqual(['message.answered', 'conversation.escalated']);
+      expect(deps.events.ofType('conversation.escalated')[0]?.detail.reason).toBe('repeated_failure');
     });
   });
 
@@ -438,6 +448,7 @@ describe('generateReply', () => {
         follow_up_at: null,
         language: 'en',
         confidence: 'high',
+        escalation: 'none',
         citations: [],
       }));
 
@@ -458,6 +469,7 @@ describe('generateReply', () => {
         follow_up_at: null,
         language: 'en',
         confidence: 'medium',
+        escalation: 'none',
         citations: [],
       }));
 

@@ -57,6 +57,7 @@ describe('a reply grounded in knowledge', () => {
       follow_up_at: null,
       language: 'en',
       confidence: 'high',
+      escalation: 'none',
       citations: [request.knowledge?.passages[0]?.ref ?? 0, 99],
     }));
 
@@ -134,8 +135,20 @@ describe('a reply grounded in knowledge', () => {
     const second = await givenMessage(deps, { tenantId, aiId: ai.id, conversationId: 'b', text: 'I need a person' });
     const base = { reason: null, follow_up_at: null, language: 'en', citations: [] };
     deps.chatModel
-      .nextReply(() => ({ ...base, reply: 'I am not sure.', needs_human: false, confidence: 'low' }))
-      .nextReply(() => ({ ...base, reply: 'A colleague will help.', needs_human: true, confidence: 'high' }));
+      .nextReply(() => ({
+        ...base,
+        reply: 'I am not sure.',
+        needs_human: false,
+        escalation: 'none',
+        confidence: 'low',
+      }))
+      .nextReply(() => ({
+        ...base,
+        reply: 'A colleague will help.',
+        needs_human: true,
+        escalation: 'human_requested',
+        confidence: 'high',
+      }));
 
     await generateReply(deps, { ...first, tenantId, attempt: 1 });
     await generateReply(deps, { ...second, tenantId, attempt: 1 });

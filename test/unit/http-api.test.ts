@@ -88,6 +88,11 @@ describe('the HTTP API', () => {
         output_format: 'text',
         reply_delay_seconds: 0,
         knowledge_base_ids: [],
+        emergency: {
+          enabled: true,
+          triggers: ['human_requested', 'ungrounded', 'complaint', 'legal_threat', 'repeated_failure'],
+          pause_ai: false,
+        },
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });

@@ -44,7 +44,10 @@ describe('OfflineChatModel', () => {
     const reply = await model.generateReply(requestFor([text]));
 
     expect(reply.needs_human).toBe(true);
-    expect(reply.reason).toBe(HUMAN_REQUEST_REASON);
+    expect(reply.reason).toBe(
+      /complaint/.test(text) ? 'The prospect is complaining: a person should look at this.' : HUMAN_REQUEST_REASON,
+    );
+    expect(reply.escalation).toBe(/complaint/.test(text) ? 'complaint' : 'human_requested');
     expect(reply.reply).toMatch(/colleague/);
     expect(reply.reply).toMatch(/in touch/);
   });
@@ -203,5 +206,37 @@ describe('OfflineChatModel', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  describe('follow-ups and nudges', () => {
+    const history = [
+      { role: 'prospect' as const, text: 'Call me tomorrow at 3pm about the Pro plan', at: NOW },
+      { role: 'assistant' as const, text: 'Of course, I will follow up then.', at: NOW },
+    ];
+    const sales = {
+      goal: { name: 'Book a demo', description: 'A 20-minute call.', goalUrl: 'https://example.com/demo' },
+    };
+
+    it('writes a follow-up that picks the conversation up and offers the goal, with no follow-up of its own', async () => {
+      const reply = await model.generateReply(requestFor([], { task: 'follow_up', history, sales }));
+
+      expect(reply.reply).toMatch(/^Hi Anna,/);
+      expect(reply.reply).toMatch(/Following up as you asked/);
+      expect(reply.reply).toContain('https://example.com/demo');
+      expect([reply.follow_up_at, reply.needs_human, reply.escalation]).toEqual([null, false, 'none']);
+    });
+
+    it('writes a short check-in as a nudge', async () => {
+      const reply = await model.generateReply(requestFor([], { task: 'nudge', history }));
+
+      expect(reply.reply).toMatch(/checking in/i);
+      expect(reply.needs_human).toBe(false);
+    });
+
+    it('reads a legal threat as one, for the emergency webhook', async () => {
+      const reply = await model.generateReply(requestFor(['I am going to sue you, my lawyer will call.']));
+
+      expect([reply.needs_human, reply.escalation]).toEqual([true, 'legal_threat']);
+    });
   });
 });

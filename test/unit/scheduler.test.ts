@@ -25,7 +25,13 @@ const settings = {
   targetArn: 'arn:aws:lambda:eu-west-1:123456789012:function:parley-timer',
   dlqArn: 'arn:aws:sqs:eu-west-1:123456789012:parley-timers-dlq',
 };
-const payload: TimerPayload = { kind: 'follow_up', tenantId: 'ten_1', conversationId: 'alice@example.com', version: 7 };
+const payload: TimerPayload = {
+  kind: 'follow_up',
+  tenantId: 'ten_1',
+  conversationId: 'alice@example.com',
+  version: 7,
+  at: '2026-11-28T15:30:00.000Z',
+};
 const timer = { name: 'follow_up-ten_1-conv_42', at: new Date('2026-11-28T15:30:00.000Z'), payload };
 
 /** The exact CreateSchedule (and UpdateSchedule) input for `timer`. */

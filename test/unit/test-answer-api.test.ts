@@ -31,6 +31,7 @@ describe('POST /v1/ais/{id}/test', () => {
       follow_up_at: '2026-11-28T15:00:00.000Z',
       language: 'en',
       confidence: 'medium',
+      escalation: 'human_requested',
       citations: [],
     }));
     const slowModel = model.generateReply.bind(model);
@@ -46,6 +47,7 @@ describe('POST /v1/ais/{id}/test', () => {
       reply: 'Happy to call you back tomorrow.',
       citations: [],
       needs_human: true,
+      escalation: 'human_requested',
       reason: 'asked for a call',
       follow_up_at: '2026-11-28T15:00:00.000Z',
       confidence: 'medium',
@@ -129,6 +131,7 @@ describe('POST /v1/ais/{id}/test', () => {
       follow_up_at: null,
       language: 'en',
       confidence: 'high',
+      escalation: 'none',
       citations: [],
     }));
 

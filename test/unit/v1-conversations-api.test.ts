@@ -100,6 +100,7 @@ describe('the V1 conversations API', () => {
         follow_up_at: null,
         language: 'en',
         confidence: 'high',
+        escalation: 'human_requested',
         citations: [],
       }));
       const posted = await call('POST', '/v1/conversations', { question: 'I want a refund.' });

@@ -3,6 +3,7 @@ import { createAi, deleteAi, getAi, listAis, rotateWebhookSecret, updateAi } fro
 import { testAnswer } from '#lib/app/test-answer';
 import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
 import { fromWire, presentAi, toMessageOptions } from '#functions/http/presenters';
+import { toEmergencySettings, toFollowUpSettings } from '#functions/http/follow-up-schemas';
 import { defineRoute } from '#functions/http/route';
 import {
   aiResponse,
@@ -56,6 +57,8 @@ export const aiRoutes = [
           outputFormat: body.output_format,
           replyDelaySeconds: body.reply_delay_seconds,
           ...fromWire(body, REFERENCE_NAMES),
+          ...(body.follow_up ? { followUp: toFollowUpSettings(body.follow_up) } : {}),
+          ...(body.emergency ? { emergency: toEmergencySettings(body.emergency) } : {}),
         },
       });
       return { statusCode: 201, body: { ...presentAi(ai), webhook_secret: webhookSecret } };
@@ -110,6 +113,8 @@ export const aiRoutes = [
         strategy_id,
         goal_id,
         knowledge_base_ids,
+        follow_up,
+        emergency,
         ...rest
       } = body;
       const ai = await updateAi(deps, {
@@ -121,6 +126,8 @@ export const aiRoutes = [
           ...(webhooks ? { webhooks: fromWire(webhooks, WEBHOOK_NAMES) } : {}),
           ...(output_format ? { outputFormat: output_format } : {}),
           ...(reply_delay_seconds !== undefined ? { replyDelaySeconds: reply_delay_seconds } : {}),
+          ...(follow_up !== undefined ? { followUp: follow_up && toFollowUpSettings(follow_up) } : {}),
+          ...(emergency !== undefined ? { emergency: emergency && toEmergencySettings(emergency) } : {}),
         },
       });
       return { statusCode: 200, body: presentAi(ai) };

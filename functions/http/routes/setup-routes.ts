@@ -15,6 +15,7 @@ import {
 import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
 import type { SetupItems, SetupKind } from '#lib/domain/types';
 import { fromWire, presentGoal, presentProduct, presentStrategy } from '#functions/http/presenters';
+import { toFollowUpSettings } from '#functions/http/follow-up-schemas';
 import { defineRoute } from '#functions/http/route';
 import { idParam, listQuery, pageOf } from '#functions/http/schemas';
 import {
@@ -158,8 +159,14 @@ export const setupRoutes = [
     createBody: createStrategyBody,
     updateBody: updateStrategyBody,
     response: strategyResponse,
-    fromCreate: (body) => fromWire(body, STRATEGY_NAMES),
-    fromUpdate: (body) => fromWire(body, STRATEGY_NAMES),
+    fromCreate: (body) => ({
+      ...fromWire(body, STRATEGY_NAMES),
+      ...(body.follow_up ? { followUp: toFollowUpSettings(body.follow_up) } : {}),
+    }),
+    fromUpdate: (body) => ({
+      ...fromWire(body, STRATEGY_NAMES),
+      ...(body.follow_up !== undefined ? { followUp: body.follow_up && toFollowUpSettings(body.follow_up) } : {}),
+    }),
     present: presentStrategy,
   }),
   ...routesFor({

@@ -1,8 +1,14 @@
 /** Conversations in the single table: each has its own partition, shared with its messages. */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attempt, type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
-import { conversationKey } from '#lib/adapters/aws/dynamo-keys';
-import { ConcurrencyError } from '#lib/domain/errors';
+import {
+  attempt,
+  type DynamoContext,
+  getRecord,
+  isConditionFailed,
+  putIfAbsent,
+} from '#lib/adapters/aws/dynamo-context';
+import { conversationKey, toRecord } from '#lib/adapters/aws/dynamo-keys';
+import { ConcurrencyError, NotFoundError } from '#lib/domain/errors';
 import type { Conversation } from '#lib/domain/types';
 import { type ConversationChanges, CONVERSATION_UPDATABLE_FIELDS } from '#lib/ports';
 
@@ -37,21 +43,12 @@ export async function updateConversation(
   changes: ConversationChanges,
 ): Promise<void> {
   const key = conversationKey(tenantId, conversationId);
-  const fields = CONVERSATION_UPDATABLE_FIELDS.flatMap((field) =>
-    changes[field] === undefined ? [] : [[field, changes[field]] as const],
-  );
-  if (fields.length === 0) {
+  const { assignments, names, values } = setClause(changes);
+  if (assignments.length === 0) {
     // Nothing to write, but the caller still learns that the conversation is missing.
     if ((await getRecord(ctx, key)) === undefined) throw missing(conversationId);
     return;
   }
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const assignments = fields.map(([field, value], index) => {
-    names[`#f${index}`] = field;
-    values[`:v${index}`] = value;
-    return `#f${index} = :v${index}`;
-  });
   const updated = await attempt(() =>
     ctx.client.send(
       new UpdateCommand({
@@ -65,6 +62,61 @@ export async function updateConversation(
     ),
   );
   if (!updated) throw missing(conversationId);
+}
+
+/**
+ * Adds one to the version (ADD treats an absent one as 0) and sets the fields present in
+ * `changes`, in one UpdateItem, so a timer set at the old version can tell it is stale. Returns the
+ * conversation as written; throws NotFoundError (naming `conversation_id`) if it does not exist.
+ */
+export async function bumpConversation(
+  ctx: DynamoContext,
+  tenantId: string,
+  conversationId: string,
+  changes: ConversationChanges,
+): Promise<Conversation> {
+  const { assignments, names, values } = setClause(changes);
+  try {
+    const output = await ctx.client.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: conversationKey(tenantId, conversationId),
+        UpdateExpression: `ADD #version :one${assignments.length > 0 ? ` SET ${assignments.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { ...names, '#version': 'version' },
+        ExpressionAttributeValues: { ...values, ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (output.Attributes === undefined) throw new Error('UpdateItem returned no attributes for ALL_NEW');
+    return toRecord<Conversation>(output.Attributes);
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    throw new NotFoundError(`no conversation with id ${conversationId}`, {
+      details: [{ path: 'conversation_id', message: 'no conversation with this id' }],
+    });
+  }
+}
+
+/**
+ * `#f0 = :v0, …` for the updatable fields present in `changes` (a field given as undefined is left
+ * unchanged), so concurrent updates of different fields do not overwrite each other.
+ */
+function setClause(changes: ConversationChanges): {
+  assignments: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const assignments = CONVERSATION_UPDATABLE_FIELDS.filter((field) => changes[field] !== undefined).map(
+    (field, index) => {
+      names[`#f${index}`] = field;
+      values[`:v${index}`] = changes[field];
+      return `#f${index} = :v${index}`;
+    },
+  );
+  return { assignments, names, values };
 }
 
 function missing(conversationId: string): ConcurrencyError {

@@ -15,6 +15,7 @@ import * as messages from '#lib/adapters/aws/dynamo-messages';
 import * as pending from '#lib/adapters/aws/dynamo-pending';
 import * as setup from '#lib/adapters/aws/dynamo-setup';
 import * as tenants from '#lib/adapters/aws/dynamo-tenants';
+import * as timers from '#lib/adapters/aws/dynamo-timers';
 import type {
   Ai,
   ApiKeyRecord,
@@ -28,7 +29,15 @@ import type {
   Tenant,
 } from '#lib/domain/types';
 import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
-import type { ConversationStore, DeliveryStore, KnowledgeStore, PageRequest, Store } from '#lib/ports';
+import type {
+  ConversationChanges,
+  ConversationStore,
+  DeliveryStore,
+  KnowledgeStore,
+  PageRequest,
+  Store,
+  TimerRecord,
+} from '#lib/ports';
 
 /**
  * A document client configured as the store needs it: optional fields left undefined are dropped
@@ -111,6 +120,9 @@ export class DynamoStore implements Store {
     changes: Parameters<ConversationStore['updateConversation']>[2],
   ) {
     return conversations.updateConversation(this.ctx, tenantId, conversationId, changes);
+  }
+  async bumpConversation(tenantId: string, conversationId: string, changes: ConversationChanges) {
+    return conversations.bumpConversation(this.ctx, tenantId, conversationId, changes);
   }
 
   async putMessage(message: Message) {
@@ -216,5 +228,15 @@ export class DynamoStore implements Store {
   }
   async listKnowledgeGaps(tenantId: string, page: PageRequest) {
     return knowledge.listKnowledgeGaps(this.ctx, tenantId, page);
+  }
+
+  async putTimer(timer: TimerRecord) {
+    return timers.putTimer(this.ctx, timer);
+  }
+  async deleteTimer(tenantId: string, name: string) {
+    return timers.deleteTimer(this.ctx, tenantId, name);
+  }
+  async listTimers(before: string, limit: number) {
+    return timers.listTimers(this.ctx, before, limit);
   }
 }

@@ -10,7 +10,7 @@ import { type FollowUp, findFollowUp } from '#lib/adapters/offline/offline-follo
 import { clip, detectIntent, extractTopic, type Intent, splitSentences } from '#lib/adapters/offline/offline-intents';
 import { answerFromKnowledge, type KnowledgeAnswer } from '#lib/adapters/offline/offline-knowledge';
 
-export const HUMAN_REQUEST_REASON = 'prospect_asked_for_human';
+export const HUMAN_REQUEST_REASON = 'The prospect asked to talk to a person.';
 export const SMS_MAX_CHARS = 300;
 const TOPIC_MAX_CHARS = 80;
 const SMS_TOPIC_MAX_CHARS = 50;
@@ -154,12 +154,15 @@ export class OfflineChatModel implements ChatModel {
     this.latencyMs = options.latencyMs ?? 0;
   }
 
-  /** Answers all pending messages in one reply, shaped for the request's channel and format. */
+  /** Answers all pending messages in one reply (or writes a follow-up or nudge), shaped for the request's channel and format. */
   async generateReply(request: ReplyRequest): Promise<ModelReply> {
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    const sentences = request.pending.flatMap((turn) => splitSentences(turn.text));
+    const task = request.task ?? 'answer';
+    // A follow-up or nudge answers nothing new: it picks the conversation up from its last turns.
+    const sentences = task === 'answer' ? request.pending.flatMap((turn) => splitSentences(turn.text)) : [];
     const text = sentences.join(' ');
-    const intent = detectIntent({ text: text.toLowerCase(), sentences });
+    const escalation = escalationOf(text.toLowerCase());
+    const intent = escalation === 'none' ? detectIntent({ text: text.toLowerCase(), sentences }) : 'human';
     const followUp = findFollowUp(text, new Date(request.now), request.contact.timezone);
     const sms = request.channel === 'sms';
     const context: ReplyContext = {
@@ -169,8 +172,10 @@ export class OfflineChatModel implements ChatModel {
       followUp,
     };
     const body =
-      knowledgeBody(request, intent, text) ??
-      BODIES[followUp && SMALL_TALK.has(intent) ? 'follow_up' : intent](context);
+      task === 'follow_up'
+        ? followUpBody(context)
+        : (knowledgeBody(request, intent, text) ??
+          BODIES[followUp && SMALL_TALK.has(intent) ? 'follow_up' : intent](context));
     const paragraphs = [salutation(request.contact.firstName), ...body.paragraphs].map(toParagraph);
     if (followUp && !SMALL_TALK.has(intent) && intent !== 'human') {
       paragraphs.push({ text: `I will also follow up with you on ${followUp.spoken}, as you asked.` });
@@ -181,7 +186,8 @@ export class OfflineChatModel implements ChatModel {
     return parseModelReply({
       reply,
       needs_human: needsHuman,
-      reason: needsHuman ? HUMAN_REQUEST_REASON : null,
+      escalation: needsHuman && escalation === 'none' ? 'human_requested' : escalation,
+      reason: needsHuman ? (ESCALATION_REASONS[escalation] ?? HUMAN_REQUEST_REASON) : null,
       follow_up_at: followUp?.at ?? null,
       language: request.ai.language ?? 'en',
       confidence: body.confidence,
@@ -207,6 +213,35 @@ function knowledgeBody(request: ReplyRequest, intent: Intent, text: string): Bod
 }
 
 const toParagraph = (p: string | Paragraph): Paragraph => (typeof p === 'string' ? { text: p } : p);
+
+const LEGAL_THREAT = /\b(lawyers?|attorneys?|sue|suing|lawsuit|legal action|court|solicitor)\b/;
+const COMPLAINT =
+  /\b(complain|complaint|complaining|unacceptable|disgusted|furious|outraged|worst service|terrible service)\b/;
+
+/** What the prospect's words alone say about calling a person in (the rest is for the intents). */
+function escalationOf(text: string): ModelReply['escalation'] {
+  if (LEGAL_THREAT.test(text)) return 'legal_threat';
+  if (COMPLAINT.test(text)) return 'complaint';
+  return 'none';
+}
+
+/** The one-line reason a colleague reads in the emergency webhook. */
+const ESCALATION_REASONS: Partial<Record<ModelReply['escalation'], string>> = {
+  legal_threat: 'The prospect mentions legal action: a person should answer.',
+  complaint: 'The prospect is complaining: a person should look at this.',
+};
+
+/** A follow-up at the time the prospect asked for: pick up where the conversation left off. */
+function followUpBody(c: ReplyContext): Body {
+  const offer = goalOffer(c.sales, 'When you are ready, the next step:');
+  return {
+    paragraphs: [
+      'Following up as you asked. Is now a good time to pick up where we left off?',
+      ...(offer.length > 0 ? offer : ['Just reply to this message with any question: I am happy to help.']),
+    ],
+    confidence: 'high',
+  };
+}
 
 function salutation(firstName: string | undefined): string {
   const name = firstName?.replace(/\s+/g, ' ').trim();

@@ -1,0 +1,42 @@
+/**
+ * The timer Lambda: EventBridge Scheduler invokes it (asynchronously) with a timer's payload, as the
+ * local runtime's scheduler does, and it sends the follow-up or nudge. A throw makes Lambda retry,
+ * then send the event to the timer DLQ; the use case is idempotent, so a retry sends nothing twice.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import * as z from 'zod';
+import { fireTimer } from '#lib/app/fire-timer';
+import { loadConfig } from '#lib/config';
+import type { TimerPayload } from '#lib/ports';
+import { composeDeps } from '#functions/composition';
+import { logger } from '#functions/logger';
+import { countMetric, METRIC, metrics } from '#functions/metrics';
+
+const deps = await composeDeps(loadConfig(), logger);
+
+const timerPayload = z.object({
+  kind: z.enum(['follow_up', 'dropoff']),
+  tenantId: z.string().min(1),
+  conversationId: z.string().min(1),
+  version: z.number().int().min(0),
+  at: z.string().min(1),
+}) satisfies z.ZodType<TimerPayload>;
+
+export const handler = middy<unknown, void>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(async (event) => {
+    const parsed = timerPayload.safeParse(event);
+    if (!parsed.success) {
+      // Not ours, or from an older version: retrying cannot make it valid.
+      logger.error('timer event is not a timer payload', { issues: parsed.error.issues.map((i) => i.message) });
+      return;
+    }
+    const outcome = await fireTimer(deps, parsed.data);
+    if (outcome === 'sent') {
+      countMetric(parsed.data.kind === 'follow_up' ? METRIC.followUpsSent : METRIC.nudgesSent);
+    }
+    logger.info('timer fired', { kind: parsed.data.kind, outcome });
+  });

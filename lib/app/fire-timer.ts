@@ -1,0 +1,161 @@
+/**
+ * A timer fires: the follow-up the prospect asked for, or a nudge after they went quiet, written
+ * by the chat model from the conversation so far and delivered to the follow-up webhook.
+ */
+import { contactTimeZone, nextNudge } from '#lib/domain/follow-up-policy';
+import { timedId } from '#lib/domain/timed-id';
+import type { Ai, Conversation, FollowUpSettings, Message } from '#lib/domain/types';
+import { buildWebhookPayload } from '#lib/domain/webhook-payload';
+import type { TimerPayload } from '#lib/ports';
+import { armTimer, followUpSettingsOf, forgetTimer } from '#lib/app/conversation-timers';
+import { createDelivery, deriveId } from '#lib/app/create-delivery';
+import type { Deps } from '#lib/app/deps';
+import { buildReplyRequest, loadSetupOf } from '#lib/app/generate-reply';
+import { sanitizeHtml } from '#lib/domain/safe-html';
+
+export type TimerOutcome = 'sent' | 'stale' | 'skipped';
+
+type FireDeps = Pick<Deps, 'store' | 'chatModel' | 'deliveryQueue' | 'events' | 'clock' | 'timers' | 'logger'>;
+
+const isUnanswered = (m: Message) => m.direction === 'inbound' && (m.status === 'queued' || m.status === 'answering');
+
+/**
+ * Sends the timer's follow-up or nudge, once: a timer older than the conversation (the prospect
+ * wrote, a person took over, the conversation closed) does nothing, and the message's id is
+ * derived from the timer, so a second firing (a retry, a duplicate) finds it and sends nothing new.
+ */
+export async function fireTimer(deps: FireDeps, payload: TimerPayload): Promise<TimerOutcome> {
+  const { tenantId, conversationId, kind } = payload;
+  const conversation = await deps.store.getConversation(tenantId, conversationId);
+  if (!conversation || (conversation.version ?? 0) !== payload.version || conversation.status !== 'active') {
+    return 'stale';
+  }
+  const ai = await deps.store.getAi(tenantId, conversation.aiId);
+  if (!ai) return 'stale';
+  const settings = await followUpSettingsOf(deps, ai);
+  const messageId = timedId(
+    'msg',
+    new Date(payload.at),
+    `${conversationId}\n${kind}\n${payload.version}\n${payload.at}`,
+  );
+  const messages = await deps.store.listMessages(tenantId, conversationId);
+  let message = messages.find((m) => m.id === messageId);
+  if (!message) {
+    const nudgesLeft = kind === 'follow_up' || nudgesSinceProspectWrote(messages) < settings.maxNudges;
+    if (!settings.enabled || !nudgesLeft || messages.some(isUnanswered)) {
+      await forgetTimer(deps, conversation, payload);
+      return 'skipped';
+    }
+    message = await writeMessage(deps, { ai, conversation, messages, messageId, kind });
+    messages.push(message);
+  }
+  await deliver(deps, { ai, conversation, message, kind });
+  await forgetTimer(deps, conversation, payload);
+  if (kind === 'dropoff') {
+    await scheduleNextNudge(deps, { conversation, settings, message, nudgesSent: nudgesSinceProspectWrote(messages) });
+  }
+  return 'sent';
+}
+
+/**
+ * Nudges since the prospect (or a person) last wrote, counted from the messages themselves, so a
+ * retried timer can never count one nudge twice.
+ */
+function nudgesSinceProspectWrote(messages: readonly Message[]): number {
+  let nudges = 0;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (!m || m.direction === 'inbound' || m.kind === 'human') break;
+    if (m.kind === 'nudge') nudges++;
+  }
+  return nudges;
+}
+
+async function writeMessage(
+  deps: FireDeps,
+  input: { ai: Ai; conversation: Conversation; messages: Message[]; messageId: string; kind: TimerPayload['kind'] },
+): Promise<Message> {
+  const { ai, conversation: c } = input;
+  const setup = await loadSetupOf(deps, ai);
+  const request = {
+    ...buildReplyRequest(
+      { ai, conversation: c, messages: input.messages, unanswered: [], ...(setup ? { setup } : {}) },
+      deps.clock.now(),
+    ),
+    task: input.kind === 'follow_up' ? ('follow_up' as const) : ('nudge' as const),
+  };
+  const answer = await deps.chatModel.generateReply(request);
+  const message: Message = {
+    tenantId: c.tenantId,
+    conversationId: c.id,
+    id: input.messageId,
+    direction: 'outbound',
+    kind: input.kind === 'follow_up' ? 'follow_up' : 'nudge',
+    text: request.outputFormat === 'html' ? sanitizeHtml(answer.reply) : answer.reply,
+    createdAt: deps.clock.now().toISOString(),
+    confidence: answer.confidence,
+  };
+  if (await deps.store.putMessage(message)) return message;
+  return (await deps.store.getMessage(c.tenantId, c.id, input.messageId)) ?? message;
+}
+
+/** To the follow-up webhook (the conversation's, else the AI's), else the answer webhook. */
+async function deliver(
+  deps: FireDeps,
+  input: { ai: Ai; conversation: Conversation; message: Message; kind: TimerPayload['kind'] },
+): Promise<void> {
+  const { ai, conversation: c, message } = input;
+  const type = input.kind === 'follow_up' ? 'follow_up.sent' : 'dropoff.sent';
+  const url = c.webhooks?.followUpUrl ?? ai.webhooks.followUpUrl ?? c.webhooks?.answerUrl ?? ai.webhooks.answerUrl;
+  const eventId = deriveId('evt', message.id);
+  const deliveryId = deriveId('dlv', message.id);
+  await createDelivery(deps, {
+    tenantId: c.tenantId,
+    deliveryId,
+    url,
+    payload: buildWebhookPayload({
+      type,
+      eventId,
+      createdAt: message.createdAt,
+      conversation: c,
+      messageId: message.id,
+      reply: message.text,
+      question: '',
+    }),
+    delaySeconds: 0,
+  });
+  await deps.events.publish([
+    {
+      type,
+      id: eventId,
+      tenantId: c.tenantId,
+      occurredAt: message.createdAt,
+      detail: {
+        ai_id: ai.id,
+        conversation_id: c.id,
+        message_id: message.id,
+        event_id: eventId,
+        delivery_id: deliveryId,
+      },
+    },
+  ]);
+}
+
+/** Arms the next nudge while the AI's limit allows (same version: still the same silence). */
+async function scheduleNextNudge(
+  deps: FireDeps,
+  input: { conversation: Conversation; settings: FollowUpSettings; message: Message; nudgesSent: number },
+): Promise<void> {
+  const { conversation: c, settings, nudgesSent } = input;
+  if (c.nudgesSent !== nudgesSent) {
+    await deps.store.updateConversation(c.tenantId, c.id, { nudgesSent });
+    c.nudgesSent = nudgesSent;
+  }
+  const next = nextNudge({
+    now: new Date(input.message.createdAt),
+    settings,
+    timeZone: contactTimeZone(c.contact.timezone, settings),
+    nudgesSent,
+  });
+  if (next) await armTimer(deps, c, { kind: 'dropoff', at: next });
+}
