@@ -249,6 +249,11 @@ export function buildReplyRequest(
   );
 }
 
+/** Times the prospect mentions are read in their timezone, else in the one the AI (or its strategy) follows up in. */
+function withTimeZone(contact: Contact, fallback: string | undefined): Contact {
+  return contact.timezone || !fallback ? contact : { ...contact, timezone: fallback };
+}
+
 /**
  * The same request as buildReplyRequest, from turns rather than stored messages (testing responses
  * has no conversation). Only the last MAX_HISTORY_MESSAGES turns of history are kept; the output
@@ -277,7 +282,7 @@ export function buildReplyRequestFromTurns(
     },
     ...(ai.type === 'sales' && setup ? { sales: toSalesContext(setup) } : {}),
     ...(knowledge && (knowledge.corrections.length > 0 || knowledge.passages.length > 0) ? { knowledge } : {}),
-    contact: input.contact,
+    contact: withTimeZone(input.contact, ai.followUp?.timezone ?? setup?.strategy?.followUp?.timezone),
     ...(input.channel ? { channel: input.channel } : {}),
     outputFormat: input.outputFormat ?? ai.outputFormat,
     history: input.history.slice(-MAX_HISTORY_MESSAGES),

@@ -77,6 +77,16 @@ describe('follow-ups and drop-off nudges', () => {
     expect(deps.timers.ofKind('dropoff')).toBeUndefined();
   });
 
+  it("reads the prospect's times in the AI's timezone when the contact has none", async () => {
+    const { deps, ask } = await setup({
+      followUp: { enabled: true, dropoffAfterHours: 24, maxNudges: 1, timezone: 'America/Chicago' },
+    });
+
+    await ask('Call me tomorrow at 3pm');
+
+    expect(deps.chatModel.requests[0]?.contact.timezone).toBe('America/Chicago');
+  });
+
   it('writes the follow-up from the conversation when it fires, and sends it once to the follow-up webhook', async () => {
     const { deps, tenantId, ask } = await setup();
     deps.chatModel.nextReply(() => reply({ follow_up_at: '2026-11-28T15:00:00.000Z' }));
