@@ -7,11 +7,11 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { deliveryJobFromRecord } from '#lib/adapters/aws/sqs-queues';
 import { type DeliveryOutcome, deliverWebhook } from '#lib/app/deliver-webhook';
 import { loadConfig } from '#lib/config';
-import { composeDeps } from '#functions/composition';
+import { composeCore } from '#functions/composition/core';
 import { logger } from '#functions/logger';
 import { countMetric, METRIC, type MetricName, metrics } from '#functions/metrics';
 
-const deps = await composeDeps(loadConfig(), logger);
+const deps = composeCore(loadConfig(), logger);
 const processor = new BatchProcessor(EventType.SQS);
 
 /** Outcomes worth a metric; `deferred` (not yet due) and `skipped` (a duplicate record) are not. */

@@ -9,14 +9,18 @@ import { LibraryDocumentReader } from '#lib/adapters/documents/document-reader';
 import { SafeUrlFetcher } from '#lib/adapters/http/url-fetcher';
 import { ingestDocument } from '#lib/app/knowledge/ingest-document';
 import { loadConfig } from '#lib/config';
-import { composeDeps } from '#functions/composition';
+import { composeCore } from '#functions/composition/core';
+import { composeKnowledge } from '#functions/composition/knowledge';
+import { composeModels } from '#functions/composition/models';
 import { logger } from '#functions/logger';
 import { countMetric, METRIC, metrics } from '#functions/metrics';
 
 const config = loadConfig();
 // Only this function parses documents and fetches URLs, so only its bundle carries the parsers.
 const deps = {
-  ...(await composeDeps(config, logger)),
+  ...composeCore(config, logger),
+  ...(await composeModels(config, logger)),
+  ...composeKnowledge(config),
   reader: new LibraryDocumentReader(),
   fetcher: new SafeUrlFetcher({ policy: config.webhookTargets }),
 };

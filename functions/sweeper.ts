@@ -7,7 +7,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { recoverPending } from '#lib/app/recover-pending';
 import { loadConfig } from '#lib/config';
-import { composeDeps } from '#functions/composition';
+import { composeCore } from '#functions/composition/core';
 import { logger } from '#functions/logger';
 
 /** Longer than the generation queue's visibility timeout, so in-flight work is not swept. */
@@ -15,7 +15,7 @@ export const STALE_AFTER_MINUTES = 15;
 /** Records re-queued per run; the next run takes the rest. */
 export const SWEEP_BATCH = 500;
 
-const deps = await composeDeps(loadConfig(), logger);
+const deps = composeCore(loadConfig(), logger);
 
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -10,11 +10,15 @@ import * as z from 'zod';
 import { fireTimer } from '#lib/app/fire-timer';
 import { loadConfig } from '#lib/config';
 import type { TimerPayload } from '#lib/ports';
-import { composeDeps } from '#functions/composition';
+import { composeCore } from '#functions/composition/core';
+import { composeModels } from '#functions/composition/models';
+import { composeTimers } from '#functions/composition/timers';
 import { logger } from '#functions/logger';
 import { countMetric, METRIC, metrics } from '#functions/metrics';
 
-const deps = await composeDeps(loadConfig(), logger);
+const config = loadConfig();
+const core = composeCore(config, logger);
+const deps = { ...core, ...(await composeModels(config, logger)), ...composeTimers(config, core.store) };
 
 const timerPayload = z.object({
   kind: z.enum(['follow_up', 'dropoff']),

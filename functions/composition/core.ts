@@ -1,0 +1,74 @@
+/**
+ * What every function needs: the store, the queues, the event publisher, the webhook sender, time
+ * and ids. The heavier parts (models, documents, timers) are in their own modules, so a function's
+ * bundle holds only the SDKs it uses.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '#lib/app/deps';
+import type { Config } from '#lib/config';
+import { DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
+import { SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
+import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
+import { JsonlEventLog } from '#lib/adapters/local/event-log';
+import { systemClock } from '#lib/adapters/system/system-clock';
+import { createUlidIds } from '#lib/adapters/system/ulid-ids';
+import type { EventPublisher, Logger } from '#lib/ports';
+
+export type CoreDeps = Pick<
+  Deps,
+  | 'store'
+  | 'generationQueue'
+  | 'deliveryQueue'
+  | 'ingestionQueue'
+  | 'webhookSender'
+  | 'events'
+  | 'clock'
+  | 'ids'
+  | 'logger'
+  | 'webhookTargets'
+>;
+
+/** EventBridge in AWS, the JSON-lines log locally, else nowhere (tests, tools): logged at debug. */
+function createEventPublisher(config: Config, logger: Logger): EventPublisher {
+  const { eventBusName, logFile } = config.events;
+  if (eventBusName) {
+    return new EventBridgePublisher({ eventBusName, client: new EventBridgeClient({ region: config.region }) });
+  }
+  if (logFile) return new JsonlEventLog({ file: logFile });
+  return {
+    async publish(events) {
+      logger.debug('domain events not published (no bus or log configured)', {
+        events: events.map((e) => ({ type: e.type, id: e.id })),
+      });
+    },
+  };
+}
+
+/** The adapters every function shares, built once per cold start. */
+export function composeCore(config: Config, logger: Logger): CoreDeps {
+  const region = config.region;
+  const dynamo = new DynamoDBClient({
+    region,
+    ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
+  });
+  const sqs = new SQSClient({ region, ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}) });
+  return {
+    store: new DynamoStore({
+      tableName: config.tableName,
+      client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    }),
+    generationQueue: new SqsGenerationQueue({ queueUrl: config.generationQueueUrl, client: sqs }),
+    deliveryQueue: new SqsDeliveryQueue({ queueUrl: config.deliveryQueueUrl, client: sqs }),
+    ingestionQueue: new SqsIngestionQueue({ queueUrl: config.ingestionQueueUrl, client: sqs }),
+    webhookSender: new FetchWebhookSender(),
+    events: createEventPublisher(config, logger),
+    clock: systemClock,
+    ids: createUlidIds(),
+    logger,
+    webhookTargets: config.webhookTargets,
+  };
+}
