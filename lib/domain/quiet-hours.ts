@@ -4,6 +4,7 @@
  * exist that day (spring forward) means the first instant after the gap, and one that occurs twice
  * (fall back) means its first occurrence still ahead.
  */
+import { offsetAt } from '#lib/domain/time-zone';
 import type { QuietHours } from '#lib/domain/types';
 
 const SECOND_MS = 1_000;
@@ -96,28 +97,4 @@ function transitionBetween(lo: number, hi: number, timeZone: string): number {
     else high = mid;
   }
   return high;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Milliseconds `timeZone`'s clocks are ahead of UTC at `instant` (Paris in winter: 3,600,000). */
-function offsetAt(instant: number, timeZone: string): number {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = formatter.formatToParts(instant);
-  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(instant / SECOND_MS) * SECOND_MS;
 }

@@ -50,6 +50,22 @@ export function pendingDocumentAttributes(document: KnowledgeDocument): Item {
  * many and merge.
  */
 export async function listPending(ctx: DynamoContext, olderThan: string, limit: number): Promise<PendingRef[]> {
+  const items = await soonestAcrossShards(ctx, pendingPk, olderThan, limit);
+  return items.map(toPendingRef);
+}
+
+/**
+ * The `limit` index items with the lowest sort keys below `before` across the `PENDING_SHARDS`
+ * partitions named by `partition`. Each shard is sorted, so the lowest `limit` overall are among
+ * the lowest `limit` of each: query each for that many and merge. Serves the pending list and the
+ * local runtime's timers.
+ */
+export async function soonestAcrossShards(
+  ctx: DynamoContext,
+  partition: (shard: number) => string,
+  before: string,
+  limit: number,
+): Promise<Item[]> {
   if (limit < 1) return [];
   const shards = await Promise.all(
     Array.from({ length: PENDING_SHARDS }, (_, shard) =>
@@ -57,9 +73,9 @@ export async function listPending(ctx: DynamoContext, olderThan: string, limit: 
         ctx,
         {
           IndexName: indexName,
-          KeyConditionExpression: '#pk = :pk AND #sk < :olderThan',
+          KeyConditionExpression: '#pk = :pk AND #sk < :before',
           ExpressionAttributeNames: { '#pk': GSI_PK, '#sk': GSI_SK },
-          ExpressionAttributeValues: { ':pk': pendingPk(shard), ':olderThan': olderThan },
+          ExpressionAttributeValues: { ':pk': partition(shard), ':before': before },
         },
         limit,
       ),
@@ -68,8 +84,7 @@ export async function listPending(ctx: DynamoContext, olderThan: string, limit: 
   return shards
     .flat()
     .sort((a, b) => compare(String(a[GSI_SK]), String(b[GSI_SK])))
-    .slice(0, limit)
-    .map(toPendingRef);
+    .slice(0, limit);
 }
 
 function toPendingRef(item: Item): PendingRef {

@@ -11,12 +11,13 @@
  * payload free to grow without a key format to keep in step.
  */
 import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type DynamoContext, type Item, queryUpTo } from '#lib/adapters/aws/dynamo-context';
-import { type ItemKey, PENDING_SHARDS, pendingShard, tenantPk, toRecord } from '#lib/adapters/aws/dynamo-keys';
+import type { DynamoContext, Item } from '#lib/adapters/aws/dynamo-context';
+import { type ItemKey, pendingShard, tenantPk, toRecord } from '#lib/adapters/aws/dynamo-keys';
+import { soonestAcrossShards } from '#lib/adapters/aws/dynamo-pending';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import type { TimerRecord } from '#lib/ports';
 
-const { indexName, partitionKey: GSI_PK, sortKey: GSI_SK } = TABLE_KEYS.gsi1;
+const { partitionKey: GSI_PK, sortKey: GSI_SK } = TABLE_KEYS.gsi1;
 
 /** BatchGetItem's limit on keys per request. */
 const BATCH_GET_MAX_KEYS = 100;
@@ -63,26 +64,9 @@ export async function deleteTimer(ctx: DynamoContext, tenantId: string, name: st
  * left out or shown as it is now, as a later list would show it.
  */
 export async function listTimers(ctx: DynamoContext, before: string, limit: number): Promise<TimerRecord[]> {
-  if (limit < 1) return [];
-  const shards = await Promise.all(
-    Array.from({ length: PENDING_SHARDS }, (_, shard) =>
-      queryUpTo(
-        ctx,
-        {
-          IndexName: indexName,
-          KeyConditionExpression: '#pk = :pk AND #sk < :before',
-          ExpressionAttributeNames: { '#pk': GSI_PK, '#sk': GSI_SK },
-          ExpressionAttributeValues: { ':pk': timersPk(shard), ':before': before },
-        },
-        limit,
-      ),
-    ),
+  const soonest = (await soonestAcrossShards(ctx, timersPk, before, limit)).map(
+    (item): ItemKey => ({ pk: String(item.pk), sk: String(item.sk) }),
   );
-  const soonest = shards
-    .flat()
-    .sort((a, b) => compare(String(a[GSI_SK]), String(b[GSI_SK])))
-    .slice(0, limit)
-    .map((item): ItemKey => ({ pk: String(item.pk), sk: String(item.sk) }));
   const records = (await batchGet(ctx, soonest)).map((item) => toRecord<TimerRecord>(item));
   return records.filter((timer) => timer.at < before).sort((a, b) => compare(timerSortKey(a), timerSortKey(b)));
 }

@@ -2,6 +2,7 @@
  * Finds the time a prospect asks to be contacted again ("call me tomorrow at 3pm", "next Monday
  * morning"), read in the contact's timezone, for the offline model's `follow_up_at`.
  */
+import { offsetAt } from '#lib/domain/time-zone';
 import * as chrono from 'chrono-node';
 import { isTimeZone } from '#lib/domain/time-zone';
 
@@ -38,19 +39,7 @@ function parseFirstFuture(text: string, now: Date, offset: number): Date | undef
 
 /** Minutes east of UTC that `zone` is at `instant` (New York in winter: -300). */
 export function offsetMinutes(zone: string, instant: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(instant);
-  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wallClock = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((wallClock - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  return Math.round(offsetAt(instant.getTime(), zone) / 60_000);
 }
 
 function speak(at: Date, zone: string): string {
