@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '#lib/domain/error
 import { documentPrefix, originalKey } from '#lib/domain/knowledge/blob-keys';
 import type { DocumentContentType, DocumentSource, KnowledgeDocument } from '#lib/domain/knowledge/types';
 import { MAX_DOCUMENTS_PER_BASE } from '#lib/domain/limits';
-import { checkWebhookUrl } from '#lib/domain/webhook-url';
+import { refusalForUrl } from '#lib/domain/webhook-url';
 import type { Page } from '#lib/domain/types';
 import type { PageRequest } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';
@@ -115,12 +115,8 @@ export async function deleteDocument(
 
 /** Refuses, with a 400 naming `url`, a URL the fetcher would refuse anyway (scheme, credentials, literal private hosts). */
 function assertFetchableUrl(url: string, policy: Deps['webhookTargets']): void {
-  const verdict = checkWebhookUrl(url, policy);
-  if (!verdict.ok) {
-    throw new ValidationError('this URL cannot be fetched', {
-      details: [{ path: 'url', message: verdict.reason.replace(/^webhook URL /, 'URL ') }],
-    });
-  }
+  const refusal = refusalForUrl(url, policy);
+  if (refusal) throw new ValidationError('this URL cannot be fetched', { details: [{ path: 'url', message: refusal }] });
 }
 
 /** What identifies a document within its base, so uploading it again replaces it. */
