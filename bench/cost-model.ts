@@ -719,12 +719,13 @@ async function startEnvironment(cleanups: Array<() => Promise<unknown>>): Promis
     // it sends, not with the answer that armed it, so the answers here arm timers into the void.
     timers: { schedule: async () => {}, cancel: async () => {} },
     chatModel: recordPrompts(new OfflineChatModel(), recorder, prompts),
-    webhookSender: timeStandIn(new FetchWebhookSender(), recorder),
+    webhookSender: timeStandIn(new FetchWebhookSender({ policy: 'local' }), recorder),
     events: new EventBridgePublisher({ eventBusName: 'parley-bench', client: eventBridge }),
     clock: systemClock,
     ids: createUlidIds(),
     // The receiver listens on loopback, which only the local policy allows.
     webhookTargets: 'local',
+    allowHttpWebhooks: true,
   };
   const deps = {
     api: { ...common, logger: createCountingLogger('api', recorder) },

@@ -7,6 +7,7 @@ import { runBundlesBenchmark } from './bundles.ts';
 import { runCostModelBenchmark } from './cost-model.ts';
 import { runKnowledgeIngestionBenchmark } from './knowledge-ingestion.ts';
 import { runKnowledgeRetrievalBenchmark } from './knowledge-retrieval.ts';
+import { runLoadRunBenchmark } from './load-run.ts';
 import { runLocalSchedulerBenchmark } from './local-scheduler.ts';
 import { runPipelineLatencyBenchmark } from './pipeline-latency.ts';
 
@@ -24,6 +25,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'knowledge-retrieval', run: runKnowledgeRetrievalBenchmark },
   { name: 'knowledge-ingestion', run: runKnowledgeIngestionBenchmark },
   { name: 'local-scheduler', run: runLocalSchedulerBenchmark },
+  { name: 'load-run', run: runLoadRunBenchmark },
 ];
 
 /** The benchmarks named on the command line, or all of them; an unknown name is an error. */

@@ -22,7 +22,7 @@ const deps = {
   ...(await composeModels(config, logger)),
   ...composeKnowledge(config),
   reader: new LibraryDocumentReader(),
-  fetcher: new SafeUrlFetcher({ policy: config.webhookTargets }),
+  fetcher: new SafeUrlFetcher({ policy: config.webhookTargets, allowHttp: config.allowHttpWebhooks }),
 };
 const processor = new BatchProcessor(EventType.SQS);
 

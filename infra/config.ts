@@ -30,6 +30,12 @@ const infraConfigSchema = z.object({
   webhookTargets: z
     .enum(['public', 'private'], { error: 'webhookTargets must be public or private (local is for the local runtime)' })
     .default('public'),
+  // Plain http webhook and document URLs: off unless the operator allows them (`-c allowHttpWebhooks=true`).
+  allowHttpWebhooks: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')], {
+      error: 'allowHttpWebhooks must be true or false',
+    })
+    .default(false),
   alarmEmail: z.email('alarmEmail must be an e-mail address').optional(),
   generatorBatchSize: count('generatorBatchSize', 1, 10).default(1),
   // Lambda's SQS pollers accept 2 to 1000; the cap is what keeps OpenAI's rate limits.

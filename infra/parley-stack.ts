@@ -44,6 +44,7 @@ export class ParleyStack extends Stack {
       [ENV.chatModel]: config.chatModel,
       [ENV.embeddingModel]: config.embeddingModel,
       [ENV.webhookTargets]: config.webhookTargets,
+      [ENV.allowHttpWebhooks]: String(config.allowHttpWebhooks),
     };
     const knowledge = new Knowledge(this, 'Knowledge', { environment: sharedEnvironment, logRetention });
     const { ingester } = knowledge;

@@ -40,6 +40,11 @@ export const ENV = {
    * only). Link-local and metadata addresses are refused under every setting.
    */
   webhookTargets: 'PARLEY_WEBHOOK_TARGETS',
+  /**
+   * `true` lets webhook and document URLs use plain http under the `public` and `private` policies;
+   * `false` (default) refuses them when configured and when called. The `local` policy always allows http.
+   */
+  allowHttpWebhooks: 'PARLEY_ALLOW_HTTP_WEBHOOKS',
   region: 'AWS_REGION',
 } as const;
 
@@ -66,6 +71,7 @@ const configSchema = z.object({
   [ENV.schedulerDlqArn]: optionalName,
   [ENV.timerTargetArn]: optionalName,
   [ENV.webhookTargets]: z.enum(['public', 'private', 'local']).default('public'),
+  [ENV.allowHttpWebhooks]: z.enum(['true', 'false']).default('false'),
   [ENV.region]: z.string().min(1).default('us-east-1'),
 });
 
@@ -99,6 +105,8 @@ export interface Config {
   /** EventBridge Scheduler settings for one-time timers; absent where timers run elsewhere (locally). */
   scheduler?: { groupName: string; roleArn: string; dlqArn: string; targetArn: string };
   webhookTargets: WebhookTargetPolicy;
+  /** Whether http (not https) webhook and document URLs are allowed outside the local runtime. */
+  allowHttpWebhooks: boolean;
 }
 
 /** Parses the environment; throws naming every missing or invalid variable. */
@@ -143,5 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         ? Object.freeze({ groupName, roleArn, dlqArn, targetArn })
         : undefined,
     webhookTargets: e[ENV.webhookTargets],
+    allowHttpWebhooks: e[ENV.allowHttpWebhooks] === 'true',
   });
 }

@@ -7,6 +7,7 @@ import type {
   ApiKeyRecord,
   Conversation,
   Delivery,
+  DeliveryStatus,
   IdempotencyRecord,
   Message,
   MessageFeedback,
@@ -14,6 +15,7 @@ import type {
   SetupItems,
   SetupKind,
   Tenant,
+  WebhookHealth,
 } from '#lib/domain/types';
 import type { ModelReply, ReplyRequest } from '#lib/domain/reply';
 import type {
@@ -36,7 +38,18 @@ export interface TenantStore {
   getTenant(tenantId: string): Promise<Tenant | undefined>;
   /** Stores a key hash; a hash already stored is left as it is. */
   putApiKey(key: ApiKeyRecord): Promise<void>;
+  /** The key whose hash this is, read consistently: a revoked key is never found. */
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  getApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** The tenant's keys in id (= creation) order; cursors as in listAis. */
+  listApiKeys(tenantId: string, page: PageRequest): Promise<Page<ApiKeyRecord>>;
+  /** Deletes the key, so it stops authenticating at once; returns false if there was nothing to delete. */
+  revokeApiKey(tenantId: string, keyId: string): Promise<boolean>;
+  /**
+   * Counts one request of the key in the window `second` (the ISO time the second starts) unless
+   * `limit` requests were already counted there; returns false, counting nothing, if they were.
+   */
+  countRequest(tenantId: string, keyId: string, second: string, limit: number): Promise<boolean>;
 }
 
 export interface AiStore {
@@ -49,6 +62,11 @@ export interface AiStore {
   updateAi(ai: Ai): Promise<void>;
   /** Returns false if there was nothing to delete. */
   deleteAi(tenantId: string, aiId: string): Promise<boolean>;
+  /**
+   * Sets (or, with undefined, clears) only the AI's `webhookHealth`, so it never races a PATCH
+   * that replaces the rest. Returns false, writing nothing, if the AI does not exist.
+   */
+  recordWebhookHealth(tenantId: string, aiId: string, health: WebhookHealth | undefined): Promise<boolean>;
 }
 
 /**
@@ -165,6 +183,22 @@ export interface DeliveryStore {
     deliveryId: string,
     result: Pick<Delivery, 'status' | 'attempts' | 'lastStatusCode' | 'lastError' | 'nextAttemptAt' | 'updatedAt'>,
   ): Promise<void>;
+  /**
+   * Newest first (delivery ids are time-ordered), only those with `status` when given; cursors as
+   * in listAis.
+   */
+  listDeliveries(tenantId: string, page: PageRequest, status?: DeliveryStatus): Promise<Page<Delivery>>;
+  /**
+   * Makes a `failed` delivery pending again, due at `at`, with `attemptsBeforeRetry` set to its
+   * attempts so far. Returns the delivery as updated, or undefined (writing nothing) if it is
+   * missing or not failed.
+   */
+  retryFailedDelivery(tenantId: string, deliveryId: string, at: string): Promise<Delivery | undefined>;
+  /**
+   * Takes one of `limit` send slots of an endpoint for one second (`second`: the ISO time the
+   * second starts); false when all are taken. Counted per tenant and endpoint (a hash of its origin).
+   */
+  takeSendSlot(tenantId: string, endpointKey: string, second: string, limit: number): Promise<boolean>;
 }
 
 export interface IdempotencyStore {
@@ -345,7 +379,14 @@ export interface WebhookRequest {
 
 export type WebhookResult =
   | { ok: true; statusCode: number }
-  | { ok: false; statusCode?: number; error: string; retryAfterSeconds?: number };
+  | {
+      ok: false;
+      statusCode?: number;
+      error: string;
+      retryAfterSeconds?: number;
+      /** Retrying cannot help (e.g. the target resolves to a refused address): the delivery fails at once. */
+      permanent?: true;
+    };
 
 export interface WebhookSender {
   /** Signs and POSTs once; never throws for a failed attempt, it reports it. */

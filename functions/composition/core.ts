@@ -30,6 +30,7 @@ export type CoreDeps = Pick<
   | 'ids'
   | 'logger'
   | 'webhookTargets'
+  | 'allowHttpWebhooks'
 >;
 
 /** EventBridge in AWS, the JSON-lines log locally, else nowhere (tests, tools): logged at debug. */
@@ -64,11 +65,15 @@ export function composeCore(config: Config, logger: Logger): CoreDeps {
     generationQueue: new SqsGenerationQueue({ queueUrl: config.generationQueueUrl, client: sqs }),
     deliveryQueue: new SqsDeliveryQueue({ queueUrl: config.deliveryQueueUrl, client: sqs }),
     ingestionQueue: new SqsIngestionQueue({ queueUrl: config.ingestionQueueUrl, client: sqs }),
-    webhookSender: new FetchWebhookSender(),
+    webhookSender: new FetchWebhookSender({
+      policy: config.webhookTargets,
+      allowHttp: config.allowHttpWebhooks,
+    }),
     events: createEventPublisher(config, logger),
     clock: systemClock,
     ids: createUlidIds(),
     logger,
     webhookTargets: config.webhookTargets,
+    allowHttpWebhooks: config.allowHttpWebhooks,
   };
 }

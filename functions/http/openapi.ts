@@ -11,6 +11,7 @@ const ERROR_STATUSES: Record<number, string> = {
   401: 'Missing or invalid API key.',
   413: 'Request body too large.',
   415: 'A body or file of a type this endpoint does not take.',
+  429: 'Too many requests with this API key: wait the seconds the `Retry-After` header names.',
   500: 'Internal error (nothing internal is disclosed; the log has a correlation id).',
 };
 
@@ -39,7 +40,7 @@ export function buildOpenApiDocument(routes: readonly Route<never, never>[], ver
       };
     }
     for (const [status, description] of Object.entries(ERROR_STATUSES)) {
-      if (status === '401' && !route.auth) continue;
+      if ((status === '401' || status === '429') && !route.auth) continue;
       if (status === '415' && !route.multipart) continue;
       responses[status] ??= {
         description,

@@ -40,6 +40,9 @@ export function presentAi(ai: Ai) {
     knowledge_base_ids: ai.knowledgeBaseIds ?? [],
     follow_up: ai.followUp ? presentFollowUp(ai.followUp) : undefined,
     emergency: presentEmergency(resolveEmergencySettings(ai)),
+    webhook_health: ai.webhookHealth
+      ? { failing_since: ai.webhookHealth.failingSince, last_failure_at: ai.webhookHealth.lastFailureAt }
+      : undefined,
     created_at: ai.createdAt,
     updated_at: ai.updatedAt,
   });

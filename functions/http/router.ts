@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { authenticate } from '#lib/app/authenticate';
+import { authenticateRequest } from '#lib/app/authenticate';
 import type { Deps } from '#lib/app/deps';
 import { runIdempotent } from '#lib/app/idempotency';
 import {
@@ -14,6 +14,7 @@ import {
   NotFoundError,
   ParleyError,
   PayloadTooLargeError,
+  RateLimitedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#lib/domain/errors';
@@ -176,6 +177,7 @@ function toErrorResult(error: unknown): HttpResult {
           ...(error.details.length ? { details: error.details } : {}),
         },
       },
+      ...(error instanceof RateLimitedError ? { headers: { 'retry-after': String(error.retryAfterSeconds) } } : {}),
     };
   }
   if (error instanceof ConcurrencyError) {
@@ -202,7 +204,7 @@ export function createHttpHandler(routes: readonly AnyRoute[]) {
       if (!found) throw new NotFoundError(`no endpoint ${method} ${path}`);
       const { route } = found;
       const rawBody = readBody(event, route.maxBodyBytes ?? MAX_BODY_BYTES);
-      const tenantId = route.auth ? await authenticate(deps, apiKeyOf(event.headers)) : '';
+      const tenantId = route.auth ? (await authenticateRequest(deps, apiKeyOf(event.headers))).tenantId : '';
       const params = { ...found.params };
       for (const [name, schema] of Object.entries(route.params ?? {})) {
         params[name] = validate(schema, found.params[name], `path parameter ${name}`, name);
@@ -239,8 +241,11 @@ export function createHttpHandler(routes: readonly AnyRoute[]) {
       );
     } catch (error) {
       const result = toErrorResult(error);
-      if (result.statusCode >= 500)
-        deps.logger.error('request failed', { requestId, method, path, error: describe(error) });
+      if (result.statusCode >= 500) {
+        // The route's template, not the path: a path holds client ids such as an e-mail address.
+        const route = compiled.find((c) => c.route.method === method && c.pattern.test(path))?.route.path;
+        deps.logger.error('request failed', { requestId, method, route: route ?? 'unmatched', error: describe(error) });
+      }
       return respond(result, requestId);
     }
   };

@@ -151,6 +151,12 @@ export const aiResponse = z.object({
     .optional()
     .describe("The AI's own follow-up settings; absent: its strategy's, else the defaults."),
   emergency: emergencyResponse.describe('When the AI calls a person (the defaults unless set).'),
+  webhook_health: z
+    .object({ failing_since: timestamp, last_failure_at: timestamp })
+    .optional()
+    .describe(
+      "Present while the AI's webhooks fail: since when deliveries have been given up (see GET /v2/deliveries?status=failed). Cleared by the next successful delivery.",
+    ),
   created_at: timestamp,
   updated_at: timestamp,
 });

@@ -30,7 +30,7 @@ export interface AcceptedMessage {
  * retry or the recovery sweep sends on; every step is idempotent on the message id.
  */
 export async function acceptMessage(
-  deps: Pick<Deps, 'store' | 'generationQueue' | 'clock' | 'webhookTargets' | 'timers'>,
+  deps: Pick<Deps, 'store' | 'generationQueue' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'timers'>,
   input: IncomingMessage,
 ): Promise<AcceptedMessage> {
   const ai = await deps.store.getAi(input.tenantId, input.aiId);
@@ -39,7 +39,7 @@ export async function acceptMessage(
       details: [{ path: 'ai_id', message: 'no AI with this id' }],
     });
   }
-  if (input.webhooks) assertWebhookUrls(input.webhooks, deps.webhookTargets);
+  if (input.webhooks) assertWebhookUrls(input.webhooks, deps);
   const now = deps.clock.now().toISOString();
   const conversation = await recordConversation(deps, input, now);
   await restartConversation(deps, conversation, now);

@@ -55,17 +55,20 @@ const WEBHOOK_FIELDS = {
   emergencyUrl: 'emergency_url',
 } as const;
 
-/** Refuses webhook URLs that are malformed or point where Parley must not send (400 naming the field). */
+/**
+ * Refuses webhook URLs that are malformed, plain http where only https is allowed, or point where
+ * Parley must not send (400 naming the field).
+ */
 export function assertWebhookUrls(
   webhooks: Partial<Record<keyof typeof WEBHOOK_FIELDS, string | null | undefined>>,
-  policy: Deps['webhookTargets'],
+  targets: Pick<Deps, 'webhookTargets' | 'allowHttpWebhooks'>,
   pathPrefix = 'webhooks',
 ): void {
   const details = [];
   for (const [field, wire] of Object.entries(WEBHOOK_FIELDS)) {
     const url = webhooks[field as keyof typeof WEBHOOK_FIELDS];
     if (!url) continue;
-    const verdict = checkWebhookUrl(url, policy);
+    const verdict = checkWebhookUrl(url, targets.webhookTargets, { allowHttp: targets.allowHttpWebhooks });
     if (!verdict.ok) details.push({ path: `${pathPrefix}.${wire}`, message: verdict.reason });
   }
   if (details.length > 0) throw new ValidationError('invalid webhook URL', { details });
@@ -80,10 +83,10 @@ export function newWebhookSecret(deps: Pick<Deps, 'ids'>): string {
  * names must exist in the tenant (NotFoundError naming `product_id` etc. otherwise).
  */
 export async function createAi(
-  deps: Pick<Deps, 'store' | 'clock' | 'webhookTargets' | 'ids'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'ids'>,
   input: { tenantId: string; aiId: string; settings: AiSettings },
 ): Promise<{ ai: Ai; webhookSecret: string }> {
-  assertWebhookUrls(input.settings.webhooks, deps.webhookTargets);
+  assertWebhookUrls(input.settings.webhooks, deps);
   await assertSetupReferences(deps, input.tenantId, input.settings);
   await assertKnowledgeBaseReferences(deps, input.tenantId, input.settings.knowledgeBaseIds);
   const now = deps.clock.now().toISOString();
@@ -111,12 +114,12 @@ export function listAis(deps: Pick<Deps, 'store'>, tenantId: string, page: PageR
 
 /** Applies a PATCH; references it sets are checked as createAi checks them. */
 export async function updateAi(
-  deps: Pick<Deps, 'store' | 'clock' | 'webhookTargets'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks'>,
   input: { tenantId: string; aiId: string; changes: AiChanges },
 ): Promise<Ai> {
   const current = await getAi(deps, input.tenantId, input.aiId);
   const { webhooks, ...rest } = input.changes;
-  if (webhooks) assertWebhookUrls(webhooks, deps.webhookTargets);
+  if (webhooks) assertWebhookUrls(webhooks, deps);
   await assertSetupReferences(deps, input.tenantId, rest);
   await assertKnowledgeBaseReferences(deps, input.tenantId, rest.knowledgeBaseIds);
   const next: Ai = {

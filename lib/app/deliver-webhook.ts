@@ -1,6 +1,7 @@
-import { WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits';
+import { createHash } from 'node:crypto';
+import { ENDPOINT_MAX_REQUESTS_PER_SECOND, WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits';
 import { decideRetry } from '#lib/domain/retry-schedule';
-import type { Delivery } from '#lib/domain/types';
+import type { Ai, Delivery } from '#lib/domain/types';
 import type { DeliveryJob, DomainEvent } from '#lib/ports';
 import { deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
@@ -8,7 +9,7 @@ import type { Deps } from '#lib/app/deps';
 /** How long one worker holds a delivery while sending it: longer than any attempt can take. */
 export const DELIVERY_LEASE_SECONDS = Math.ceil(WEBHOOK_TIMEOUT_MS / 1000) * 4;
 
-export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'deferred' | 'skipped';
+export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'deferred' | 'throttled' | 'skipped';
 
 type DeliveryDeps = Pick<Deps, 'store' | 'deliveryQueue' | 'webhookSender' | 'events' | 'clock' | 'logger'> & {
   /** Jitter source; injected by tests. */
@@ -19,7 +20,10 @@ type DeliveryDeps = Pick<Deps, 'store' | 'deliveryQueue' | 'webhookSender' | 'ev
  * Makes one attempt at a webhook delivery, if it is due and nobody else is sending it, and
  * records the outcome. A failed attempt is queued again on the retry schedule; redelivered queue
  * records for a delivery already sent, failed, or being sent are no-ops. A delivery that fails for
- * good publishes `delivery.failed`.
+ * good publishes `delivery.failed` and flags the AI's `webhookHealth`; a success clears it.
+ *
+ * Sends to one endpoint are capped at ENDPOINT_MAX_REQUESTS_PER_SECOND: over it, the delivery is
+ * queued again 1–2 s later without counting an attempt, so a burst is smoothed, not dropped.
  */
 export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Promise<DeliveryOutcome> {
   const now = deps.clock.now();
@@ -29,6 +33,11 @@ export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Prom
   if (dueInMs > 0) {
     await deps.deliveryQueue.enqueueDelivery(job, Math.ceil(dueInMs / 1000));
     return 'deferred';
+  }
+  // Before the lease, so a throttled delivery costs no write of its own.
+  if (!(await takeSendSlot(deps, delivery, now))) {
+    await deps.deliveryQueue.enqueueDelivery(job, 1 + Math.floor((deps.random ?? Math.random)() * 2));
+    return 'throttled';
   }
   const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_SECONDS * 1000).toISOString();
   const leased = await deps.store.leaseDelivery(job.tenantId, job.deliveryId, now.toISOString(), leaseUntil);
@@ -61,22 +70,28 @@ async function attempt(deps: DeliveryDeps, delivery: Delivery, now: Date): Promi
   });
   const log = { deliveryId: delivery.id, eventId: delivery.eventId, type: delivery.type, attempts };
   if (result.ok) {
+    if (ai.webhookHealth) await deps.store.recordWebhookHealth(delivery.tenantId, ai.id, undefined);
     await record({ status: 'succeeded', lastStatusCode: result.statusCode, nextAttemptAt: delivery.nextAttemptAt });
     deps.logger.info('webhook delivered', { ...log, statusCode: result.statusCode });
     return 'succeeded';
   }
-  const decision = decideRetry({
-    attempts,
-    statusCode: result.statusCode,
-    retryAfterSeconds: result.retryAfterSeconds,
-    random: (deps.random ?? Math.random)(),
-  });
+  // A refused target stays refused: retrying for hours would only hide the misconfiguration.
+  const decision = result.permanent
+    ? { retry: false as const, reason: 'not retried: the target is refused' }
+    : decideRetry({
+        // A retry by hand (lib/app/deliveries.ts) restarts the schedule; `attempts` keeps the total.
+        attempts: attempts - (delivery.attemptsBeforeRetry ?? 0),
+        statusCode: result.statusCode,
+        retryAfterSeconds: result.retryAfterSeconds,
+        random: (deps.random ?? Math.random)(),
+      });
   const failure = { lastError: result.error, ...(result.statusCode ? { lastStatusCode: result.statusCode } : {}) };
   if (!decision.retry) {
     const lastError = `${result.error}; ${decision.reason}`;
     await deps.events.publish([
       deliveryFailed(delivery, { attempts, lastError, lastStatusCode: result.statusCode, at: now }),
     ]);
+    await flagFailingWebhooks(deps, ai, now);
     await record({ ...failure, status: 'failed', lastError, nextAttemptAt: delivery.nextAttemptAt });
     deps.logger.warn('webhook delivery failed for good', { ...log, error: result.error, reason: decision.reason });
     return 'failed';
@@ -89,6 +104,37 @@ async function attempt(deps: DeliveryDeps, delivery: Delivery, now: Date): Promi
   );
   deps.logger.warn('webhook attempt failed; will retry', { ...log, error: result.error, nextAttemptAt });
   return 'retrying';
+}
+
+/** Counts this send against the endpoint's per-second budget; false when the budget is spent. */
+function takeSendSlot(deps: DeliveryDeps, delivery: Delivery, now: Date): Promise<boolean> {
+  const second = `${now.toISOString().slice(0, 19)}.000Z`;
+  return deps.store.takeSendSlot(
+    delivery.tenantId,
+    endpointKey(delivery.url),
+    second,
+    ENDPOINT_MAX_REQUESTS_PER_SECOND,
+  );
+}
+
+/** The endpoint a URL is sent to (its origin), hashed: catch-hook URLs are secrets, and only paths differ. */
+function endpointKey(url: string): string {
+  let origin = url;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    // a stored URL was validated when configured; hash it whole if it somehow does not parse
+  }
+  return createHash('sha256').update(origin).digest('hex').slice(0, 32);
+}
+
+/** Marks the AI's webhooks as failing since the first failure after the last success. */
+async function flagFailingWebhooks(deps: DeliveryDeps, ai: Ai, now: Date): Promise<void> {
+  const at = now.toISOString();
+  await deps.store.recordWebhookHealth(ai.tenantId, ai.id, {
+    failingSince: ai.webhookHealth?.failingSince ?? at,
+    lastFailureAt: at,
+  });
 }
 
 /**

@@ -39,4 +39,6 @@ export interface Deps {
   logger: Logger;
   /** Which webhook targets may be configured (see WebhookTargetPolicy). */
   webhookTargets: WebhookTargetPolicy;
+  /** Whether http webhook and document URLs may be configured under the `public` and `private` policies. */
+  allowHttpWebhooks: boolean;
 }

@@ -57,7 +57,7 @@ export async function resolveSupportAi(
  * the same conversation rather than in a second one.
  */
 export async function askQuestion(
-  deps: Pick<Deps, 'store' | 'generationQueue' | 'clock' | 'webhookTargets' | 'timers'>,
+  deps: Pick<Deps, 'store' | 'generationQueue' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'timers'>,
   question: Question,
 ): Promise<AcceptedMessage> {
   const aiId = await resolveSupportAi(deps, question.tenantId, question.aiId);

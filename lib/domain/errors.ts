@@ -49,6 +49,13 @@ export class PayloadTooLargeError extends ParleyError {
 export class RateLimitedError extends ParleyError {
   readonly code = 'rate_limited';
   readonly statusCode = 429;
+  /** Seconds the client should wait before trying again (sent as the `Retry-After` header). */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, options: { retryAfterSeconds: number; cause?: unknown; details?: ErrorDetail[] }) {
+    super(message, options);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
 }
 
 /** A write lost a race with another writer (a DynamoDB condition failed). */

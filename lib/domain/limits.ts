@@ -92,3 +92,22 @@ export const EMBEDDING_DIMENSIONS = 256;
 export const MAX_DROPOFF_HOURS = 720;
 /** Most nudges per silence: more reads as spam. */
 export const MAX_NUDGES = 5;
+
+// Inbound rate limit
+
+/**
+ * Requests one API key may make per second (a fixed one-second window, counted in the store), so
+ * one runaway client cannot starve the others. In AWS, API Gateway's stage throttling caps the whole
+ * API in front of this.
+ */
+export const API_RATE_LIMIT_PER_SECOND = 20;
+/** How long a per-second request counter is kept before DynamoDB TTL may delete it. */
+export const RATE_COUNTER_TTL_SECONDS = 60;
+
+// Outbound rate limit
+
+/**
+ * Webhook requests per second to one endpoint (a URL's origin) from one tenant. Zapier's catch hooks
+ * take about 30 a second; above this a delivery waits a second or two rather than being refused.
+ */
+export const ENDPOINT_MAX_REQUESTS_PER_SECOND = 25;

@@ -20,6 +20,8 @@ export interface ApiKeyRecord {
   hash: string;
   /** The first characters of the key, so a person can tell keys apart in a list. */
   prefix: string;
+  /** What the business calls the key ("Zapier", "CRM"); keys made before names existed have none. */
+  name?: string;
   createdAt: string;
 }
 
@@ -82,8 +84,21 @@ export interface Ai {
   followUp?: FollowUpSettings;
   /** Absent: the defaults (see resolveEmergencySettings). */
   emergency?: EmergencySettings;
+  /** Set while the AI's webhooks fail: written only by the delivery worker (see recordWebhookHealth). */
+  webhookHealth?: WebhookHealth;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * Whether an AI's webhook endpoints are failing: set when a delivery fails for good, cleared by
+ * the next delivery to that AI that succeeds. A `failingSince` days old is an endpoint to fix.
+ */
+export interface WebhookHealth {
+  /** When the first delivery that failed for good (since the last success) was given up. */
+  failingSince: string;
+  /** When the latest delivery failed for good. */
+  lastFailureAt: string;
 }
 
 /** What a sales AI sells. */
@@ -263,6 +278,11 @@ export interface Delivery {
   nextAttemptAt: string;
   /** While set in the future, one worker is sending; others leave the delivery alone. */
   leaseUntil?: string;
+  /**
+   * Attempts made before the latest retry by hand: the retry schedule counts from here, so a
+   * manual retry gets one fresh run of it while `attempts` keeps the total.
+   */
+  attemptsBeforeRetry?: number;
   createdAt: string;
   updatedAt: string;
 }

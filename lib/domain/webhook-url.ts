@@ -18,6 +18,14 @@ export type WebhookTargetPolicy = 'public' | 'private' | 'local';
 
 export type WebhookUrlCheck = { ok: true } | { ok: false; reason: string };
 
+export interface WebhookUrlOptions {
+  /**
+   * Whether plain http is allowed under the `public` and `private` policies (it always is under
+   * `local`). True unless said otherwise; the deployed default (`PARLEY_ALLOW_HTTP_WEBHOOKS`) is false.
+   */
+  allowHttp?: boolean;
+}
+
 type Family = 'ipv4' | 'ipv6';
 type Range = readonly [network: string, prefix: number, family: Family];
 
@@ -87,18 +95,26 @@ const PRIVATE: ReadonlyArray<{ what: string; list: BlockList }> = [
  * Whether `url` may be configured as a webhook target under `policy`; when not, a reason fit for
  * a 400 response.
  */
-export function checkWebhookUrl(url: string, policy: WebhookTargetPolicy): WebhookUrlCheck {
-  const problem = refusalForUrl(url, policy);
+export function checkWebhookUrl(
+  url: string,
+  policy: WebhookTargetPolicy,
+  options: WebhookUrlOptions = {},
+): WebhookUrlCheck {
+  const problem = refusalForUrl(url, policy, options);
   return problem === undefined ? { ok: true } : refuse(problem);
 }
 
 /**
  * Why Parley must not call `url` under `policy`, judging only what the URL itself says (length,
- * scheme, credentials, a literal address or `localhost`), e.g. `host 10.0.0.1 is a private address`;
+ * scheme, https where `options.allowHttp` is false, credentials, a literal address or `localhost`), e.g. `host 10.0.0.1 is a private address`;
  * undefined when the URL may be called. Host names still have to be checked once resolved, with
  * {@link refusalForAddress}.
  */
-export function refusalForUrl(url: string, policy: WebhookTargetPolicy): string | undefined {
+export function refusalForUrl(
+  url: string,
+  policy: WebhookTargetPolicy,
+  { allowHttp = true }: WebhookUrlOptions = {},
+): string | undefined {
   if (url.length > MAX_URL_CHARS) return `must be at most ${MAX_URL_CHARS} characters`;
   let parsed: URL;
   try {
@@ -107,6 +123,7 @@ export function refusalForUrl(url: string, policy: WebhookTargetPolicy): string 
     return 'is not a valid URL';
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'must use http or https';
+  if (parsed.protocol === 'http:' && !allowHttp && policy !== 'local') return 'must use https';
   if (parsed.username !== '' || parsed.password !== '') return 'must not contain credentials';
 
   // The WHATWG parser has already normalised the host: `127.1`, `0x7f.1` and `2130706433` all read

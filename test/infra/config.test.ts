@@ -12,6 +12,7 @@ describe('parseInfraConfig', () => {
       chatModel: 'gpt-4o-mini',
       embeddingModel: 'text-embedding-3-small',
       webhookTargets: 'public',
+      allowHttpWebhooks: false,
       generatorBatchSize: 1,
       generatorMaxConcurrency: 5,
       deliveryMaxConcurrency: 10,
@@ -31,6 +32,14 @@ describe('parseInfraConfig', () => {
     expect(config.alarmEmail).toBe('ops@example.com');
   });
 
+  it.each([
+    ['true', true],
+    [true, true],
+    ['false', false],
+  ])('reads allowHttpWebhooks %p as %p', (value, allowed) => {
+    expect(parseInfraConfig(fromContext({ allowHttpWebhooks: value })).allowHttpWebhooks).toBe(allowed);
+  });
+
   it('treats an empty value as not set', () => {
     expect(parseInfraConfig(fromContext({ alarmEmail: '', stackName: '' }))).toMatchObject({ stackName: 'Parley' });
   });
@@ -44,6 +53,7 @@ describe('parseInfraConfig', () => {
     [{ deliveryMaxConcurrency: 'ten' }, 'deliveryMaxConcurrency must be a number (got "ten")'],
     [{ webhookTargets: 'local' }, 'webhookTargets must be public or private (local is for the local runtime)'],
     [{ alarmEmail: 'ops' }, 'alarmEmail must be an e-mail address (got "ops")'],
+    [{ allowHttpWebhooks: 'yes' }, 'allowHttpWebhooks must be true or false (got "yes")'],
     [{ logRetentionDays: 31 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30'],
     [{ stackName: '1parley' }, 'stackName must start with a letter'],
     [{ generatorBatchSize: 11 }, 'generatorBatchSize must be at most 10 (got 11)'],

@@ -80,6 +80,7 @@ describe('the Lambda functions', () => {
       [ENV.chatModel]: 'gpt-test',
       [ENV.embeddingModel]: 'embed-test',
       [ENV.webhookTargets]: 'private',
+      [ENV.allowHttpWebhooks]: 'false',
       POWERTOOLS_SERVICE_NAME: 'parley',
       POWERTOOLS_METRICS_NAMESPACE: 'Parley',
       NODE_OPTIONS: '--enable-source-maps',

@@ -8,6 +8,7 @@ import {
   TABLE_KEYS,
   tableDefinition,
 } from '#lib/adapters/aws/table-definition';
+import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
 import { describeStoreContract } from '#test/support/store-contract';
 
@@ -130,6 +131,19 @@ describe('DynamoStore table', () => {
       new GetCommand({ TableName: tableName, Key: { pk: 'T#ten_1', sk: 'IDEM#k' } }),
     );
     expect(Item?.ttl).toBe(Date.parse('2025-03-02T12:00:00Z') / 1000);
+  });
+
+  it("counts a key's requests in one item per second, which TTL removes a minute later", async () => {
+    const { tableName, documents, store } = await freshStore();
+    const second = '2025-03-01T12:00:00.000Z';
+
+    await store.countRequest('ten_1', 'key_1', second, 20);
+    await store.countRequest('ten_1', 'key_1', second, 20);
+
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: { pk: 'T#ten_1', sk: `RATE#KEY#key_1#${second}` } }),
+    );
+    expect([Item?.n, Item?.ttl]).toEqual([2, Date.parse(second) / 1000 + RATE_COUNTER_TTL_SECONDS]);
   });
 
   it('spreads pending records over every shard, always the same shard for an id', () => {

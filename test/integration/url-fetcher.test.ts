@@ -149,6 +149,14 @@ describe('SafeUrlFetcher', () => {
     expect(received.at(-1)!.headers.host).toBe(`docs.acme.test:${port}`);
   });
 
+  it('refuses plain http under the public policy when http is not allowed', async () => {
+    const fetcher = new SafeUrlFetcher({ policy: 'public', allowHttp: false, resolve: fakeDns({}) });
+
+    const error = await failureOf(fetcher.fetch('http://docs.acme.test/hours'));
+
+    expect(error.message).toBe('the URL must use https');
+  });
+
   it('says when a host name does not exist', async () => {
     const fetcher = new SafeUrlFetcher({ policy: 'public', resolve: fakeDns({}) });
 

@@ -7,7 +7,8 @@ import type { WebhookRequest } from '#lib/ports';
 import { type WebhookReceiver, startWebhookReceiver } from '#test/support/webhook-receiver';
 
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
-const sender = new FetchWebhookSender();
+// The receiver listens on loopback, which only the local runtime's policy may call.
+const sender = new FetchWebhookSender({ policy: 'local' });
 
 function webhookTo(url: string, overrides: Partial<WebhookRequest> = {}): WebhookRequest {
   return {

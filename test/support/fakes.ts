@@ -226,6 +226,7 @@ export function makeFakeDeps(overrides: Partial<Deps> = {}): FakeDeps {
     ids: new SequentialIds(),
     logger: new SilentLogger(),
     webhookTargets: 'public',
+    allowHttpWebhooks: true,
     ...overrides,
   } as FakeDeps;
 }

@@ -10,6 +10,7 @@ import type {
   ApiKeyRecord,
   Conversation,
   Delivery,
+  DeliveryStatus,
   IdempotencyRecord,
   Message,
   MessageFeedback,
@@ -18,6 +19,7 @@ import type {
   SetupItems,
   SetupKind,
   Tenant,
+  WebhookHealth,
 } from '#lib/domain/types';
 import {
   type ConversationChanges,
@@ -38,6 +40,8 @@ type StatusChanges = Parameters<KnowledgeStore['updateDocumentStatus']>[4];
 export class MemoryStore implements Store {
   private readonly tenants = new Map<string, Tenant>();
   private readonly apiKeys = new Map<string, ApiKeyRecord>();
+  /** Requests counted per key and second (never pruned: a test's store lives for seconds). */
+  private readonly requestCounts = new Map<string, number>();
   private readonly ais = new Map<string, Ai>();
   private readonly setupItems: Record<SetupKind, Map<string, SetupItem>> = {
     product: new Map(),
@@ -47,6 +51,7 @@ export class MemoryStore implements Store {
   private readonly conversations = new Map<string, Conversation>();
   private readonly messages = new Map<string, Message>();
   private readonly deliveries = new Map<string, Delivery>();
+  private readonly sendSlots = new Map<string, number>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
   private readonly knowledgeBases = new Map<string, KnowledgeBase>();
   private readonly documents = new Map<string, KnowledgeDocument>();
@@ -67,6 +72,22 @@ export class MemoryStore implements Store {
   async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
     return clone([...this.apiKeys.values()].find((record) => record.hash === hash));
   }
+  async getApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
+    return clone(this.apiKeys.get(key(tenantId, keyId)));
+  }
+  async listApiKeys(tenantId: string, page: PageRequest): Promise<Page<ApiKeyRecord>> {
+    return listPage(this.apiKeys.values(), 'apiKey', tenantId, page);
+  }
+  async revokeApiKey(tenantId: string, keyId: string): Promise<boolean> {
+    return this.apiKeys.delete(key(tenantId, keyId));
+  }
+  async countRequest(tenantId: string, keyId: string, second: string, limit: number): Promise<boolean> {
+    const counter = key(tenantId, 'rate', keyId, second);
+    const counted = this.requestCounts.get(counter) ?? 0;
+    if (counted >= limit) return false;
+    this.requestCounts.set(counter, counted + 1);
+    return true;
+  }
 
   async createAi(ai: Ai): Promise<void> {
     if (this.ais.has(key(ai.tenantId, ai.id))) throw new ConcurrencyError(`AI ${ai.id} already exists`);
@@ -84,6 +105,13 @@ export class MemoryStore implements Store {
   }
   async deleteAi(tenantId: string, aiId: string): Promise<boolean> {
     return this.ais.delete(key(tenantId, aiId));
+  }
+  async recordWebhookHealth(tenantId: string, aiId: string, health: WebhookHealth | undefined): Promise<boolean> {
+    const ai = this.ais.get(key(tenantId, aiId));
+    if (ai === undefined) return false;
+    if (health === undefined) delete ai.webhookHealth;
+    else ai.webhookHealth = clone(health);
+    return true;
   }
 
   async createSetupItem<K extends SetupKind>(kind: K, item: SetupItems[K]): Promise<void> {
@@ -246,6 +274,32 @@ export class MemoryStore implements Store {
     const { status, attempts, lastStatusCode, lastError, nextAttemptAt, updatedAt } = result;
     const updated = { ...kept, status, attempts, lastStatusCode, lastError, nextAttemptAt, updatedAt };
     this.deliveries.set(key(tenantId, deliveryId), clone(updated));
+  }
+  async listDeliveries(tenantId: string, page: PageRequest, status?: DeliveryStatus): Promise<Page<Delivery>> {
+    const matching = [...this.deliveries.values()].filter((d) => status === undefined || d.status === status);
+    // Newest first, as DynamoStore reads `DLV#{id}` backwards; one cursor list whatever the filter.
+    return listPage(matching, 'delivery', tenantId, page, { descending: true });
+  }
+  async retryFailedDelivery(tenantId: string, deliveryId: string, at: string): Promise<Delivery | undefined> {
+    const delivery = this.deliveries.get(key(tenantId, deliveryId));
+    if (delivery === undefined || delivery.status !== 'failed') return undefined;
+    const { leaseUntil: _released, ...kept } = delivery;
+    const updated = {
+      ...kept,
+      status: 'pending' as const,
+      attemptsBeforeRetry: delivery.attempts,
+      nextAttemptAt: at,
+      updatedAt: at,
+    };
+    this.deliveries.set(key(tenantId, deliveryId), clone(updated));
+    return clone(updated);
+  }
+  async takeSendSlot(tenantId: string, endpointKey: string, second: string, limit: number): Promise<boolean> {
+    const k = key(tenantId, endpointKey, second);
+    const taken = this.sendSlots.get(k) ?? 0;
+    if (taken >= limit) return false;
+    this.sendSlots.set(k, taken + 1);
+    return true;
   }
 
   async claimIdempotencyKey(record: IdempotencyRecord, now: string): Promise<IdempotencyRecord | undefined> {

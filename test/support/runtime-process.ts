@@ -90,7 +90,10 @@ function waitForReady(child: ChildProcess, output: () => string): Promise<string
   });
 }
 
-/** A small JSON client for the runtime's API. */
+/** Times a client waits out a 429 (per its Retry-After) before it gives the 429 to the test. */
+const RATE_LIMIT_RETRIES = 5;
+
+/** A small JSON client for the runtime's API; like a well-behaved client, it waits out a 429. */
 export function apiClient(runtime: Pick<RuntimeProcess, 'url' | 'apiKey'>) {
   return async function call(
     method: string,
@@ -99,11 +102,19 @@ export function apiClient(runtime: Pick<RuntimeProcess, 'url' | 'apiKey'>) {
     headers: Record<string, string> = {},
     // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON of many shapes; assertions check them
   ): Promise<{ status: number; body: any; headers: Headers }> {
-    const response = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json', ...headers },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
+    const send = () =>
+      fetch(`${runtime.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json', ...headers },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+    let response = await send();
+    for (let retry = 0; response.status === 429 && retry < RATE_LIMIT_RETRIES; retry++) {
+      await response.arrayBuffer();
+      const waitSeconds = Number(response.headers.get('retry-after') ?? '1');
+      await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+      response = await send();
+    }
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
   };

@@ -206,6 +206,15 @@ const aGap = (overrides: Partial<KnowledgeGap> = {}): KnowledgeGap => ({
   ...overrides,
 });
 
+/** A key of TENANT whose hash is `digit` repeated. */
+const anApiKey = (id: string, digit: string) => ({
+  tenantId: TENANT,
+  id,
+  hash: digit.repeat(64),
+  prefix: 'prly_AbCd…',
+  createdAt: at(0),
+});
+
 /** Runs the Store contract against the stores `setup` makes, a fresh one for every test. */
 export function describeStoreContract(name: string, setup: () => Promise<StoreUnderTest>): void {
   describe(name, () => {
@@ -260,6 +269,51 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
 
         expect(await store.findApiKeyByHash(key.hash)).toStrictEqual(key);
       });
+
+      it('reads back a key with its name, by id, within its tenant only', async () => {
+        const key = { ...anApiKey('key_01', 'd'), name: 'Zapier' };
+        await store.putApiKey(key);
+
+        expect(await store.getApiKey(TENANT, 'key_01')).toStrictEqual(key);
+        expect(await store.findApiKeyByHash(key.hash)).toStrictEqual(key);
+        expect(await store.getApiKey(OTHER_TENANT, 'key_01')).toBeUndefined();
+      });
+
+      it("lists a tenant's keys in id order in pages, with a null cursor after the last page, and none of another tenant's", async () => {
+        await store.putApiKey(anApiKey('key_03', '3'));
+        await store.putApiKey(anApiKey('key_01', '1'));
+        await store.putApiKey(anApiKey('key_02', '2'));
+        await store.putApiKey({ ...anApiKey('key_00', '0'), tenantId: OTHER_TENANT });
+
+        const first = await store.listApiKeys(TENANT, { limit: 2 });
+        const second = await store.listApiKeys(TENANT, { limit: 2, cursor: first.nextCursor ?? '' });
+
+        expect(first.items.map((k) => k.id)).toEqual(['key_01', 'key_02']);
+        expect(second).toEqual({ items: [anApiKey('key_03', '3')], nextCursor: null });
+      });
+
+      it('revokes a key so its hash no longer finds it, and reports false the second time', async () => {
+        await store.putApiKey(anApiKey('key_01', 'e'));
+
+        expect(await store.revokeApiKey(TENANT, 'key_01')).toBe(true);
+
+        expect(await store.findApiKeyByHash('e'.repeat(64))).toBeUndefined();
+        expect(await store.getApiKey(TENANT, 'key_01')).toBeUndefined();
+        expect(await store.listApiKeys(TENANT, { limit: 10 })).toEqual({ items: [], nextCursor: null });
+        expect(await store.revokeApiKey(TENANT, 'key_01')).toBe(false);
+      });
+
+      it('counts requests per key and second up to the limit, then refuses more in that second only', async () => {
+        const count = (keyId: string, second: string, tenantId = TENANT) =>
+          store.countRequest(tenantId, keyId, second, 3);
+        const admitted = [];
+        for (let i = 0; i < 4; i++) admitted.push(await count('key_01', at(0)));
+
+        expect(admitted).toEqual([true, true, true, false]);
+        expect(await count('key_01', at(1))).toBe(true);
+        expect(await count('key_02', at(0))).toBe(true);
+        expect(await count('key_01', at(0), OTHER_TENANT)).toBe(true);
+      });
     });
 
     describe('AIs', () => {
@@ -289,6 +343,25 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
       it('throws ConcurrencyError when updating an AI that does not exist', async () => {
         await expect(store.updateAi(anAi())).rejects.toBeInstanceOf(ConcurrencyError);
         expect(await store.getAi(TENANT, 'ai_01')).toBeUndefined();
+      });
+
+      it("sets and clears only the AI's webhook health", async () => {
+        await store.createAi(anAi());
+        const health = { failingSince: at(10), lastFailureAt: at(20) };
+
+        expect(await store.recordWebhookHealth(TENANT, 'ai_01', health)).toBe(true);
+        const flagged = await store.getAi(TENANT, 'ai_01');
+        expect(await store.recordWebhookHealth(TENANT, 'ai_01', undefined)).toBe(true);
+
+        expect(flagged).toStrictEqual(anAi({ webhookHealth: health }));
+        expect(await store.getAi(TENANT, 'ai_01')).toStrictEqual(anAi());
+      });
+
+      it('records webhook health on no AI that does not exist', async () => {
+        const health = { failingSince: at(10), lastFailureAt: at(20) };
+
+        expect(await store.recordWebhookHealth(TENANT, 'ai_missing', health)).toBe(false);
+        expect(await store.getAi(TENANT, 'ai_missing')).toBeUndefined();
       });
 
       it('deletes an AI once and reports false the second time', async () => {
@@ -906,6 +979,94 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
 
         await expect(store.recordAttempt(TENANT, 'dlv_missing', result)).rejects.toBeInstanceOf(ConcurrencyError);
         expect(await store.getDelivery(TENANT, 'dlv_missing')).toBeUndefined();
+      });
+
+      it('lists deliveries newest first, in pages, and only those with a status when asked', async () => {
+        const statuses = ['succeeded', 'failed', 'pending', 'failed', 'succeeded', 'failed'] as const;
+        for (const [i, status] of statuses.entries()) {
+          await store.createDelivery(aDelivery({ id: `dlv_0${i + 1}`, status }));
+        }
+        await store.createDelivery(aDelivery({ tenantId: OTHER_TENANT, id: 'dlv_09', status: 'failed' }));
+
+        const all = await store.listDeliveries(TENANT, { limit: 4 });
+        const rest = await store.listDeliveries(TENANT, { limit: 4, cursor: all.nextCursor ?? '' });
+        const failed = await store.listDeliveries(TENANT, { limit: 2 }, 'failed');
+        const failedRest = await store.listDeliveries(TENANT, { limit: 2, cursor: failed.nextCursor ?? '' }, 'failed');
+
+        expect(all.items.map((d) => d.id)).toEqual(['dlv_06', 'dlv_05', 'dlv_04', 'dlv_03']);
+        expect(rest.items).toStrictEqual([
+          aDelivery({ id: 'dlv_02', status: 'failed' }),
+          aDelivery({ id: 'dlv_01', status: 'succeeded' }),
+        ]);
+        expect(rest.nextCursor).toBeNull();
+        expect(failed.items.map((d) => d.id)).toEqual(['dlv_06', 'dlv_04']);
+        expect(failedRest.items.map((d) => d.id)).toEqual(['dlv_02']);
+        expect(failedRest.nextCursor).toBeNull();
+        expect((await store.listDeliveries(TENANT, { limit: 5 }, 'pending')).items.map((d) => d.id)).toEqual([
+          'dlv_03',
+        ]);
+      });
+
+      it("refuses another tenant's delivery cursor", async () => {
+        await store.createDelivery(aDelivery({ tenantId: OTHER_TENANT, id: 'dlv_01' }));
+        await store.createDelivery(aDelivery({ tenantId: OTHER_TENANT, id: 'dlv_02' }));
+        const { nextCursor } = await store.listDeliveries(OTHER_TENANT, { limit: 1 });
+
+        await expect(store.listDeliveries(TENANT, { limit: 1, cursor: nextCursor ?? '' })).rejects.toBeInstanceOf(
+          ValidationError,
+        );
+      });
+
+      it('makes a failed delivery pending again, due at the given time, counting the schedule from its attempts', async () => {
+        await store.createDelivery(
+          aDelivery({
+            status: 'failed',
+            attempts: 8,
+            lastStatusCode: 500,
+            lastError: 'HTTP 500',
+            nextAttemptAt: at(9),
+          }),
+        );
+
+        const retried = await store.retryFailedDelivery(TENANT, 'dlv_01', at(100));
+
+        const expected = aDelivery({
+          status: 'pending',
+          attempts: 8,
+          attemptsBeforeRetry: 8,
+          lastStatusCode: 500,
+          lastError: 'HTTP 500',
+          nextAttemptAt: at(100),
+          updatedAt: at(100),
+        });
+        expect(retried).toStrictEqual(expected);
+        expect(await store.getDelivery(TENANT, 'dlv_01')).toStrictEqual(expected);
+        expect(await store.listPending(at(101), 10)).toEqual([
+          { kind: 'delivery', tenantId: TENANT, deliveryId: 'dlv_01', since: at(100) },
+        ]);
+        expect(await store.leaseDelivery(TENANT, 'dlv_01', at(100), at(130))).toBeDefined();
+      });
+
+      it('retries only a failed delivery, and writes nothing otherwise', async () => {
+        await store.createDelivery(aDelivery({ status: 'pending' }));
+        await store.createDelivery(aDelivery({ id: 'dlv_02', status: 'succeeded' }));
+
+        expect(await store.retryFailedDelivery(TENANT, 'dlv_01', at(100))).toBeUndefined();
+        expect(await store.retryFailedDelivery(TENANT, 'dlv_02', at(100))).toBeUndefined();
+        expect(await store.retryFailedDelivery(TENANT, 'dlv_missing', at(100))).toBeUndefined();
+        expect(await store.getDelivery(TENANT, 'dlv_01')).toStrictEqual(aDelivery({ status: 'pending' }));
+        expect(await store.getDelivery(TENANT, 'dlv_missing')).toBeUndefined();
+      });
+
+      it('gives out a limited number of send slots per endpoint and second, per tenant', async () => {
+        const second = at(0);
+        const taken = [];
+        for (let i = 0; i < 4; i++) taken.push(await store.takeSendSlot(TENANT, 'endpoint-a', second, 3));
+
+        expect(taken).toEqual([true, true, true, false]);
+        expect(await store.takeSendSlot(TENANT, 'endpoint-a', at(1), 3)).toBe(true);
+        expect(await store.takeSendSlot(TENANT, 'endpoint-b', second, 3)).toBe(true);
+        expect(await store.takeSendSlot(OTHER_TENANT, 'endpoint-a', second, 3)).toBe(true);
       });
     });
 

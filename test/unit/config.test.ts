@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       events: { eventBusName: undefined, logFile: undefined },
       scheduler: undefined,
       webhookTargets: 'public',
+      allowHttpWebhooks: false,
     });
   });
 
@@ -87,6 +88,12 @@ describe('loadConfig', () => {
 
   it.each(['public', 'private', 'local'] as const)('accepts the webhook target policy %s', (policy) => {
     expect(loadConfig({ ...required, [ENV.webhookTargets]: policy }).webhookTargets).toBe(policy);
+  });
+
+  it('allows http webhook URLs only when PARLEY_ALLOW_HTTP_WEBHOOKS is true', () => {
+    expect(loadConfig({ ...required, [ENV.allowHttpWebhooks]: 'true' }).allowHttpWebhooks).toBe(true);
+    expect(loadConfig({ ...required, [ENV.allowHttpWebhooks]: 'false' }).allowHttpWebhooks).toBe(false);
+    expect(() => loadConfig({ ...required, [ENV.allowHttpWebhooks]: 'yes' })).toThrow(ENV.allowHttpWebhooks);
   });
 
   it('refuses an unknown webhook target policy', () => {

@@ -127,6 +127,20 @@ describe('deliverWebhook', () => {
     expect((await deps.store.getDelivery(job.tenantId, job.deliveryId))?.status).toBe('failed');
   });
 
+  it('stops at once when the sender refuses the target for good', async () => {
+    const deps = makeFakeDeps();
+    const { job } = await givenPendingDelivery(deps);
+    const error = 'refused: hooks.example.com resolves to a private address (10.0.0.1)';
+    deps.webhookSender.respondWith({ ok: false, error, permanent: true });
+
+    expect(await deliverWebhook(deps, job)).toBe('failed');
+    expect(deps.deliveryQueue.jobs).toHaveLength(0);
+    const delivery = await deps.store.getDelivery(job.tenantId, job.deliveryId);
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(delivery?.lastError).toContain(error);
+    expect(deps.events.published.map((e) => e.type)).toContain('delivery.failed');
+  });
+
   it('marks the delivery failed after the whole retry schedule', async () => {
     const deps = makeFakeDeps();
     const { job } = await givenPendingDelivery(deps);

@@ -3,6 +3,7 @@ import { MAX_API_KEY_CHARS } from '#lib/domain/api-keys';
 import { buildReplyRequest, generateReply } from '#lib/app/generate-reply';
 import { createKnowledgeBase } from '#lib/app/knowledge/knowledge-bases';
 import {
+  API_RATE_LIMIT_PER_SECOND,
   DEFAULT_PAGE_SIZE,
   MAX_BODY_BYTES,
   MAX_CONVERSATION_ID_CHARS,
@@ -250,6 +251,15 @@ describe('input limits', () => {
     expect([response.status, response.body.error.details[0].path]).toEqual([400, 'webhooks.answer_url']);
   });
 
+  it(`answers ${API_RATE_LIMIT_PER_SECOND} requests per second and API key, and refuses one more with 429`, async () => {
+    const { call } = await setup();
+    for (let i = 0; i < API_RATE_LIMIT_PER_SECOND; i++) expect((await call('GET', '/v1/ais')).status).toBe(200);
+
+    const over = await call('GET', '/v1/ais');
+
+    expect([over.status, over.headers['retry-after'], over.body.error.code]).toEqual([429, '1', 'rate_limited']);
+  });
+
   it(`serves pages of up to ${MAX_PAGE_SIZE} items`, async () => {
     const { call } = await setup();
 
@@ -259,8 +269,9 @@ describe('input limits', () => {
   });
 
   it(`serves ${DEFAULT_PAGE_SIZE} items when no limit is asked for`, async () => {
-    const { call } = await setup();
+    const { call, deps } = await setup();
     for (let i = 0; i < DEFAULT_PAGE_SIZE; i++) await call('POST', '/v1/ais', aiBody({ name: `AI ${i}` }));
+    deps.clock.advance(1_000); // past this second's rate limit
 
     const page = await call('GET', '/v1/ais');
 

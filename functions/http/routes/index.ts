@@ -1,6 +1,8 @@
 import type { Route } from '#functions/http/route';
 import { buildOpenApiDocument } from '#functions/http/openapi';
 import { aiRoutes } from '#functions/http/routes/ai-routes';
+import { deliveryRoutes } from '#functions/http/routes/delivery-routes';
+import { apiKeyRoutes } from '#functions/http/routes/api-key-routes';
 import { knowledgeRoutes } from '#functions/http/routes/knowledge-routes';
 import { messageRoutes } from '#functions/http/routes/message-routes';
 import { setupRoutes } from '#functions/http/routes/setup-routes';
@@ -14,6 +16,8 @@ const apiRoutes = [
   ...knowledgeRoutes,
   ...v1ConversationRoutes,
   ...messageRoutes,
+  ...deliveryRoutes,
+  ...apiKeyRoutes,
 ] as unknown as Route<never, never>[];
 
 let openApiDocument: unknown;

@@ -2,19 +2,31 @@
  * Webhook deliveries in the tenant's partition. A pending delivery sits in the pending index,
  * waiting since its next attempt is due; a lease attribute keeps two workers from sending at once.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   attempt,
   type DynamoContext,
   getRecord,
+  type Item,
   isConditionFailed,
   putIfAbsent,
 } from '#lib/adapters/aws/dynamo-context';
-import { deliveryKey, toRecord } from '#lib/adapters/aws/dynamo-keys';
+import {
+  decodeCursor,
+  deliveryKey,
+  encodeCursor,
+  PREFIX_DELIVERY,
+  sendSlotKey,
+  tenantPk,
+  toRecord,
+} from '#lib/adapters/aws/dynamo-keys';
 import { pendingDeliveryAttributes } from '#lib/adapters/aws/dynamo-pending';
+import { assertPageLimit } from '#lib/adapters/aws/dynamo-tenant-items';
+import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ConcurrencyError } from '#lib/domain/errors';
-import type { Delivery } from '#lib/domain/types';
-import type { DeliveryStore } from '#lib/ports';
+import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits';
+import type { Delivery, DeliveryStatus, Page } from '#lib/domain/types';
+import type { DeliveryStore, PageRequest } from '#lib/ports';
 
 type AttemptResult = Parameters<DeliveryStore['recordAttempt']>[2];
 
@@ -109,4 +121,121 @@ export async function recordAttempt(
     ),
   );
   if (!updated) throw new ConcurrencyError(`Delivery ${deliveryId} does not exist`);
+}
+
+/** Items a filtered Query reads per request: its Limit counts items before the status filter. */
+const FILTERED_QUERY_BATCH = 100;
+
+/**
+ * One page of the tenant's deliveries, newest first (ids are time-ordered), only those with
+ * `status` when given. The filter is applied after Limit, so it reads on until the page (plus one,
+ * to know whether anything follows) is full or the partition ends. Cursors as in listTenantItems.
+ */
+export async function listDeliveries(
+  ctx: DynamoContext,
+  tenantId: string,
+  page: PageRequest,
+  status?: DeliveryStatus,
+): Promise<Page<Delivery>> {
+  assertPageLimit(page.limit);
+  const pk = tenantPk(tenantId);
+  const wanted = page.limit + 1;
+  const items: Item[] = [];
+  let startKey: Item | undefined =
+    page.cursor === undefined ? undefined : { ...decodeCursor(page.cursor, pk, PREFIX_DELIVERY) };
+  do {
+    const output = await ctx.client.send(
+      new QueryCommand({
+        TableName: ctx.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ...(status === undefined
+          ? { ExpressionAttributeValues: { ':pk': pk, ':prefix': PREFIX_DELIVERY } }
+          : {
+              FilterExpression: '#status = :status',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':pk': pk, ':prefix': PREFIX_DELIVERY, ':status': status },
+            }),
+        ConsistentRead: true,
+        ScanIndexForward: false,
+        Limit: status === undefined ? wanted - items.length : Math.max(wanted - items.length, FILTERED_QUERY_BATCH),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(output.Items ?? []));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined && items.length < wanted);
+  const pageItems = items.slice(0, page.limit);
+  const last = pageItems.at(-1);
+  return {
+    items: pageItems.map((item) => toRecord<Delivery>(item)),
+    nextCursor: items.length > page.limit && last !== undefined ? encodeCursor({ pk, sk: String(last.sk) }) : null,
+  };
+}
+
+/**
+ * Makes a failed delivery pending again, due at `at`, back in the pending index; the schedule
+ * restarts from its attempts so far (`attemptsBeforeRetry`). Undefined if it is missing or not failed.
+ */
+export async function retryFailedDelivery(
+  ctx: DynamoContext,
+  tenantId: string,
+  deliveryId: string,
+  at: string,
+): Promise<Delivery | undefined> {
+  const index = pendingDeliveryAttributes(deliveryId, at);
+  try {
+    const output = await ctx.client.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: deliveryKey(tenantId, deliveryId),
+        UpdateExpression:
+          'SET #status = :pending, attemptsBeforeRetry = attempts, nextAttemptAt = :at, updatedAt = :at, ' +
+          '#gpk = :gpk, #gsk = :gsk REMOVE leaseUntil',
+        ConditionExpression: '#status = :failed',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#gpk': TABLE_KEYS.gsi1.partitionKey,
+          '#gsk': TABLE_KEYS.gsi1.sortKey,
+        },
+        ExpressionAttributeValues: {
+          ':pending': 'pending',
+          ':failed': 'failed',
+          ':at': at,
+          ':gpk': index[TABLE_KEYS.gsi1.partitionKey],
+          ':gsk': index[TABLE_KEYS.gsi1.sortKey],
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return output.Attributes === undefined ? undefined : toRecord<Delivery>(output.Attributes);
+  } catch (error) {
+    if (isConditionFailed(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Counts one send to an endpoint in a second, unless `limit` are counted already: one conditional
+ * UpdateItem on `RATE#ENDPOINT#{endpoint}#{second}`, which DynamoDB TTL removes afterwards.
+ */
+export function takeSendSlot(
+  ctx: DynamoContext,
+  tenantId: string,
+  endpointKey: string,
+  second: string,
+  limit: number,
+): Promise<boolean> {
+  const expiresAt = Math.floor(Date.parse(second) / 1000) + RATE_COUNTER_TTL_SECONDS;
+  return attempt(() =>
+    ctx.client.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: sendSlotKey(tenantId, endpointKey, second),
+        UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+        ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.timeToLive },
+        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': expiresAt },
+      }),
+    ),
+  );
 }

@@ -73,6 +73,11 @@ export const apiKeyKey = (tenantId: string, keyId: string): ItemKey => ({
   pk: tenantPk(tenantId),
   sk: PREFIX_KEY + keyId,
 });
+/** One key's request counter for one second (`second` is the ISO time the second starts). */
+export const rateCounterKey = (tenantId: string, keyId: string, second: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: `RATE#KEY#${keyId}#${second}`,
+});
 export const aiKey = (tenantId: string, aiId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: PREFIX_AI + aiId });
 export const setupItemKey = (kind: SetupKind, tenantId: string, id: string): ItemKey => ({
   pk: tenantPk(tenantId),
@@ -81,6 +86,11 @@ export const setupItemKey = (kind: SetupKind, tenantId: string, id: string): Ite
 export const deliveryKey = (tenantId: string, deliveryId: string): ItemKey => ({
   pk: tenantPk(tenantId),
   sk: PREFIX_DELIVERY + deliveryId,
+});
+/** One second's send count to one of the tenant's webhook endpoints (`endpointKey` is a hash of its origin). */
+export const sendSlotKey = (tenantId: string, endpointKey: string, second: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: `RATE#ENDPOINT#${endpointKey}#${second}`,
 });
 export const idempotencyKey = (tenantId: string, key: string): ItemKey => ({
   pk: tenantPk(tenantId),

@@ -21,12 +21,14 @@ import type {
   ApiKeyRecord,
   Conversation,
   Delivery,
+  DeliveryStatus,
   IdempotencyRecord,
   Message,
   MessageFeedback,
   SetupItems,
   SetupKind,
   Tenant,
+  WebhookHealth,
 } from '#lib/domain/types';
 import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
 import type {
@@ -75,6 +77,18 @@ export class DynamoStore implements Store {
   async findApiKeyByHash(hash: string) {
     return tenants.findApiKeyByHash(this.ctx, hash);
   }
+  async getApiKey(tenantId: string, keyId: string) {
+    return tenants.getApiKey(this.ctx, tenantId, keyId);
+  }
+  async listApiKeys(tenantId: string, page: PageRequest) {
+    return tenants.listApiKeys(this.ctx, tenantId, page);
+  }
+  async revokeApiKey(tenantId: string, keyId: string) {
+    return tenants.revokeApiKey(this.ctx, tenantId, keyId);
+  }
+  async countRequest(tenantId: string, keyId: string, second: string, limit: number) {
+    return tenants.countRequest(this.ctx, tenantId, keyId, second, limit);
+  }
 
   async createAi(ai: Ai) {
     return ais.createAi(this.ctx, ai);
@@ -90,6 +104,9 @@ export class DynamoStore implements Store {
   }
   async deleteAi(tenantId: string, aiId: string) {
     return ais.deleteAi(this.ctx, tenantId, aiId);
+  }
+  async recordWebhookHealth(tenantId: string, aiId: string, health: WebhookHealth | undefined) {
+    return ais.recordWebhookHealth(this.ctx, tenantId, aiId, health);
   }
 
   async createSetupItem<K extends SetupKind>(kind: K, item: SetupItems[K]) {
@@ -163,6 +180,15 @@ export class DynamoStore implements Store {
   }
   async recordAttempt(tenantId: string, deliveryId: string, result: Parameters<DeliveryStore['recordAttempt']>[2]) {
     return deliveries.recordAttempt(this.ctx, tenantId, deliveryId, result);
+  }
+  async listDeliveries(tenantId: string, page: PageRequest, status?: DeliveryStatus) {
+    return deliveries.listDeliveries(this.ctx, tenantId, page, status);
+  }
+  async retryFailedDelivery(tenantId: string, deliveryId: string, at: string) {
+    return deliveries.retryFailedDelivery(this.ctx, tenantId, deliveryId, at);
+  }
+  async takeSendSlot(tenantId: string, endpointKey: string, second: string, limit: number) {
+    return deliveries.takeSendSlot(this.ctx, tenantId, endpointKey, second, limit);
   }
 
   async claimIdempotencyKey(record: IdempotencyRecord, now: string) {

@@ -71,7 +71,7 @@ export async function listTenantItems<T>(
 }
 
 /** DynamoDB rejects a Limit below 1; say so in the contract's terms rather than as an SDK error. */
-function assertPageLimit(limit: number): void {
+export function assertPageLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new ValidationError('Invalid page size', {
       details: [{ path: 'limit', message: 'must be a positive integer' }],

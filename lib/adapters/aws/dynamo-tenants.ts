@@ -1,10 +1,21 @@
 /** Tenants and their API keys in the single table. */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
-import { API_KEY_HASH_SK, apiKeyHashPk, apiKeyKey, tenantKey, toRecord } from '#lib/adapters/aws/dynamo-keys';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { attempt, type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
+import {
+  API_KEY_HASH_SK,
+  apiKeyHashPk,
+  apiKeyKey,
+  PREFIX_KEY,
+  rateCounterKey,
+  tenantKey,
+  toRecord,
+} from '#lib/adapters/aws/dynamo-keys';
+import { deleteItem, listTenantItems } from '#lib/adapters/aws/dynamo-tenant-items';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ConcurrencyError } from '#lib/domain/errors';
-import type { ApiKeyRecord, Tenant } from '#lib/domain/types';
+import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits';
+import type { ApiKeyRecord, Page, Tenant } from '#lib/domain/types';
+import type { PageRequest } from '#lib/ports';
 
 /** Creates the tenant unless it exists; returns the stored one either way. */
 export async function ensureTenant(ctx: DynamoContext, tenant: Tenant): Promise<Tenant> {
@@ -34,8 +45,19 @@ export async function putApiKey(ctx: DynamoContext, key: ApiKeyRecord): Promise<
   });
 }
 
-/** Looks a key up by hash across all tenants (through the GSI, so eventually consistent). */
+/**
+ * Looks a key up by hash across all tenants. The GSI only says which key the hash belongs to (and
+ * is eventually consistent: it may still list a key revoked a moment ago); the key's own item, read
+ * consistently, decides, so a revoked key stops working at once.
+ */
 export async function findApiKeyByHash(ctx: DynamoContext, hash: string): Promise<ApiKeyRecord | undefined> {
+  const listed = await findIndexedApiKey(ctx, hash);
+  if (listed === undefined) return undefined;
+  const stored = await getApiKey(ctx, listed.tenantId, listed.id);
+  return stored?.hash === hash ? stored : undefined;
+}
+
+async function findIndexedApiKey(ctx: DynamoContext, hash: string): Promise<ApiKeyRecord | undefined> {
   const output = await ctx.client.send(
     new QueryCommand({
       TableName: ctx.tableName,
@@ -48,4 +70,47 @@ export async function findApiKeyByHash(ctx: DynamoContext, hash: string): Promis
   );
   const item = output.Items?.[0];
   return item === undefined ? undefined : toRecord<ApiKeyRecord>(item);
+}
+
+export function getApiKey(ctx: DynamoContext, tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
+  return getRecord<ApiKeyRecord>(ctx, apiKeyKey(tenantId, keyId));
+}
+
+/** One page of the tenant's keys in id (= creation) order; see listTenantItems. */
+export function listApiKeys(ctx: DynamoContext, tenantId: string, page: PageRequest): Promise<Page<ApiKeyRecord>> {
+  return listTenantItems<ApiKeyRecord>(ctx, tenantId, PREFIX_KEY, page);
+}
+
+/** Deleting the item also drops its hash from the GSI; returns false if there was nothing to delete. */
+export function revokeApiKey(ctx: DynamoContext, tenantId: string, keyId: string): Promise<boolean> {
+  return deleteItem(ctx, apiKeyKey(tenantId, keyId));
+}
+
+/**
+ * One atomic conditional increment of the key's counter for `second`: refused once it reached
+ * `limit`. Each second has its own item, so an old count is never read again; TTL removes it later.
+ */
+export function countRequest(
+  ctx: DynamoContext,
+  tenantId: string,
+  keyId: string,
+  second: string,
+  limit: number,
+): Promise<boolean> {
+  return attempt(() =>
+    ctx.client.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: rateCounterKey(tenantId, keyId, second),
+        UpdateExpression: 'SET #ttl = :ttl ADD #n :one',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+        ExpressionAttributeNames: { '#n': 'n', '#ttl': TABLE_KEYS.timeToLive },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':limit': limit,
+          ':ttl': Math.floor(Date.parse(second) / 1000) + RATE_COUNTER_TTL_SECONDS,
+        },
+      }),
+    ),
+  );
 }

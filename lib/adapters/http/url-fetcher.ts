@@ -8,8 +8,6 @@
  * connection (DNS rebinding) gets nowhere. Redirects are followed by hand, each target checked the
  * same way. The whole fetch, redirects included, has one deadline and one size limit.
  */
-import type { LookupAddress } from 'node:dns';
-import { lookup as lookupAll } from 'node:dns/promises';
 import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -18,8 +16,14 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { sniffContentType } from '#lib/domain/knowledge/content-types';
 import { UnreadableDocumentError } from '#lib/domain/errors';
 import { MAX_DOCUMENT_BYTES, MAX_URL_REDIRECTS, URL_FETCH_TIMEOUT_MS } from '#lib/domain/limits';
-import { refusalForAddress, refusalForUrl, type WebhookTargetPolicy } from '#lib/domain/webhook-url';
+import { refusalForUrl, type WebhookTargetPolicy } from '#lib/domain/webhook-url';
 import type { FetchedResource, UrlFetcher } from '#lib/ports';
+import {
+  createSafeLookup,
+  RefusedAddressError,
+  type ResolveHost,
+  UnresolvedHostError,
+} from '#lib/adapters/http/safe-lookup';
 
 export const DEFAULT_FETCHER_USER_AGENT = 'Parley-KnowledgeFetcher/1.0';
 
@@ -42,12 +46,13 @@ const DECODERS = new Map<string, () => Transform>([
   ['br', createBrotliDecompress],
 ]);
 
-/** Every address a host name resolves to. */
-export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
+export type { ResolveHost } from '#lib/adapters/http/safe-lookup';
 
 export interface SafeUrlFetcherOptions {
   /** Which addresses may be fetched, as for webhooks: `public` in AWS, `local` for the local runtime. */
   policy: WebhookTargetPolicy;
+  /** Whether plain http may be fetched under `public` and `private` (always under `local`); true by default. */
+  allowHttp?: boolean;
   timeoutMs?: number;
   maxBytes?: number;
   maxRedirects?: number;
@@ -64,18 +69,21 @@ export interface SafeUrlFetcherOptions {
  */
 export class SafeUrlFetcher implements UrlFetcher {
   private readonly policy: WebhookTargetPolicy;
+  private readonly allowHttp: boolean;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly maxRedirects: number;
-  private readonly resolve: ResolveHost;
   private readonly userAgent: string;
+  /** The socket's DNS lookup: every address must be allowed, or the connection is never made. */
+  private readonly lookup: LookupFunction;
 
   constructor(options: SafeUrlFetcherOptions) {
     this.policy = options.policy;
+    this.allowHttp = options.allowHttp ?? true;
     this.timeoutMs = options.timeoutMs ?? URL_FETCH_TIMEOUT_MS;
     this.maxBytes = options.maxBytes ?? MAX_DOCUMENT_BYTES;
     this.maxRedirects = options.maxRedirects ?? MAX_URL_REDIRECTS;
-    this.resolve = options.resolve ?? ((hostname) => lookupAll(hostname, { all: true, verbatim: true }));
+    this.lookup = createSafeLookup({ policy: options.policy, resolve: options.resolve });
     this.userAgent = options.userAgent ?? DEFAULT_FETCHER_USER_AGENT;
   }
 
@@ -104,7 +112,7 @@ export class SafeUrlFetcher implements UrlFetcher {
   }
 
   private checked(url: string, subject: string): URL {
-    const problem = refusalForUrl(url, this.policy);
+    const problem = refusalForUrl(url, this.policy, { allowHttp: this.allowHttp });
     if (problem !== undefined) {
       throw new UnreadableDocumentError(`${subject}${problem.startsWith('host ') ? "'s" : ''} ${problem}`);
     }
@@ -161,37 +169,6 @@ export class SafeUrlFetcher implements UrlFetcher {
     return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   }
 
-  /** The socket's DNS lookup: every address must be allowed, or the connection is never made. */
-  private readonly lookup: LookupFunction = (hostname, options, callback) => {
-    this.allowedAddresses(hostname).then(
-      (addresses) => {
-        const usable = options.family ? addresses.filter((a) => a.family === options.family) : addresses;
-        const first = usable[0];
-        if (options.all) callback(null, usable);
-        else if (first) callback(null, first.address, first.family);
-        else callback(new UnreadableDocumentError(`${hostname} has no address of the kind needed`), '');
-      },
-      (error: NodeJS.ErrnoException) => callback(error, ''),
-    );
-  };
-
-  private async allowedAddresses(hostname: string): Promise<LookupAddress[]> {
-    let addresses: LookupAddress[];
-    try {
-      addresses = await this.resolve(hostname);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason = code === 'ENOTFOUND' || code === 'ENODATA' ? 'was not found' : `could not be resolved (${code})`;
-      throw new UnreadableDocumentError(`the host ${hostname} ${reason}`, { cause: error });
-    }
-    if (addresses.length === 0) throw new UnreadableDocumentError(`the host ${hostname} was not found`);
-    for (const { address } of addresses) {
-      const what = refusalForAddress(address, this.policy);
-      if (what !== undefined) throw new UnreadableDocumentError(`${hostname} resolves to ${what} (${address})`);
-    }
-    return addresses;
-  }
-
   private failure(error: unknown, url: URL, signal: AbortSignal): UnreadableDocumentError {
     if (signal.aborted) {
       return new UnreadableDocumentError(`the page did not load within ${formatDuration(this.timeoutMs)}`, {
@@ -199,6 +176,9 @@ export class SafeUrlFetcher implements UrlFetcher {
       });
     }
     if (error instanceof UnreadableDocumentError) return error;
+    if (error instanceof RefusedAddressError || error instanceof UnresolvedHostError) {
+      return new UnreadableDocumentError(error.message, { cause: error });
+    }
     return new UnreadableDocumentError(describeNetworkError(error, url.host), { cause: error });
   }
 }

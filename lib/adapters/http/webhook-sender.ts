@@ -3,7 +3,17 @@
  * `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256>`.
  */
 import { createHmac } from 'node:crypto';
+import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { refusalForUrl, type WebhookTargetPolicy } from '#lib/domain/webhook-url';
 import type { WebhookRequest, WebhookResult, WebhookSender } from '#lib/ports';
+import {
+  createSafeLookup,
+  RefusedAddressError,
+  type ResolveHost,
+  UnresolvedHostError,
+} from '#lib/adapters/http/safe-lookup';
 
 export const DEFAULT_WEBHOOK_USER_AGENT = 'Parley-Webhooks/1.0';
 
@@ -23,54 +33,97 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
   return `v1,${mac}`;
 }
 
-/** WebhookSender on the global `fetch` (undici): one POST per call, redirects not followed. */
+export interface FetchWebhookSenderOptions {
+  /** Which addresses may be called (see WebhookTargetPolicy); `public` by default. */
+  policy?: WebhookTargetPolicy;
+  /**
+   * Whether plain http URLs may be called under the `public` and `private` policies (always under
+   * `local`); false by default, so webhook bodies and signatures travel encrypted.
+   */
+  allowHttp?: boolean;
+  /** DNS by default; tests give names addresses of their choosing. */
+  resolve?: ResolveHost;
+  userAgent?: string;
+}
+
+/**
+ * WebhookSender on node:http and node:https: one POST per call, redirects not followed (a 3xx is a
+ * failed attempt, since a redirect could lead where no check looked). Every address the host
+ * resolves to is checked inside the socket's own lookup (see safe-lookup.ts), and each call gets
+ * its own connection, so no pooled socket to an unchecked address is reused. A refused target
+ * comes back as a permanent failure.
+ */
 export class FetchWebhookSender implements WebhookSender {
-  private readonly fetch: typeof fetch;
+  private readonly policy: WebhookTargetPolicy;
+  private readonly allowHttp: boolean;
+  private readonly lookup: LookupFunction;
   private readonly userAgent: string;
 
-  constructor(options: { fetch?: typeof fetch; userAgent?: string } = {}) {
-    this.fetch = options.fetch ?? globalThis.fetch;
+  constructor(options: FetchWebhookSenderOptions = {}) {
+    this.policy = options.policy ?? 'public';
+    this.allowHttp = options.allowHttp ?? false;
+    this.lookup = createSafeLookup({ policy: this.policy, resolve: options.resolve });
     this.userAgent = options.userAgent ?? DEFAULT_WEBHOOK_USER_AGENT;
   }
 
   async send(request: WebhookRequest): Promise<WebhookResult> {
+    // A literal address never reaches the lookup, so the URL itself is judged first.
+    const refusal = refusalForUrl(request.url, this.policy, { allowHttp: this.allowHttp });
+    if (refusal !== undefined) return { ok: false, error: `refused: webhook URL ${refusal}`, permanent: true };
+
     const timestamp = Math.floor(request.timestamp.getTime() / 1000);
-    let response: Response;
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(request.body, 'utf8')),
+      'user-agent': this.userAgent,
+      'webhook-id': request.eventId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signWebhook(request.secret, request.eventId, timestamp, request.body),
+    };
+    const signal = AbortSignal.timeout(request.timeoutMs);
+    let response: IncomingMessage;
+    let snippet = '';
     try {
-      response = await this.fetch(request.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': this.userAgent,
-          'webhook-id': request.eventId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(request.secret, request.eventId, timestamp, request.body),
-        },
-        body: request.body,
-        // A redirect could lead to an address the URL check never saw; the receiver must give the final URL.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(request.timeoutMs),
-      });
+      response = await post(new URL(request.url), request.body, { headers, lookup: this.lookup, signal });
+      const status = response.statusCode ?? 0;
+      if (status >= 200 && status < 300) {
+        response.destroy();
+        return { ok: true, statusCode: status };
+      }
+      snippet = await readSnippet(response);
     } catch (error) {
-      return { ok: false, error: describeFetchError(error, request.timeoutMs) };
+      if (error instanceof RefusedAddressError) {
+        return { ok: false, error: `refused: ${error.message}`, permanent: true };
+      }
+      return { ok: false, error: describeError(error, signal, request.timeoutMs) };
     }
 
-    if (response.status >= 200 && response.status < 300) {
-      await discardBody(response);
-      return { ok: true, statusCode: response.status };
-    }
-    const snippet = await readSnippet(response);
+    const status = response.statusCode ?? 0;
     const retryAfterSeconds =
-      response.status === 429 || response.status === 503
-        ? parseRetryAfter(response.headers.get('retry-after'), request.timestamp)
+      status === 429 || status === 503
+        ? parseRetryAfter(headerValue(response.headers['retry-after']), request.timestamp)
         : undefined;
     return {
       ok: false,
-      statusCode: response.status,
-      error: snippet ? `HTTP ${response.status}: ${snippet}` : `HTTP ${response.status}`,
+      statusCode: status,
+      error: snippet ? `HTTP ${status}: ${snippet}` : `HTTP ${status}`,
       ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
     };
   }
+}
+
+/** Sends the POST and resolves with the response once its headers are in. */
+function post(
+  url: URL,
+  body: string,
+  options: { headers: Record<string, string>; lookup: LookupFunction; signal: AbortSignal },
+): Promise<IncomingMessage> {
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const outgoing = request(url, { method: 'POST', agent: false, ...options }, resolve);
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
 /**
@@ -87,47 +140,40 @@ export function parseRetryAfter(value: string | null, now: Date): number | undef
   return Math.min(Math.max(0, Math.ceil((at - now.getTime()) / 1000)), MAX_RETRY_AFTER_SECONDS);
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  // Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (a test VM).
-  const { name, message, cause } = asErrorLike(error);
-  if (name === 'TimeoutError' || name === 'AbortError') return `timeout after ${timeoutMs} ms`;
-  // undici says "fetch failed" and puts the useful part (ECONNREFUSED, ENOTFOUND…) in the cause.
-  const inner = cause === undefined ? undefined : asErrorLike(cause);
-  const detail = inner ? (inner.code ?? inner.message) : undefined;
-  return detail ? `${message}: ${detail}` : message;
+function describeError(error: unknown, signal: AbortSignal, timeoutMs: number): string {
+  if (signal.aborted) return `timeout after ${timeoutMs} ms`;
+  if (error instanceof UnresolvedHostError) return error.message;
+  // Duck-typed rather than `instanceof Error`: errors may come from another realm (a test VM).
+  const { message, code } = asErrorLike(error);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
-function asErrorLike(value: unknown): { name?: string; message: string; code?: string; cause?: unknown } {
+function asErrorLike(value: unknown): { message: string; code?: string } {
   if (typeof value !== 'object' || value === null) return { message: String(value) };
-  const { name, message, code, cause } = value as Record<string, unknown>;
+  const { message, code } = value as Record<string, unknown>;
   return {
-    name: typeof name === 'string' ? name : undefined,
     message: typeof message === 'string' ? message : String(value),
     code: typeof code === 'string' ? code : undefined,
-    cause,
   };
 }
 
-/** Reads up to MAX_ERROR_BODY_CHARS of the body, then cancels the rest so the socket is freed. */
-async function readSnippet(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
+function headerValue(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+/** Reads up to MAX_ERROR_BODY_CHARS of the body, then drops the connection so the rest is never read. */
+async function readSnippet(response: IncomingMessage): Promise<string> {
+  response.setEncoding('utf8');
   let text = '';
   try {
-    while (text.length < MAX_ERROR_BODY_CHARS) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
+    for await (const chunk of response) {
+      text += chunk as string;
+      if (text.length >= MAX_ERROR_BODY_CHARS) break;
     }
   } catch {
     // A body that breaks off is still a failed attempt; what was read is enough.
   } finally {
-    await reader.cancel().catch(() => undefined);
+    response.destroy();
   }
   return text.replace(/\s+/g, ' ').trim().slice(0, MAX_ERROR_BODY_CHARS);
-}
-
-async function discardBody(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
 }

@@ -19,7 +19,10 @@ export type DocumentUpload =
   | { kind: 'file'; bytes: Uint8Array; contentType: DocumentContentType; filename: string; title?: string }
   | { kind: 'url'; url: string; title?: string };
 
-type DocumentDeps = Pick<Deps, 'store' | 'blobs' | 'ingestionQueue' | 'clock' | 'ids' | 'webhookTargets'>;
+type DocumentDeps = Pick<
+  Deps,
+  'store' | 'blobs' | 'ingestionQueue' | 'clock' | 'ids' | 'webhookTargets' | 'allowHttpWebhooks'
+>;
 
 /**
  * Stores a document and queues it for indexing (status `queued`). Uploading the same file name,
@@ -35,7 +38,7 @@ export async function addDocument(
   input: { tenantId: string; baseId: string; upload: DocumentUpload; newId: string },
 ): Promise<KnowledgeDocument> {
   const { tenantId, baseId, upload } = input;
-  if (upload.kind === 'url') assertFetchableUrl(upload.url, deps.webhookTargets);
+  if (upload.kind === 'url') assertFetchableUrl(upload.url, deps);
   const base = await getKnowledgeBase(deps, tenantId, baseId);
   const sourceName = nameOf(upload);
   const documentId = sourceName === undefined ? input.newId : documentIdFor(baseId, sourceName);
@@ -113,10 +116,14 @@ export async function deleteDocument(
   await deps.blobs.deletePrefix(documentPrefix(tenantId, baseId, documentId));
 }
 
-/** Refuses, with a 400 naming `url`, a URL the fetcher would refuse anyway (scheme, credentials, literal private hosts). */
-function assertFetchableUrl(url: string, policy: Deps['webhookTargets']): void {
-  const refusal = refusalForUrl(url, policy);
-  if (refusal) throw new ValidationError('this URL cannot be fetched', { details: [{ path: 'url', message: refusal }] });
+/**
+ * Refuses, with a 400 naming `url`, a URL the fetcher would refuse anyway (scheme, credentials,
+ * literal private hosts), and plain http where only https is allowed.
+ */
+function assertFetchableUrl(url: string, targets: Pick<Deps, 'webhookTargets' | 'allowHttpWebhooks'>): void {
+  const refusal = refusalForUrl(url, targets.webhookTargets, { allowHttp: targets.allowHttpWebhooks });
+  if (refusal)
+    throw new ValidationError('this URL cannot be fetched', { details: [{ path: 'url', message: refusal }] });
 }
 
 /** What identifies a document within its base, so uploading it again replaces it. */

@@ -1,0 +1,51 @@
+/**
+ * The wire shapes of webhook deliveries (snake_case, per ../shared/CONTRACT.md). As in schemas.ts,
+ * these validate requests and generate the OpenAPI document.
+ */
+import * as z from 'zod';
+import type { Delivery } from '#lib/domain/types';
+import { idParam, listQuery } from '#functions/http/schemas';
+
+const timestamp = z.string().describe('ISO-8601 UTC timestamp.');
+const deliveryStatus = z.enum(['pending', 'succeeded', 'failed']);
+
+export const deliveryParams = { delivery_id: idParam };
+
+export const listDeliveriesQuery = listQuery
+  .extend({ status: deliveryStatus.optional().describe('Only deliveries with this status.') })
+  .strict();
+
+export const deliveryResponse = z.object({
+  delivery_id: z.string(),
+  event_id: z.string().describe('Sent as `webhook-id`; the same on every attempt.'),
+  type: z.enum(['message.answered', 'follow_up.sent', 'dropoff.sent', 'conversation.escalated']),
+  ai_id: z.string(),
+  conversation_id: z.string(),
+  url: z.string(),
+  status: deliveryStatus.describe(
+    'pending: being sent or retried; succeeded: the receiver answered 2xx; failed: given up (retry it by hand).',
+  ),
+  attempts: z.number().int().describe('Attempts made so far, retries by hand included.'),
+  last_status_code: z.number().int().nullable().describe("The last attempt's HTTP status; null if none came back."),
+  last_error: z.string().nullable(),
+  next_attempt_at: timestamp.nullable().describe('When the next attempt is due; null unless pending.'),
+  created_at: timestamp,
+});
+
+/** A delivery as clients see it: never its body (it carries message text) or its lease. */
+export function presentDelivery(delivery: Delivery): z.output<typeof deliveryResponse> {
+  return {
+    delivery_id: delivery.id,
+    event_id: delivery.eventId,
+    type: delivery.type,
+    ai_id: delivery.aiId,
+    conversation_id: delivery.conversationId,
+    url: delivery.url,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    last_status_code: delivery.lastStatusCode ?? null,
+    last_error: delivery.lastError ?? null,
+    next_attempt_at: delivery.status === 'pending' ? delivery.nextAttemptAt : null,
+    created_at: delivery.createdAt,
+  };
+}
