@@ -93,7 +93,7 @@ async function attempt(deps: DeliveryDeps, delivery: Delivery, now: Date): Promi
     ]);
     await flagFailingWebhooks(deps, ai, now);
     await record({ ...failure, status: 'failed', lastError, nextAttemptAt: delivery.nextAttemptAt });
-    deps.logger.warn('webhook delivery failed for good', { ...log, error: result.error, reason: decision.reason });
+    deps.logger.warn('webhook delivery failed for good', { ...log, ...failureOf(result), reason: decision.reason });
     return 'failed';
   }
   const nextAttemptAt = new Date(now.getTime() + decision.delaySeconds * 1000).toISOString();
@@ -102,7 +102,7 @@ async function attempt(deps: DeliveryDeps, delivery: Delivery, now: Date): Promi
     { tenantId: delivery.tenantId, deliveryId: delivery.id },
     decision.delaySeconds,
   );
-  deps.logger.warn('webhook attempt failed; will retry', { ...log, error: result.error, nextAttemptAt });
+  deps.logger.warn('webhook attempt failed; will retry', { ...log, ...failureOf(result), nextAttemptAt });
   return 'retrying';
 }
 
@@ -164,4 +164,13 @@ function deliveryFailed(
       last_error: failure.lastError,
     },
   };
+}
+
+/**
+ * What a failed attempt may put in the logs: the status code when the receiver answered (its body
+ * may echo message text; it stays in the delivery's `last_error`, shown to the account only), else
+ * the transport error (a timeout, a refused connection or address).
+ */
+function failureOf(result: { statusCode?: number; error: string }): Record<string, unknown> {
+  return result.statusCode === undefined ? { error: result.error } : { statusCode: result.statusCode };
 }
