@@ -9,6 +9,7 @@ import type {
   Delivery,
   DeliveryStatus,
   IdempotencyRecord,
+  MaaxMessageRef,
   Message,
   MessageFeedback,
   Page,
@@ -112,6 +113,7 @@ export const CONVERSATION_UPDATABLE_FIELDS = [
   'metadata',
   'scheduled',
   'nudgesSent',
+  'maax',
   'updatedAt',
 ] as const satisfies readonly (keyof Conversation)[];
 
@@ -201,6 +203,13 @@ export interface DeliveryStore {
   takeSendSlot(tenantId: string, endpointKey: string, second: string, limit: number): Promise<boolean>;
 }
 
+/** The index that finds a Maax-compatible message by its id alone (Maax clients poll without the conversation). */
+export interface MaaxMessageStore {
+  /** Records where the message lives, unless a record for its id exists (the first one stays). */
+  putMaaxMessageRef(ref: MaaxMessageRef): Promise<void>;
+  getMaaxMessageRef(tenantId: string, messageId: string): Promise<MaaxMessageRef | undefined>;
+}
+
 export interface IdempotencyStore {
   /**
    * Claims `record.key` for this tenant. Returns undefined if the claim is new, else the record
@@ -274,6 +283,7 @@ export type Store = TenantStore &
   ConversationStore &
   DeliveryStore &
   IdempotencyStore &
+  MaaxMessageStore &
   KnowledgeStore &
   TimerStore;
 

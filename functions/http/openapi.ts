@@ -80,9 +80,10 @@ export function buildOpenApiDocument(routes: readonly Route<never, never>[], ver
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },
         apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        maaxApiKey: { type: 'apiKey', in: 'header', name: '2hd-api-key' },
       },
     },
-    security: [{ bearer: [] }, { apiKey: [] }],
+    security: [{ bearer: [] }, { apiKey: [] }, { maaxApiKey: [] }],
     paths,
   };
 }

@@ -39,6 +39,11 @@ export interface Route<B = unknown, Q = unknown> {
   query?: z.ZodType<Q>;
   /** Set on POSTs that create something: honours Idempotency-Key; ids get this prefix. */
   creates?: { idPrefix: string };
+  /**
+   * Body fields may also come from the query string (the body wins where both have one), and the
+   * body may be left out: for Maax-compatible clients, which send either.
+   */
+  mergeQueryIntoBody?: boolean;
   /** Largest request body this route takes, in bytes (MAX_BODY_BYTES when unset). */
   maxBodyBytes?: number;
   /**

@@ -103,6 +103,18 @@ async function parseBody(route: AnyRoute, event: APIGatewayProxyEventV2, raw: Bu
   return parseJson(raw?.toString('utf8'));
 }
 
+/** The body, or for routes that merge the query string in, the query's fields under the body's. */
+async function requestFields(
+  route: AnyRoute,
+  event: APIGatewayProxyEventV2,
+  raw: Buffer | undefined,
+): Promise<unknown> {
+  if (!route.mergeQueryIntoBody) return parseBody(route, event, raw);
+  const body = raw === undefined || raw.toString('utf8').trim() === '' ? {} : await parseBody(route, event, raw);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  return { ...event.queryStringParameters, ...body };
+}
+
 /**
  * multipart/form-data through the platform's own parser (undici's, behind `Response.formData`):
  * files become `{filename, content_type, data}`, other fields strings.
@@ -141,7 +153,8 @@ function parseJson(text: string | undefined): unknown {
 
 function apiKeyOf(headers: APIGatewayProxyEventV2['headers']): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
-  return bearer || headers['x-api-key']?.trim() || undefined;
+  // `2hd-api-key` is Maax AI's header, so a client written for Maax keeps working.
+  return bearer || headers['x-api-key']?.trim() || headers['2hd-api-key']?.trim() || undefined;
 }
 
 /**
@@ -211,7 +224,7 @@ export function createHttpHandler(routes: readonly AnyRoute[]) {
       }
       const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, 'query string') : undefined;
       const body = route.body
-        ? validate(route.body, await parseBody(route, event, rawBody), 'request body')
+        ? validate(route.body, await requestFields(route, event, rawBody), 'request body')
         : undefined;
       const run = (newId: string) =>
         route.handle(deps, { tenantId, params, query: query as never, body: body as never, newId });

@@ -16,6 +16,8 @@ export interface IncomingMessage {
   outputFormat?: OutputFormat;
   webhooks?: { answerUrl?: string; followUpUrl?: string };
   metadata?: Record<string, unknown>;
+  /** Set by the Maax-compatible API: marks the conversation as Maax's (see Conversation.maax). */
+  maax?: { prospectId: string };
 }
 
 export interface AcceptedMessage {
@@ -99,6 +101,7 @@ async function recordConversation(
     ...(input.channel ? { channel: input.channel } : {}),
     ...(input.outputFormat ? { outputFormat: input.outputFormat } : {}),
     ...(input.webhooks ? { webhooks: input.webhooks } : {}),
+    ...(input.maax ? { maax: input.maax } : {}),
   };
   const stored = await deps.store.ensureConversation(fresh);
   if (stored.aiId !== input.aiId) {
@@ -112,6 +115,7 @@ async function recordConversation(
     outputFormat: input.outputFormat,
     webhooks: input.webhooks ? { ...stored.webhooks, ...input.webhooks } : undefined,
     metadata: input.metadata ? { ...stored.metadata, ...input.metadata } : undefined,
+    maax: input.maax,
   };
   const changes = Object.fromEntries(
     Object.entries(desired).filter(

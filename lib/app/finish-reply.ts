@@ -42,6 +42,7 @@ export async function finishReply(
     reply: reply.text,
     question,
     citations: reply.citations ?? [],
+    ...(covered.length ? { inboundMessageId: covered.at(-1)?.id } : {}),
   };
   await createDelivery(deps, {
     tenantId: c.tenantId,
@@ -197,6 +198,7 @@ export async function escalateWithoutReply(
         messageId: lastMessage.id,
         reply: '',
         question,
+        inboundMessageId: lastMessage.id,
         reason: escalation.reason,
         summary: escalation.summary,
       }),

@@ -49,7 +49,14 @@ export async function fireTimer(deps: FireDeps, payload: TimerPayload): Promise<
     message = await writeMessage(deps, { ai, conversation, messages, messageId, kind });
     messages.push(message);
   }
-  await deliver(deps, { ai, conversation, message, kind });
+  const lastInbound = messages.findLast((m) => m.direction === 'inbound');
+  await deliver(deps, {
+    ai,
+    conversation,
+    message,
+    kind,
+    ...(lastInbound ? { inboundMessageId: lastInbound.id } : {}),
+  });
   await forgetTimer(deps, conversation, payload);
   if (kind === 'dropoff') {
     await scheduleNextNudge(deps, { conversation, settings, message, nudgesSent: nudgesSinceProspectWrote(messages) });
@@ -102,7 +109,13 @@ async function writeMessage(
 /** To the follow-up webhook (the conversation's, else the AI's), else the answer webhook. */
 async function deliver(
   deps: FireDeps,
-  input: { ai: Ai; conversation: Conversation; message: Message; kind: TimerPayload['kind'] },
+  input: {
+    ai: Ai;
+    conversation: Conversation;
+    message: Message;
+    kind: TimerPayload['kind'];
+    inboundMessageId?: string;
+  },
 ): Promise<void> {
   const { ai, conversation: c, message } = input;
   const type = input.kind === 'follow_up' ? 'follow_up.sent' : 'dropoff.sent';
@@ -121,6 +134,7 @@ async function deliver(
       messageId: message.id,
       reply: message.text,
       question: '',
+      ...(input.inboundMessageId ? { inboundMessageId: input.inboundMessageId } : {}),
     }),
     delaySeconds: 0,
   });

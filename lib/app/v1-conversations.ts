@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '#lib/domain/errors';
 import { MAX_PAGE_SIZE } from '#lib/domain/limits';
-import type { InboundStatus } from '#lib/domain/types';
+import type { AiType, InboundStatus } from '#lib/domain/types';
 import { type AcceptedMessage, acceptMessage, type IncomingMessage } from '#lib/app/accept-message';
 import { deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
@@ -26,27 +26,41 @@ export interface MessageStatus {
 }
 
 /**
- * The AI that answers a V1 question: the one named, else the account's only support AI. An account
- * has few AIs, so they are all listed; sales AIs never answer a question that names no AI.
+ * The AI that answers a V1 question: the one named, else the account's only support AI. Sales AIs
+ * never answer a question that names no AI.
  *
  * @throws ValidationError (naming `ai_id`) when none is named and the account has no or several support AIs
  */
-export async function resolveSupportAi(
+export function resolveSupportAi(
   deps: Pick<Deps, 'store'>,
   tenantId: string,
   aiId: string | undefined,
 ): Promise<string> {
+  return resolveAiOfType(deps, tenantId, aiId, 'support');
+}
+
+/**
+ * The AI named, else the account's only AI of `type`. An account has few AIs, so they are all listed.
+ *
+ * @throws ValidationError (naming `ai_id`) when none is named and the account has no or several AIs of the type
+ */
+export async function resolveAiOfType(
+  deps: Pick<Deps, 'store'>,
+  tenantId: string,
+  aiId: string | undefined,
+  type: AiType,
+): Promise<string> {
   if (aiId !== undefined) return aiId;
-  const supportAiIds: string[] = [];
+  const aiIds: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await deps.store.listAis(tenantId, { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
-    supportAiIds.push(...page.items.filter((ai) => ai.type === 'support').map((ai) => ai.id));
+    aiIds.push(...page.items.filter((ai) => ai.type === type).map((ai) => ai.id));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  const [only, ...others] = supportAiIds;
+  const [only, ...others] = aiIds;
   if (only !== undefined && others.length === 0) return only;
-  const message = `ai_id is required: this account has ${supportAiIds.length} support AIs`;
+  const message = `ai_id is required: this account has ${aiIds.length} ${type} AIs`;
   throw new ValidationError(message, { details: [{ path: 'ai_id', message }] });
 }
 

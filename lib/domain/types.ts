@@ -183,8 +183,21 @@ export interface Conversation {
   scheduled?: ScheduledTimer[];
   /** Nudges sent since the prospect last wrote. */
   nudgesSent?: number;
+  /**
+   * Set on conversations started through the Maax-compatible `/api/*` endpoints: their webhooks
+   * carry Maax's keys too (see buildWebhookPayload).
+   */
+  maax?: { prospectId: string };
   createdAt: string;
   updatedAt: string;
+}
+
+/** Where a message accepted through the Maax-compatible API lives, so it can be found by its id alone. */
+export interface MaaxMessageRef {
+  tenantId: string;
+  messageId: string;
+  conversationId: string;
+  prospectId: string;
 }
 
 export type TimerKind = 'follow_up' | 'dropoff';

@@ -25,6 +25,12 @@ export interface WebhookPayload {
   summary?: string;
   /** conversation.escalated: what the AI answered (or would have), for the colleague to reuse. */
   suggested_reply?: string;
+  /** Maax-compatible conversations only: the reply again, under Maax's name. */
+  message_content?: string;
+  /** Maax-compatible conversations only: the prospect's latest message ('' when there is none). */
+  incoming_message_id?: string;
+  /** Maax-compatible conversations only. */
+  prospect_id?: string;
 }
 
 export function buildWebhookPayload(input: {
@@ -39,6 +45,8 @@ export function buildWebhookPayload(input: {
   reason?: string;
   summary?: string;
   suggestedReply?: string;
+  /** The prospect's message this one answers or follows up (for Maax-compatible conversations). */
+  inboundMessageId?: string;
 }): WebhookPayload {
   const { conversation: c } = input;
   const name = [c.contact.firstName, c.contact.lastName].filter(Boolean).join(' ');
@@ -64,5 +72,13 @@ export function buildWebhookPayload(input: {
     ...(input.reason ? { reason: input.reason } : {}),
     ...(input.summary ? { summary: input.summary } : {}),
     ...(input.suggestedReply ? { suggested_reply: input.suggestedReply } : {}),
+    // A Zap written for Maax reads these keys; other conversations keep the contract's body alone.
+    ...(c.maax
+      ? {
+          message_content: input.reply,
+          incoming_message_id: input.inboundMessageId ?? '',
+          prospect_id: c.maax.prospectId,
+        }
+      : {}),
   };
 }

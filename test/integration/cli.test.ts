@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runCli, UsageError } from '#bin/parley';
@@ -51,6 +54,37 @@ describe('npm run parley -- create-tenant', () => {
     expect(printed).toContain('curl -s https://abc.execute-api.eu-west-1.amazonaws.com/v1/ais');
   });
 
+  it('does the same as `tenants create --stack`', async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'Prod',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [{ OutputKey: 'TableName', OutputValue: tableName }],
+        },
+      ],
+    });
+
+    const printed = await runCli(['tenants', 'create', '--stack', 'Prod', '--name', 'Globex'], {
+      cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
+      dynamo: dynalite.client,
+    });
+
+    const apiKey = /API key[^:]*: (\S+)/.exec(printed)?.[1] ?? '';
+    const store = new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) });
+    expect((await store.getTenant(await authenticate({ store }, apiKey)))?.name).toBe('Globex');
+  });
+
+  it("prints the local runtime's API key from its data dir with `tenants create --local`", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'parley-cli-'));
+    await writeFile(join(dataDir, 'api-key'), 'prly_local_key_0123456789\n');
+
+    const printed = await runCli(['tenants', 'create', '--local', '--data-dir', dataDir], { env: {} });
+
+    expect(printed).toContain(`its API key (from ${join(dataDir, 'api-key')}): prly_local_key_0123456789`);
+  });
+
   it('says plainly when the stack is not there', async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(new Error('Stack with id Nope does not exist'));
 
@@ -64,6 +98,23 @@ describe('npm run parley -- create-tenant', () => {
   it('prints the usage for an unknown command, a missing name or a missing API key', async () => {
     await expect(runCli(['create-tenant'])).rejects.toBeInstanceOf(UsageError);
     await expect(runCli(['launch-rockets', '--name', 'x'])).rejects.toBeInstanceOf(UsageError);
-    await expect(runCli(['load-example', 'examples/cart-abandonment/setup.json'])).rejects.toBeInstanceOf(UsageError);
+    await expect(runCli(['load-example', 'examples/cart-abandonment/setup.json'], { env: {} })).rejects.toBeInstanceOf(
+      UsageError,
+    );
+    await expect(runCli(['tenants', 'create'], { env: {} })).rejects.toThrow('give the account a --name <name>');
+    await expect(runCli(['kb', 'upload', 'a.txt', '--key', 'k'])).rejects.toThrow(
+      'give one of --base <id> and --base-name <name>',
+    );
+    await expect(runCli(['ais', 'create', '--name', 'Ada', '--type', 'robot', '--key', 'k'])).rejects.toThrow(
+      /--type <type>' argument 'robot' is invalid/,
+    );
+  });
+
+  it('returns the help text for --help', async () => {
+    const help = await runCli(['--help']);
+
+    for (const command of ['dev', 'ais', 'kb', 'ask', 'conversations', 'keys', 'tenants', 'load-example']) {
+      expect(help).toContain(`  ${command}`);
+    }
   });
 });

@@ -29,6 +29,9 @@ export interface SeededTenant {
   /** A V1 conversation (POST /v1/conversations), its question answered and rated. */
   v1ConversationId: string;
   v1MessageId: string;
+  /** A Maax-compatible conversation (POST /api/initiate_answer_generation/), answered. */
+  maaxConversationId: string;
+  maaxMessageId: string;
   /** A webhook delivery of the V2 answer, when the answer was delivered by webhook. */
   deliveryId: string | undefined;
 }
@@ -94,6 +97,11 @@ export async function seedTenantThroughApi(deps: FakeDeps, apiKey: string, name:
     202,
   );
   const v1 = await post('/v1/conversations', { ai_id: ai.id, question: 'Do you ship to Canada?' }, 202);
+  const maax = await post(
+    '/api/initiate_answer_generation/',
+    { message_content: 'Do you ship to Peru?', service_type: 'customer_support_automation', prospect_id: 42 },
+    202,
+  );
   const deliveriesBefore = deps.deliveryQueue.jobs.length;
   await answerQueued(deps, tenantId);
   const delivery = deps.deliveryQueue.jobs.slice(deliveriesBefore).find((j) => j.job.tenantId === tenantId);
@@ -117,6 +125,8 @@ export async function seedTenantThroughApi(deps: FakeDeps, apiKey: string, name:
     messageId: v2.message_id,
     v1ConversationId: v1.conversation_id,
     v1MessageId: v1.message_id,
+    maaxConversationId: maax.conversation_id,
+    maaxMessageId: maax.incoming_message_id,
     deliveryId: delivery?.job.deliveryId,
   };
 }
@@ -139,6 +149,32 @@ const PARAMETER_IDS: { param: string; pathPrefix: string; pick: (t: SeededTenant
   { param: 'conversation_id', pathPrefix: '/v2/conversations/', pick: (t) => t.conversationId },
   { param: 'delivery_id', pathPrefix: '/v2/deliveries/', pick: (t) => t.deliveryId },
 ];
+
+/**
+ * The query string of a GET route that names the tenant's resources there rather than in its path
+ * (the Maax-compatible ones): such a route is tested like one with path parameters.
+ */
+const QUERY_IDS: Record<string, (t: SeededTenant) => Record<string, string>> = {
+  'GET /api/retrieve_answer': (t) => ({
+    incoming_message_id: t.maaxMessageId,
+    service_type: 'customer_support_automation',
+  }),
+  'GET /api/get_conversations_history': (t) => ({
+    conversation_id: t.maaxConversationId,
+    service_type: 'customer_support_automation',
+  }),
+};
+
+/** Whether the route names a resource in its query string (see QUERY_IDS). */
+export function namesByQuery(route: AnyRoute): boolean {
+  return routeKey(route) in QUERY_IDS;
+}
+
+/** `?…` naming the tenant's resources for a route in QUERY_IDS, else ''. */
+export function seededQueryFor(route: AnyRoute, tenant: SeededTenant): string {
+  const ids = QUERY_IDS[routeKey(route)]?.(tenant);
+  return ids ? `?${new URLSearchParams(ids)}` : '';
+}
 
 /** The path parameters of a route template, in order. */
 export function pathParameters(path: string): string[] {
@@ -232,6 +268,36 @@ export const VALID_BODIES: Record<string, (t: SeededTenant) => unknown> = {
     contact: { first_name: 'Alice', email: 'alice@example.com' },
     channel: 'email',
     metadata: { crm_id: 7 },
+  }),
+  'POST /api/initiate_answer_generation': (t) => ({
+    message_content: 'Do you ship to Chile?',
+    platform: 'email',
+    ai_id: t.aiId,
+    service_type: 'customer_support_automation',
+    prospect_id: 42,
+    prospect_info: { first_name: 'Alice', email: 'alice@example.com', instagram: '@alice' },
+    conversation_id: t.maaxConversationId,
+    output_format: 'html',
+  }),
+  'POST /api/inititiate_answer_generation': (t) => ({
+    message_content: 'Do you ship to Chile?',
+    ai_id: t.aiId,
+    service_type: 'customer_support_automation',
+  }),
+  'POST /api/create-conversation': (t) => ({
+    ai_id: t.aiId,
+    service_type: 'customer_support_automation',
+    prospect_info: { first_name: 'Bob', phone: 5550100 },
+  }),
+  'POST /api/v2/outgoing-messages': (t) => ({
+    message_content: 'Do you ship to Chile?',
+    platform: 'sms',
+    ai_id: t.aiId,
+    service_type: 'customer_support_automation',
+    prospect_id: '42',
+    conversation_id: t.maaxConversationId,
+    send_response_url: ANSWER_URL,
+    followup_url: 'https://hooks.example.com/follow-up',
   }),
   'POST /v2/outgoing-messages': (t) => ({
     ai_id: t.aiId,

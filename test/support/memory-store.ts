@@ -12,6 +12,7 @@ import type {
   Delivery,
   DeliveryStatus,
   IdempotencyRecord,
+  MaaxMessageRef,
   Message,
   MessageFeedback,
   Page,
@@ -53,6 +54,7 @@ export class MemoryStore implements Store {
   private readonly deliveries = new Map<string, Delivery>();
   private readonly sendSlots = new Map<string, number>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
+  private readonly maaxMessages = new Map<string, MaaxMessageRef>();
   private readonly knowledgeBases = new Map<string, KnowledgeBase>();
   private readonly documents = new Map<string, KnowledgeDocument>();
   private readonly corrections = new Map<string, Correction>();
@@ -322,6 +324,13 @@ export class MemoryStore implements Store {
   async releaseIdempotencyKey(tenantId: string, idemKey: string): Promise<void> {
     if (this.idempotency.get(key(tenantId, idemKey))?.status === 'pending')
       this.idempotency.delete(key(tenantId, idemKey));
+  }
+
+  async putMaaxMessageRef(ref: MaaxMessageRef): Promise<void> {
+    insertIfAbsent(this.maaxMessages, key(ref.tenantId, ref.messageId), ref);
+  }
+  async getMaaxMessageRef(tenantId: string, messageId: string): Promise<MaaxMessageRef | undefined> {
+    return clone(this.maaxMessages.get(key(tenantId, messageId)));
   }
 
   async createKnowledgeBase(base: KnowledgeBase): Promise<void> {

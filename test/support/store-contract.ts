@@ -1070,6 +1070,33 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
       });
     });
 
+    describe('Maax message index', () => {
+      const aRef = { tenantId: TENANT, messageId: 'msg_01', conversationId: 'conv_01', prospectId: '42' };
+
+      it('finds a message by its id alone, and only in its own tenant', async () => {
+        await store.putMaaxMessageRef(aRef);
+
+        expect(await store.getMaaxMessageRef(TENANT, 'msg_01')).toStrictEqual(aRef);
+        expect(await store.getMaaxMessageRef(OTHER_TENANT, 'msg_01')).toBeUndefined();
+        expect(await store.getMaaxMessageRef(TENANT, 'msg_02')).toBeUndefined();
+      });
+
+      it('keeps the first reference when the same message id is recorded again', async () => {
+        await store.putMaaxMessageRef(aRef);
+
+        await store.putMaaxMessageRef({ ...aRef, conversationId: 'conv_02' });
+
+        expect(await store.getMaaxMessageRef(TENANT, 'msg_01')).toStrictEqual(aRef);
+      });
+
+      it("keeps a conversation's Maax prospect id through create and update", async () => {
+        await store.ensureConversation(aConversation({ maax: { prospectId: '7' } }));
+        await store.updateConversation(TENANT, aConversation().id, { maax: { prospectId: '8' } });
+
+        expect((await store.getConversation(TENANT, aConversation().id))?.maax).toStrictEqual({ prospectId: '8' });
+      });
+    });
+
     describe('idempotency keys', () => {
       it('returns undefined for a new claim and the stored record for a second claim', async () => {
         const first = await store.claimIdempotencyKey(anIdempotencyRecord(), at(0));

@@ -8,10 +8,12 @@ import { routes } from '#functions/http/routes/index';
 import {
   type AnyRoute,
   fillPath,
+  namesByQuery,
   pathParameters,
   routeKey,
   type SeededTenant,
   seededIdFor,
+  seededQueryFor,
   seedTenantThroughApi,
   snapshot,
   VALID_BODIES,
@@ -23,8 +25,10 @@ import { TEST_API_KEY } from '#test/support/scenario';
 const RIVAL_API_KEY = 'prly_test_rival_fedcba9876543210';
 
 const authenticated = routes.filter((route) => route.auth);
-const withParameters = authenticated.filter((route) => pathParameters(route.path).length > 0);
-const lists = authenticated.filter((route) => route.method === 'GET' && pathParameters(route.path).length === 0);
+const withParameters = authenticated.filter((route) => pathParameters(route.path).length > 0 || namesByQuery(route));
+const lists = authenticated.filter(
+  (route) => route.method === 'GET' && pathParameters(route.path).length === 0 && !namesByQuery(route),
+);
 const creatingWithoutParameters = authenticated.filter(
   (route) => route.body && route.method === 'POST' && pathParameters(route.path).length === 0,
 );
@@ -37,7 +41,7 @@ function idsOf(tenant: SeededTenant): string[] {
 
 /** The route's path with A's ids, failing with the route's name when a parameter names nothing known. */
 function pathWithIdsOf(route: AnyRoute, tenant: SeededTenant): string {
-  return fillPath(route, (param) => {
+  const path = fillPath(route, (param) => {
     const id = seededIdFor(route, param, tenant);
     if (id === undefined) {
       throw new Error(
@@ -46,6 +50,7 @@ function pathWithIdsOf(route: AnyRoute, tenant: SeededTenant): string {
     }
     return id;
   });
+  return path + seededQueryFor(route, tenant);
 }
 
 function validBodyOf(route: AnyRoute, tenant: SeededTenant): unknown {

@@ -4,6 +4,7 @@ import { aiRoutes } from '#functions/http/routes/ai-routes';
 import { deliveryRoutes } from '#functions/http/routes/delivery-routes';
 import { apiKeyRoutes } from '#functions/http/routes/api-key-routes';
 import { knowledgeRoutes } from '#functions/http/routes/knowledge-routes';
+import { maaxRoutes } from '#functions/http/routes/maax-routes';
 import { messageRoutes } from '#functions/http/routes/message-routes';
 import { setupRoutes } from '#functions/http/routes/setup-routes';
 import { v1ConversationRoutes } from '#functions/http/routes/v1-conversation-routes';
@@ -18,6 +19,7 @@ const apiRoutes = [
   ...messageRoutes,
   ...deliveryRoutes,
   ...apiKeyRoutes,
+  ...maaxRoutes,
 ] as unknown as Route<never, never>[];
 
 let openApiDocument: unknown;

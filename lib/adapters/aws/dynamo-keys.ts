@@ -34,6 +34,8 @@ export const PREFIX_KEY = 'KEY#';
 export const PREFIX_MESSAGE = 'MSG#';
 export const PREFIX_DELIVERY = 'DLV#';
 export const PREFIX_IDEMPOTENCY = 'IDEM#';
+/** A message accepted through the Maax-compatible API → its conversation (Maax polls by message id alone). */
+export const PREFIX_MAAX_MESSAGE = 'MAAXMSG#';
 export const PREFIX_KNOWLEDGE_BASE = 'KB#';
 /** Not under `KB#`: a query for `begins_with(sk, 'KB#')` lists bases and must never meet a document. */
 export const PREFIX_DOCUMENT = 'KBDOC#';
@@ -95,6 +97,10 @@ export const sendSlotKey = (tenantId: string, endpointKey: string, second: strin
 export const idempotencyKey = (tenantId: string, key: string): ItemKey => ({
   pk: tenantPk(tenantId),
   sk: PREFIX_IDEMPOTENCY + key,
+});
+export const maaxMessageKey = (tenantId: string, messageId: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: PREFIX_MAAX_MESSAGE + messageId,
 });
 export const conversationKey = (tenantId: string, conversationId: string): ItemKey => ({
   pk: conversationPk(tenantId, conversationId),

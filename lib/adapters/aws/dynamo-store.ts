@@ -11,6 +11,7 @@ import * as conversations from '#lib/adapters/aws/dynamo-conversations';
 import * as deliveries from '#lib/adapters/aws/dynamo-deliveries';
 import * as idempotency from '#lib/adapters/aws/dynamo-idempotency';
 import * as knowledge from '#lib/adapters/aws/dynamo-knowledge';
+import * as maax from '#lib/adapters/aws/dynamo-maax';
 import * as messages from '#lib/adapters/aws/dynamo-messages';
 import * as pending from '#lib/adapters/aws/dynamo-pending';
 import * as setup from '#lib/adapters/aws/dynamo-setup';
@@ -23,6 +24,7 @@ import type {
   Delivery,
   DeliveryStatus,
   IdempotencyRecord,
+  MaaxMessageRef,
   Message,
   MessageFeedback,
   SetupItems,
@@ -199,6 +201,13 @@ export class DynamoStore implements Store {
   }
   async releaseIdempotencyKey(tenantId: string, key: string) {
     return idempotency.releaseIdempotencyKey(this.ctx, tenantId, key);
+  }
+
+  async putMaaxMessageRef(ref: MaaxMessageRef) {
+    return maax.putMaaxMessageRef(this.ctx, ref);
+  }
+  async getMaaxMessageRef(tenantId: string, messageId: string) {
+    return maax.getMaaxMessageRef(this.ctx, tenantId, messageId);
   }
 
   async createKnowledgeBase(base: KnowledgeBase) {
