@@ -97,10 +97,11 @@ export const MAX_NUDGES = 5;
 
 /**
  * Requests one API key may make per second (a fixed one-second window, counted in the store), so
- * one runaway client cannot starve the others. In AWS, API Gateway's stage throttling caps the whole
- * API in front of this.
+ * one runaway client cannot starve the others. 50 matches the stack's default stage throttle rate:
+ * a burst of form submissions through one Zapier account fits, a runaway loop does not. In AWS, API
+ * Gateway's stage throttling caps the whole API in front of this.
  */
-export const API_RATE_LIMIT_PER_SECOND = 20;
+export const API_RATE_LIMIT_PER_SECOND = 50;
 /** How long a per-second request counter is kept before DynamoDB TTL may delete it. */
 export const RATE_COUNTER_TTL_SECONDS = 60;
 

@@ -135,40 +135,52 @@ export async function startFakeOpenAi(
       timers.add(timer);
     });
 
-  async function handleCompletion(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let body: ChatCompletionRequestBody;
+  /** The request's JSON body, or undefined after answering 400 as OpenAI does. */
+  async function readJsonRequest<T>(req: IncomingMessage, res: ServerResponse): Promise<T | undefined> {
     try {
-      body = JSON.parse(await readBody(req)) as ChatCompletionRequestBody;
+      return JSON.parse(await readBody(req)) as T;
     } catch {
       sendJson(res, 400, errorBody('request body is not valid JSON', 'invalid_request_error'));
-      return;
+      return undefined;
     }
+  }
+
+  /**
+   * What a responder decided, or undefined after answering for it: a 500 when it threw, the status
+   * it asked for when it asked for an error.
+   */
+  async function replyOf<R extends object>(res: ServerResponse, decide: () => R | Promise<R>) {
+    let reply: R;
+    try {
+      reply = await decide();
+    } catch (error) {
+      sendJson(res, 500, errorBody(`fake responder failed: ${String(error)}`, 'server_error'));
+      return undefined;
+    }
+    if ('status' in reply) {
+      const failure = reply as { status: number; body?: unknown; headers?: Record<string, string> };
+      const fallback = errorBody(`fake error ${failure.status}`, 'server_error');
+      sendJson(res, failure.status, failure.body ?? fallback, failure.headers);
+      return undefined;
+    }
+    return reply as Exclude<R, { status: number }>;
+  }
+
+  async function handleCompletion(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJsonRequest<ChatCompletionRequestBody>(req, res);
+    if (!body) return;
     requests.push(body);
     if (hanging) await new Promise<void>((resolve) => held.push(resolve));
     if (delayMs > 0) await wait(delayMs);
-    let reply: FakeReply;
-    try {
-      reply = await respond(body);
-    } catch (error) {
-      sendJson(res, 500, errorBody(`fake responder failed: ${String(error)}`, 'server_error'));
-      return;
-    }
-    if ('status' in reply) {
-      sendJson(res, reply.status, reply.body ?? errorBody(`fake error ${reply.status}`, 'server_error'), reply.headers);
-      return;
-    }
+    const reply = await replyOf<FakeReply>(res, () => respond(body));
+    if (!reply) return;
     completions += 1;
     sendJson(res, 200, completionBody(`chatcmpl-fake-${completions}`, body.model, reply));
   }
 
   async function handleEmbeddings(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let body: EmbeddingRequestBody;
-    try {
-      body = JSON.parse(await readBody(req)) as EmbeddingRequestBody;
-    } catch {
-      sendJson(res, 400, errorBody('request body is not valid JSON', 'invalid_request_error'));
-      return;
-    }
+    const body = await readJsonRequest<EmbeddingRequestBody>(req, res);
+    if (!body) return;
     embeddingRequests.push(body);
     const inputs = [body.input].flat();
     // As OpenAI does: inputs must be non-empty strings (token arrays are not faked).
@@ -176,17 +188,8 @@ export async function startFakeOpenAi(
       sendJson(res, 400, errorBody("'$.input' is invalid", 'invalid_request_error'));
       return;
     }
-    let reply: FakeEmbeddingReply;
-    try {
-      reply = await respondEmbedding(body);
-    } catch (error) {
-      sendJson(res, 500, errorBody(`fake responder failed: ${String(error)}`, 'server_error'));
-      return;
-    }
-    if ('status' in reply) {
-      sendJson(res, reply.status, reply.body ?? errorBody(`fake error ${reply.status}`, 'server_error'), reply.headers);
-      return;
-    }
+    const reply = await replyOf<FakeEmbeddingReply>(res, () => respondEmbedding(body));
+    if (!reply) return;
     const encoding = reply.encoding ?? body.encoding_format ?? 'float';
     const tokens = (inputs as string[]).reduce((sum, input) => sum + Math.ceil(input.length / 4), 0);
     sendJson(res, 200, {
