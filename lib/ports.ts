@@ -112,7 +112,6 @@ export const CONVERSATION_UPDATABLE_FIELDS = [
   'webhooks',
   'metadata',
   'scheduled',
-  'nudgesSent',
   'maax',
   'updatedAt',
 ] as const satisfies readonly (keyof Conversation)[];

@@ -65,9 +65,10 @@ export async function acceptMessage(
 }
 
 /**
- * The prospect wrote: the conversation's version moves on (so timers set before now do nothing),
- * its pending timers are cancelled and the nudge count starts again. A prospect writing after
- * opting out reopens the conversation; one handed to a person stays with the person.
+ * The prospect wrote: the conversation's version moves on (so timers set before now do nothing)
+ * and its pending timers are cancelled; nudges, counted from the messages since the prospect last
+ * wrote, start again. A prospect writing after opting out reopens the conversation; one handed to
+ * a person stays with the person.
  */
 async function restartConversation(
   deps: Pick<Deps, 'store' | 'timers'>,
@@ -76,7 +77,6 @@ async function restartConversation(
 ): Promise<void> {
   await cancelTimers(deps, conversation);
   await deps.store.bumpConversation(conversation.tenantId, conversation.id, {
-    nudgesSent: 0,
     scheduled: [],
     ...(conversation.status === 'closed' ? { status: 'active' } : {}),
     updatedAt: now,

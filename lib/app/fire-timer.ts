@@ -161,10 +161,6 @@ async function scheduleNextNudge(
   input: { conversation: Conversation; settings: FollowUpSettings; message: Message; nudgesSent: number },
 ): Promise<void> {
   const { conversation: c, settings, nudgesSent } = input;
-  if (c.nudgesSent !== nudgesSent) {
-    await deps.store.updateConversation(c.tenantId, c.id, { nudgesSent });
-    c.nudgesSent = nudgesSent;
-  }
   const next = nextNudge({
     now: new Date(input.message.createdAt),
     settings,

@@ -37,7 +37,6 @@ export async function resume(deps: HandoffDeps, tenantId: string, conversationId
   await conversationOf(deps, tenantId, conversationId);
   return deps.store.bumpConversation(tenantId, conversationId, {
     status: 'active',
-    nudgesSent: 0,
     updatedAt: deps.clock.now().toISOString(),
   });
 }
@@ -88,7 +87,6 @@ export async function recordOutgoingMessage(
   await cancelTimers(deps, stored);
   const conversation = await deps.store.bumpConversation(input.tenantId, input.conversationId, {
     scheduled: [],
-    nudgesSent: 0,
     updatedAt: now,
   });
   if (conversation.status === 'active') {

@@ -181,8 +181,6 @@ export interface Conversation {
   version?: number;
   /** Timers pending for this conversation, as `GET …/conversations/{id}` shows them. */
   scheduled?: ScheduledTimer[];
-  /** Nudges sent since the prospect last wrote. */
-  nudgesSent?: number;
   /**
    * Set on conversations started through the Maax-compatible `/api/*` endpoints: their webhooks
    * carry Maax's keys too (see buildWebhookPayload).

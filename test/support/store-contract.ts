@@ -593,12 +593,11 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
 
         const bumped = await store.bumpConversation(TENANT, 'lead@example.com', {
           scheduled: [...scheduled],
-          nudgesSent: 0,
           updatedAt: at(60),
           status: undefined,
         });
 
-        const expected = aConversation({ version: 1, scheduled: [...scheduled], nudgesSent: 0, updatedAt: at(60) });
+        const expected = aConversation({ version: 1, scheduled: [...scheduled], updatedAt: at(60) });
         expect(bumped).toStrictEqual(expected);
         expect(await store.getConversation(TENANT, 'lead@example.com')).toStrictEqual(expected);
       });
