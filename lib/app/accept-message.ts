@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from '#lib/domain/errors';
 import type { Channel, Contact, Conversation, OutputFormat } from '#lib/domain/types';
+import type { ConversationChanges } from '#lib/ports';
 import { assertWebhookUrls } from '#lib/app/ais';
 import { cancelTimers } from '#lib/app/conversation-timers';
 import type { Deps } from '#lib/app/deps';
@@ -43,8 +44,8 @@ export async function acceptMessage(
   }
   if (input.webhooks) assertWebhookUrls(input.webhooks, deps);
   const now = deps.clock.now().toISOString();
-  const conversation = await recordConversation(deps, input, now);
-  await restartConversation(deps, conversation, now);
+  const { conversation, changes } = await recordConversation(deps, input);
+  await restartConversation(deps, conversation, changes, now);
   await deps.store.putMessage({
     tenantId: input.tenantId,
     conversationId: input.conversationId,
@@ -68,27 +69,32 @@ export async function acceptMessage(
  * The prospect wrote: the conversation's version moves on (so timers set before now do nothing)
  * and its pending timers are cancelled; nudges, counted from the messages since the prospect last
  * wrote, start again. A prospect writing after opting out reopens the conversation; one handed to
- * a person stays with the person.
+ * a person stays with the person. The contact's new details go in the same write.
  */
 async function restartConversation(
   deps: Pick<Deps, 'store' | 'timers'>,
   conversation: Conversation,
+  changes: ConversationChanges,
   now: string,
 ): Promise<void> {
   await cancelTimers(deps, conversation);
   await deps.store.bumpConversation(conversation.tenantId, conversation.id, {
+    ...changes,
     scheduled: [],
     ...(conversation.status === 'closed' ? { status: 'active' } : {}),
     updatedAt: now,
   });
 }
 
-/** Creates the conversation, or brings its contact details and overrides up to date. */
+/**
+ * Creates the conversation unless it exists, and works out what of the message's contact details
+ * and overrides is new (written with the version bump, in one UpdateItem).
+ */
 async function recordConversation(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'store' | 'clock'>,
   input: IncomingMessage,
-  now: string,
-): Promise<Conversation> {
+): Promise<{ conversation: Conversation; changes: ConversationChanges }> {
+  const now = deps.clock.now().toISOString();
   const fresh: Conversation = {
     tenantId: input.tenantId,
     id: input.conversationId,
@@ -117,13 +123,11 @@ async function recordConversation(
     metadata: input.metadata ? { ...stored.metadata, ...input.metadata } : undefined,
     maax: input.maax,
   };
-  const changes = Object.fromEntries(
+  const changes: ConversationChanges = Object.fromEntries(
     Object.entries(desired).filter(
       ([field, value]) =>
         value !== undefined && JSON.stringify(value) !== JSON.stringify(stored[field as keyof Conversation]),
     ),
   );
-  if (Object.keys(changes).length === 0) return stored;
-  await deps.store.updateConversation(input.tenantId, input.conversationId, { ...changes, updatedAt: now });
-  return { ...stored, ...changes, updatedAt: now };
+  return { conversation: stored, changes };
 }

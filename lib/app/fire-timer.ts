@@ -3,6 +3,7 @@
  * by the chat model from the conversation so far and delivered to the follow-up webhook.
  */
 import { contactTimeZone, nextNudge } from '#lib/domain/follow-up-policy';
+import { isUnanswered } from '#lib/domain/messages';
 import { timedId } from '#lib/domain/timed-id';
 import type { Ai, Conversation, FollowUpSettings, Message } from '#lib/domain/types';
 import { buildWebhookPayload } from '#lib/domain/webhook-payload';
@@ -16,8 +17,6 @@ import { sanitizeHtml } from '#lib/domain/safe-html';
 export type TimerOutcome = 'sent' | 'stale' | 'skipped';
 
 type FireDeps = Pick<Deps, 'store' | 'chatModel' | 'deliveryQueue' | 'events' | 'clock' | 'timers' | 'logger'>;
-
-const isUnanswered = (m: Message) => m.direction === 'inbound' && (m.status === 'queued' || m.status === 'answering');
 
 /**
  * Sends the timer's follow-up or nudge, once: a timer older than the conversation (the prospect

@@ -8,6 +8,7 @@ import {
   type Turn,
 } from '#lib/domain/reply';
 import { isStopRequest } from '#lib/domain/follow-up-policy';
+import { isUnanswered } from '#lib/domain/messages';
 import { sanitizeHtml } from '#lib/domain/safe-html';
 import type { Ai, Channel, Citation, Contact, Conversation, Message, OutputFormat } from '#lib/domain/types';
 import type { GenerationJob } from '#lib/ports';
@@ -32,8 +33,6 @@ type GeneratorDeps = Pick<
   | 'knowledgeIndex'
   | 'timers'
 >;
-
-const isUnanswered = (m: Message) => m.direction === 'inbound' && (m.status === 'queued' || m.status === 'answering');
 
 /**
  * Answers every unanswered inbound message of a conversation with one reply, and hands the reply

@@ -1,6 +1,7 @@
 /** Shared arrangements for use-case tests: a tenant with a key and an AI, and messages accepted. */
 import { acceptMessage } from '#lib/app/accept-message';
 import { createAi, type AiSettings } from '#lib/app/ais';
+import { generateReply } from '#lib/app/generate-reply';
 import { createSetupItem } from '#lib/app/setup';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import type { FakeDeps } from '#test/support/fakes';
@@ -66,4 +67,25 @@ export async function givenSalesAi(deps: FakeDeps, settings: Partial<AiSettings>
   await createSetupItem(deps, { tenantId, kind: 'strategy', id: ids.strategyId, fields: { ...SALES_SETUP.strategy } });
   await createSetupItem(deps, { tenantId, kind: 'goal', id: ids.goalId, fields: { ...SALES_SETUP.goal } });
   return givenTenantWithAi(deps, { type: 'sales', name: 'Ava', ...ids, ...settings });
+}
+
+/** A further AI of `type` in the tenant, for tests that need more than one. */
+export async function givenAnotherAi(deps: FakeDeps, tenantId: string, type: 'sales' | 'support') {
+  const { ai } = await createAi(deps, {
+    tenantId,
+    aiId: deps.ids.newId('ai'),
+    settings: {
+      type,
+      name: `${type} AI`,
+      webhooks: { answerUrl: 'https://hooks.example.com/other' },
+      outputFormat: 'text',
+      replyDelaySeconds: 0,
+    },
+  });
+  return ai;
+}
+
+/** What the generator Lambda does with the queued records: answers each one. */
+export async function answerQueued(deps: FakeDeps): Promise<void> {
+  for (const job of deps.generationQueue.jobs.splice(0)) await generateReply(deps, { ...job, attempt: 1 });
 }

@@ -2,37 +2,16 @@
  * The Maax-compatible `/api/*` endpoints' edge cases, in-process: fields from the query string or
  * the body, AI resolution by service type, Maax field names in errors, paths and the Maax header.
  */
-import { createAi } from '#lib/app/ais';
-import { generateReply } from '#lib/app/generate-reply';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
 import { apiEvent, httpClient } from '#test/support/http';
 import { createHttpHandler } from '#functions/http/router';
 import { routes } from '#functions/http/routes/index';
-import { givenTenantWithAi, TEST_API_KEY } from '#test/support/scenario';
+import { answerQueued, givenAnotherAi, givenTenantWithAi, TEST_API_KEY } from '#test/support/scenario';
 
 async function setup() {
   const deps = makeFakeDeps({ webhookTargets: 'public' });
   const { tenantId, ai } = await givenTenantWithAi(deps);
   return { deps, tenantId, ai, call: httpClient(deps, TEST_API_KEY) };
-}
-
-async function addAi(deps: FakeDeps, tenantId: string, type: 'sales' | 'support') {
-  const { ai } = await createAi(deps, {
-    tenantId,
-    aiId: deps.ids.newId('ai'),
-    settings: {
-      type,
-      name: `${type} AI`,
-      webhooks: { answerUrl: 'https://hooks.example.com/other' },
-      outputFormat: 'text',
-      replyDelaySeconds: 0,
-    },
-  });
-  return ai;
-}
-
-async function answerQueued(deps: FakeDeps) {
-  for (const job of deps.generationQueue.jobs.splice(0)) await generateReply(deps, { ...job, attempt: 1 });
 }
 
 /** The webhook bodies queued so far, as their receivers will get them. */
@@ -95,7 +74,7 @@ describe('the Maax-compatible API', () => {
 
     it("resolves a missing ai_id to the account's only AI of the service type", async () => {
       const { deps, tenantId, call } = await setup();
-      const sales = await addAi(deps, tenantId, 'sales');
+      const sales = await givenAnotherAi(deps, tenantId, 'sales');
 
       const posted = await call('POST', '/api/initiate_answer_generation/', {
         message_content: 'How much is it?',
@@ -110,7 +89,7 @@ describe('the Maax-compatible API', () => {
 
     it('refuses a missing ai_id when several AIs of the service type exist, naming ai_id', async () => {
       const { deps, tenantId, call } = await setup();
-      await addAi(deps, tenantId, 'support');
+      await givenAnotherAi(deps, tenantId, 'support');
 
       const posted = await call('POST', '/api/initiate_answer_generation/', {
         message_content: 'Hello',

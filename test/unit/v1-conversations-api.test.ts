@@ -1,11 +1,9 @@
 import { buildOpenApiDocument } from '#functions/http/openapi';
 import { routes } from '#functions/http/routes/index';
-import { createAi } from '#lib/app/ais';
-import { generateReply } from '#lib/app/generate-reply';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
 import { httpClient } from '#test/support/http';
-import { givenTenantWithAi, TEST_API_KEY } from '#test/support/scenario';
+import { answerQueued, givenAnotherAi, givenTenantWithAi, TEST_API_KEY } from '#test/support/scenario';
 
 function client(deps: FakeDeps) {
   return httpClient(deps, TEST_API_KEY);
@@ -15,26 +13,6 @@ async function setup(settings: Parameters<typeof givenTenantWithAi>[1] = {}) {
   const deps = makeFakeDeps();
   const { tenantId, ai } = await givenTenantWithAi(deps, settings);
   return { deps, tenantId, ai, call: client(deps) };
-}
-
-async function addAi(deps: FakeDeps, tenantId: string, type: 'sales' | 'support') {
-  const { ai } = await createAi(deps, {
-    tenantId,
-    aiId: deps.ids.newId('ai'),
-    settings: {
-      type,
-      name: `${type} AI`,
-      webhooks: { answerUrl: 'https://hooks.example.com/other' },
-      outputFormat: 'text',
-      replyDelaySeconds: 0,
-    },
-  });
-  return ai;
-}
-
-/** What the generator Lambda does with the queue record of the question. */
-async function answerQueued(deps: FakeDeps) {
-  for (const job of deps.generationQueue.jobs.splice(0)) await generateReply(deps, { ...job, attempt: 1 });
 }
 
 type JsonSchema = {
@@ -148,7 +126,7 @@ describe('the V1 conversations API', () => {
   describe('choosing the AI', () => {
     it("uses the account's only support AI when ai_id is left out, ignoring sales AIs", async () => {
       const { call, deps, tenantId, ai } = await setup();
-      await addAi(deps, tenantId, 'sales');
+      await givenAnotherAi(deps, tenantId, 'sales');
 
       const posted = await call('POST', '/v1/conversations', { question: 'Hi', conversation_id: 'c-1' });
 
@@ -158,7 +136,7 @@ describe('the V1 conversations API', () => {
 
     it('uses the AI named by ai_id, of either type', async () => {
       const { call, deps, tenantId } = await setup();
-      const sales = await addAi(deps, tenantId, 'sales');
+      const sales = await givenAnotherAi(deps, tenantId, 'sales');
 
       const posted = await call('POST', '/v1/conversations', {
         ai_id: sales.id,
@@ -172,7 +150,7 @@ describe('the V1 conversations API', () => {
 
     it('refuses a question without ai_id when the account has several support AIs, naming ai_id', async () => {
       const { call, deps, tenantId } = await setup();
-      await addAi(deps, tenantId, 'support');
+      await givenAnotherAi(deps, tenantId, 'support');
 
       const response = await call('POST', '/v1/conversations', { question: 'Hi' });
 

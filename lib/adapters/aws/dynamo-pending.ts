@@ -18,6 +18,7 @@ import {
 } from '#lib/adapters/aws/dynamo-keys';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import type { KnowledgeDocument } from '#lib/domain/knowledge/types';
+import { isUnanswered } from '#lib/domain/messages';
 import type { Delivery, Message } from '#lib/domain/types';
 import type { PendingRef } from '#lib/ports';
 
@@ -25,8 +26,7 @@ const { indexName, partitionKey: GSI_PK, sortKey: GSI_SK } = TABLE_KEYS.gsi1;
 
 /** Index attributes for a message: present only while it is an unanswered inbound message. */
 export function pendingMessageAttributes(message: Message): Item {
-  const unanswered = message.status === 'queued' || message.status === 'answering';
-  if (message.direction !== 'inbound' || !unanswered) return {};
+  if (!isUnanswered(message)) return {};
   return { [GSI_PK]: pendingPk(pendingShard(message.id)), [GSI_SK]: pendingMessageSk(message.createdAt, message.id) };
 }
 
