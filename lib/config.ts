@@ -17,7 +17,7 @@ export const ENV = {
   documentsDir: 'PARLEY_DOCUMENTS_DIR',
   /** Overrides the DynamoDB endpoint (the local runtime's dynalite). */
   dynamoDbEndpoint: 'PARLEY_DYNAMODB_ENDPOINT',
-  /** Overrides the SQS endpoint (the local runtime's fauxqs). */
+  /** Overrides the SQS endpoint: an emulator's, or `in-process://local` for the local runtime's in-process queues. */
   sqsEndpoint: 'PARLEY_SQS_ENDPOINT',
   openAiApiKey: 'OPENAI_API_KEY',
   /** In AWS the OpenAI key is not in the environment: this Secrets Manager secret holds it. */

@@ -1,17 +1,23 @@
 /**
  * The embedded local runtime: the same Lambda handler modules as in AWS, with DynamoDB served by
- * dynalite (data on disk), SQS by fauxqs (in memory) behind pollers that play the event source
- * mappings, and API Gateway by a node HTTP server. No AWS account and no API key needed.
+ * dynalite (data on disk), the queues in memory with SQS semantics behind consumers that play the
+ * event source mappings, and API Gateway by a node HTTP server. No AWS account and no API key needed.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
-import { createLocalQueues, INGESTION_VISIBILITY_SECONDS, startLocalSqsWorker } from '#lib/adapters/local/local-queues';
+import { INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
+import {
+  IN_PROCESS_SQS_ENDPOINT,
+  InProcessConsumer,
+  inProcessSqs,
+  type SqsEventHandler,
+} from '#lib/adapters/local/in-process-queues';
 import { createLambdaContext } from '#lib/adapters/local/lambda-events';
+import { INGESTION_VISIBILITY_SECONDS } from '#lib/adapters/local/local-queues';
 import { LocalTimerRunner } from '#lib/adapters/local/local-scheduler';
-import { SqsPoller, type SqsEventHandler } from '#lib/adapters/local/sqs-poller';
 import type { TimerPayload } from '#lib/ports';
 import { recoverPending } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
@@ -26,6 +32,10 @@ const END_OF_TIME = new Date('9999-12-31T23:59:59.999Z');
 const GENERATION_VISIBILITY_SECONDS = 120;
 /** Longer than a delivery's send lease, so a record is never worked on twice at once. */
 const DELIVERY_VISIBILITY_SECONDS = 90;
+/** Receives of a generation or delivery record before its DLQ, as in the deployed stack. */
+const MAX_RECEIVE_COUNT = 5;
+/** A failed record comes back this soon (rather than after its visibility timeout): quick retries on a laptop. */
+const FAILURE_VISIBILITY_SECONDS = 5;
 /** Parallel generator "invocations": conversations answered at once. */
 // Lambda scales out per conversation (FIFO group); 20 lets the 20-conversation benchmark measure
 // overhead rather than queueing behind too few workers.
@@ -53,7 +63,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await mkdir(options.dataDir, { recursive: true });
   // On its own thread: the runtime's one event loop is otherwise the bottleneck (BENCHMARKS.md).
   const dynalite = await startDynaliteWorker({ path: join(options.dataDir, 'dynamodb') });
-  const sqs = await startLocalSqsWorker();
   const region = 'us-east-1';
   const dynamoClient = new DynamoDBClient({
     endpoint: dynalite.endpoint,
@@ -62,22 +71,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   await ensureTable(dynamoClient, LOCAL_TABLE_NAME);
   dynamoClient.destroy();
-  const queues = await createLocalQueues(
-    sqs.client,
-    { generation: 'parley-generation.fifo', delivery: 'parley-delivery', ingestion: 'parley-ingestion' },
-    { visibilityTimeoutSeconds: Math.max(GENERATION_VISIBILITY_SECONDS, DELIVERY_VISIBILITY_SECONDS) },
-  );
+  const generationQueue = inProcessSqs.createQueue({
+    name: 'parley-generation.fifo',
+    visibilityTimeoutSeconds: GENERATION_VISIBILITY_SECONDS,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+  }).queue;
+  const deliveryQueue = inProcessSqs.createQueue({
+    name: 'parley-delivery',
+    visibilityTimeoutSeconds: DELIVERY_VISIBILITY_SECONDS,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+  }).queue;
+  const ingestionQueue = inProcessSqs.createQueue({
+    name: 'parley-ingestion',
+    visibilityTimeoutSeconds: INGESTION_VISIBILITY_SECONDS,
+    maxReceiveCount: INGESTION_MAX_RECEIVE_COUNT,
+  }).queue;
 
   // The functions read their configuration from the environment at import, exactly as in Lambda
   // (each handler module composes its dependencies at the top level, so importing it awaits that).
   Object.assign(process.env, options.env ?? {}, {
     [ENV.tableName]: LOCAL_TABLE_NAME,
-    [ENV.generationQueueUrl]: queues.generationQueueUrl,
-    [ENV.deliveryQueueUrl]: queues.deliveryQueueUrl,
-    [ENV.ingestionQueueUrl]: queues.ingestionQueueUrl,
+    [ENV.generationQueueUrl]: generationQueue.url,
+    [ENV.deliveryQueueUrl]: deliveryQueue.url,
+    [ENV.ingestionQueueUrl]: ingestionQueue.url,
     [ENV.documentsDir]: join(options.dataDir, 'documents'),
     [ENV.dynamoDbEndpoint]: dynalite.endpoint,
-    [ENV.sqsEndpoint]: sqs.endpoint,
+    [ENV.sqsEndpoint]: IN_PROCESS_SQS_ENDPOINT,
     [ENV.webhookTargets]: 'local',
     [ENV.eventLogFile]: join(options.dataDir, 'events.jsonl'),
     [ENV.region]: region,
@@ -98,44 +117,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const deps = await composition.composeDeps(loadConfig(), logging.logger);
   const tenantId = await ensureTenantForKey(deps, { apiKey: options.apiKey, tenantName: 'Local' });
 
-  const pollers = [
-    new SqsPoller({
-      client: sqs.client,
-      queueUrl: queues.generationQueueUrl,
-      queueArn: queues.generationQueueArn,
+  const consumers = [
+    new InProcessConsumer(generationQueue, {
       functionName: 'parley-generator',
       handler: generator.handler as unknown as SqsEventHandler,
       batchSize: 1,
       concurrency: GENERATION_CONCURRENCY,
-      visibilityTimeoutSeconds: GENERATION_VISIBILITY_SECONDS,
-      failureVisibilityTimeoutSeconds: 5,
+      failureVisibilityTimeoutSeconds: FAILURE_VISIBILITY_SECONDS,
       logger: logging.logger,
     }),
-    new SqsPoller({
-      client: sqs.client,
-      queueUrl: queues.deliveryQueueUrl,
-      queueArn: queues.deliveryQueueArn,
+    new InProcessConsumer(deliveryQueue, {
       functionName: 'parley-delivery',
       handler: delivery.handler as unknown as SqsEventHandler,
       batchSize: 10,
       concurrency: DELIVERY_CONCURRENCY,
-      visibilityTimeoutSeconds: DELIVERY_VISIBILITY_SECONDS,
       logger: logging.logger,
     }),
-    new SqsPoller({
-      client: sqs.client,
-      queueUrl: queues.ingestionQueueUrl,
-      queueArn: queues.ingestionQueueArn,
+    new InProcessConsumer(ingestionQueue, {
       functionName: 'parley-ingester',
       handler: ingester.handler as unknown as SqsEventHandler,
       batchSize: 1,
       concurrency: INGESTION_CONCURRENCY,
-      visibilityTimeoutSeconds: INGESTION_VISIBILITY_SECONDS,
-      failureVisibilityTimeoutSeconds: 5,
+      failureVisibilityTimeoutSeconds: FAILURE_VISIBILITY_SECONDS,
       logger: logging.logger,
     }),
   ];
-  for (const poller of pollers) poller.start();
+  for (const consumer of consumers) consumer.start();
   // Timers live in the store; the runner fires each at its time through the timer handler, as
   // EventBridge Scheduler invokes the timer function, and fires those missed while stopped at once.
   const timerHandler = timer.handler as unknown as (payload: TimerPayload, context: Context) => Promise<void>;
@@ -159,8 +166,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     async stop() {
       await http.close();
       await timers.stop();
-      await Promise.all(pollers.map((p) => p.stop()));
-      await sqs.stop();
+      await Promise.all(consumers.map((c) => c.stop()));
+      inProcessSqs.close();
       await dynalite.close();
     },
   };

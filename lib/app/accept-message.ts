@@ -36,15 +36,19 @@ export async function acceptMessage(
   deps: Pick<Deps, 'store' | 'generationQueue' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'timers'>,
   input: IncomingMessage,
 ): Promise<AcceptedMessage> {
-  const ai = await deps.store.getAi(input.tenantId, input.aiId);
+  if (input.webhooks) assertWebhookUrls(input.webhooks, deps);
+  // Two reads at once; nothing is written before the AI is known to exist.
+  const [ai, existing] = await Promise.all([
+    deps.store.getAi(input.tenantId, input.aiId),
+    deps.store.getConversation(input.tenantId, input.conversationId),
+  ]);
   if (!ai) {
     throw new NotFoundError(`no AI with id ${input.aiId}`, {
       details: [{ path: 'ai_id', message: 'no AI with this id' }],
     });
   }
-  if (input.webhooks) assertWebhookUrls(input.webhooks, deps);
   const now = deps.clock.now().toISOString();
-  const { conversation, changes } = await recordConversation(deps, input);
+  const { conversation, changes } = await recordConversation(deps, input, existing);
   await restartConversation(deps, conversation, changes, now);
   await deps.store.putMessage({
     tenantId: input.tenantId,
@@ -87,12 +91,13 @@ async function restartConversation(
 }
 
 /**
- * Creates the conversation unless it exists, and works out what of the message's contact details
- * and overrides is new (written with the version bump, in one UpdateItem).
+ * Creates the conversation unless it exists (`existing`, just read), and works out what of the
+ * message's contact details and overrides is new (written with the version bump, in one UpdateItem).
  */
 async function recordConversation(
   deps: Pick<Deps, 'store' | 'clock'>,
   input: IncomingMessage,
+  existing: Conversation | undefined,
 ): Promise<{ conversation: Conversation; changes: ConversationChanges }> {
   const now = deps.clock.now().toISOString();
   const fresh: Conversation = {
@@ -109,7 +114,7 @@ async function recordConversation(
     ...(input.webhooks ? { webhooks: input.webhooks } : {}),
     ...(input.maax ? { maax: input.maax } : {}),
   };
-  const stored = await deps.store.ensureConversation(fresh);
+  const stored = existing ?? (await deps.store.ensureConversation(fresh));
   if (stored.aiId !== input.aiId) {
     throw new ConflictError(`conversation ${input.conversationId} belongs to another AI`, {
       details: [{ path: 'conversation_id', message: `already used with AI ${stored.aiId}` }],

@@ -34,6 +34,10 @@ export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Prom
     await deps.deliveryQueue.enqueueDelivery(job, Math.ceil(dueInMs / 1000));
     return 'deferred';
   }
+  // Read while the slot and the lease are taken: the send needs the AI's secret. Should those say
+  // no, the read is simply not used (and its failure not reported).
+  const aiRead = deps.store.getAi(delivery.tenantId, delivery.aiId);
+  aiRead.catch(() => undefined);
   // Before the lease, so a throttled delivery costs no write of its own.
   if (!(await takeSendSlot(deps, delivery, now))) {
     await deps.deliveryQueue.enqueueDelivery(job, 1 + Math.floor((deps.random ?? Math.random)() * 2));
@@ -42,11 +46,15 @@ export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Prom
   const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_SECONDS * 1000).toISOString();
   const leased = await deps.store.leaseDelivery(job.tenantId, job.deliveryId, now.toISOString(), leaseUntil);
   if (!leased) return 'skipped';
-  return attempt(deps, leased, now);
+  return attempt(deps, leased, await aiRead, now);
 }
 
-async function attempt(deps: DeliveryDeps, delivery: Delivery, now: Date): Promise<DeliveryOutcome> {
-  const ai = await deps.store.getAi(delivery.tenantId, delivery.aiId);
+async function attempt(
+  deps: DeliveryDeps,
+  delivery: Delivery,
+  ai: Ai | undefined,
+  now: Date,
+): Promise<DeliveryOutcome> {
   const attempts = delivery.attempts + 1;
   const record = (result: Omit<Parameters<Deps['store']['recordAttempt']>[2], 'attempts' | 'updatedAt'>) =>
     deps.store.recordAttempt(delivery.tenantId, delivery.id, {

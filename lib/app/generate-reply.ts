@@ -47,7 +47,11 @@ export async function generateReply(
   job: GenerationJob & { attempt: number },
 ): Promise<GenerationOutcome> {
   const { tenantId, conversationId } = job;
-  const conversation = await deps.store.getConversation(tenantId, conversationId);
+  // Both reads at once: the messages do not depend on the conversation record.
+  const [conversation, firstListing] = await Promise.all([
+    deps.store.getConversation(tenantId, conversationId),
+    deps.store.listMessages(tenantId, conversationId),
+  ]);
   if (!conversation) {
     deps.logger.warn('generation job for a missing conversation', { tenantId, conversationId });
     return 'nothing_to_do';
@@ -55,7 +59,7 @@ export async function generateReply(
   let outcome: GenerationOutcome = 'nothing_to_do';
   // A resumed reply may cover only some unanswered messages; then a second round answers the rest.
   for (let round = 0; round < 3; round++) {
-    const messages = await deps.store.listMessages(tenantId, conversationId);
+    const messages = round === 0 ? firstListing : await deps.store.listMessages(tenantId, conversationId);
     const unanswered = messages.filter(isUnanswered);
     if (unanswered.length === 0) return outcome;
     const ai = await deps.store.getAi(tenantId, conversation.aiId);

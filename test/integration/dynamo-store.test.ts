@@ -35,6 +35,40 @@ describeStoreContract('DynamoStore', async () => {
   };
 });
 
+describe('DynamoStore API key lookups', () => {
+  it('reads a key found before with one consistent GetItem, without querying the index again', async () => {
+    const { store } = await freshStore();
+    const key = {
+      tenantId: 'ten_1',
+      id: 'key_1',
+      hash: 'c'.repeat(64),
+      prefix: 'prly_ccc',
+      name: 'zap',
+      createdAt: '2026-11-27T00:00:00.000Z',
+    };
+    await store.putApiKey(key);
+    const commands: string[] = [];
+    dynalite.client.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(context.commandName ?? '');
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    try {
+      await store.findApiKeyByHash(key.hash);
+      const first = commands.splice(0);
+      const found = await store.findApiKeyByHash(key.hash);
+
+      expect(first).toEqual(['QueryCommand', 'GetItemCommand']);
+      expect(commands).toEqual(['GetItemCommand']);
+      expect(found).toMatchObject({ tenantId: 'ten_1', id: 'key_1' });
+    } finally {
+      dynalite.client.middlewareStack.remove('countCommands');
+    }
+  });
+});
+
 describe('DynamoStore table', () => {
   it('is defined on demand, with gsi1 projecting every attribute', () => {
     const definition = tableDefinition('parley');

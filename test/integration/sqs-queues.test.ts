@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-  SendMessageCommand,
-} from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   INGESTION_MAX_RECEIVE_COUNT,
   MAX_SQS_DELAY_SECONDS,
@@ -25,17 +18,12 @@ import {
   type LocalQueues,
   createLocalQueues,
 } from '#lib/adapters/local/local-queues';
-import { SqsPoller, type SqsPollerOptions } from '#lib/adapters/local/sqs-poller';
 import { type TestSqs, startTestSqs, uniqueQueueName } from '#test/support/fauxqs';
 
 let sqs: TestSqs;
-const pollers: SqsPoller[] = [];
 
 beforeAll(async () => {
   sqs = await startTestSqs();
-});
-afterEach(async () => {
-  await Promise.all(pollers.splice(0).map((p) => p.stop()));
 });
 afterAll(async () => {
   await sqs.stop();
@@ -53,19 +41,14 @@ function uniqueNames() {
   };
 }
 
-function startPoller(options: Omit<SqsPollerOptions, 'client'>): SqsPoller {
-  const poller = new SqsPoller({ client: sqs.client, waitTimeSeconds: 1, ...options });
-  pollers.push(poller);
-  poller.start();
-  return poller;
-}
-
-async function receive(queueUrl: string, max = 10): Promise<Message[]> {
+/** Receives without waiting; `visibilityTimeoutSeconds: 0` leaves the messages visible, as a failed receive would. */
+async function receive(queueUrl: string, max = 10, visibilityTimeoutSeconds?: number): Promise<Message[]> {
   const { Messages } = await sqs.client.send(
     new ReceiveMessageCommand({
       QueueUrl: queueUrl,
       MaxNumberOfMessages: max,
       WaitTimeSeconds: 0,
+      VisibilityTimeout: visibilityTimeoutSeconds,
       MessageSystemAttributeNames: ['All'],
     }),
   );
@@ -81,14 +64,6 @@ async function countMessages(queueUrl: string): Promise<{ visible: number; inFli
     inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible),
     delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed),
   };
-}
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('SqsGenerationQueue', () => {
@@ -301,29 +276,20 @@ describe('createLocalQueues', () => {
   });
 
   it('moves an ingestion job that keeps failing to its DLQ after three receives', async () => {
-    const queues = await createQueues({ ingestionVisibilityTimeoutSeconds: 1 });
+    const queues = await createQueues();
     await new SqsIngestionQueue({ queueUrl: queues.ingestionQueueUrl, client: sqs.client }).enqueueIngestion({
       tenantId: 't',
       knowledgeBaseId: 'kb',
       documentId: 'd',
       uploadId: 'u',
     });
-    let attempts = 0;
 
-    startPoller({
-      queueUrl: queues.ingestionQueueUrl,
-      batchSize: 1,
-      failureVisibilityTimeoutSeconds: 0,
-      handler: async (event) => {
-        attempts += event.Records.length;
-        return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
-      },
-    });
-    let deadLettered: Message[] = [];
-    await waitUntil(async () => {
-      deadLettered = await receive(queues.ingestionDlqUrl);
-      return deadLettered.length > 0;
-    });
+    let attempts = 0;
+    // Each receive that is not followed by a delete is a failed attempt; the one after the last moves it.
+    for (let i = 0; i <= INGESTION_MAX_RECEIVE_COUNT; i++) {
+      attempts += (await receive(queues.ingestionQueueUrl, 10, 0)).length;
+    }
+    const deadLettered = await receive(queues.ingestionDlqUrl);
 
     expect(attempts).toBe(INGESTION_MAX_RECEIVE_COUNT);
     expect(ingestionJobFromRecord({ messageId: 'x', body: deadLettered[0]?.Body ?? '' })).toMatchObject({
@@ -353,260 +319,5 @@ describe('createLocalQueues', () => {
     const names = { ...uniqueNames(), ingestion: uniqueQueueName('ingestion', true) };
 
     await expect(createLocalQueues(sqs.client, names)).rejects.toThrow(/ingestion queue is a standard queue/);
-  });
-});
-
-describe('SqsPoller', () => {
-  it('hands a batch to the handler as an SQSEvent, as Lambda would', async () => {
-    const queues = await createQueues();
-    await new SqsDeliveryQueue({ queueUrl: queues.deliveryQueueUrl, client: sqs.client }).enqueueDelivery({
-      tenantId: 'ten_1',
-      deliveryId: 'dlv_1',
-    });
-    await sqs.client.send(
-      new SendMessageCommand({
-        QueueUrl: queues.deliveryQueueUrl,
-        MessageBody: '{"tenantId":"ten_1","deliveryId":"dlv_2"}',
-        MessageAttributes: { source: { DataType: 'String', StringValue: 'sweep' } },
-      }),
-    );
-    const invocations: Array<{ event: SQSEvent; context: Context; remainingMs: number }> = [];
-
-    startPoller({
-      queueUrl: queues.deliveryQueueUrl,
-      functionName: 'parley-delivery',
-      handler: async (event, context) => {
-        invocations.push({ event, context, remainingMs: context.getRemainingTimeInMillis() });
-      },
-    });
-    await waitUntil(() => invocations.flatMap((i) => i.event.Records).length === 2);
-
-    const records = invocations.flatMap((i) => i.event.Records);
-    expect(records.map((r) => deliveryJobFromRecord(r).deliveryId).sort()).toEqual(['dlv_1', 'dlv_2']);
-    for (const record of records) {
-      expect(record).toMatchObject({
-        eventSource: 'aws:sqs',
-        eventSourceARN: queues.deliveryQueueArn,
-        awsRegion: 'us-east-1',
-        md5OfBody: createHash('md5').update(record.body).digest('hex'),
-        attributes: { ApproximateReceiveCount: '1', SenderId: expect.any(String) },
-      });
-      expect(Number(record.attributes.SentTimestamp)).toBeGreaterThan(Date.now() - 60_000);
-      expect(record.receiptHandle).not.toBe('');
-    }
-    expect(records.find((r) => r.body.includes('dlv_2'))?.messageAttributes).toEqual({
-      source: { dataType: 'String', stringValue: 'sweep', stringListValues: [], binaryListValues: [] },
-    });
-    const first = invocations[0];
-    expect(first?.context.functionName).toBe('parley-delivery');
-    expect(first?.context.awsRequestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(first?.remainingMs).toBeGreaterThan(25_000);
-  });
-
-  it('deletes the records the handler did not report as failed', async () => {
-    const queues = await createQueues();
-    const queue = new SqsDeliveryQueue({ queueUrl: queues.deliveryQueueUrl, client: sqs.client });
-    await Promise.all(
-      ['dlv_1', 'dlv_2', 'dlv_3'].map((deliveryId) => queue.enqueueDelivery({ tenantId: 't', deliveryId })),
-    );
-    let handled = 0;
-
-    const poller = startPoller({
-      queueUrl: queues.deliveryQueueUrl,
-      handler: async (event): Promise<SQSBatchResponse> => {
-        handled += event.Records.length;
-        return {
-          batchItemFailures: event.Records.filter((r) => r.body.includes('dlv_2')).map((r) => ({
-            itemIdentifier: r.messageId,
-          })),
-        };
-      },
-    });
-    await waitUntil(() => handled === 3);
-    await poller.stop();
-
-    expect(await countMessages(queues.deliveryQueueUrl)).toEqual({ visible: 0, inFlight: 1, delayed: 0 });
-  });
-
-  it('keeps the whole batch when the handler reports a failure for an unknown record, as Lambda does', async () => {
-    const queues = await createQueues();
-    const queue = new SqsDeliveryQueue({ queueUrl: queues.deliveryQueueUrl, client: sqs.client });
-    await queue.enqueueDelivery({ tenantId: 't', deliveryId: 'dlv_1' });
-    await queue.enqueueDelivery({ tenantId: 't', deliveryId: 'dlv_2' });
-    let handled = 0;
-
-    const poller = startPoller({
-      queueUrl: queues.deliveryQueueUrl,
-      handler: async (event) => {
-        handled += event.Records.length;
-        return { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] };
-      },
-    });
-    await waitUntil(() => handled === 2);
-    await poller.stop();
-
-    expect(await countMessages(queues.deliveryQueueUrl)).toEqual({ visible: 0, inFlight: 2, delayed: 0 });
-  });
-
-  it('lets a reported failure come back after the visibility timeout with its receive count raised', async () => {
-    const queues = await createQueues({ visibilityTimeoutSeconds: 1 });
-    await new SqsDeliveryQueue({ queueUrl: queues.deliveryQueueUrl, client: sqs.client }).enqueueDelivery({
-      tenantId: 't',
-      deliveryId: 'd',
-    });
-    const receiveCounts: string[] = [];
-
-    startPoller({
-      queueUrl: queues.deliveryQueueUrl,
-      handler: async (event) => {
-        receiveCounts.push(...event.Records.map((r) => r.attributes.ApproximateReceiveCount));
-        return receiveCounts.length === 1
-          ? { batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId ?? '' }] }
-          : undefined;
-      },
-    });
-    await waitUntil(() => receiveCounts.length === 2);
-
-    expect(receiveCounts).toEqual(['1', '2']);
-    await waitUntil(async () => (await countMessages(queues.deliveryQueueUrl)).inFlight === 0);
-  });
-
-  it('treats a handler that throws as a failure of the whole batch', async () => {
-    const queues = await createQueues();
-    const queue = new SqsDeliveryQueue({ queueUrl: queues.deliveryQueueUrl, client: sqs.client });
-    await queue.enqueueDelivery({ tenantId: 't', deliveryId: 'dlv_1' });
-    await queue.enqueueDelivery({ tenantId: 't', deliveryId: 'dlv_2' });
-    const seen: string[] = [];
-    const errors: string[] = [];
-
-    startPoller({
-      queueUrl: queues.deliveryQueueUrl,
-      failureVisibilityTimeoutSeconds: 0,
-      logger: { error: () => undefined },
-      onError: (_error, stage) => errors.push(stage),
-      handler: async (event) => {
-        seen.push(
-          ...event.Records.map((r) => `${deliveryJobFromRecord(r).deliveryId}#${r.attributes.ApproximateReceiveCount}`),
-        );
-        if (event.Records.some((r) => r.attributes.ApproximateReceiveCount === '1'))
-          throw new Error('model unavailable');
-      },
-    });
-    await waitUntil(() => seen.filter((s) => s.endsWith('#2')).length === 2);
-
-    expect(seen.sort()).toEqual(['dlv_1#1', 'dlv_1#2', 'dlv_2#1', 'dlv_2#2']);
-    expect(errors).toContain('handler');
-  });
-
-  it('moves a record that keeps failing to the dead-letter queue after maxReceiveCount receives', async () => {
-    const queues = await createQueues({ maxReceiveCount: 2 });
-    await new SqsGenerationQueue({ queueUrl: queues.generationQueueUrl, client: sqs.client }).enqueueGeneration({
-      tenantId: 't',
-      conversationId: 'c',
-      messageId: 'm',
-    });
-    let attempts = 0;
-
-    startPoller({
-      queueUrl: queues.generationQueueUrl,
-      failureVisibilityTimeoutSeconds: 0,
-      handler: async (event) => {
-        attempts += event.Records.length;
-        return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
-      },
-    });
-    let deadLettered: Message[] = [];
-    await waitUntil(async () => {
-      deadLettered = await receive(queues.generationDlqUrl);
-      return deadLettered.length > 0;
-    });
-
-    expect(attempts).toBe(2);
-    expect(generationJobFromRecord({ messageId: 'x', body: deadLettered[0]?.Body ?? '' })).toEqual({
-      tenantId: 't',
-      conversationId: 'c',
-      messageId: 'm',
-    });
-  });
-
-  it('keeps FIFO order within each conversation when several loops poll', async () => {
-    const queues = await createQueues();
-    const queue = new SqsGenerationQueue({ queueUrl: queues.generationQueueUrl, client: sqs.client });
-    for (let i = 1; i <= 5; i++) {
-      await queue.enqueueGeneration({ tenantId: 't', conversationId: 'a', messageId: `a${i}` });
-      await queue.enqueueGeneration({ tenantId: 't', conversationId: 'b', messageId: `b${i}` });
-    }
-    const handled: string[] = [];
-
-    startPoller({
-      queueUrl: queues.generationQueueUrl,
-      concurrency: 3,
-      handler: async (event) => {
-        for (const record of event.Records) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          handled.push(generationJobFromRecord(record).messageId);
-        }
-      },
-    });
-    await waitUntil(() => handled.length === 10);
-
-    expect(handled.filter((id) => id.startsWith('a'))).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
-    expect(handled.filter((id) => id.startsWith('b'))).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);
-  });
-
-  it('stops promptly in the middle of a long poll', async () => {
-    const queues = await createQueues();
-    const poller = startPoller({
-      queueUrl: queues.deliveryQueueUrl,
-      waitTimeSeconds: 20,
-      handler: async () => undefined,
-    });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = Date.now();
-
-    await poller.stop();
-
-    expect(Date.now() - started).toBeLessThan(500);
-    expect(poller.running).toBe(false);
-  });
-
-  it('lets an invocation in progress finish, and deletes its records, before stop resolves', async () => {
-    const queues = await createQueues();
-    await new SqsDeliveryQueue({ queueUrl: queues.deliveryQueueUrl, client: sqs.client }).enqueueDelivery({
-      tenantId: 't',
-      deliveryId: 'd',
-    });
-    let started = false;
-    let finished = false;
-    const poller = startPoller({
-      queueUrl: queues.deliveryQueueUrl,
-      handler: async () => {
-        started = true;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        finished = true;
-      },
-    });
-    await waitUntil(() => started);
-
-    await poller.stop();
-
-    expect(finished).toBe(true);
-    expect(await countMessages(queues.deliveryQueueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
-  });
-
-  it('keeps polling, with backoff, when SQS fails', async () => {
-    const errors: string[] = [];
-    const poller = startPoller({
-      queueUrl: `${sqs.endpoint}/000000000000/no-such-queue`,
-      errorBackoffMs: 10,
-      logger: { error: () => undefined },
-      onError: (_error, stage) => errors.push(stage),
-      handler: async () => undefined,
-    });
-
-    await waitUntil(() => errors.length >= 3);
-    await poller.stop();
-
-    expect(new Set(errors)).toEqual(new Set(['receive']));
   });
 });

@@ -1,6 +1,7 @@
 /**
- * An SQS API for integration tests: fauxqs in-process on a free loopback port, the same server
- * the local runtime uses. Start it once per test file (`beforeAll`) and stop it in `afterAll`.
+ * An SQS API for integration tests (and the cost benchmark): fauxqs in-process on a free loopback
+ * port. The local runtime does not use it; its queues are in-process (in-process-queues.ts). Start
+ * it once per test file (`beforeAll`) and stop it in `afterAll`.
  */
 import { type LocalSqs, startLocalSqs } from '#lib/adapters/local/local-queues';
 

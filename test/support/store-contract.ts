@@ -292,6 +292,15 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
         expect(second).toEqual({ items: [anApiKey('key_03', '3')], nextCursor: null });
       });
 
+      it('refuses a key revoked after it was found: what a warm lookup remembers does not outlive revocation', async () => {
+        await store.putApiKey(anApiKey('key_01', 'f'));
+        expect(await store.findApiKeyByHash('f'.repeat(64))).toBeDefined();
+
+        await store.revokeApiKey(TENANT, 'key_01');
+
+        expect(await store.findApiKeyByHash('f'.repeat(64))).toBeUndefined();
+      });
+
       it('revokes a key so its hash no longer finds it, and reports false the second time', async () => {
         await store.putApiKey(anApiKey('key_01', 'e'));
 

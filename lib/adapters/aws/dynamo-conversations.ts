@@ -23,6 +23,10 @@ export function getConversation(
 /** Creates the conversation unless it exists; returns the stored one either way. */
 export async function ensureConversation(ctx: DynamoContext, conversation: Conversation): Promise<Conversation> {
   const key = conversationKey(conversation.tenantId, conversation.id);
+  // Read first: nearly every message is for a conversation that exists, so this is one call, not a
+  // refused create (a write unit spent) and then the read.
+  const existing = await getRecord<Conversation>(ctx, key);
+  if (existing !== undefined) return existing;
   if (await putIfAbsent(ctx, { ...conversation, ...key })) return conversation;
   const stored = await getRecord<Conversation>(ctx, key);
   // Conversations are never deleted, so a refused create leaves one to read.

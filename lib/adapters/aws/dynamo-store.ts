@@ -57,6 +57,7 @@ export function createDocumentClient(client: DynamoDBClient = new DynamoDBClient
  */
 export class DynamoStore implements Store {
   private readonly ctx: DynamoContext;
+  private readonly apiKeyLocations = new tenants.ApiKeyLocations();
 
   /**
    * @param options.tableName the table made from `tableDefinition`.
@@ -77,7 +78,7 @@ export class DynamoStore implements Store {
     return tenants.putApiKey(this.ctx, key);
   }
   async findApiKeyByHash(hash: string) {
-    return tenants.findApiKeyByHash(this.ctx, hash);
+    return tenants.findApiKeyByHash(this.ctx, hash, this.apiKeyLocations);
   }
   async getApiKey(tenantId: string, keyId: string) {
     return tenants.getApiKey(this.ctx, tenantId, keyId);

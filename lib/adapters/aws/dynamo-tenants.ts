@@ -50,11 +50,58 @@ export async function putApiKey(ctx: DynamoContext, key: ApiKeyRecord): Promise<
  * is eventually consistent: it may still list a key revoked a moment ago); the key's own item, read
  * consistently, decides, so a revoked key stops working at once.
  */
-export async function findApiKeyByHash(ctx: DynamoContext, hash: string): Promise<ApiKeyRecord | undefined> {
-  const listed = await findIndexedApiKey(ctx, hash);
+export async function findApiKeyByHash(
+  ctx: DynamoContext,
+  hash: string,
+  known: ApiKeyLocations = new ApiKeyLocations(),
+): Promise<ApiKeyRecord | undefined> {
+  const listed = known.get(hash) ?? (await findIndexedApiKey(ctx, hash));
   if (listed === undefined) return undefined;
   const stored = await getApiKey(ctx, listed.tenantId, listed.id);
-  return stored?.hash === hash ? stored : undefined;
+  if (stored?.hash !== hash) {
+    known.forget(hash);
+    return undefined;
+  }
+  known.remember(hash, { tenantId: stored.tenantId, id: stored.id });
+  return stored;
+}
+
+/** Where a key hash's item is: fixed for the key's life, so it can be remembered; only the item says if it still holds. */
+interface ApiKeyLocation {
+  tenantId: string;
+  id: string;
+}
+
+/**
+ * The GSI lookups of recent key hashes, so that a warm function reads each request's key with one
+ * consistent GetItem instead of a Query and a GetItem. Safe to keep: a hash always names the same
+ * key, and revocation is seen on the key's own item, which is still read on every request.
+ */
+export class ApiKeyLocations {
+  /** Keys a warm function remembers; the oldest is forgotten first. */
+  static readonly MAX_ENTRIES = 1_000;
+  private readonly entries = new Map<string, ApiKeyLocation>();
+
+  get(hash: string): ApiKeyLocation | undefined {
+    return this.entries.get(hash);
+  }
+
+  remember(hash: string, location: ApiKeyLocation): void {
+    this.entries.delete(hash);
+    this.entries.set(hash, location);
+    if (this.entries.size > ApiKeyLocations.MAX_ENTRIES) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+
+  forget(hash: string): void {
+    this.entries.delete(hash);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 }
 
 async function findIndexedApiKey(ctx: DynamoContext, hash: string): Promise<ApiKeyRecord | undefined> {

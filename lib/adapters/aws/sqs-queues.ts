@@ -14,6 +14,11 @@ import type {
   IngestionQueue,
 } from '#lib/ports';
 
+/** What the queue adapters need of an SQS client: SendMessage (an SQSClient, or the local runtime's in-process queues). */
+export interface SqsSender {
+  send(command: SendMessageCommand): Promise<unknown>;
+}
+
 /** The longest delay SQS accepts on a message. */
 export const MAX_SQS_DELAY_SECONDS = 900;
 
@@ -32,9 +37,9 @@ export function toSqsId(value: string): string {
 /** FIFO generation queue: one message group per conversation, deduplicated on the message id. */
 export class SqsGenerationQueue implements GenerationQueue {
   private readonly queueUrl: string;
-  private readonly client: SQSClient;
+  private readonly client: SqsSender;
 
-  constructor(options: { queueUrl: string; client?: SQSClient }) {
+  constructor(options: { queueUrl: string; client?: SqsSender }) {
     this.queueUrl = options.queueUrl;
     this.client = options.client ?? new SQSClient({});
   }
@@ -61,9 +66,9 @@ export class SqsGenerationQueue implements GenerationQueue {
 /** Standard delivery queue; the delay lets a delivery wait for its reply delay or retry backoff. */
 export class SqsDeliveryQueue implements DeliveryQueue {
   private readonly queueUrl: string;
-  private readonly client: SQSClient;
+  private readonly client: SqsSender;
 
-  constructor(options: { queueUrl: string; client?: SQSClient }) {
+  constructor(options: { queueUrl: string; client?: SqsSender }) {
     this.queueUrl = options.queueUrl;
     this.client = options.client ?? new SQSClient({});
   }
@@ -94,9 +99,9 @@ export const INGESTION_MAX_RECEIVE_COUNT = 3;
  */
 export class SqsIngestionQueue implements IngestionQueue {
   private readonly queueUrl: string;
-  private readonly client: SQSClient;
+  private readonly client: SqsSender;
 
-  constructor(options: { queueUrl: string; client?: SQSClient }) {
+  constructor(options: { queueUrl: string; client?: SqsSender }) {
     this.queueUrl = options.queueUrl;
     this.client = options.client ?? new SQSClient({});
   }

@@ -6,7 +6,12 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import {
+  MessagePortHttpHandler,
+  registerInProcessEndpoint,
+  unregisterInProcessEndpoint,
+} from '#lib/adapters/local/in-process-http';
 
 interface DynaliteOptions {
   path?: string;
@@ -64,15 +69,39 @@ export async function startDynaliteServer(
 
 /**
  * The worker's code, plain CommonJS so it needs no TypeScript loader: it starts dynalite, reports
- * its port, and closes it when told to.
+ * its port, answers the requests that come over its MessagePort (in-process-http.ts) with
+ * dynalite's own HTTP request handler, and closes when told to.
  */
 const WORKER_SOURCE = `
+const { EventEmitter } = require('node:events');
 const { parentPort, workerData } = require('node:worker_threads');
 const dynalite = require(workerData.dynalitePath);
 const server = dynalite({ ...workerData.options, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+const handleRequest = server.listeners('request')[0];
+const requests = workerData.requests;
+requests.on('message', (request) => {
+  // The little of IncomingMessage and ServerResponse that dynalite's handler uses.
+  const req = new EventEmitter();
+  req.method = request.method;
+  req.url = request.url;
+  req.headers = {};
+  for (const [name, value] of Object.entries(request.headers)) req.headers[name.toLowerCase()] = value;
+  const headers = {};
+  const res = {
+    statusCode: 200,
+    setHeader(name, value) { headers[name.toLowerCase()] = String(value); },
+    end(body) {
+      requests.postMessage({ id: request.id, statusCode: res.statusCode, headers, body: body === undefined ? '' : String(body) });
+    },
+  };
+  handleRequest(req, res);
+  if (request.body) req.emit('data', Buffer.from(request.body));
+  req.emit('end');
+});
 server.on('error', (error) => parentPort.postMessage({ error: String(error) }));
 server.listen(workerData.port, workerData.host, () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', () => {
+  requests.close();
   server.closeAllConnections();
   server.close(() => parentPort.close());
 });
@@ -81,12 +110,15 @@ parentPort.on('message', () => {
 /**
  * Starts dynalite in a worker thread: the same server, but its request parsing and LevelDB work
  * run on another core than the caller's event loop. The local runtime uses this, since on one
- * thread dynalite took about a fifth of the only busy core under load.
+ * thread dynalite took about a fifth of the only busy core under load. SDK clients of this process
+ * whose endpoint is the returned one reach it over a MessagePort rather than TCP (in-process-http.ts);
+ * its port still answers HTTP, for other processes and tools.
  */
 export async function startDynaliteWorker(
   options: { path?: string; host?: string; port?: number } = {},
 ): Promise<DynaliteServer> {
   const host = options.host ?? '127.0.0.1';
+  const requests = new MessageChannel();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
@@ -94,7 +126,9 @@ export async function startDynaliteWorker(
       options: options.path === undefined ? {} : { path: options.path },
       host,
       port: options.port ?? 0,
+      requests: requests.port2,
     },
+    transferList: [requests.port2],
   });
   const [ready] = (await Promise.race([once(worker, 'message'), once(worker, 'error')])) as [
     { port?: number; error?: string } | Error,
@@ -103,9 +137,13 @@ export async function startDynaliteWorker(
     await worker.terminate();
     throw new Error(`dynalite did not start: ${ready instanceof Error ? ready.message : ready.error}`);
   }
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${ready.port}`;
+  registerInProcessEndpoint(endpoint, new MessagePortHttpHandler(requests.port1));
   return {
-    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${ready.port}`,
+    endpoint,
     async close() {
+      unregisterInProcessEndpoint(endpoint);
+      requests.port1.close();
       const exited = once(worker, 'exit');
       worker.postMessage('close');
       // LevelDB flushes on close; a worker that does not finish in time is stopped.

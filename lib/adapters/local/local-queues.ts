@@ -1,11 +1,10 @@
 /**
- * The local runtime's queues: an SQS API served in-process by fauxqs on loopback, and the same
- * queue layout the stack deploys (a FIFO generation queue, and standard delivery and ingestion
- * queues, each with a dead-letter queue and a redrive policy).
+ * An SQS API served in-process by fauxqs on loopback, and the queue layout the stack deploys (a
+ * FIFO generation queue, and standard delivery and ingestion queues, each with a dead-letter queue
+ * and a redrive policy) created on it. It serves the SQS adapters' integration tests and the cost
+ * benchmark; the local runtime's own queues are in-process, with no SQS API (in-process-queues.ts).
  */
-import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -188,53 +187,6 @@ export async function startLocalSqs(options: { port?: number; host?: string } = 
     async stop() {
       client.destroy();
       await app.close();
-    },
-  };
-}
-
-/** The worker's code (CommonJS, no TypeScript loader needed); fauxqs itself is ESM, hence import(). */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.fauxqsUrl).then(async ({ buildApp }) => {
-  const app = buildApp({ logger: false, defaultRegion: workerData.region });
-  await app.listen({ port: workerData.port, host: workerData.host });
-  parentPort.postMessage({ port: app.server.address().port });
-  parentPort.on('message', () => app.close().then(() => parentPort.close()));
-}).catch((error) => parentPort.postMessage({ error: String(error) }));
-`;
-
-/**
- * Like startLocalSqs, but fauxqs runs in a worker thread, so its work (it wakes every waiting long
- * poll on each send) is off the caller's event loop. The local runtime uses this.
- */
-export async function startLocalSqsWorker(options: { port?: number; host?: string } = {}): Promise<LocalSqs> {
-  const region = 'us-east-1';
-  const host = options.host ?? '127.0.0.1';
-  // fauxqs exports only an `import` condition, so it is resolved as ESM.
-  const fauxqsUrl = import.meta.resolve('fauxqs');
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { fauxqsUrl, region, host, port: options.port ?? 0 },
-  });
-  const [ready] = (await Promise.race([once(worker, 'message'), once(worker, 'error')])) as [
-    { port?: number; error?: string } | Error,
-  ];
-  if (ready instanceof Error || ready.error || ready.port === undefined) {
-    await worker.terminate();
-    throw new Error(`fauxqs did not start: ${ready instanceof Error ? ready.message : ready.error}`);
-  }
-  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${ready.port}`;
-  const client = new SQSClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  return {
-    endpoint,
-    client,
-    async stop() {
-      client.destroy();
-      const exited = once(worker, 'exit');
-      worker.postMessage('close');
-      const timer = setTimeout(() => void worker.terminate(), 5_000);
-      await exited;
-      clearTimeout(timer);
     },
   };
 }
