@@ -81,13 +81,17 @@ async function restartConversation(
   changes: ConversationChanges,
   now: string,
 ): Promise<void> {
-  await cancelTimers(deps, conversation);
-  await deps.store.bumpConversation(conversation.tenantId, conversation.id, {
-    ...changes,
-    scheduled: [],
-    ...(conversation.status === 'closed' ? { status: 'active' } : {}),
-    updatedAt: now,
-  });
+  // At once: the new version already makes every earlier timer do nothing; cancelling them only
+  // spares them firing.
+  await Promise.all([
+    cancelTimers(deps, conversation),
+    deps.store.bumpConversation(conversation.tenantId, conversation.id, {
+      ...changes,
+      scheduled: [],
+      ...(conversation.status === 'closed' ? { status: 'active' } : {}),
+      updatedAt: now,
+    }),
+  ]);
 }
 
 /**

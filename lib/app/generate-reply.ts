@@ -14,7 +14,7 @@ import type { Ai, Channel, Citation, Contact, Conversation, Message, OutputForma
 import type { GenerationJob } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';
 import { escalateWithoutReply, finishReply, settleAll } from '#lib/app/finish-reply';
-import { citationsOf, groundReply } from '#lib/app/knowledge/ground-reply';
+import { citationsOf, type Grounding, groundReply } from '#lib/app/knowledge/ground-reply';
 import { loadSalesSetup, type SalesSetup } from '#lib/app/setup';
 
 export type GenerationOutcome = 'answered' | 'escalated' | 'nothing_to_do' | 'failed';
@@ -101,18 +101,16 @@ async function writeReply(
   },
 ): Promise<Message | 'taken' | 'failed' | 'escalated'> {
   const { conversation: c, replyId } = input;
+  const stopRequest = isStopRequest(input.unanswered.at(-1)?.text ?? '');
+  // The reads for the prompt go on while the messages are claimed; if a twin worker has them,
+  // the reads are just not used.
+  const preparing = stopRequest ? undefined : prepareGrounding(deps, input);
+  preparing?.catch(() => undefined);
   for (const m of input.unanswered) {
     if (!(await deps.store.claimMessage(c.tenantId, c.id, m.id, replyId))) return 'taken';
   }
-  if (isStopRequest(input.unanswered.at(-1)?.text ?? '')) {
-    return storeReply(deps, input, { ...STOP_CONFIRMATION, citations: [] }, 'text');
-  }
-  const setup = await loadSetupOf(deps, input.ai);
-  const grounding = await groundReply(deps, {
-    ai: input.ai,
-    setup,
-    question: input.unanswered.map((m) => m.text).join('\n'),
-  });
+  if (!preparing) return storeReply(deps, input, { ...STOP_CONFIRMATION, citations: [] }, 'text');
+  const { setup, grounding } = await preparing;
   const request = buildReplyRequest(
     { ...input, ...(setup ? { setup } : {}), knowledge: grounding.context },
     deps.clock.now(),
@@ -137,6 +135,20 @@ async function writeReply(
     { ...answer, citations: citationsOf(grounding, answer.citations) },
     request.outputFormat,
   );
+}
+
+/** The sales setup and the knowledge a reply is grounded in. */
+async function prepareGrounding(
+  deps: GeneratorDeps,
+  input: { ai: Ai; unanswered: Message[] },
+): Promise<{ setup: SalesSetup | undefined; grounding: Grounding }> {
+  const setup = await loadSetupOf(deps, input.ai);
+  const grounding = await groundReply(deps, {
+    ai: input.ai,
+    setup,
+    question: input.unanswered.map((m) => m.text).join('\n'),
+  });
+  return { setup, grounding };
 }
 
 const MALFORMED_SUMMARY = "The model's answer stayed malformed after a retry: nothing was sent to the prospect.";

@@ -54,9 +54,7 @@ describe('the in-process request handler', () => {
     await documents.send(new PutCommand({ TableName: tableName, Item: item }));
 
     const refused = await documents
-      .send(
-        new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      )
+      .send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))
       .catch((error: unknown) => error);
 
     expect(isConditionFailed(refused)).toBe(true);
@@ -83,9 +81,7 @@ describe('the in-process request handler', () => {
     const controller = new AbortController();
     controller.abort();
 
-    await expect(client.send(new ListTablesCommand({}), { abortSignal: controller.signal })).rejects.toThrow(
-      /abort/i,
-    );
+    await expect(client.send(new ListTablesCommand({}), { abortSignal: controller.signal })).rejects.toThrow(/abort/i);
   });
 
   it('is forgotten once the worker is closed, so no client is handed a dead port', async () => {

@@ -5,7 +5,6 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import {
   SqsDeliveryQueue,
   SqsGenerationQueue,
-  SqsIngestionQueue,
   deliveryJobFromRecord,
   generationJobFromRecord,
 } from '#lib/adapters/aws/sqs-queues';
