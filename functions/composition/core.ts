@@ -14,7 +14,7 @@ import { EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
 import { SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
 import { JsonlEventLog } from '#lib/adapters/local/event-log';
-import { inProcessRequestHandler } from '#lib/adapters/local/in-process-http';
+import { inProcessRequestHandler, skipSigning } from '#lib/adapters/local/in-process-http';
 import { IN_PROCESS_SQS_ENDPOINT, inProcessSqs } from '#lib/adapters/local/in-process-queues';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
@@ -61,6 +61,7 @@ export function composeCore(config: Config, logger: Logger): CoreDeps {
     ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
     ...(inProcess ? { requestHandler: inProcess as unknown as DynamoDBClientConfig['requestHandler'] } : {}),
   });
+  if (inProcess) skipSigning(dynamo);
   // The local runtime's queues live in its own process; anywhere else, SQS (or an emulator's endpoint).
   const sqs =
     config.sqsEndpoint === IN_PROCESS_SQS_ENDPOINT

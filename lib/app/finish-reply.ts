@@ -24,9 +24,11 @@ import { recordKnowledgeGap } from '#lib/app/knowledge/knowledge-gaps';
 type FinishDeps = Pick<Deps, 'store' | 'deliveryQueue' | 'events' | 'clock' | 'timers' | 'logger'>;
 
 /**
- * Queues the reply's webhook (and the emergency one), publishes the domain events, sets or clears
- * the timers, then marks the messages answered. The events go out before the messages are marked
- * so that a crash in between publishes them again on the retry rather than never.
+ * Sets or clears the timers (and hands off or closes the conversation), queues the reply's webhook
+ * (and the emergency one), publishes the domain events, then marks the messages answered. The
+ * conversation's state is written before its webhook is queued, so a receiver that reads the
+ * conversation on the webhook sees the follow-up it asked for; the events go out before the
+ * messages are marked so that a crash in between publishes them again on the retry rather than never.
  */
 export async function finishReply(
   deps: FinishDeps,
@@ -44,6 +46,15 @@ export async function finishReply(
     citations: reply.citations ?? [],
     ...(covered.length ? { inboundMessageId: covered.at(-1)?.id } : {}),
   };
+  const escalation = escalationOf(reply, resolveEmergencySettings(ai));
+  const emergencyUrl = escalation ? ai.webhooks.emergencyUrl : undefined;
+  await settleTimers(deps, {
+    ai,
+    conversation: c,
+    reply,
+    closes: covered.some((m) => isStopRequest(m.text)),
+    escalation,
+  });
   await createDelivery(deps, {
     tenantId: c.tenantId,
     deliveryId: deriveId('dlv', reply.id),
@@ -51,8 +62,6 @@ export async function finishReply(
     payload: buildWebhookPayload({ ...common, type: 'message.answered', eventId: deriveId('evt', reply.id) }),
     delaySeconds: ai.replyDelaySeconds,
   });
-  const escalation = escalationOf(reply, resolveEmergencySettings(ai));
-  const emergencyUrl = escalation ? ai.webhooks.emergencyUrl : undefined;
   if (escalation && emergencyUrl) {
     await createDelivery(deps, {
       tenantId: c.tenantId,
@@ -75,13 +84,6 @@ export async function finishReply(
   const calledPerson = reply.needsHuman || (escalation && escalation.reason !== 'ungrounded');
   const gap = calledPerson ? 'escalated' : ungrounded ? 'ungrounded' : undefined;
   if (gap) await recordKnowledgeGap(deps, { ai, conversation: c, message: reply, question, reason: gap });
-  await settleTimers(deps, {
-    ai,
-    conversation: c,
-    reply,
-    closes: covered.some((m) => isStopRequest(m.text)),
-    escalation,
-  });
   const at = deps.clock.now().toISOString();
   for (const m of covered) {
     await deps.store.settleMessage(c.tenantId, c.id, m.id, {

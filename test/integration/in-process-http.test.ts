@@ -3,7 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
 import { isConditionFailed } from '#lib/adapters/aws/dynamo-context';
 import { type DynaliteServer, startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
-import { inProcessRequestHandler } from '#lib/adapters/local/in-process-http';
+import { inProcessRequestHandler, skipSigning } from '#lib/adapters/local/in-process-http';
 import { createTestTable } from '#test/support/dynalite';
 import { describeStoreContract } from '#test/support/store-contract';
 
@@ -23,12 +23,14 @@ afterAll(async () => {
 function clientFor(endpoint: string): DynamoDBClient {
   const handler = inProcessRequestHandler(endpoint);
   if (!handler) throw new Error(`no in-process handler for ${endpoint}`);
-  return new DynamoDBClient({
+  const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     requestHandler: handler as unknown as DynamoDBClient['config']['requestHandler'],
   });
+  skipSigning(client);
+  return client;
 }
 
 // Every store operation, its errors and its paging, over the MessagePort instead of TCP.
@@ -45,6 +47,13 @@ describe('the in-process request handler', () => {
     expect(inProcessRequestHandler(dynalite.endpoint)).toBeDefined();
     expect(inProcessRequestHandler('http://127.0.0.1:1')).toBeUndefined();
     expect(inProcessRequestHandler(undefined)).toBeUndefined();
+  });
+
+  it('sends unsigned requests with the fixed Authorization header dynalite asks for', () => {
+    const middleware = client.middlewareStack.identify().join('\n');
+
+    expect(middleware).not.toMatch(/httpSigningMiddleware/);
+    expect(middleware).toMatch(/emulatorAuthorization - after retryMiddleware/);
   });
 
   it('carries a refused conditional write back as the SDK error a TCP call would give', async () => {

@@ -77,6 +77,23 @@ describe('follow-ups and drop-off nudges', () => {
     expect(deps.timers.ofKind('dropoff')).toBeUndefined();
   });
 
+  it('stores the follow-up in the conversation before its webhook is queued, so a receiver that reads it sees it', async () => {
+    const { deps, tenantId, ask } = await setup();
+    deps.chatModel.nextReply(() => reply({ follow_up_at: '2026-11-28T15:00:00.000Z' }));
+    const enqueue = deps.deliveryQueue.enqueueDelivery.bind(deps.deliveryQueue);
+    let scheduledWhenQueued: unknown;
+    deps.deliveryQueue.enqueueDelivery = async (job, delaySeconds) => {
+      scheduledWhenQueued = (await deps.store.getConversation(tenantId, conversationId))?.scheduled;
+      return enqueue(job, delaySeconds);
+    };
+
+    await ask('Call me tomorrow at 3pm');
+
+    expect(scheduledWhenQueued).toEqual([
+      expect.objectContaining({ kind: 'follow_up', at: '2026-11-28T15:00:00.000Z' }),
+    ]);
+  });
+
   it("reads the prospect's times in the AI's timezone when the contact has none", async () => {
     const { deps, ask } = await setup({
       followUp: { enabled: true, dropoffAfterHours: 24, maxNudges: 1, timezone: 'America/Chicago' },
