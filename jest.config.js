@@ -1,7 +1,8 @@
 /**
- * Four projects: unit (pure domain and use cases with in-memory fakes), integration (adapters
+ * Five projects: unit (pure domain and use cases with in-memory fakes), integration (adapters
  * against dynalite, fauxqs, a fake OpenAI server and a loopback webhook receiver), e2e (the local
- * runtime driven over HTTP) and infra (the CDK app synthesised and asserted on). Tests run as
+ * runtime driven over HTTP), infra (the CDK app synthesised and asserted on) and browser (the
+ * dashboard in Debian's chromium against the local runtime). Tests run as
  * native ESM (`--experimental-vm-modules`), compiled by SWC.
  */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }];
@@ -16,5 +17,6 @@ export default {
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
 };

@@ -13,6 +13,7 @@ import { Observability } from './constructs/observability.ts';
 import { Scheduling } from './constructs/scheduling.ts';
 import { Secrets } from './constructs/secrets.ts';
 import { Storage } from './constructs/storage.ts';
+import { WebDashboard } from './constructs/web-dashboard.ts';
 
 export interface ParleyStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -56,6 +57,8 @@ export class ParleyStack extends Stack {
       throttleRate: config.apiThrottleRate,
       throttleBurst: config.apiThrottleBurst,
     });
+    // The browser dashboard, on the API's own origin: it calls the public API and nothing else.
+    new WebDashboard(this, 'WebDashboard', { httpApi: api.httpApi, logRetention });
     const generation = new Generation(this, 'Generation', {
       messaging,
       environment,
@@ -133,6 +136,10 @@ export class ParleyStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the Parley API' });
+    new CfnOutput(this, 'WebDashboardUrl', {
+      value: api.url,
+      description: 'The dashboard: open it in a browser and sign in with an API key',
+    });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: knowledge.bucket.bucketName });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });

@@ -7,6 +7,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createLambdaContext } from '#lib/adapters/local/lambda-events';
+import { isDashboardRequest } from '#functions/dashboard';
+import { serveDashboard } from '#local/dashboard';
 
 /** API Gateway refuses payloads over 10 MB before any Lambda runs; so does this server. */
 export const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -85,7 +87,10 @@ export async function startApiGatewayServer(options: { handler: ApiHandler; host
         return;
       }
       const event = toApiGatewayEvent(req, body);
-      const result = await options.handler(event, createLambdaContext('parley-api', 'local', 30));
+      // As the stack's routes do: the dashboard's paths go to its function, everything else to the API.
+      const result = isDashboardRequest(event.requestContext.http.method, event.rawPath)
+        ? await serveDashboard(event)
+        : await options.handler(event, createLambdaContext('parley-api', 'local', 30));
       res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
       res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
     } catch {

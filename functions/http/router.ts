@@ -94,7 +94,9 @@ function readBody(event: APIGatewayProxyEventV2, limit: number): Buffer | undefi
 /** The request body as the route's schema expects it: parsed JSON, or multipart fields where the route takes them. */
 async function parseBody(route: AnyRoute, event: APIGatewayProxyEventV2, raw: Buffer | undefined): Promise<unknown> {
   const contentType = (event.headers['content-type'] ?? '').toLowerCase();
-  if (route.multipart && contentType.startsWith('multipart/form-data')) return parseMultipart(raw, contentType);
+  // The boundary is case-sensitive, and browsers put capitals in theirs: the parser gets it as sent.
+  if (route.multipart && contentType.startsWith('multipart/form-data'))
+    return parseMultipart(raw, event.headers['content-type'] ?? contentType);
   if (route.multipart && contentType !== '' && !/^application\/(.+\+)?json\b/.test(contentType)) {
     throw new UnsupportedMediaTypeError(`a ${contentType.split(';')[0]} body is not accepted here`, {
       details: [{ path: 'body', message: 'send JSON, or multipart/form-data with the file in field "file"' }],

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { DASHBOARD_ROUTES } from '#functions/dashboard';
 import { routes } from '#functions/http/routes/index';
 import { logicalId, SYNTH_TIMEOUT_MS, type Synthesised, synthParley } from './synth.ts';
 
@@ -9,20 +10,24 @@ beforeAll(() => {
 afterAll(() => synth?.cleanup());
 
 describe('the HTTP API', () => {
-  it('has one route per entry of the route table, plus the catch-all, and no other', () => {
+  it("has one route per entry of the route table, the catch-all and the dashboard's, and no other", () => {
     const routeKeys = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map(
       (resource) => resource.Properties.RouteKey,
     );
+    const expected = [...routes, ...DASHBOARD_ROUTES].map((route) => `${route.method} ${route.path}`);
 
-    expect(routeKeys.sort()).toEqual([...routes.map((route) => `${route.method} ${route.path}`), '$default'].sort());
+    expect(routeKeys.sort()).toEqual([...expected, '$default'].sort());
   });
 
-  it('sends every route to the api function through one payload-2.0 Lambda integration', () => {
+  it('sends every API route to the api function through one payload-2.0 Lambda integration', () => {
     const apiFunction = logicalId(synth.template, 'AWS::Lambda::Function', 'ApiFunction');
     const integrations = synth.template.findResources('AWS::ApiGatewayV2::Integration');
-    const [integrationId, integration] = Object.entries(integrations)[0]!;
+    // The other integration is the dashboard's (web-dashboard.test.ts).
+    const [integrationId, integration] = Object.entries(integrations).find(
+      ([, candidate]) => candidate.Properties.IntegrationUri['Fn::GetAtt']?.[0] === apiFunction,
+    )!;
 
-    expect(Object.keys(integrations)).toHaveLength(1);
+    expect(Object.keys(integrations)).toHaveLength(2);
     expect(integration.Properties).toMatchObject({
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',

@@ -1,0 +1,219 @@
+/**
+ * Create or edit an AI: its type, brief, webhooks, sales setup and knowledge bases. The webhook
+ * secret is shown once, right after creating, as the API returns it only then.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { get, getAll, patch, post, remove, segment } from '../api.ts';
+import { CheckboxGroup, ErrorMessage, Field, type Option, Select, TextArea, text } from '../components/ui.tsx';
+import { useAction } from '../hooks.ts';
+import { href, navigate } from '../router.ts';
+import { useAnnounce } from '../status.tsx';
+import type { Ai, KnowledgeBase } from '../types.ts';
+
+interface Choices {
+  products: Option[];
+  strategies: Option[];
+  goals: Option[];
+  knowledgeBases: Option[];
+}
+
+const NONE: Option = { value: '', label: 'None' };
+const toOptions = (items: { id: string; name: string }[]) =>
+  items.map((item) => ({ value: item.id, label: item.name }));
+
+async function loadChoices(): Promise<Choices> {
+  const [products, strategies, goals, knowledgeBases] = await Promise.all([
+    getAll<{ id: string; name: string }>('/v1/products'),
+    getAll<{ id: string; name: string }>('/v1/strategies'),
+    getAll<{ id: string; name: string }>('/v1/goals'),
+    getAll<KnowledgeBase>('/v1/knowledge-bases'),
+  ]);
+  return {
+    products: toOptions(products),
+    strategies: toOptions(strategies),
+    goals: toOptions(goals),
+    knowledgeBases: toOptions(knowledgeBases),
+  };
+}
+
+/**
+ * The request body. Creating leaves empty optional fields out; editing sends null for them, which
+ * the API reads as "clear it".
+ */
+function toBody(form: FormData, editing: boolean): Record<string, unknown> {
+  const optional = (name: string) => text(form, name) ?? (editing ? null : undefined);
+  const webhooks = {
+    answer_url: text(form, 'answer_url'),
+    follow_up_url: optional('follow_up_url'),
+    emergency_url: optional('emergency_url'),
+  };
+  return {
+    type: form.get('type'),
+    name: text(form, 'name') ?? '',
+    instructions: optional('instructions'),
+    language: optional('language'),
+    webhooks,
+    output_format: form.get('output_format'),
+    reply_delay_seconds: Number(form.get('reply_delay_seconds') || 0),
+    product_id: optional('product_id'),
+    strategy_id: optional('strategy_id'),
+    goal_id: optional('goal_id'),
+    knowledge_base_ids: form.getAll('knowledge_base_ids').map(String),
+  };
+}
+
+export function AiForm({ id }: { id: string | null }) {
+  const [ai, setAi] = useState<Ai | null>(null);
+  const [choices, setChoices] = useState<Choices | null>(null);
+  const [secret, setSecret] = useState<{ id: string; secret: string } | null>(null);
+  const load = useAction();
+  const save = useAction();
+  const announce = useAnnounce();
+
+  useEffect(() => {
+    void load.run(async () => {
+      const [loadedAi, loadedChoices] = await Promise.all([
+        id ? get<Ai>(`/v1/ais/${segment(id)}`) : Promise.resolve(null),
+        loadChoices(),
+      ]);
+      setAi(loadedAi);
+      setChoices(loadedChoices);
+    });
+  }, [id, load.run]);
+
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    const body = toBody(new FormData(event.currentTarget as HTMLFormElement), id !== null);
+    const saved = await save.run(() => (id ? patch<Ai>(`/v1/ais/${segment(id)}`, body) : post<Ai>('/v1/ais', body)));
+    if (!saved) return;
+    announce(`Saved ${saved.name}.`);
+    if (saved.webhook_secret) setSecret({ id: saved.id, secret: saved.webhook_secret });
+    else navigate('ais');
+  };
+
+  const onDelete = async () => {
+    if (!id || !confirm(`Delete ${ai?.name}? Its conversations stay readable.`)) return;
+    const deleted = await save.run(async () => {
+      await remove(`/v1/ais/${segment(id)}`);
+      return true;
+    });
+    if (!deleted) return;
+    announce(`Deleted ${ai?.name}.`);
+    navigate('ais');
+  };
+
+  if (secret) return <SecretShownOnce {...secret} />;
+  const title = id ? `Edit ${ai?.name ?? 'AI'}` : 'New AI';
+  return (
+    <>
+      <h1 tabIndex={-1}>{title}</h1>
+      <ErrorMessage error={load.error} />
+      {choices && (!id || ai) && (
+        <form class="card" onSubmit={onSubmit}>
+          <Field label="Name" name="name" required maxLength={200} defaultValue={ai?.name} />
+          <Select
+            label="Type"
+            name="type"
+            defaultValue={ai?.type ?? 'support'}
+            options={[
+              { value: 'support', label: 'Support' },
+              { value: 'sales', label: 'Sales' },
+            ]}
+          />
+          <TextArea label="Instructions" name="instructions" defaultValue={ai?.instructions} />
+          <Field
+            label="Language"
+            name="language"
+            hint="Leave empty to answer in the prospect's language."
+            defaultValue={ai?.language}
+          />
+          <fieldset class="field">
+            <legend>Webhooks</legend>
+            <Field label="Answer URL" name="answer_url" type="url" required defaultValue={ai?.webhooks.answer_url} />
+            <Field
+              label="Follow-up URL"
+              name="follow_up_url"
+              type="url"
+              hint="Empty: follow-ups go to the answer URL."
+              defaultValue={ai?.webhooks.follow_up_url}
+            />
+            <Field
+              label="Emergency URL"
+              name="emergency_url"
+              type="url"
+              hint="Where Parley calls a person."
+              defaultValue={ai?.webhooks.emergency_url}
+            />
+          </fieldset>
+          <Select
+            label="Product"
+            name="product_id"
+            defaultValue={ai?.product_id ?? ''}
+            options={[NONE, ...choices.products]}
+          />
+          <Select
+            label="Strategy"
+            name="strategy_id"
+            defaultValue={ai?.strategy_id ?? ''}
+            options={[NONE, ...choices.strategies]}
+          />
+          <Select label="Goal" name="goal_id" defaultValue={ai?.goal_id ?? ''} options={[NONE, ...choices.goals]} />
+          <CheckboxGroup
+            legend="Knowledge bases"
+            name="knowledge_base_ids"
+            options={choices.knowledgeBases}
+            checked={ai?.knowledge_base_ids ?? []}
+          />
+          <Select
+            label="Output format"
+            name="output_format"
+            defaultValue={ai?.output_format ?? 'text'}
+            options={[
+              { value: 'text', label: 'Plain text' },
+              { value: 'html', label: 'HTML' },
+            ]}
+          />
+          <Field
+            label="Reply delay (seconds)"
+            name="reply_delay_seconds"
+            type="number"
+            min={0}
+            max={3600}
+            defaultValue={String(ai?.reply_delay_seconds ?? 0)}
+          />
+          <ErrorMessage error={save.error} />
+          <div class="actions">
+            <button type="submit" disabled={save.pending}>
+              {id ? 'Save changes' : 'Create AI'}
+            </button>
+            {id && (
+              <button type="button" class="danger" onClick={onDelete} disabled={save.pending}>
+                Delete AI
+              </button>
+            )}
+          </div>
+        </form>
+      )}
+    </>
+  );
+}
+
+function SecretShownOnce({ id, secret }: { id: string; secret: string }) {
+  return (
+    <>
+      <h1 tabIndex={-1}>AI created</h1>
+      <div class="card">
+        <p>Keep this webhook secret: it verifies the signatures of the webhooks Parley sends. It is shown only now.</p>
+        <p>
+          <code class="secret">{secret}</code>
+        </p>
+        <p class="actions">
+          <a class="button" href={href('test', id)}>
+            Test this AI
+          </a>
+          <a href={href('ais')}>Back to AIs</a>
+        </p>
+      </div>
+    </>
+  );
+}
