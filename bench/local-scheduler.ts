@@ -8,10 +8,10 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
+import { createDynamoClient } from '#lib/adapters/local/in-process-http';
 import { LocalTimerRunner, LocalTimerScheduler, TimerChannel } from '#lib/adapters/local/local-scheduler';
 import type { Logger, Store, TimerPayload } from '#lib/ports';
 import { MemoryStore } from '#test/support/memory-store';
@@ -230,7 +230,8 @@ async function placeWindow(scheduler: LocalTimerScheduler): Promise<number> {
 
 async function withDynalite<T>(work: (store: Store) => Promise<T>): Promise<T> {
   const server = await startDynaliteWorker();
-  const client = new DynamoDBClient({
+  // As the local runtime's functions reach it: over the worker's MessagePort, unsigned.
+  const client = createDynamoClient({
     endpoint: server.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -1,363 +1,296 @@
 /**
- * POST /v2/messages → webhook latency on the local runtime, driven over HTTP as a client would:
- * 20 conversations at once, each in a closed loop (post a message, wait for its webhook, post the
- * next). Run once with the built-in offline model and once with a fake OpenAI server that takes
- * 400 ms per answer, so the runtime's own overhead reads as latency − 400 ms.
+ * POST /v2/messages → webhook latency on the local runtime, driven over HTTP as a client would,
+ * for a model stub of fixed latency L (the fake OpenAI server, reached through the real `openai`
+ * SDK) at 1, 20 and 100 concurrent conversations. Each conversation runs a closed loop (post a
+ * message, wait for its webhook, post the next), so the runtime's own share reads as latency − L.
+ * One runtime runs every cell one after another, each with its own conversations, the fake model's
+ * latency set per cell: one start instead of three keeps the benchmark short. Writes the chart too.
  */
-import { rm } from 'node:fs/promises';
-import { startFakeOpenAi } from '#test/support/fake-openai';
-import { apiClient, type RuntimeProcess, startRuntimeProcess } from '#test/support/runtime-process';
-import { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
-import { currentLoad, describeMachine, formatTable, round2, writeReport, withTimeout } from './report.ts';
+import { writeFile } from 'node:fs/promises';
+import { type LatencySeries, renderLatencyChart } from './chart.ts';
+import {
+  currentLoad,
+  describeMachine,
+  formatTable,
+  type Machine,
+  round1,
+  round2,
+  sleep,
+  writeReport,
+} from './report.ts';
+import {
+  countOutcomes,
+  describeProblems,
+  type Outcome,
+  type OutcomeCounts,
+  type Rig,
+  samplesOf,
+  startRig,
+  type WebhookTally,
+} from './support/closed-loop.ts';
+import { type Summary, summarize } from './support/stats.ts';
 
-/** The issue's figures: 20 concurrent conversations, ≥ 200 messages, a 400 ms model, the aim. */
 export const SETTINGS = Object.freeze({
-  conversations: 20,
-  messagesPerConversation: 10,
+  modelDelaysMs: [0, 400, 2_000],
+  /** Concurrent conversations per cell, and the answered messages it needs at least for a sound p95. */
+  cells: [
+    { conversations: 1, minSamples: 40 },
+    { conversations: 20, minSamples: 100 },
+    { conversations: 100, minSamples: 200 },
+  ],
+  /**
+   * The model time one conversation may spend in a cell's measured messages; it caps only the
+   * one-conversation cell at L = 2 s (10 messages instead of 40, so its p95 is its maximum), to
+   * keep the suite within 5 minutes.
+   */
+  modelTimeBudgetMs: 20_000,
+  /** Per conversation, answered at L = 0 before the cell's measured messages and not counted. */
   warmUpMessagesPerConversation: 1,
-  slowModelDelayMs: 400,
-  aim: { p50OverheadMs: 50, p95OverheadMs: 200 },
+  /** The issue's aim, checked on one cell: latency as a multiple of L at 20 conversations, L = 400 ms. */
+  aim: { conversations: 20, modelDelayMs: 400, p50Ratio: 1.1, p95Ratio: 1.3 },
 });
 
-/** Generous: an answer later than this counts as missing, however slow the machine. */
-const ANSWER_TIMEOUT_MS = 30_000;
-const POST_TIMEOUT_MS = 10_000;
-/** No conversation starts another message after this; bounds a scenario on a stalled runtime. */
-const SCENARIO_DEADLINE_MS = 180_000;
+/** No conversation starts another message after this; bounds a cell on a stalled runtime. */
+const CELL_DEADLINE_MS = 120_000;
 /** Long enough for a stray duplicate webhook to arrive after the last answer. */
 const QUIET_MS = 1_500;
-const STOP_TIMEOUT_MS = 15_000;
 const OUTPUT_FILE = '.bench/pipeline-latency.json';
+/** Committed, and embedded in BENCHMARKS.md. */
+const CHART_FILE = 'docs/bench-latency.svg';
+const MAX_CONVERSATIONS = Math.max(...SETTINGS.cells.map((c) => c.conversations));
 
-interface Scenario {
+interface Cell {
   key: string;
-  label: string;
-  /** Model time per answer; 0 for the offline model, so all of its latency is overhead. */
+  /** The fake model's latency L. */
   modelDelayMs: number;
+  conversations: number;
+  messagesPerConversation: number;
 }
 
-const SCENARIOS: readonly Scenario[] = [
-  { key: 'offline-model', label: 'offline model', modelDelayMs: 0 },
-  { key: 'model-400ms', label: '400 ms model', modelDelayMs: SETTINGS.slowModelDelayMs },
-];
-
-/** Timings of one answered message, in ms from the start of its POST. */
-interface Sample {
-  webhookMs: number;
-  acceptedMs: number;
-  /** When the reply was stored (the webhook body's created_at): model time plus what precedes it. */
-  replyStoredMs: number;
-}
-
-type Outcome = Sample | 'missing' | 'rejected';
-
-export interface Summary {
-  count: number;
-  mean: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-export interface ScenarioResult {
-  key: string;
-  label: string;
-  modelDelayMs: number;
-  sent: number;
-  answered: number;
-  missing: number;
-  rejected: number;
+export interface CellResult extends Cell, OutcomeCounts, WebhookTally {
+  /** Wall time of the cell, warm-up included: where the benchmark's own run time goes. */
+  seconds: number;
+  /** Messages not sent before the cell's deadline. */
   notSent: number;
-  /** Warm-up messages that were refused or never answered: a sign the figures cannot be trusted. */
-  warmUpFailed: number;
-  duplicates: number;
-  unexpected: number;
+  /** The warm-up's outcomes: one refused or never answered is a sign the figures cannot be trusted. */
+  warmUp: OutcomeCounts;
   latencyMs: Summary;
   acceptedMs: Summary;
   replyStoredMs: Summary;
   replyToWebhookMs: Summary;
+  /** Latency − L. */
   overheadMs: { p50: number; p95: number };
-  /** Latency as a multiple of the model time; null for the offline model. */
+  /** Latency as a multiple of L; null where L is 0. */
   ratio: { p50: number; p95: number } | null;
-  aimMet: boolean;
 }
 
 export interface PipelineLatencyReport {
   benchmark: 'pipeline-latency';
   date: string;
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    node: string;
-    platform: string;
-    /** 1-minute load average before and after: other work on the machine skews every figure. */
-    loadAverage: { before: number; after: number };
-  };
+  machine: Machine;
   settings: typeof SETTINGS;
-  scenarios: ScenarioResult[];
+  cells: CellResult[];
+  aim: { cell: string; p50Ratio: number | null; p95Ratio: number | null; met: boolean };
+  chart: string;
   /** Things that make the figures unsound (missing answers, duplicates); empty when all is well. */
   problems: string[];
 }
 
-/** Runs both scenarios in turn, prints a table, writes `.bench/pipeline-latency.json`, returns the figures. */
+/** Runs every cell, prints a table, writes `.bench/pipeline-latency.json` and the chart, returns the figures. */
 export async function runPipelineLatencyBenchmark(): Promise<PipelineLatencyReport> {
   const loadBefore = currentLoad();
-  const scenarios: ScenarioResult[] = [];
-  for (const scenario of SCENARIOS) {
-    process.stdout.write(`  running: ${scenario.label}…\n`);
-    scenarios.push(await runScenario(scenario));
-  }
+  const cells = await runCells(
+    SETTINGS.modelDelaysMs.flatMap((modelDelayMs) => SETTINGS.cells.map((cell) => planCell(modelDelayMs, cell))),
+  );
+  const aimCell = cells.find(
+    (c) => c.modelDelayMs === SETTINGS.aim.modelDelayMs && c.conversations === SETTINGS.aim.conversations,
+  );
   const report: PipelineLatencyReport = {
     benchmark: 'pipeline-latency',
     date: new Date().toISOString(),
     machine: describeMachine(loadBefore),
     settings: SETTINGS,
-    scenarios,
-    problems: scenarios.flatMap(findProblems),
+    cells,
+    aim: {
+      cell: aimCell?.key ?? 'not run',
+      p50Ratio: aimCell?.ratio?.p50 ?? null,
+      p95Ratio: aimCell?.ratio?.p95 ?? null,
+      met: aimCell?.ratio
+        ? aimCell.ratio.p50 <= SETTINGS.aim.p50Ratio && aimCell.ratio.p95 <= SETTINGS.aim.p95Ratio
+        : false,
+    },
+    chart: CHART_FILE,
+    problems: cells.flatMap(findProblems),
   };
   process.stdout.write(formatReport(report));
+  await writeFile(
+    CHART_FILE,
+    renderLatencyChart({
+      title: chartTitle(report),
+      concurrency: SETTINGS.cells.map((c) => c.conversations),
+      series: chartSeries(cells),
+    }),
+  );
+  process.stdout.write(`  chart written to ${CHART_FILE}\n`);
   await writeReport(OUTPUT_FILE, report);
   return report;
 }
 
-/** One fresh runtime, receiver and (for a slow model) fake model server; all stopped on any outcome. */
-async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
-  const cleanups: Array<() => Promise<unknown>> = [];
+function planCell(modelDelayMs: number, cell: { conversations: number; minSamples: number }): Cell {
+  const needed = Math.ceil(cell.minSamples / cell.conversations);
+  const affordable = modelDelayMs > 0 ? Math.floor(SETTINGS.modelTimeBudgetMs / modelDelayMs) : needed;
+  return {
+    key: `L${modelDelayMs}-C${cell.conversations}`,
+    modelDelayMs,
+    conversations: cell.conversations,
+    messagesPerConversation: Math.min(needed, affordable),
+  };
+}
+
+/** One runtime for every cell, run one after another; all of it stopped on any outcome. */
+async function runCells(cells: Cell[]): Promise<CellResult[]> {
+  const rig = await startRig({ maxConversations: MAX_CONVERSATIONS });
   try {
-    const receiver = await startWebhookReceiver();
-    cleanups.push(() => receiver.stop());
-    const env: Record<string, string> = {};
-    if (scenario.modelDelayMs > 0) {
-      const model = await startFakeOpenAi({ delayMs: scenario.modelDelayMs });
-      cleanups.push(() => model.stop());
-      Object.assign(env, { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'bench' });
+    const runs: Array<{ cell: Cell; seconds: number; warmUp: Outcome[]; outcomes: Outcome[] }> = [];
+    for (const cell of cells) {
+      process.stdout.write(
+        `  running ${cell.key}: ${cell.conversations} × ${cell.messagesPerConversation} messages, L = ${cell.modelDelayMs} ms…\n`,
+      );
+      const started = performance.now();
+      const { warmUp, outcomes } = await runCell(rig, cell);
+      runs.push({ cell, seconds: round1((performance.now() - started) / 1000), warmUp, outcomes });
     }
-    const runtime = await startRuntimeProcess({ env });
-    cleanups.push(() => stopRuntime(runtime));
-    const api = apiClient(runtime);
-    const aiId = await createAi(api, receiver.url);
-    const answers = watchAnswers(receiver);
-    const client: Client = { api, aiId, answers, deadline: Date.now() + SCENARIO_DEADLINE_MS };
-    const warmUp = await runRound(client, scenario, 'warm', SETTINGS.warmUpMessagesPerConversation);
-    const outcomes = await runRound(client, scenario, 'run', SETTINGS.messagesPerConversation);
     await sleep(QUIET_MS);
-    const warmUpFailed = warmUp.flat().filter((o) => typeof o !== 'object').length;
-    return summarizeScenario(scenario, outcomes, { warmUpFailed, ...tallyWebhooks(receiver.received, answers.posted) });
+    return runs.map(({ cell, seconds, warmUp, outcomes }) => ({
+      ...summarizeCell(cell, warmUp, outcomes, rig.tallyWebhooks(cell.key)),
+      seconds,
+    }));
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) => process.stderr.write(`  cleanup failed: ${String(error)}\n`));
-    }
+    await rig.stop();
   }
 }
 
-/** SIGINT, as Ctrl-C would; a runtime that does not stop in time is killed. Its temp data is removed. */
-async function stopRuntime(runtime: RuntimeProcess): Promise<void> {
-  const stopped = await withTimeout(runtime.stop(), STOP_TIMEOUT_MS, 'stopping the runtime').catch(() => 'timeout');
-  if (stopped === 'timeout') await runtime.kill();
-  await rm(runtime.dataDir, { recursive: true, force: true });
+async function runCell(rig: Rig, cell: Cell): Promise<{ warmUp: Outcome[]; outcomes: Outcome[] }> {
+  const deadline = Date.now() + CELL_DEADLINE_MS;
+  const loop = (round: string, count: number) =>
+    rig.runClosedLoop({
+      prefix: cell.key,
+      round,
+      conversations: cell.conversations,
+      keepGoing: (sent) => sent < count && Date.now() < deadline,
+    });
+  // The warm-up opens the conversations and warms the code paths; a slow model would add nothing but time.
+  rig.model.setDelay(0);
+  const warmUp = await loop('warm-up', SETTINGS.warmUpMessagesPerConversation);
+  rig.model.setDelay(cell.modelDelayMs);
+  const outcomes = await loop('measured', cell.messagesPerConversation);
+  return { warmUp: warmUp.flat(), outcomes: outcomes.flat() };
 }
 
-async function createAi(api: ReturnType<typeof apiClient>, answerUrl: string): Promise<string> {
-  const created = await api('POST', '/v1/ais', { type: 'support', name: 'Bench', webhooks: { answer_url: answerUrl } });
-  if (created.status !== 201)
-    throw new Error(`creating the AI failed: ${created.status} ${JSON.stringify(created.body)}`);
-  return created.body.id;
-}
-
-interface Client {
-  api: ReturnType<typeof apiClient>;
-  aiId: string;
-  answers: ReturnType<typeof watchAnswers>;
-  deadline: number;
-}
-
-/** Every conversation posts `count` messages, one at a time; the conversations run concurrently. */
-async function runRound(client: Client, scenario: Scenario, round: string, count: number): Promise<Outcome[][]> {
-  const conversations = Array.from({ length: SETTINGS.conversations }, (_, i) => `bench-${String(i).padStart(2, '0')}`);
-  return Promise.all(
-    conversations.map(async (conversationId) => {
-      const outcomes: Outcome[] = [];
-      for (let i = 0; i < count && Date.now() < client.deadline; i++) {
-        const text = `${scenario.key} ${round} ${conversationId} #${i}: how much is the pro plan?`;
-        const outcome = await postAndAwaitAnswer(client, conversationId, text);
-        outcomes.push(outcome);
-        // A later message would be answered together with an unanswered one, under a merged question.
-        if (outcome === 'missing' || outcome === 'rejected') break;
-      }
-      return outcomes;
-    }),
-  );
-}
-
-async function postAndAwaitAnswer(client: Client, conversationId: string, text: string): Promise<Outcome> {
-  // Listen before posting: the webhook can beat the 202 back.
-  const answer = client.answers.expect(answerKey(conversationId, text), ANSWER_TIMEOUT_MS);
-  const start = Date.now();
-  const posted = await withTimeout(
-    client.api('POST', '/v2/messages', { ai_id: client.aiId, conversation_id: conversationId, message: text }),
-    POST_TIMEOUT_MS,
-    'POST /v2/messages',
-  ).catch(() => undefined);
-  const acceptedMs = Date.now() - start;
-  if (posted?.status !== 202) {
-    client.answers.forget(answerKey(conversationId, text));
-    return 'rejected';
-  }
-  const webhook = await answer;
-  if (!webhook) return 'missing';
-  return { webhookMs: webhook.at - start, acceptedMs, replyStoredMs: readAnswer(webhook).createdAt - start };
-}
-
-/** Hands each arriving webhook to whoever waits for its message, matched on conversation and question. */
-function watchAnswers(receiver: WebhookReceiver) {
-  const waiting = new Map<string, (webhook: ReceivedWebhook | undefined) => void>();
-  const posted = new Set<string>();
-  receiver.setResponder((webhook) => {
-    const key = readAnswer(webhook).key;
-    waiting.get(key)?.(webhook);
-    return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
-  });
+function summarizeCell(
+  cell: Cell,
+  warmUp: Outcome[],
+  outcomes: Outcome[],
+  webhooks: WebhookTally,
+): Omit<CellResult, 'seconds'> {
+  const samples = samplesOf(outcomes);
+  const latencyMs = summarize(samples.map((s) => s.webhookMs));
+  const modelMs = cell.modelDelayMs;
+  const counts = countOutcomes(outcomes);
   return {
-    posted,
-    /** Resolves with the webhook for `key`, or undefined once `timeoutMs` has passed without one. */
-    expect(key: string, timeoutMs: number): Promise<ReceivedWebhook | undefined> {
-      posted.add(key);
-      return new Promise((resolve) => {
-        const settle = (webhook: ReceivedWebhook | undefined) => {
-          clearTimeout(timer);
-          waiting.delete(key);
-          resolve(webhook);
-        };
-        const timer = setTimeout(() => settle(undefined), timeoutMs);
-        waiting.set(key, settle);
-      });
-    },
-    /** Stops waiting for a message that was never accepted. */
-    forget(key: string): void {
-      posted.delete(key);
-      waiting.get(key)?.(undefined);
-    },
-  };
-}
-
-function answerKey(conversationId: string, question: string): string {
-  return `${conversationId}\n${question}`;
-}
-
-function readAnswer(webhook: ReceivedWebhook): { key: string; createdAt: number } {
-  const body = (webhook.json ?? {}) as { conversation_id?: unknown; question?: unknown; created_at?: unknown };
-  return {
-    key: answerKey(String(body.conversation_id), String(body.question)),
-    createdAt: typeof body.created_at === 'string' ? Date.parse(body.created_at) : Number.NaN,
-  };
-}
-
-/** Webhooks beyond the first for a posted message are duplicates; ones for no posted message are unexpected. */
-function tallyWebhooks(received: ReceivedWebhook[], posted: Set<string>): { duplicates: number; unexpected: number } {
-  const seen = new Set<string>();
-  let duplicates = 0;
-  let unexpected = 0;
-  for (const webhook of received) {
-    const { key } = readAnswer(webhook);
-    if (!posted.has(key)) unexpected += 1;
-    else if (seen.has(key)) duplicates += 1;
-    seen.add(key);
-  }
-  return { duplicates, unexpected };
-}
-
-function summarizeScenario(
-  scenario: Scenario,
-  outcomes: Outcome[][],
-  webhooks: { warmUpFailed: number; duplicates: number; unexpected: number },
-): ScenarioResult {
-  const all = outcomes.flat();
-  const samples = all.filter((o): o is Sample => typeof o === 'object');
-  const latency = summarize(samples.map((s) => s.webhookMs));
-  const overheadMs = { p50: latency.p50 - scenario.modelDelayMs, p95: latency.p95 - scenario.modelDelayMs };
-  const ratio = scenario.modelDelayMs > 0 ? scale(latency, 1 / scenario.modelDelayMs) : null;
-  return {
-    key: scenario.key,
-    label: scenario.label,
-    modelDelayMs: scenario.modelDelayMs,
-    sent: all.length,
-    answered: samples.length,
-    missing: all.filter((o) => o === 'missing').length,
-    rejected: all.filter((o) => o === 'rejected').length,
-    notSent: SETTINGS.conversations * SETTINGS.messagesPerConversation - all.length,
+    ...cell,
+    ...counts,
     ...webhooks,
-    latencyMs: latency,
+    notSent: cell.conversations * cell.messagesPerConversation - counts.sent,
+    warmUp: countOutcomes(warmUp),
+    latencyMs,
     acceptedMs: summarize(samples.map((s) => s.acceptedMs)),
     replyStoredMs: summarize(samples.map((s) => s.replyStoredMs)),
     replyToWebhookMs: summarize(samples.map((s) => s.webhookMs - s.replyStoredMs)),
-    overheadMs,
-    ratio,
-    aimMet: overheadMs.p50 < SETTINGS.aim.p50OverheadMs && overheadMs.p95 < SETTINGS.aim.p95OverheadMs,
+    overheadMs: { p50: latencyMs.p50 - modelMs, p95: latencyMs.p95 - modelMs },
+    ratio: modelMs > 0 ? { p50: round2(latencyMs.p50 / modelMs), p95: round2(latencyMs.p95 / modelMs) } : null,
   };
 }
 
-function scale(summary: Summary, factor: number): { p50: number; p95: number } {
-  return { p50: round2(summary.p50 * factor), p95: round2(summary.p95 * factor) };
-}
-
-/** Nearest-rank percentiles, so every figure is a latency that was actually measured. */
-export function summarize(values: number[]): Summary {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-  const mean = sorted.length ? sorted.reduce((sum, v) => sum + v, 0) / sorted.length : Number.NaN;
-  return { count: sorted.length, mean: Math.round(mean), p50: at(50), p95: at(95), p99: at(99), max: at(100) };
-}
-
-function findProblems(result: ScenarioResult): string[] {
-  const counts = {
+function findProblems(result: CellResult): string[] {
+  return describeProblems(result.key, {
     'missing answers': result.missing,
     'refused posts': result.rejected,
+    'throttled posts (429)': result.throttled,
     'messages not sent before the deadline': result.notSent,
-    'failed warm-up messages': result.warmUpFailed,
+    'warm-up messages never answered': result.warmUp.missing,
+    'warm-up posts refused': result.warmUp.rejected,
+    'warm-up posts throttled (429)': result.warmUp.throttled,
     'duplicate webhooks': result.duplicates,
     'unexpected webhooks': result.unexpected,
-  };
-  return Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([what, n]) => `${result.label}: ${n} ${what}`);
+  });
+}
+
+function chartSeries(cells: CellResult[]): LatencySeries[] {
+  return SETTINGS.modelDelaysMs.map((modelDelayMs) => ({
+    modelDelayMs,
+    points: cells
+      .filter((c) => c.modelDelayMs === modelDelayMs)
+      .map((c) => ({ conversations: c.conversations, p50Ms: c.latencyMs.p50, p95Ms: c.latencyMs.p95 })),
+  }));
+}
+
+function chartTitle(report: PipelineLatencyReport): string {
+  const { cpus, node } = report.machine;
+  return `POST → webhook latency, local runtime (${cpus} CPUs, node ${node}, ${report.date.slice(0, 10)})`;
 }
 
 function formatReport(report: PipelineLatencyReport): string {
-  const { aim } = SETTINGS;
-  const cell = (f: (r: ScenarioResult) => string) => report.scenarios.map(f);
-  const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : '–');
-  const times = (r: { p50: number; p95: number } | null, p: 'p50' | 'p95') => (r ? `${r[p].toFixed(2)}×` : '–');
-  const rows: string[][] = [
-    ['', ...cell((r) => r.label)],
-    ['answered / sent', ...cell((r) => `${r.answered} / ${r.sent}`)],
-    ['POST → webhook p50', ...cell((r) => ms(r.latencyMs.p50))],
-    ['POST → webhook p95', ...cell((r) => ms(r.latencyMs.p95))],
-    ['POST → webhook p99', ...cell((r) => ms(r.latencyMs.p99))],
-    ['POST → webhook max', ...cell((r) => ms(r.latencyMs.max))],
-    ['overhead (− model time) p50', ...cell((r) => ms(r.overheadMs.p50))],
-    ['overhead (− model time) p95', ...cell((r) => ms(r.overheadMs.p95))],
-    ['latency / model time p50', ...cell((r) => times(r.ratio, 'p50'))],
-    ['latency / model time p95', ...cell((r) => times(r.ratio, 'p95'))],
-    ['POST → 202 p50', ...cell((r) => ms(r.acceptedMs.p50))],
-    ['POST → reply stored p50', ...cell((r) => ms(r.replyStoredMs.p50))],
-    ['reply stored → webhook p50', ...cell((r) => ms(r.replyToWebhookMs.p50))],
-    ['missing answers', ...cell((r) => String(r.missing + r.rejected + r.notSent))],
-    ['duplicate webhooks', ...cell((r) => String(r.duplicates))],
+  const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)}` : '–');
+  const times = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(2)}×`);
+  const rows = [
     [
-      `aim (p50 < ${aim.p50OverheadMs} ms, p95 < ${aim.p95OverheadMs} ms)`,
-      ...cell((r) => (r.aimMet ? 'met' : 'missed')),
+      'model',
+      'conv.',
+      'answered',
+      'p50',
+      'p95',
+      'p99',
+      'max',
+      'p50/L',
+      'p95/L',
+      'over p50',
+      'over p95',
+      '→202',
+      '→stored',
+      'stored→hook',
+      'lost',
+      'dup.',
+      'run',
     ],
+    ...report.cells.map((c) => [
+      `L = ${c.modelDelayMs} ms`,
+      `${c.conversations}`,
+      `${c.answered} / ${c.sent}`,
+      ms(c.latencyMs.p50),
+      ms(c.latencyMs.p95),
+      ms(c.latencyMs.p99),
+      ms(c.latencyMs.max),
+      times(c.ratio?.p50),
+      times(c.ratio?.p95),
+      ms(c.overheadMs.p50),
+      ms(c.overheadMs.p95),
+      ms(c.acceptedMs.p50),
+      ms(c.replyStoredMs.p50),
+      ms(c.replyToWebhookMs.p50),
+      `${c.missing + c.rejected + c.throttled + c.notSent}`,
+      `${c.duplicates}`,
+      `${c.seconds} s`,
+    ]),
   ];
-  const { machine, settings } = report;
+  const { aim } = SETTINGS;
+  const { machine } = report;
   const title =
-    `POST → webhook latency, local runtime: ${settings.conversations} conversations × ` +
-    `${settings.messagesPerConversation} messages, ${machine.cpus} CPUs, node ${machine.node}, ` +
+    `POST → webhook latency (ms), local runtime, closed loop; ${machine.cpus} CPUs, node ${machine.node}, ` +
     `load average ${machine.loadAverage.before} → ${machine.loadAverage.after}`;
+  const verdict =
+    `  aim at ${aim.conversations} conversations, L = ${aim.modelDelayMs} ms: p50 ≤ ${aim.p50Ratio}× L and ` +
+    `p95 ≤ ${aim.p95Ratio}× L: ${report.aim.met ? 'met' : 'missed'} (${times(report.aim.p50Ratio ?? undefined)} / ${times(report.aim.p95Ratio ?? undefined)})\n`;
   const problems = report.problems.map((p) => `  PROBLEM: ${p}\n`).join('');
-  return `\n${title}\n\n${formatTable(rows)}\n${problems}`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return `\n${title}\n\n${formatTable(rows)}\n${verdict}${problems}`;
 }

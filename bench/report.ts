@@ -36,11 +36,13 @@ export function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-/** Rows of cells as an indented text table: the first column left-aligned, the others right-aligned. */
-export function formatTable(rows: string[][]): string {
+/** Rows of cells as an indented text table: the first `leftColumns` columns left-aligned (text), the others right-aligned (figures). */
+export function formatTable(rows: string[][], leftColumns = 1): string {
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0))) ?? [];
   return rows
-    .map((row) => row.map((text, col) => (col === 0 ? text.padEnd(widths[col] ?? 0) : text.padStart(widths[col] ?? 0))))
+    .map((row) =>
+      row.map((text, col) => (col < leftColumns ? text.padEnd(widths[col] ?? 0) : text.padStart(widths[col] ?? 0))),
+    )
     .map((row) => `  ${row.join('   ')}\n`)
     .join('');
 }
@@ -50,6 +52,11 @@ export async function writeReport(file: string, report: unknown): Promise<void> 
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`  figures written to ${file}\n`);
+}
+
+/** Resolves after `ms` (at once for a time already past). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 /** Rejects after `ms`, naming `what`; the timer never outlives the promise. */

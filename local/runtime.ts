@@ -37,9 +37,10 @@ const MAX_RECEIVE_COUNT = 5;
 /** A failed record comes back this soon (rather than after its visibility timeout): quick retries on a laptop. */
 const FAILURE_VISIBILITY_SECONDS = 5;
 /** Parallel generator "invocations": conversations answered at once. */
-// Lambda scales out per conversation (FIFO group); 20 lets the 20-conversation benchmark measure
-// overhead rather than queueing behind too few workers.
-const GENERATION_CONCURRENCY = 20;
+// Lambda scales out per conversation (one FIFO group each). An invocation here is a pending
+// promise, mostly waiting on the model, so 100 costs nothing idle and lets 100 conversations wait
+// on a slow model together instead of queueing behind each other.
+const GENERATION_CONCURRENCY = 100;
 const DELIVERY_CONCURRENCY = 4;
 /** Documents indexed at once: parsing is CPU-bound and the machine has few cores. */
 const INGESTION_CONCURRENCY = 2;

@@ -3,7 +3,6 @@
  * and ids. The heavier parts (models, documents, timers) are in their own modules, so a function's
  * bundle holds only the SDKs it uses.
  */
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -14,7 +13,7 @@ import { EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
 import { SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
 import { JsonlEventLog } from '#lib/adapters/local/event-log';
-import { inProcessRequestHandler, skipSigning } from '#lib/adapters/local/in-process-http';
+import { createDynamoClient } from '#lib/adapters/local/in-process-http';
 import { IN_PROCESS_SQS_ENDPOINT, inProcessSqs } from '#lib/adapters/local/in-process-queues';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
@@ -55,13 +54,10 @@ function createEventPublisher(config: Config, logger: Logger): EventPublisher {
 export function composeCore(config: Config, logger: Logger): CoreDeps {
   const region = config.region;
   // The local runtime's dynalite runs in a worker of this process: its calls skip the sockets.
-  const inProcess = inProcessRequestHandler(config.dynamoDbEndpoint);
-  const dynamo = new DynamoDBClient({
+  const dynamo = createDynamoClient({
     region,
     ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
-    ...(inProcess ? { requestHandler: inProcess as unknown as DynamoDBClientConfig['requestHandler'] } : {}),
   });
-  if (inProcess) skipSigning(dynamo);
   // The local runtime's queues live in its own process; anywhere else, SQS (or an emulator's endpoint).
   const sqs =
     config.sqsEndpoint === IN_PROCESS_SQS_ENDPOINT

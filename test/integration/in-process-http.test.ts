@@ -1,9 +1,9 @@
-import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
 import { isConditionFailed } from '#lib/adapters/aws/dynamo-context';
 import { type DynaliteServer, startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
-import { inProcessRequestHandler, skipSigning } from '#lib/adapters/local/in-process-http';
+import { createDynamoClient, inProcessRequestHandler } from '#lib/adapters/local/in-process-http';
 import { createTestTable } from '#test/support/dynalite';
 import { describeStoreContract } from '#test/support/store-contract';
 
@@ -21,16 +21,12 @@ afterAll(async () => {
 
 /** What functions/composition/core.ts builds: the in-process handler when the endpoint has one. */
 function clientFor(endpoint: string): DynamoDBClient {
-  const handler = inProcessRequestHandler(endpoint);
-  if (!handler) throw new Error(`no in-process handler for ${endpoint}`);
-  const client = new DynamoDBClient({
+  if (!inProcessRequestHandler(endpoint)) throw new Error(`no in-process handler for ${endpoint}`);
+  return createDynamoClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    requestHandler: handler as unknown as DynamoDBClient['config']['requestHandler'],
   });
-  skipSigning(client);
-  return client;
 }
 
 // Every store operation, its errors and its paging, over the MessagePort instead of TCP.

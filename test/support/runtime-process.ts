@@ -11,6 +11,8 @@ export interface RuntimeProcess {
   url: string;
   apiKey: string;
   dataDir: string;
+  /** The child's process id, so benchmarks can read its CPU time and memory from /proc. */
+  pid: number | undefined;
   /** Everything the process printed, for failure messages. */
   output(): string;
   /** Ctrl-C: resolves with the exit code once the process has stopped. */
@@ -57,6 +59,7 @@ export async function startRuntimeProcess(
     url,
     apiKey,
     dataDir,
+    pid: child.pid,
     output: () => output,
     async stop() {
       child.kill('SIGINT');

@@ -9,7 +9,7 @@
  * endpoint without bundling the server: `inProcessRequestHandler(endpoint)` is undefined in Lambda.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 
 /** The request the worker receives: what an HTTP server would read off the wire. */
 export interface PortRequest {
@@ -122,6 +122,21 @@ export function skipSigning(client: DynamoDBClient): void {
     authorize as unknown as Parameters<DynamoDBClient['middlewareStack']['addRelativeTo']>[0],
     { relation: 'after', toMiddleware: 'retryMiddleware', name: 'emulatorAuthorization' },
   );
+}
+
+/**
+ * A DynamoDB client for `config.endpoint`: through the in-process handler, unsigned, when that
+ * endpoint's server runs in this process (the local runtime's dynalite); otherwise as configured.
+ */
+export function createDynamoClient(config: DynamoDBClientConfig & { endpoint?: string }): DynamoDBClient {
+  const inProcess = inProcessRequestHandler(config.endpoint);
+  if (!inProcess) return new DynamoDBClient(config);
+  const client = new DynamoDBClient({
+    ...config,
+    requestHandler: inProcess as unknown as DynamoDBClientConfig['requestHandler'],
+  });
+  skipSigning(client);
+  return client;
 }
 
 const handlers = new Map<string, MessagePortHttpHandler>();
