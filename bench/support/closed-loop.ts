@@ -1,6 +1,6 @@
 /**
  * Drives the local runtime over HTTP as clients would, for the latency and throughput benchmarks:
- * the runtime as a child process, a webhook receiver, the fake OpenAI server, one AI,
+ * the runtime as a child process, webhook receivers, the fake OpenAI server, one AI,
  * and conversations in a closed loop (post a message, wait for its `message.answered` webhook,
  * post the next). Answers are matched on conversation and question, so a lost or doubled answer shows.
  */
@@ -19,6 +19,11 @@ const STOP_TIMEOUT_MS = 15_000;
  * policy rather than overhead; two conversations per key stay under it while an answer takes over 40 ms.
  */
 const CONVERSATIONS_PER_KEY = 2;
+/**
+ * Each key's conversations get their answers at a receiver of their own (a port, so an origin, of
+ * their own): deliveries to one origin are held to 25 a second (ENDPOINT_MAX_REQUESTS_PER_SECOND),
+ * a courtesy to the receiver rather than overhead, which one receiver for all would measure instead.
+ */
 const QUESTION = 'how much is the pro plan?';
 
 /** Timings of one answered message: epoch ms, and ms from the start of its POST. */
@@ -72,6 +77,8 @@ export interface ClosedLoop {
 interface KeyClient {
   url: string;
   apiKey: string;
+  /** Where the answers to this key's conversations go. */
+  answerUrl: string;
 }
 
 /**
@@ -86,21 +93,35 @@ export async function startRig(options: { maxConversations: number }): Promise<R
     }
   };
   try {
-    const receiver = await startWebhookReceiver();
-    cleanups.push(() => receiver.stop());
+    const keyCount = Math.ceil(options.maxConversations / CONVERSATIONS_PER_KEY);
+    const receivers: WebhookReceiver[] = [];
+    for (let i = 0; i < keyCount; i++) {
+      const receiver = await startWebhookReceiver();
+      cleanups.push(() => receiver.stop());
+      receivers.push(receiver);
+    }
     const model = await startFakeOpenAi();
     cleanups.push(() => model.stop());
     const runtime = await startRuntimeProcess({ env: { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'bench' } });
     cleanups.push(() => stopRuntime(runtime));
     const api = apiClient(runtime);
-    const aiId = await createAi(api, receiver.url);
-    const keys = await issueKeys(api, runtime.url, Math.ceil(options.maxConversations / CONVERSATIONS_PER_KEY));
-    const answers = watchAnswers(receiver);
+    const aiId = await createAi(api, receivers[0]?.url ?? '');
+    const keys = await issueKeys(
+      api,
+      runtime.url,
+      receivers.map((r) => r.url),
+    );
+    const answers = watchAnswers(receivers);
     return {
       runtime,
       model,
       runClosedLoop: (loop) => runClosedLoop({ aiId, keys, answers }, loop),
-      tallyWebhooks: (prefix) => tallyWebhooks(receiver.received, answers.posted, prefix),
+      tallyWebhooks: (prefix) =>
+        tallyWebhooks(
+          receivers.flatMap((r) => r.received),
+          answers.posted,
+          prefix,
+        ),
       stop,
     };
   } catch (error) {
@@ -123,14 +144,14 @@ async function createAi(api: ReturnType<typeof apiClient>, answerUrl: string): P
   return created.body.id;
 }
 
-/** One at a time, so the bootstrap key stays under its own rate limit. */
-async function issueKeys(api: ReturnType<typeof apiClient>, url: string, count: number): Promise<KeyClient[]> {
+/** One key per answer URL, issued one at a time, so the bootstrap key stays under its own rate limit. */
+async function issueKeys(api: ReturnType<typeof apiClient>, url: string, answerUrls: string[]): Promise<KeyClient[]> {
   const keys: KeyClient[] = [];
-  for (let i = 0; i < count; i++) {
+  for (const [i, answerUrl] of answerUrls.entries()) {
     const issued = await api('POST', '/v1/api-keys', { name: `bench ${i}` });
     if (issued.status !== 201)
       throw new Error(`issuing an API key failed: ${issued.status} ${JSON.stringify(issued.body)}`);
-    keys.push({ url, apiKey: issued.body.key });
+    keys.push({ url, apiKey: issued.body.key, answerUrl });
   }
   return keys;
 }
@@ -170,7 +191,12 @@ async function postAndAwaitAnswer(
   // Listen before posting: the webhook can beat the 202 back.
   const answer = answers.expect(answerKey, ANSWER_TIMEOUT_MS);
   const postedAt = Date.now();
-  const status = await postMessage(key, { ai_id: aiId, conversation_id: conversationId, message: text });
+  const status = await postMessage(key, {
+    ai_id: aiId,
+    conversation_id: conversationId,
+    message: text,
+    webhooks: { answer_url: key.answerUrl },
+  });
   const acceptedMs = Date.now() - postedAt;
   if (status !== 202) {
     answers.forget(answerKey);
@@ -207,13 +233,15 @@ async function postMessage(key: KeyClient, body: unknown): Promise<number | unde
 type AnswerWatcher = ReturnType<typeof watchAnswers>;
 
 /** Hands each arriving webhook to whoever waits for its message, matched on conversation and question. */
-function watchAnswers(receiver: WebhookReceiver) {
+function watchAnswers(receivers: WebhookReceiver[]) {
   const waiting = new Map<string, (webhook: ReceivedWebhook | undefined) => void>();
   const posted = new Set<string>();
-  receiver.setResponder((webhook) => {
-    waiting.get(readAnswer(webhook).key)?.(webhook);
-    return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
-  });
+  for (const receiver of receivers) {
+    receiver.setResponder((webhook) => {
+      waiting.get(readAnswer(webhook).key)?.(webhook);
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
+    });
+  }
   return {
     posted,
     /** Resolves with the webhook for `key`, or undefined once `timeoutMs` has passed without one. */
