@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
-import { createDynamoClient } from '#lib/adapters/local/in-process-http';
+import { createDynamoClient } from '#lib/adapters/local/in-process-registry';
 import { LocalTimerRunner, LocalTimerScheduler, TimerChannel } from '#lib/adapters/local/local-scheduler';
 import type { Logger, Store, TimerPayload } from '#lib/ports';
 import { MemoryStore } from '#test/support/memory-store';

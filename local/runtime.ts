@@ -9,12 +9,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
 import { INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
-import {
-  IN_PROCESS_SQS_ENDPOINT,
-  InProcessConsumer,
-  inProcessSqs,
-  type SqsEventHandler,
-} from '#lib/adapters/local/in-process-queues';
+import { InProcessConsumer, inProcessSqs, type SqsEventHandler } from '#lib/adapters/local/in-process-queues';
+import { IN_PROCESS_SQS_ENDPOINT } from '#lib/adapters/local/in-process-registry';
 import { createLambdaContext } from '#lib/adapters/local/lambda-events';
 import { INGESTION_VISIBILITY_SECONDS } from '#lib/adapters/local/local-queues';
 import { LocalTimerRunner } from '#lib/adapters/local/local-scheduler';

@@ -13,8 +13,11 @@ import { EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
 import { SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
 import { JsonlEventLog } from '#lib/adapters/local/event-log';
-import { createDynamoClient } from '#lib/adapters/local/in-process-http';
-import { IN_PROCESS_SQS_ENDPOINT, inProcessSqs } from '#lib/adapters/local/in-process-queues';
+import {
+  createDynamoClient,
+  IN_PROCESS_SQS_ENDPOINT,
+  inProcessSqsSender,
+} from '#lib/adapters/local/in-process-registry';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
 import type { EventPublisher, Logger } from '#lib/ports';
@@ -61,7 +64,7 @@ export function composeCore(config: Config, logger: Logger): CoreDeps {
   // The local runtime's queues live in its own process; anywhere else, SQS (or an emulator's endpoint).
   const sqs =
     config.sqsEndpoint === IN_PROCESS_SQS_ENDPOINT
-      ? inProcessSqs
+      ? inProcessSqsSender()
       : new SQSClient({ region, ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}) });
   return {
     store: new DynamoStore({

@@ -3,7 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
 import { isConditionFailed } from '#lib/adapters/aws/dynamo-context';
 import { type DynaliteServer, startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
-import { createDynamoClient, inProcessRequestHandler } from '#lib/adapters/local/in-process-http';
+import { createDynamoClient, inProcessRequestHandler } from '#lib/adapters/local/in-process-registry';
 import { createTestTable } from '#test/support/dynalite';
 import { describeStoreContract } from '#test/support/store-contract';
 

@@ -7,11 +7,8 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import {
-  MessagePortHttpHandler,
-  registerInProcessEndpoint,
-  unregisterInProcessEndpoint,
-} from '#lib/adapters/local/in-process-http';
+import { MessagePortHttpHandler } from '#lib/adapters/local/in-process-http';
+import { registerInProcessEndpoint, unregisterInProcessEndpoint } from '#lib/adapters/local/in-process-registry';
 
 interface DynaliteOptions {
   path?: string;

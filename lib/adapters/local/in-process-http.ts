@@ -5,11 +5,11 @@
  * only the sockets go. The local runtime's store calls go this way: over loopback TCP, the socket
  * writes alone took about an eighth of its busy event loop (BENCHMARKS.md).
  *
- * Kept apart from the server code so that the functions' composition can look a handler up by
- * endpoint without bundling the server: `inProcessRequestHandler(endpoint)` is undefined in Lambda.
+ * The server registers its handler in in-process-registry.ts, where the functions' composition
+ * finds it by endpoint without bundling this module or the server.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { InProcessRequestHandler } from '#lib/adapters/local/in-process-registry';
 
 /** The request the worker receives: what an HTTP server would read off the wire. */
 export interface PortRequest {
@@ -39,7 +39,7 @@ interface SdkHttpRequest {
 }
 
 /** Implements the SDK's HttpHandler contract (`handle`, `metadata`, `destroy`…) over a MessagePort. */
-export class MessagePortHttpHandler {
+export class MessagePortHttpHandler implements InProcessRequestHandler {
   readonly metadata = { handlerProtocol: 'http/1.1' };
   private readonly port: MessagePort;
   private readonly pending = new Map<number, (response: PortResponse) => void>();
@@ -94,65 +94,6 @@ export class MessagePortHttpHandler {
   }
 
   destroy(): void {}
-}
-
-/**
- * What dynalite checks of a request's authentication: an AWS4 Authorization header with these
- * parts and a date. It verifies no signature, so one fixed header stands in for SigV4.
- */
-const EMULATOR_AUTHORIZATION = {
-  authorization:
-    'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
-  'x-amz-date': '20260101T000000Z',
-};
-
-/**
- * Stops a client of an in-process emulator from signing its requests: SigV4 (an HMAC chain over
- * each request) was about a sixth of the local runtime's work per store call, for a server that
- * never checks it. Only for clients whose requests go to the in-process handler.
- */
-export function skipSigning(client: DynamoDBClient): void {
-  client.middlewareStack.remove('httpSigningMiddleware');
-  type Args = { request: { headers?: Record<string, string> } };
-  const authorize = (next: (args: Args) => Promise<unknown>) => (args: Args) => {
-    if (args.request.headers) Object.assign(args.request.headers, EMULATOR_AUTHORIZATION);
-    return next(args);
-  };
-  client.middlewareStack.addRelativeTo(
-    authorize as unknown as Parameters<DynamoDBClient['middlewareStack']['addRelativeTo']>[0],
-    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'emulatorAuthorization' },
-  );
-}
-
-/**
- * A DynamoDB client for `config.endpoint`: through the in-process handler, unsigned, when that
- * endpoint's server runs in this process (the local runtime's dynalite); otherwise as configured.
- */
-export function createDynamoClient(config: DynamoDBClientConfig & { endpoint?: string }): DynamoDBClient {
-  const inProcess = inProcessRequestHandler(config.endpoint);
-  if (!inProcess) return new DynamoDBClient(config);
-  const client = new DynamoDBClient({
-    ...config,
-    requestHandler: inProcess as unknown as DynamoDBClientConfig['requestHandler'],
-  });
-  skipSigning(client);
-  return client;
-}
-
-const handlers = new Map<string, MessagePortHttpHandler>();
-
-/** Makes SDK clients of this process whose endpoint is `endpoint` go through `handler`. */
-export function registerInProcessEndpoint(endpoint: string, handler: MessagePortHttpHandler): void {
-  handlers.set(endpoint, handler);
-}
-
-export function unregisterInProcessEndpoint(endpoint: string): void {
-  handlers.delete(endpoint);
-}
-
-/** The in-process handler for `endpoint` when its server runs in this process, else undefined (use HTTP). */
-export function inProcessRequestHandler(endpoint: string | undefined): MessagePortHttpHandler | undefined {
-  return endpoint === undefined ? undefined : handlers.get(endpoint);
 }
 
 function queryString(query: SdkHttpRequest['query']): string {

@@ -20,10 +20,9 @@ import type { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLambdaContext, failedMessageIds, LOCAL_ACCOUNT_ID } from '#lib/adapters/local/lambda-events';
 import type { SqsSender } from '#lib/adapters/aws/sqs-queues';
+import { IN_PROCESS_SQS_ENDPOINT, provideInProcessSqs } from '#lib/adapters/local/in-process-registry';
 import type { Logger } from '#lib/ports';
 
-/** `PARLEY_SQS_ENDPOINT` for functions whose queues are the in-process ones. */
-export const IN_PROCESS_SQS_ENDPOINT = 'in-process://local';
 /** SQS drops a FIFO message whose deduplication id was sent within this long. */
 export const FIFO_DEDUPLICATION_WINDOW_MS = 5 * 60 * 1000;
 /** SQS's default receives before a message goes to its dead-letter queue, when none is given. */
@@ -402,7 +401,8 @@ export class InProcessSqs implements SqsSender {
 
 /**
  * The one set of in-process queues of this process: the local runtime creates its queues here, and
- * the functions' composition (which runs inside each handler module) sends to them when their
- * `PARLEY_SQS_ENDPOINT` is IN_PROCESS_SQS_ENDPOINT.
+ * the functions' composition (which runs inside each handler module) sends to them, through
+ * in-process-registry.ts, when their `PARLEY_SQS_ENDPOINT` is IN_PROCESS_SQS_ENDPOINT.
  */
 export const inProcessSqs = new InProcessSqs();
+provideInProcessSqs(inProcessSqs);
