@@ -98,10 +98,6 @@ export class ApiKeyLocations {
   forget(hash: string): void {
     this.entries.delete(hash);
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }
 
 async function findIndexedApiKey(ctx: DynamoContext, hash: string): Promise<ApiKeyRecord | undefined> {
