@@ -138,6 +138,11 @@ export interface ConversationStore {
   /** All messages of the conversation, oldest first. */
   listMessages(tenantId: string, conversationId: string): Promise<Message[]>;
   /**
+   * The newest `limit` messages of the conversation (all of them when it has fewer), oldest
+   * first. Message ids are ULIDs, so id order is time order.
+   */
+  listRecentMessages(tenantId: string, conversationId: string, limit: number): Promise<Message[]>;
+  /**
    * Marks an unanswered inbound message as being answered by `replyId`. Succeeds if it is
    * unclaimed or already claimed by the same reply; returns false if another reply holds it or it
    * is no longer unanswered.

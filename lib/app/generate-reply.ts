@@ -1,4 +1,4 @@
-import { MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limits';
+import { GENERATION_MESSAGE_WINDOW, MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limits';
 import {
   type KnowledgeContext,
   MalformedModelOutputError,
@@ -50,7 +50,7 @@ export async function generateReply(
   // Both reads at once: the messages do not depend on the conversation record.
   const [conversation, firstListing] = await Promise.all([
     deps.store.getConversation(tenantId, conversationId),
-    deps.store.listMessages(tenantId, conversationId),
+    readMessages(deps, job),
   ]);
   if (!conversation) {
     deps.logger.warn('generation job for a missing conversation', { tenantId, conversationId });
@@ -59,7 +59,7 @@ export async function generateReply(
   let outcome: GenerationOutcome = 'nothing_to_do';
   // A resumed reply may cover only some unanswered messages; then a second round answers the rest.
   for (let round = 0; round < 3; round++) {
-    const messages = round === 0 ? firstListing : await deps.store.listMessages(tenantId, conversationId);
+    const messages = round === 0 ? firstListing : await readMessages(deps, job);
     const unanswered = messages.filter(isUnanswered);
     if (unanswered.length === 0) return outcome;
     const ai = await deps.store.getAi(tenantId, conversation.aiId);
@@ -87,6 +87,21 @@ export async function generateReply(
     if (unanswered.every((m) => reply.inReplyTo?.includes(m.id))) return outcome;
   }
   return outcome;
+}
+
+/**
+ * The conversation's newest GENERATION_MESSAGE_WINDOW messages, which hold the model's history and
+ * the unanswered messages (the newest ones), or all of them when the window may miss one: when its
+ * oldest message is itself unanswered, or when the job's own message is not in it (a client retry
+ * can store a message under the id reserved hours earlier, which sorts among older ones).
+ */
+async function readMessages(deps: Pick<GeneratorDeps, 'store'>, job: GenerationJob): Promise<Message[]> {
+  const { tenantId, conversationId } = job;
+  const recent = await deps.store.listRecentMessages(tenantId, conversationId, GENERATION_MESSAGE_WINDOW);
+  if (recent.length < GENERATION_MESSAGE_WINDOW) return recent;
+  const [oldest] = recent;
+  const mayMissOne = (oldest && isUnanswered(oldest)) || !recent.some((m) => m.id === job.messageId);
+  return mayMissOne ? deps.store.listMessages(tenantId, conversationId) : recent;
 }
 
 async function writeReply(

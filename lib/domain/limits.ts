@@ -34,6 +34,12 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 /** How many earlier messages the model sees. */
 export const MAX_HISTORY_MESSAGES = 40;
+/**
+ * The newest messages the generator reads per answer: the model's history and as many unanswered
+ * messages again. A longer conversation is read whole only when this window may miss an unanswered
+ * message (see generate-reply.ts), so an answer's reads do not grow with the conversation.
+ */
+export const GENERATION_MESSAGE_WINDOW = 2 * MAX_HISTORY_MESSAGES;
 /** A webhook receiver that has not answered in this long has failed the attempt. */
 export const WEBHOOK_TIMEOUT_MS = 15_000;
 /** After this many failed generation attempts a message is marked failed instead of retried. */

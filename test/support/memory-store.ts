@@ -177,6 +177,12 @@ export class MemoryStore implements Store {
     return clone(this.messages.get(key(tenantId, conversationId, messageId)));
   }
   async listMessages(tenantId: string, conversationId: string): Promise<Message[]> {
+    return this.messagesOf(tenantId, conversationId);
+  }
+  async listRecentMessages(tenantId: string, conversationId: string, limit: number): Promise<Message[]> {
+    return this.messagesOf(tenantId, conversationId).slice(-limit);
+  }
+  private messagesOf(tenantId: string, conversationId: string): Message[] {
     const tenant = checkTenant(tenantId);
     return [...this.messages.values()]
       .filter((message) => message.tenantId === tenant && message.conversationId === conversationId)

@@ -651,6 +651,20 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreUn
         expect(messages.map((m) => m.id)).toEqual(['msg_01', 'msg_02', 'msg_03']);
       });
 
+      it('lists only the newest messages of a conversation when asked, still oldest first', async () => {
+        for (let n = 1; n <= 12; n++) {
+          await store.putMessage(anInbound({ id: `msg_${String(n).padStart(2, '0')}`, createdAt: at(n) }));
+        }
+        await store.putMessage(anInbound({ conversationId: 'someone-else', id: 'msg_99' }));
+
+        const newest = await store.listRecentMessages(TENANT, 'lead@example.com', 5);
+        const all = await store.listRecentMessages(TENANT, 'lead@example.com', 50);
+
+        expect(newest.map((m) => m.id)).toEqual(['msg_08', 'msg_09', 'msg_10', 'msg_11', 'msg_12']);
+        expect(all.map((m) => m.id)).toEqual((await store.listMessages(TENANT, 'lead@example.com')).map((m) => m.id));
+        expect(await store.listRecentMessages(OTHER_TENANT, 'lead@example.com', 5)).toEqual([]);
+      });
+
       it('lets one reply claim a message, again, but refuses a second reply', async () => {
         await store.putMessage(anInbound());
 

@@ -1,12 +1,82 @@
 import { generateReply } from '#lib/app/generate-reply';
-import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
+import { jest } from '@jest/globals';
+import { GENERATION_MESSAGE_WINDOW, MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limits';
+import type { Message } from '#lib/domain/types';
 import { MalformedModelOutputError } from '#lib/domain/reply';
 import { makeFakeDeps } from '#test/support/fakes';
 import { givenMessage, givenSalesAi, givenTenantWithAi, SALES_SETUP } from '#test/support/scenario';
 
 const conversationId = 'alice@example.com';
 
+/** `count` earlier turns, answered, with ids that sort before any the fakes give (ULID order is time order). */
+async function givenLongHistory(deps: ReturnType<typeof makeFakeDeps>, tenantId: string, count: number) {
+  for (let n = 0; n < count; n++) {
+    const inbound = n % 2 === 0;
+    const message: Message = {
+      tenantId,
+      conversationId,
+      id: `msg_0000${String(n).padStart(6, '0')}`,
+      direction: inbound ? 'inbound' : 'outbound',
+      kind: inbound ? 'prospect' : 'reply',
+      text: `turn ${n}`,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+      ...(inbound ? { status: 'answered' as const } : {}),
+    };
+    await deps.store.putMessage(message);
+  }
+}
+
 describe('generateReply', () => {
+  it('reads only the newest messages of a long conversation, and the model still sees its full history', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps);
+    await givenLongHistory(deps, tenantId, GENERATION_MESSAGE_WINDOW * 2);
+    const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Still there?' });
+    const readAll = jest.spyOn(deps.store, 'listMessages');
+
+    const outcome = await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
+
+    expect(outcome).toBe('answered');
+    expect(readAll).not.toHaveBeenCalled();
+    const request = deps.chatModel.requests[0];
+    expect(request?.history).toHaveLength(MAX_HISTORY_MESSAGES);
+    expect(request?.history.at(-1)?.text).toBe(`turn ${GENERATION_MESSAGE_WINDOW * 2 - 1}`);
+    expect(request?.pending.map((t) => t.text)).toEqual(['Still there?']);
+  });
+
+  it('reads the whole conversation when its message sorts before the newest ones (a late retry kept an old id)', async () => {
+    const deps = makeFakeDeps();
+    const { tenantId, ai } = await givenTenantWithAi(deps);
+    await deps.store.ensureConversation({
+      tenantId,
+      id: conversationId,
+      aiId: ai.id,
+      status: 'active',
+      contact: {},
+      metadata: {},
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    const old: Message = {
+      tenantId,
+      conversationId,
+      id: 'msg_00000000000',
+      direction: 'inbound',
+      kind: 'prospect',
+      text: 'The question a retry stored late',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      status: 'queued',
+    };
+    await deps.store.putMessage(old);
+    await givenLongHistory(deps, tenantId, GENERATION_MESSAGE_WINDOW);
+
+    const outcome = await generateReply(deps, { tenantId, conversationId, messageId: old.id, attempt: 1 });
+
+    expect(outcome).toBe('answered');
+    expect(deps.chatModel.requests[0]?.pending.map((t) => t.text)).toEqual(['The question a retry stored late']);
+    expect((await deps.store.getMessage(tenantId, conversationId, old.id))?.status).toBe('answered');
+  });
+
   it('answers every unanswered message of the conversation with one reply', async () => {
     const deps = makeFakeDeps();
     const { tenantId, ai } = await givenTenantWithAi(deps);

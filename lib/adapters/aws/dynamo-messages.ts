@@ -3,7 +3,14 @@
  * messages also sit in the pending index until settled, so the recovery sweep can find them.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attempt, type DynamoContext, getRecord, putIfAbsent, queryAll } from '#lib/adapters/aws/dynamo-context';
+import {
+  attempt,
+  type DynamoContext,
+  getRecord,
+  putIfAbsent,
+  queryAll,
+  queryUpTo,
+} from '#lib/adapters/aws/dynamo-context';
 import { conversationPk, messageKey, PREFIX_MESSAGE, toRecord } from '#lib/adapters/aws/dynamo-keys';
 import { pendingMessageAttributes } from '#lib/adapters/aws/dynamo-pending';
 import type { Message, MessageFeedback } from '#lib/domain/types';
@@ -37,6 +44,26 @@ export async function listMessages(ctx: DynamoContext, tenantId: string, convers
     ConsistentRead: true,
   });
   return items.map((item) => toRecord<Message>(item));
+}
+
+/** The newest `limit` messages, read newest first and returned oldest first. */
+export async function listRecentMessages(
+  ctx: DynamoContext,
+  tenantId: string,
+  conversationId: string,
+  limit: number,
+): Promise<Message[]> {
+  const items = await queryUpTo(
+    ctx,
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': conversationPk(tenantId, conversationId), ':prefix': PREFIX_MESSAGE },
+      ConsistentRead: true,
+      ScanIndexForward: false,
+    },
+    limit,
+  );
+  return items.map((item) => toRecord<Message>(item)).reverse();
 }
 
 /**

@@ -154,6 +154,9 @@ export class DynamoStore implements Store {
   async listMessages(tenantId: string, conversationId: string) {
     return messages.listMessages(this.ctx, tenantId, conversationId);
   }
+  async listRecentMessages(tenantId: string, conversationId: string, limit: number) {
+    return messages.listRecentMessages(this.ctx, tenantId, conversationId, limit);
+  }
   async claimMessage(tenantId: string, conversationId: string, messageId: string, replyId: string) {
     return messages.claimMessage(this.ctx, tenantId, conversationId, messageId, replyId);
   }
