@@ -10,6 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { runBundlesBenchmark } from './bundles.ts';
 import { runCostModelBenchmark } from './cost-model.ts';
+import { runHistoryReadBenchmark } from './history-read.ts';
 import { runKnowledgeIngestionBenchmark } from './knowledge-ingestion.ts';
 import { runKnowledgeRetrievalBenchmark } from './knowledge-retrieval.ts';
 import { runLoadRunBenchmark } from './load-run.ts';
@@ -21,6 +22,7 @@ import {
   bundlesHeadlines,
   costModelHeadlines,
   type Headline,
+  historyReadHeadlines,
   knowledgeIngestionHeadlines,
   knowledgeRetrievalHeadlines,
   loadRunHeadlines,
@@ -77,6 +79,12 @@ const BENCHMARKS: readonly Benchmark[] = [
   },
   { name: 'bundles', run: runBundlesBenchmark, report: '.bench/bundles.json', headlines: bundlesHeadlines },
   { name: 'cost-model', run: runCostModelBenchmark, report: '.bench/cost-model.json', headlines: costModelHeadlines },
+  {
+    name: 'history-read',
+    run: runHistoryReadBenchmark,
+    report: '.bench/history-read.json',
+    headlines: historyReadHeadlines,
+  },
   { name: 'load-run', run: runLoadRunBenchmark, report: '.bench/load-run.json', headlines: loadRunHeadlines },
 ];
 

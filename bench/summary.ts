@@ -5,6 +5,7 @@
  */
 import type { BundlesReport } from './bundles.ts';
 import type { CostModelReport } from './cost-model.ts';
+import type { HistoryReadReport } from './history-read.ts';
 import type { KnowledgeIngestionReport } from './knowledge-ingestion.ts';
 import { type KnowledgeRetrievalReport, SETTINGS as RETRIEVAL_SETTINGS } from './knowledge-retrieval.ts';
 import type { LoadRunReport } from './load-run.ts';
@@ -117,6 +118,21 @@ export function knowledgeIngestionHeadlines(r: KnowledgeIngestionReport): Headli
       benchmark: r.benchmark,
       figure: 'slowest format, pages/s without embeddings',
       value: slowest ? `${slowest.format}: ${slowest.pagesPerSecond}` : '–',
+      aim: null,
+      met: null,
+    },
+  ];
+}
+
+export function historyReadHeadlines(r: HistoryReadReport): Headline[] {
+  const longest = r.lengths.at(-1);
+  return [
+    {
+      benchmark: r.benchmark,
+      figure: `one answer's read of a ${longest?.messages ?? '–'}-message conversation, whole / newest ${r.window}`,
+      value: longest
+        ? `${longest.whole.readUnits} / ${longest.window.readUnits} read units, ${ms(longest.whole.medianMs)} / ${ms(longest.window.medianMs)}`
+        : '–',
       aim: null,
       met: null,
     },
