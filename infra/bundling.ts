@@ -16,6 +16,16 @@ export const FUNCTION_ENTRIES = {
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;
 
 /**
+ * Functions that serve the web rather than the pipeline: bundled and set up like the others, but
+ * granted nothing, and not among the functions the bundle and cost benchmarks measure.
+ */
+export const WEB_FUNCTION_ENTRIES = {
+  dashboard: 'functions/dashboard.ts',
+} as const;
+
+export type WebFunctionName = keyof typeof WEB_FUNCTION_ENTRIES;
+
+/**
  * ESM output needs `require` for the few CommonJS dependencies that call it; this banner provides
  * it, as the AWS docs recommend for ESM bundles.
  */

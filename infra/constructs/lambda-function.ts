@@ -7,7 +7,13 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '#functions/metrics';
-import { ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../bundling.ts';
+import {
+  ESBUILD_OPTIONS,
+  FUNCTION_ENTRIES,
+  type FunctionName,
+  WEB_FUNCTION_ENTRIES,
+  type WebFunctionName,
+} from '../bundling.ts';
 import { acknowledgeNag } from '../nag.ts';
 
 /** Where package.json and package-lock.json live: esbuild resolves `#lib/*` imports from there. */
@@ -16,7 +22,10 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAX_FUNCTION_NAME_LENGTH = 64;
 
 /** Per-function defaults. Queue visibility timeouts are derived from these, so change them here. */
-export const FUNCTION_DEFAULTS: Record<FunctionName, { timeout: Duration; memorySize: number; description: string }> = {
+export const FUNCTION_DEFAULTS: Record<
+  FunctionName | WebFunctionName,
+  { timeout: Duration; memorySize: number; description: string }
+> = {
   api: { timeout: Duration.seconds(10), memorySize: 512, description: 'Parley HTTP API' },
   // One model call can take most of a minute on a slow completion.
   generator: { timeout: Duration.seconds(60), memorySize: 512, description: 'Parley reply generator' },
@@ -27,6 +36,8 @@ export const FUNCTION_DEFAULTS: Record<FunctionName, { timeout: Duration; memory
   ingester: { timeout: Duration.minutes(5), memorySize: 1536, description: 'Parley document ingester' },
   // Writes one follow-up or nudge: one model call, like the generator.
   timer: { timeout: Duration.seconds(60), memorySize: 512, description: 'Parley follow-ups and drop-off nudges' },
+  // Serves three files from memory: a few milliseconds, once the first read is done.
+  dashboard: { timeout: Duration.seconds(5), memorySize: 256, description: 'Parley dashboard (static files)' },
 };
 
 /**
@@ -49,8 +60,13 @@ export const BUNDLING: BundlingOptions = {
 };
 
 export interface LambdaFunctionProps {
-  /** Which entry of FUNCTION_ENTRIES this function runs; also picks its defaults. */
-  readonly entryName: FunctionName;
+  /** Which entry of FUNCTION_ENTRIES (or WEB_FUNCTION_ENTRIES) this function runs; also picks its defaults. */
+  readonly entryName: FunctionName | WebFunctionName;
+  /**
+   * Commands run in the bundle's output directory after esbuild, e.g. to add files to the code
+   * asset (the dashboard's built app). @default none
+   */
+  readonly afterBundling?: (outputDir: string) => string[];
   /** Environment on top of the Powertools settings; grant helpers add their own variables later. */
   readonly environment?: Record<string, string>;
   /** @default FUNCTION_DEFAULTS[entryName].timeout */
@@ -85,7 +101,7 @@ export class LambdaFunction extends NodejsFunction {
     }
   }
 
-  readonly entryName: FunctionName;
+  readonly entryName: FunctionName | WebFunctionName;
   /** The timeout actually configured; queues and alarms size themselves from it. */
   readonly timeoutDuration: Duration;
   /**
@@ -116,7 +132,7 @@ export class LambdaFunction extends NodejsFunction {
       : undefined;
     super(scope, id, {
       ...(functionName ? { functionName } : {}),
-      entry: `${PROJECT_ROOT}${FUNCTION_ENTRIES[props.entryName]}`,
+      entry: `${PROJECT_ROOT}${entryOf(props.entryName)}`,
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
@@ -128,7 +144,7 @@ export class LambdaFunction extends NodejsFunction {
       description: defaults.description,
       role,
       logGroup,
-      bundling: BUNDLING,
+      bundling: props.afterBundling ? withAfterBundling(props.afterBundling) : BUNDLING,
       environment: {
         POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -159,4 +175,22 @@ export class LambdaFunction extends NodejsFunction {
       `Pinned to Node.js 22 to match the bundle target (${ESBUILD_OPTIONS.target}) in infra/bundling.ts; both move together.`,
     );
   }
+}
+
+function entryOf(name: FunctionName | WebFunctionName): string {
+  return name in WEB_FUNCTION_ENTRIES
+    ? WEB_FUNCTION_ENTRIES[name as WebFunctionName]
+    : FUNCTION_ENTRIES[name as FunctionName];
+}
+
+/** BUNDLING with commands after esbuild, run in the bundle's output directory's place. */
+function withAfterBundling(afterBundling: (outputDir: string) => string[]): BundlingOptions {
+  return {
+    ...BUNDLING,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir, outputDir) => afterBundling(outputDir),
+    },
+  };
 }

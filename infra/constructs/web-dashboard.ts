@@ -1,15 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DASHBOARD_ROUTES } from '#functions/dashboard';
-import { ESBUILD_OPTIONS } from '../bundling.ts';
 import { acknowledgeNag } from '../nag.ts';
-import { BUNDLING, PROJECT_ROOT } from './lambda-function.ts';
+import { LambdaFunction } from './lambda-function.ts';
 
 export interface WebDashboardProps {
   /** The public API: the dashboard is served from its origin, so it calls the API same-origin. */
@@ -26,61 +21,21 @@ const shellQuote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
  * after the function's bundle, into the `dashboard/` folder of the same code asset, so a deploy
  * needs no build step of its own and the asset hash changes with the app.
  *
- * The function is a NodejsFunction with the project's bundling options rather than a
- * `LambdaFunction`, whose entries (FUNCTION_ENTRIES) are the API's and the pipeline's functions,
- * the ones benchmarked and granted table, queue and secret access; this one touches none of that.
+ * The function is a `LambdaFunction` like every other, from WEB_FUNCTION_ENTRIES: it is granted
+ * nothing (no table, queue or secret), and the benchmarks of the pipeline's functions leave it out.
  */
 export class WebDashboard extends Construct {
-  readonly handler: NodejsFunction;
+  readonly handler: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: WebDashboardProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'FunctionLogGroup', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+    this.handler = new LambdaFunction(this, 'Function', {
+      entryName: 'dashboard',
+      logRetention: props.logRetention,
+      afterBundling: (outputDir) => [
+        `npx --no-install tsx dashboard/write-assets.ts ${shellQuote(`${outputDir}/dashboard`)}`,
+      ],
     });
-    const role = new iam.Role(this, 'FunctionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Execution role of the dashboard function',
-    });
-    logGroup.grantWrite(role);
-    this.handler = new NodejsFunction(this, 'Function', {
-      entry: `${PROJECT_ROOT}functions/dashboard.ts`,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      tracing: Tracing.ACTIVE,
-      // Serves three files from memory: a few milliseconds, once the first read is done.
-      timeout: Duration.seconds(5),
-      memorySize: 256,
-      description: 'Parley dashboard (static files)',
-      role,
-      logGroup,
-      bundling: {
-        ...BUNDLING,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => [
-            `npx --no-install tsx dashboard/write-assets.ts ${shellQuote(`${outputDir}/dashboard`)}`,
-          ],
-        },
-      },
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
-    });
-    acknowledgeNag(
-      role,
-      'IAM5',
-      'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
-      'Resource::*',
-    );
-    acknowledgeNag(
-      this.handler,
-      'L1',
-      `Pinned to Node.js 22 to match the bundle target (${ESBUILD_OPTIONS.target}) in infra/bundling.ts; both move together.`,
-    );
 
     const integration = new HttpLambdaIntegration('Integration', this.handler, {
       payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
