@@ -24,10 +24,15 @@ async function freshBucket(): Promise<string> {
   return bucket;
 }
 
-describeBlobStoreContract('S3BlobStore', async () => ({
-  blobs: new S3BlobStore({ bucket: await freshBucket(), client: s3.client }),
-  teardown: async () => undefined,
-}));
+// s3rver tears an object written by concurrent PUTs (it seldom shows, under load); S3 does not.
+describeBlobStoreContract(
+  'S3BlobStore',
+  async () => ({
+    blobs: new S3BlobStore({ bucket: await freshBucket(), client: s3.client }),
+    teardown: async () => undefined,
+  }),
+  { serverWritesAtomically: false },
+);
 
 describe('S3BlobStore', () => {
   it('stores the content type given', async () => {

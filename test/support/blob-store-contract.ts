@@ -13,7 +13,19 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 /** Compared as plain arrays: one store may return a Buffer, another a Uint8Array. */
 const asArray = (value: Uint8Array | undefined) => (value ? [...value] : value);
 
-export function describeBlobStoreContract(name: string, setup: () => Promise<BlobStoreUnderTest>): void {
+export function describeBlobStoreContract(
+  name: string,
+  setup: () => Promise<BlobStoreUnderTest>,
+  options: {
+    /**
+     * Whether the server under the store keeps a key whole when it is written concurrently. S3
+     * does (each PUT is atomic); s3rver, which stands in for it in tests, writes an object's file
+     * in place, so concurrent PUTs of one key can leave it torn: a property of the emulator that
+     * this case would test instead of the adapter.
+     */
+    serverWritesAtomically?: boolean;
+  } = {},
+): void {
   describe(`${name} (BlobStore contract)`, () => {
     let blobs: BlobStore;
     let teardown: () => Promise<void>;
@@ -114,13 +126,15 @@ export function describeBlobStoreContract(name: string, setup: () => Promise<Blo
       expect(await blobs.get('ten_1/kb_1/doc_1/up_1/original')).toBeDefined();
     });
 
-    it('keeps blobs whole under concurrent writes of the same key', async () => {
-      const versions = Array.from({ length: 8 }, (_, i) => bytes(String(i).repeat(10_000 + i)));
+    if (options.serverWritesAtomically !== false) {
+      it('keeps blobs whole under concurrent writes of the same key', async () => {
+        const versions = Array.from({ length: 8 }, (_, i) => bytes(String(i).repeat(10_000 + i)));
 
-      await Promise.all(versions.map((body) => blobs.put('ten_1/race', body, 'text/plain')));
+        await Promise.all(versions.map((body) => blobs.put('ten_1/race', body, 'text/plain')));
 
-      const stored = asArray(await blobs.get('ten_1/race'));
-      expect(versions.map((body) => [...body])).toContainEqual(stored);
-    });
+        const stored = asArray(await blobs.get('ten_1/race'));
+        expect(versions.map((body) => [...body])).toContainEqual(stored);
+      });
+    }
   });
 }
