@@ -15,6 +15,7 @@ import { createDynamoClient } from '#lib/adapters/local/in-process-registry';
 import { GENERATION_MESSAGE_WINDOW } from '#lib/domain/limits';
 import type { Message } from '#lib/domain/types';
 import { currentLoad, describeMachine, formatTable, type Machine, round1, writeReport } from './report.ts';
+import { summarize } from './support/stats.ts';
 
 export const SETTINGS = Object.freeze({
   /** Conversation lengths, in messages (half the prospect's, half replies). */
@@ -110,14 +111,13 @@ async function measure(read: () => Promise<Message[]>): Promise<ReadFigures> {
     messages = await read();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
   // The stored item's size, near enough: its attributes as JSON.
   const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(JSON.stringify(m)), 0);
   return {
     items: messages.length,
     bytes,
     readUnits: Math.ceil(bytes / READ_UNIT_BYTES),
-    medianMs: round1(times[Math.floor(times.length / 2)] ?? Number.NaN),
+    medianMs: round1(summarize(times).p50),
   };
 }
 

@@ -8,7 +8,16 @@
 import { rm } from 'node:fs/promises';
 import { apiClient, type RuntimeProcess, startRuntimeProcess } from '#test/support/runtime-process';
 import { startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
-import { currentLoad, describeMachine, formatTable, type Machine, round1, withTimeout, writeReport } from './report.ts';
+import {
+  currentLoad,
+  describeMachine,
+  formatTable,
+  type Machine,
+  round1,
+  sleep,
+  withTimeout,
+  writeReport,
+} from './report.ts';
 
 /** 150 × 2 (500 × 4 before the suite had a 5-minute budget): still over seven times the runtime's 20 generation loops. */
 export const SETTINGS = Object.freeze({
@@ -51,8 +60,6 @@ function failsFirst(webhookId: string): boolean {
   for (let i = 0; i < webhookId.length; i++) hash = Math.imul(hash ^ webhookId.charCodeAt(i), 0x01000193);
   return (hash >>> 0) / 2 ** 32 < SETTINGS.firstAttemptFailureRate;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function post(api: ReturnType<typeof apiClient>, aiId: string, conversationId: string, message: string) {
   return api('POST', '/v2/messages', { ai_id: aiId, conversation_id: conversationId, message }).catch(() => undefined);

@@ -15,7 +15,7 @@ import { createDynamoClient } from '#lib/adapters/local/in-process-registry';
 import { LocalTimerRunner, LocalTimerScheduler, TimerChannel } from '#lib/adapters/local/local-scheduler';
 import type { Logger, Store, TimerPayload } from '#lib/ports';
 import { MemoryStore } from '#test/support/memory-store';
-import { currentLoad, describeMachine, formatTable, type Machine, round1, writeReport } from './report.ts';
+import { currentLoad, describeMachine, formatTable, type Machine, round1, sleep, writeReport } from './report.ts';
 
 export const SETTINGS = Object.freeze({
   timers: 1_000,
@@ -74,8 +74,6 @@ export interface LocalSchedulerReport {
 }
 
 const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** `global.gc` when node runs with --expose-gc, else the same function switched on at run time. */
 function findGc(): (() => void) | undefined {

@@ -21,6 +21,7 @@ import {
 import {
   countOutcomes,
   describeProblems,
+  QUIET_MS,
   type Outcome,
   type OutcomeCounts,
   type Rig,
@@ -52,8 +53,6 @@ export const SETTINGS = Object.freeze({
 
 /** No conversation starts another message after this; bounds a cell on a stalled runtime. */
 const CELL_DEADLINE_MS = 120_000;
-/** Long enough for a stray duplicate webhook to arrive after the last answer. */
-const QUIET_MS = 1_500;
 const OUTPUT_FILE = '.bench/pipeline-latency.json';
 /** Committed, and embedded in BENCHMARKS.md. */
 const CHART_FILE = 'docs/bench-latency.svg';

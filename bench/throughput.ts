@@ -19,6 +19,7 @@ import {
 import {
   countOutcomes,
   describeProblems,
+  QUIET_MS,
   type OutcomeCounts,
   type Rig,
   samplesOf,
@@ -40,8 +41,6 @@ export const SETTINGS = Object.freeze({
   aim: { messagesPerSecond: 300 },
 });
 
-/** Long enough for a stray duplicate webhook to arrive after the last answer. */
-const QUIET_MS = 1_500;
 const OUTPUT_FILE = '.bench/throughput.json';
 
 export interface StepResult extends OutcomeCounts, WebhookTally {

@@ -25,6 +25,8 @@ const CONVERSATIONS_PER_KEY = 2;
  * a courtesy to the receiver rather than overhead, which one receiver for all would measure instead.
  */
 const QUESTION = 'how much is the pro plan?';
+/** Long enough for a stray duplicate webhook to arrive after a loop's last answer. */
+export const QUIET_MS = 1_500;
 
 /** Timings of one answered message: epoch ms, and ms from the start of its POST. */
 export interface Sample {

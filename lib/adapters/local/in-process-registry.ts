@@ -46,7 +46,7 @@ const EMULATOR_AUTHORIZATION = {
  * each request) was about a sixth of the local runtime's work per store call, for a server that
  * never checks it. Only for clients whose requests go to the in-process handler.
  */
-export function skipSigning(client: DynamoDBClient): void {
+function skipSigning(client: DynamoDBClient): void {
   client.middlewareStack.remove('httpSigningMiddleware');
   type Args = { request: { headers?: Record<string, string> } };
   const authorize = (next: (args: Args) => Promise<unknown>) => (args: Args) => {
