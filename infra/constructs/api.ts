@@ -1,11 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Route } from '#functions/http/route';
 import { acknowledgeNag } from '../nag.ts';
+import { ApiWideLambdaIntegration } from './api-wide-lambda-integration.ts';
 import { LambdaFunction } from './lambda-function.ts';
 
 export interface ApiProps {
@@ -59,10 +59,7 @@ export class Api extends Construct {
     });
     // One integration and one invoke permission for the whole API: a permission per route would
     // grow the function's resource policy towards its 20 KB limit as routes are added.
-    const integration = new HttpLambdaIntegration('Integration', this.handler, {
-      payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
-      scopePermissionToRoute: false,
-    });
+    const integration = new ApiWideLambdaIntegration('Integration', this.handler);
     for (const route of props.routes) {
       const httpRoute = new apigw.HttpRoute(this, `Route${route.method}${route.path.replace(/[^A-Za-z0-9]+/g, '-')}`, {
         httpApi: this.httpApi,

@@ -84,7 +84,8 @@ export class Scheduling extends Construct {
   }
 
   /**
-   * Lets `fn` create and delete schedules in the group (their names are made at run time) and pass
+   * Lets `fn` create, update and delete schedules in the group (their names are made at run time:
+   * re-arming a timer that exists, as a retried or twice-fired invocation does, updates it) and pass
    * the execution role to Scheduler, and sets the four scheduler variables of lib/config.ts (which
    * wants all or none): the group, the execution role, the DLQ, and `target`, the function the
    * timers invoke, which must be one of this construct's targets. `fn` may be `target` itself (a
@@ -97,7 +98,7 @@ export class Scheduling extends Construct {
     const targetArn = Scheduling.targetArn(fn, target);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
         resources: [this.scheduleArn('*')],
       }),
     );

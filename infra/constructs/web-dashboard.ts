@@ -1,9 +1,9 @@
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DASHBOARD_ROUTES } from '#functions/dashboard';
 import { acknowledgeNag } from '../nag.ts';
+import { ApiWideLambdaIntegration } from './api-wide-lambda-integration.ts';
 import { LambdaFunction } from './lambda-function.ts';
 
 export interface WebDashboardProps {
@@ -37,10 +37,7 @@ export class WebDashboard extends Construct {
       ],
     });
 
-    const integration = new HttpLambdaIntegration('Integration', this.handler, {
-      payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
-      scopePermissionToRoute: false,
-    });
+    const integration = new ApiWideLambdaIntegration('Integration', this.handler);
     for (const route of DASHBOARD_ROUTES) {
       const httpRoute = new apigw.HttpRoute(this, `Route${route.path.replace(/[^A-Za-z0-9]+/g, '-')}`, {
         httpApi: props.httpApi,

@@ -41,16 +41,42 @@ describe('the HTTP API', () => {
     }
   });
 
-  it('lets API Gateway invoke the api function, from this API only', () => {
-    synth.template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      Principal: 'apigateway.amazonaws.com',
-      FunctionName: { 'Fn::GetAtt': [logicalId(synth.template, 'AWS::Lambda::Function', 'ApiFunction'), 'Arn'] },
-      SourceArn: Match.objectLike({
-        'Fn::Join': ['', Match.arrayWith([{ Ref: logicalId(synth.template, 'AWS::ApiGatewayV2::Api', 'ApiHttpApi') }])],
-      }),
-    });
-  });
+  it.each([
+    ['api', 'ApiFunction'],
+    ['dashboard', 'WebDashboardFunction'],
+  ])(
+    'lets API Gateway invoke the %s function on every route of this API, $default included, with one permission',
+    (_name, prefix) => {
+      const fn = logicalId(synth.template, 'AWS::Lambda::Function', prefix);
+      const permissions = Object.values(synth.template.findResources('AWS::Lambda::Permission')).filter(
+        (permission) => permission.Properties.FunctionName['Fn::GetAtt']?.[0] === fn,
+      );
+
+      expect(permissions).toHaveLength(1);
+      // `<api-id>/*`: the catch-all route is invoked as `<api-id>/$default/$default`, which `<api-id>/*/*/*` misses.
+      expect(permissions[0]?.Properties).toEqual({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] },
+        SourceArn: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':execute-api:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':',
+              { Ref: logicalId(synth.template, 'AWS::ApiGatewayV2::Api', 'ApiHttpApi') },
+              '/*',
+            ],
+          ],
+        },
+      });
+    },
+  );
 
   it('throttles the default stage as configured and writes JSON access logs to a log group', () => {
     const accessLogs = logicalId(synth.template, 'AWS::Logs::LogGroup', 'ApiAccessLogs');

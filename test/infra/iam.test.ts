@@ -42,7 +42,7 @@ const basics = (name: FunctionName) => ({
   [`<${FUNCTION_IDS[name]}LogGroup>`]: ['logs:CreateLogStream', 'logs:PutLogEvents'],
   '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
 });
-/** Creating and deleting schedules of the timer group, and passing the scheduler's role. */
+/** Creating, updating (a timer armed again) and deleting schedules of the timer group, and passing the scheduler's role. */
 const timers = () => {
   const group =
     synth.template.toJSON().Resources[logicalId(synth.template, 'AWS::Scheduler::ScheduleGroup', 'SchedulingGroup')]
@@ -51,6 +51,7 @@ const timers = () => {
     [`arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${group}/*`]: [
       'scheduler:CreateSchedule',
       'scheduler:DeleteSchedule',
+      'scheduler:UpdateSchedule',
     ],
     '<SchedulingExecutionRole>': ['iam:PassRole'],
   };

@@ -31,7 +31,7 @@ const server = new S3rver({
   port: 0,
   silent: true,
   directory: process.env.S3RVER_DIRECTORY,
-  configureBuckets: [{ name: process.env.S3RVER_BUCKET }],
+  configureBuckets: JSON.parse(process.env.S3RVER_BUCKETS).map((name) => ({ name })),
 });
 server.run().then(({ port }) => process.stdout.write(JSON.stringify({ port }) + '\\n'));
 process.on('SIGTERM', () => server.close().finally(() => process.exit(0)));
@@ -40,8 +40,11 @@ process.on('SIGTERM', () => server.close().finally(() => process.exit(0)));
 const STARTUP_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-/** Starts a fresh s3rver with one empty bucket (`bucket`, default `parley-test`). */
-export async function startTestS3(options: { bucket?: string } = {}): Promise<TestS3> {
+/**
+ * Starts a fresh s3rver with one empty bucket (`bucket`, default `parley-test`) and any `others`
+ * (a stack's other buckets).
+ */
+export async function startTestS3(options: { bucket?: string; others?: string[] } = {}): Promise<TestS3> {
   const bucket = options.bucket ?? 'parley-test';
   const directory = await mkdtemp(join(tmpdir(), 'parley-s3rver-'));
   const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', SERVER_SOURCE], {
@@ -49,7 +52,7 @@ export async function startTestS3(options: { bucket?: string } = {}): Promise<Te
       PATH: process.env.PATH,
       S3RVER_MODULE: createRequire(import.meta.url).resolve('s3rver'),
       S3RVER_DIRECTORY: directory,
-      S3RVER_BUCKET: bucket,
+      S3RVER_BUCKETS: JSON.stringify([bucket, ...(options.others ?? [])]),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
