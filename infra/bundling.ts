@@ -32,11 +32,17 @@ export type WebFunctionName = keyof typeof WEB_FUNCTION_ENTRIES;
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);";
 
+/**
+ * The Node.js major of the Lambda runtime (`nodejs<major>.x`) and of the bundles' esbuild target:
+ * the two move together. nodejs22.x is deprecated on 30 April 2027; nodejs24.x runs to 30 April 2028.
+ */
+export const LAMBDA_NODE_MAJOR = 24;
+
 /** esbuild options (in esbuild's own names) for one function bundle. */
 export const ESBUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
-  target: 'node22',
+  target: `node${LAMBDA_NODE_MAJOR}`,
   format: 'esm',
   minify: true,
   sourcemap: true,

@@ -10,6 +10,7 @@ import { METRICS_NAMESPACE, METRICS_SERVICE } from '#functions/metrics';
 import {
   ESBUILD_OPTIONS,
   FUNCTION_ENTRIES,
+  LAMBDA_NODE_MAJOR,
   type FunctionName,
   WEB_FUNCTION_ENTRIES,
   type WebFunctionName,
@@ -20,6 +21,9 @@ import { acknowledgeNag } from '../nag.ts';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const MAX_FUNCTION_NAME_LENGTH = 64;
+
+/** The Lambda runtime of LAMBDA_NODE_MAJOR: every function runs on it. */
+export const LAMBDA_RUNTIME: Runtime = { 22: Runtime.NODEJS_22_X, 24: Runtime.NODEJS_24_X }[LAMBDA_NODE_MAJOR];
 
 /** Per-function defaults. Queue visibility timeouts are derived from these, so change them here. */
 export const FUNCTION_DEFAULTS: Record<
@@ -84,7 +88,7 @@ export interface LambdaFunctionProps {
 }
 
 /**
- * Every Parley Lambda: Node.js 22 on arm64 (cheaper per ms), X-Ray tracing, its own log group with
+ * Every Parley Lambda: Node.js (LAMBDA_NODE_MAJOR, 24) on arm64 (cheaper per ms), X-Ray tracing, its own log group with
  * a retention, source-mapped ESM bundles with the SDK inside, and a role that may write only to
  * that log group (instead of the managed AWSLambdaBasicExecutionRole, which allows every log group).
  */
@@ -136,7 +140,7 @@ export class LambdaFunction extends NodejsFunction {
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
       timeout,
@@ -168,11 +172,6 @@ export class LambdaFunction extends NodejsFunction {
       'IAM5',
       'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
       'Resource::*',
-    );
-    acknowledgeNag(
-      this,
-      'L1',
-      `Pinned to Node.js 22 to match the bundle target (${ESBUILD_OPTIONS.target}) in infra/bundling.ts; both move together.`,
     );
   }
 }

@@ -39,9 +39,9 @@ describe('the Lambda functions', () => {
     expect(functions.filter((id) => id.startsWith('WebDashboard'))).toHaveLength(1);
   });
 
-  it.each(NAMES)('run %s on Node.js 22, arm64, with active tracing, as an ESM handler', (name) => {
+  it.each(NAMES)('run %s on Node.js 24, arm64, with active tracing, as an ESM handler', (name) => {
     expect(functionProperties(synth.template, name)).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
       Handler: 'index.handler',

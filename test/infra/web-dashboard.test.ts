@@ -51,9 +51,9 @@ describe('the web dashboard construct', () => {
     }
   });
 
-  it('runs on Node.js 22, arm64, with tracing and its own log group', () => {
+  it('runs on Node.js 24, arm64, with tracing and its own log group', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
       Handler: 'index.handler',
