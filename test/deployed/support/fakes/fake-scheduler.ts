@@ -9,7 +9,6 @@ import type { FlexibleTimeWindow, Target } from '@aws-sdk/client-scheduler';
 import {
   type AwsFakeServer,
   AwsServiceError,
-  constraintProblem,
   type FakeRequest,
   isJsonObject,
   type JsonObject,
@@ -17,9 +16,10 @@ import {
   recordCall,
   startAwsFakeServer,
   toEpochSeconds,
-  validationError,
 } from '#test/deployed/support/fakes/aws-fake-server';
-import { atExpressionTime, isScheduleExpression, isTimeZone } from '#test/deployed/support/fakes/schedule-expression';
+import { atExpressionTime } from '#test/deployed/support/fakes/schedule-expression';
+import { validateName, validateSchedule } from '#test/deployed/support/fakes/schedule-validation';
+import { listInput, paginate } from '#test/deployed/support/fakes/scheduler-paging';
 
 /** A schedule as the fake holds it: the fields it was given, with the service's defaults filled in. */
 export interface FakeSchedule {
@@ -58,8 +58,6 @@ export interface FakeScheduler extends AwsFakeServer {
 }
 
 const DEFAULT_GROUP = 'default';
-const NAME_PATTERN = /^[0-9a-zA-Z-_.]+$/;
-const NAME_MAX_LENGTH = 64;
 /** What the service fills in when a schedule's target has no retry policy. */
 const DEFAULT_RETRY_POLICY = { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 };
 
@@ -85,8 +83,9 @@ export async function startFakeScheduler(options: {
 
   function existingGroup(name: string | undefined): string {
     const group = name ?? DEFAULT_GROUP;
-    if (!groups.has(group))
+    if (!groups.has(group)) {
       throw new AwsServiceError('ResourceNotFoundException', `Schedule group ${group} does not exist.`, 404);
+    }
     return group;
   }
 
@@ -103,8 +102,9 @@ export async function startFakeScheduler(options: {
     const key = keyOf(group, name);
     const previous = schedules.get(key);
     if (creating && previous) throw new AwsServiceError('ConflictException', `Schedule ${name} already exists.`, 409);
-    if (!creating && !previous)
+    if (!creating && !previous) {
       throw new AwsServiceError('ResourceNotFoundException', `Schedule ${name} does not exist.`, 404);
+    }
     const now = new Date();
     const schedule = toSchedule(
       input,
@@ -284,79 +284,6 @@ export async function startFakeScheduler(options: {
   };
 }
 
-/** Throws the ValidationException the service answers for a malformed Create/UpdateSchedule input. */
-function validateSchedule(input: JsonObject): void {
-  const problems = [...nameProblems(input.Name, 'name')];
-  if (input.GroupName !== undefined) problems.push(...nameProblems(input.GroupName, 'groupName'));
-  const expression = input.ScheduleExpression;
-  if (typeof expression !== 'string')
-    problems.push(constraintProblem(expression, 'scheduleExpression', 'Member must not be null'));
-  else if (expression.length > 256) {
-    problems.push(
-      constraintProblem(expression, 'scheduleExpression', 'Member must have length less than or equal to 256'),
-    );
-  }
-  const window = input.FlexibleTimeWindow;
-  if (!isJsonObject(window)) problems.push(constraintProblem(window, 'flexibleTimeWindow', 'Member must not be null'));
-  else if (window.Mode !== 'OFF' && window.Mode !== 'FLEXIBLE') {
-    problems.push(
-      constraintProblem(window.Mode, 'flexibleTimeWindow.mode', 'Member must satisfy enum value set: [OFF, FLEXIBLE]'),
-    );
-  }
-  const target = input.Target;
-  if (!isJsonObject(target)) problems.push(constraintProblem(target, 'target', 'Member must not be null'));
-  else {
-    if (typeof target.Arn !== 'string')
-      problems.push(constraintProblem(target.Arn, 'target.arn', 'Member must not be null'));
-    if (typeof target.RoleArn !== 'string') {
-      problems.push(constraintProblem(target.RoleArn, 'target.roleArn', 'Member must not be null'));
-    }
-  }
-  enumProblem(problems, input.State, 'state', ['ENABLED', 'DISABLED']);
-  enumProblem(problems, input.ActionAfterCompletion, 'actionAfterCompletion', ['NONE', 'DELETE']);
-  if (problems.length > 0) throw validationError(problems);
-  if (!isScheduleExpression(expression as string)) {
-    throw new AwsServiceError('ValidationException', `Invalid Schedule Expression ${expression}.`);
-  }
-  const timeZone = input.ScheduleExpressionTimezone;
-  if (timeZone !== undefined && (typeof timeZone !== 'string' || !isTimeZone(timeZone))) {
-    throw new AwsServiceError('ValidationException', `Invalid ScheduleExpressionTimezone ${String(timeZone)}.`);
-  }
-  const minutes = isJsonObject(window) ? window.MaximumWindowInMinutes : undefined;
-  if (
-    isJsonObject(window) &&
-    window.Mode === 'FLEXIBLE' &&
-    (typeof minutes !== 'number' || minutes < 1 || minutes > 1440)
-  ) {
-    throw new AwsServiceError(
-      'ValidationException',
-      'MaximumWindowInMinutes must be between 1 and 1440 when Mode is FLEXIBLE.',
-    );
-  }
-}
-
-function validateName(name: unknown, at: string): void {
-  const problems = nameProblems(name, at);
-  if (problems.length > 0) throw validationError(problems);
-}
-
-function nameProblems(name: unknown, at: string): string[] {
-  if (typeof name !== 'string') return [constraintProblem(name, at, 'Member must not be null')];
-  const problems: string[] = [];
-  if (name.length > NAME_MAX_LENGTH)
-    problems.push(constraintProblem(name, at, 'Member must have length less than or equal to 64'));
-  if (!NAME_PATTERN.test(name)) {
-    problems.push(constraintProblem(name, at, 'Member must satisfy regular expression pattern: ^[0-9a-zA-Z-_.]+$'));
-  }
-  return problems;
-}
-
-function enumProblem(problems: string[], value: unknown, at: string, allowed: string[]): void {
-  if (value !== undefined && !allowed.includes(value as string)) {
-    problems.push(constraintProblem(value, at, `Member must satisfy enum value set: [${allowed.join(', ')}]`));
-  }
-}
-
 function toSchedule(input: JsonObject, arn: string, group: string, created: Date, modified: Date): FakeSchedule {
   const target = structuredClone(input.Target) as Target;
   return definedOnly({
@@ -389,41 +316,11 @@ function toScheduleOutput(schedule: FakeSchedule): JsonObject {
   });
 }
 
-/** A List operation's input from its query string (`members` maps member names to query keys). */
-function listInput(query: URLSearchParams, members: Record<string, string>): JsonObject {
-  const input: JsonObject = {};
-  for (const [member, key] of Object.entries(members)) {
-    const value = query.get(key);
-    if (value !== null) input[member] = value;
-  }
-  const maxResults = query.get('MaxResults');
-  if (maxResults !== null) input.MaxResults = Number(maxResults);
-  const nextToken = query.get('NextToken');
-  if (nextToken !== null) input.NextToken = nextToken;
-  return input;
-}
-
-/** One page of `items` from the input's NextToken (an offset, opaque to clients) and MaxResults (1–100). */
-function paginate<T>(items: T[], input: JsonObject): { page: T[]; NextToken?: string } {
-  const max = (input.MaxResults as number | undefined) ?? 100;
-  if (!Number.isInteger(max) || max < 1 || max > 100) {
-    throw validationError([constraintProblem(max, 'maxResults', 'Member must have value between 1 and 100')]);
-  }
-  const start =
-    input.NextToken === undefined ? 0 : Number(Buffer.from(input.NextToken as string, 'base64url').toString());
-  if (!Number.isInteger(start) || start < 0) throw new AwsServiceError('ValidationException', 'Invalid NextToken.');
-  const end = start + max;
-  return {
-    page: items.slice(start, end),
-    NextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined,
-  };
-}
-
 function stamp(now: Date) {
   return { CreationDate: now, LastModificationDate: now };
 }
 
-/** `object` without its undefined members, so they are not sent as `null`-less gaps or compared in tests. */
+/** `object` without its undefined members, so the wire and `toEqual` see only the members that are set. */
 function definedOnly<T extends object>(object: T): T {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }
