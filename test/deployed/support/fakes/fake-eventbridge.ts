@@ -78,8 +78,9 @@ export async function startFakeEventBridge(options: {
 
   function putEvents(input: JsonObject) {
     const entries = input.Entries;
-    if (!Array.isArray(entries))
+    if (!Array.isArray(entries)) {
       throw validationError([constraintProblem(entries, 'entries', 'Member must not be null')]);
+    }
     if (entries.length < 1 || entries.length > MAX_ENTRIES) {
       const bound = entries.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_ENTRIES}`;
       throw validationError([constraintProblem('[...]', 'entries', `Member must have length ${bound}`)]);

@@ -157,8 +157,9 @@ export async function startFakeScheduler(options: {
         input,
         () => {
           validateName(name, 'name');
-          if (groups.has(name))
+          if (groups.has(name)) {
             throw new AwsServiceError('ConflictException', `Schedule group ${name} already exists.`, 409);
+          }
           groups.set(name, stamp(new Date()));
           return { ScheduleGroupArn: groupArn(name) };
         },

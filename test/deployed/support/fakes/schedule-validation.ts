@@ -20,25 +20,28 @@ export function validateSchedule(input: JsonObject): void {
   const problems = [...nameProblems(input.Name, 'name')];
   if (input.GroupName !== undefined) problems.push(...nameProblems(input.GroupName, 'groupName'));
   const expression = input.ScheduleExpression;
-  if (typeof expression !== 'string')
+  if (typeof expression !== 'string') {
     problems.push(constraintProblem(expression, 'scheduleExpression', 'Member must not be null'));
-  else if (expression.length > 256) {
+  } else if (expression.length > 256) {
     problems.push(
       constraintProblem(expression, 'scheduleExpression', 'Member must have length less than or equal to 256'),
     );
   }
   const window = input.FlexibleTimeWindow;
-  if (!isJsonObject(window)) problems.push(constraintProblem(window, 'flexibleTimeWindow', 'Member must not be null'));
-  else if (window.Mode !== 'OFF' && window.Mode !== 'FLEXIBLE') {
+  if (!isJsonObject(window)) {
+    problems.push(constraintProblem(window, 'flexibleTimeWindow', 'Member must not be null'));
+  } else if (window.Mode !== 'OFF' && window.Mode !== 'FLEXIBLE') {
     problems.push(
       constraintProblem(window.Mode, 'flexibleTimeWindow.mode', 'Member must satisfy enum value set: [OFF, FLEXIBLE]'),
     );
   }
   const target = input.Target;
-  if (!isJsonObject(target)) problems.push(constraintProblem(target, 'target', 'Member must not be null'));
-  else {
-    if (typeof target.Arn !== 'string')
+  if (!isJsonObject(target)) {
+    problems.push(constraintProblem(target, 'target', 'Member must not be null'));
+  } else {
+    if (typeof target.Arn !== 'string') {
       problems.push(constraintProblem(target.Arn, 'target.arn', 'Member must not be null'));
+    }
     if (typeof target.RoleArn !== 'string') {
       problems.push(constraintProblem(target.RoleArn, 'target.roleArn', 'Member must not be null'));
     }
@@ -75,8 +78,9 @@ export function validateName(name: unknown, at: string): void {
 function nameProblems(name: unknown, at: string): string[] {
   if (typeof name !== 'string') return [constraintProblem(name, at, 'Member must not be null')];
   const problems: string[] = [];
-  if (name.length > NAME_MAX_LENGTH)
+  if (name.length > NAME_MAX_LENGTH) {
     problems.push(constraintProblem(name, at, 'Member must have length less than or equal to 64'));
+  }
   if (!NAME_PATTERN.test(name)) {
     problems.push(constraintProblem(name, at, 'Member must satisfy regular expression pattern: ^[0-9a-zA-Z-_.]+$'));
   }
