@@ -163,6 +163,7 @@ export function constraintProblem(value: unknown, at: string, constraint: string
   return `Value ${shown} at '${at}' failed to satisfy constraint: ${constraint}`;
 }
 
+/** Whether `value` is a JSON object (not an array, not null). */
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -44,6 +44,7 @@ export type UnknownBusBehaviour = 'refuse' | 'drop';
 /** A fault the next calls meet: a per-entry InternalFailure on every entry, or a 500 InternalException. */
 export type PutEventsFault = 'entry-internal-failure' | 'internal-exception';
 
+/** The running fake: its endpoint, what it was asked, the events it took, and its fault switch. */
 export interface FakeEventBridge extends AwsFakeServer {
   calls: RecordedCall[];
   /** Accepted events in arrival order. */

@@ -40,6 +40,7 @@ export interface FakeSchedule {
   LastModificationDate: Date;
 }
 
+/** The running fake: its endpoint, what it was asked, its schedules, and the harness's firing controls. */
 export interface FakeScheduler extends AwsFakeServer {
   /** Every call received, in arrival order, with the input as the SDK sent it. */
   calls: RecordedCall[];

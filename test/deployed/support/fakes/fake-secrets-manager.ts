@@ -32,6 +32,7 @@ export interface FakeSecret {
   current?: string;
 }
 
+/** The running fake: its endpoint, what it was asked, and its secrets as they stand. */
 export interface FakeSecretsManager extends AwsFakeServer {
   calls: RecordedCall[];
   /** Every secret with its AWSCURRENT string value. */
