@@ -18,5 +18,6 @@ export default {
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
+    { ...shared, displayName: 'deployed', testMatch: ['<rootDir>/test/deployed/**/*.test.ts'] },
   ],
 };
