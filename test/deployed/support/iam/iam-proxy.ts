@@ -23,6 +23,7 @@ import {
   unrecognisedCheck,
 } from './aws-request.ts';
 import { type IdentityPolicy, evaluatePolicies } from './iam-policy.ts';
+import { swapOrigins, swapQueueUrlOrigin } from './queue-url-origin.ts';
 import { readSigV4Credential, replaceAccessKeyId } from './sigv4-credential.ts';
 
 /** A caller: a function, known by the access key id its SDK signs with, and its role's policies. */
@@ -59,6 +60,12 @@ export interface IamProxyOptions extends RequestMappingOptions {
    * host, so the URLs it hands out (fauxqs's queue URLs) lead back through the proxy.
    */
   rewriteHost?: boolean;
+  /**
+   * SQS only: the origin the emulator writes in its queue URLs (fauxqs: `http://sqs.<region>.localhost:<port>`).
+   * The proxy then moves request QueueUrls from its own origin to this one, and response queue URLs
+   * back, so functions can be given `<proxy endpoint>/<account>/<name>` (see queueUrlFor).
+   */
+  upstreamQueueOrigin?: string;
 }
 
 export interface IamProxy {
@@ -68,6 +75,8 @@ export interface IamProxy {
   readonly decisions: readonly IamDecision[];
   /** The refusals among `decisions`. */
   denied(): IamDecision[];
+  /** A queue URL the emulator made, on the proxy's origin: what a function must be given. */
+  queueUrlFor(upstreamQueueUrl: string): string;
   /** Forgets the decisions so far (between tests). */
   clearDecisions(): void;
   stop(): Promise<void>;
@@ -134,7 +143,12 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
     return undefined;
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
+  const queueOrigin = options.service === 'sqs' ? options.upstreamQueueOrigin : undefined;
+  let endpoint = '';
+
+  const forward = (req: IncomingMessage, res: ServerResponse, received: Buffer): void => {
+    const json = req.headers['x-amz-target'] !== undefined;
+    const body = queueOrigin && json ? swapQueueUrlOrigin(received, endpoint, queueOrigin) : received;
     const headers: [string, string][] = [];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i] ?? '';
@@ -151,14 +165,26 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
     const upstream = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: headers.flat(), agent },
       (upstreamResponse) => {
+        const status = upstreamResponse.statusCode ?? 502;
+        const rewrite = queueOrigin !== undefined;
         const responseHeaders: string[] = [];
         for (let i = 0; i < upstreamResponse.rawHeaders.length; i += 2) {
           const name = upstreamResponse.rawHeaders[i] ?? '';
-          if (name.toLowerCase() === 'connection' || name.toLowerCase() === 'keep-alive') continue;
+          const lower = name.toLowerCase();
+          if (lower === 'connection' || lower === 'keep-alive') continue;
+          if (rewrite && (lower === 'content-length' || lower === 'transfer-encoding')) continue;
           responseHeaders.push(name, upstreamResponse.rawHeaders[i + 1] ?? '');
         }
-        res.writeHead(upstreamResponse.statusCode ?? 502, responseHeaders);
-        upstreamResponse.pipe(res);
+        if (!rewrite) {
+          res.writeHead(status, responseHeaders);
+          upstreamResponse.pipe(res);
+          return;
+        }
+        readBody(upstreamResponse).then((upstreamBody) => {
+          const text = Buffer.from(swapOrigins(upstreamBody.toString('utf8'), queueOrigin, endpoint));
+          res.writeHead(status, [...responseHeaders, 'Content-Length', String(text.length)]);
+          res.end(text);
+        }, res.destroy.bind(res));
       },
     );
     upstream.on('error', (error) =>
@@ -187,9 +213,11 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  endpoint = `http://127.0.0.1:${port}`;
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
+    queueUrlFor: (upstreamQueueUrl) => `${endpoint}${new URL(upstreamQueueUrl).pathname}`,
     decisions,
     denied: () => decisions.filter((decision) => !decision.allowed),
     clearDecisions: () => {
