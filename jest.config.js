@@ -1,9 +1,10 @@
 /**
- * Five projects: unit (pure domain and use cases with in-memory fakes), integration (adapters
+ * Six projects: unit (pure domain and use cases with in-memory fakes), integration (adapters
  * against dynalite, fauxqs, a fake OpenAI server and a loopback webhook receiver), e2e (the local
- * runtime driven over HTTP), infra (the CDK app synthesised and asserted on) and browser (the
- * dashboard in Debian's chromium against the local runtime). Tests run as
- * native ESM (`--experimental-vm-modules`), compiled by SWC.
+ * runtime driven over HTTP), infra (the CDK app synthesised and asserted on), browser (the
+ * dashboard in Debian's chromium against the local runtime) and deployed (the synthesised bundles
+ * against emulators, each function held to its own IAM role). Tests run as native ESM
+ * (`--experimental-vm-modules`), compiled by SWC.
  */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }];
 const shared = {
