@@ -17,7 +17,10 @@ export interface ServiceErrorResponse {
 /** Why a call was refused, as the message's ending says it. */
 export type DenialKind = 'implicit-deny' | 'explicit-deny' | 'unrecognised';
 
-/** The message AWS gives for a refused call, e.g. `User: arn:aws:sts::…:assumed-role/… is not authorized to perform: …`. */
+/**
+ * The message AWS gives for a refused call: `User: arn:aws:sts::…:assumed-role/… is not authorized
+ * to perform: <action> on resource: <arn> because …`.
+ */
 export function accessDeniedMessage(options: {
   service: AwsService;
   callerArn: string;

@@ -19,7 +19,10 @@ export type ConditionBlock = Readonly<
   Record<string, Readonly<Record<string, ConditionValue | readonly ConditionValue[]>>>
 >;
 
-/** A policy this evaluator cannot read (an unknown operator, a statement without Action); it refuses rather than guess. */
+/**
+ * A policy this evaluator cannot read (an unknown operator, a statement without Action); it
+ * refuses rather than guess.
+ */
 export class UnsupportedPolicyError extends Error {
   override name = 'UnsupportedPolicyError';
 }
