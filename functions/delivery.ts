@@ -9,6 +9,7 @@ import { type DeliveryOutcome, deliverWebhook } from '#lib/app/deliver-webhook';
 import { loadConfig } from '#lib/config';
 import { composeCore } from '#functions/composition/core';
 import { logger } from '#functions/logger';
+import { logRecordFailures } from '#functions/record-failures';
 import { countMetric, METRIC, type MetricName, metrics } from '#functions/metrics';
 
 const deps = composeCore(loadConfig(), logger);
@@ -31,5 +32,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
   .handler((event, context) =>
-    processPartialResponse(event, deliver, processor, { context, throwOnFullBatchFailure: false }),
+    processPartialResponse(event, logRecordFailures('delivery', deliver), processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    }),
   );

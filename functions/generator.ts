@@ -9,6 +9,7 @@ import { generateReply } from '#lib/app/generate-reply';
 import { loadConfig } from '#lib/config';
 import { composeDeps } from '#functions/composition';
 import { logger } from '#functions/logger';
+import { logRecordFailures } from '#functions/record-failures';
 import { countMetric, METRIC, metrics } from '#functions/metrics';
 
 const deps = await composeDeps(loadConfig(), logger);
@@ -31,7 +32,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
   .handler((event, context) =>
-    processPartialResponse(event, answer, processor, {
+    processPartialResponse(event, logRecordFailures('generation', answer), processor, {
       context,
       skipGroupOnError: true,
       throwOnFullBatchFailure: false,

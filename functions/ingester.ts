@@ -13,6 +13,7 @@ import { composeCore } from '#functions/composition/core';
 import { composeKnowledge } from '#functions/composition/knowledge';
 import { composeModels } from '#functions/composition/models';
 import { logger } from '#functions/logger';
+import { logRecordFailures } from '#functions/record-failures';
 import { countMetric, METRIC, metrics } from '#functions/metrics';
 
 const config = loadConfig();
@@ -38,4 +39,6 @@ async function ingest(record: SQSRecord): Promise<void> {
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
-  .handler((event, context) => processPartialResponse(event, ingest, processor, { context }));
+  .handler((event, context) =>
+    processPartialResponse(event, logRecordFailures('ingestion', ingest), processor, { context }),
+  );

@@ -48,6 +48,7 @@ export interface IamProxyOptions extends RequestMappingOptions {
   service: AwsService;
   /** The emulator: `http://127.0.0.1:<port>`. */
   target: string;
+  /** Who may call, read on every request: a harness may add principals after the proxy started. */
   principals: readonly IamPrincipal[];
   environment: AwsEnvironment;
   /**
@@ -88,13 +89,12 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 /** Starts the proxy on a free loopback port. */
 export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy> {
   const target = new URL(options.target);
-  const principals = new Map(options.principals.map((principal) => [principal.accessKeyId, principal]));
   const agent = new Agent({ keepAlive: true });
   const decisions: IamDecision[] = [];
 
   const authorize = (request: AwsHttpRequest, authorization: string | undefined): ServiceErrorResponse | undefined => {
     const credential = readSigV4Credential(authorization, request.path);
-    const principal = credential && principals.get(credential.accessKeyId);
+    const principal = credential && options.principals.find((p) => p.accessKeyId === credential.accessKeyId);
     const responseOptions = { queryProtocol: !request.headers['x-amz-target'], head: request.method === 'HEAD' };
     const checks = describeAwsRequest(request, options.environment, options);
     if (!principal) {
