@@ -9,8 +9,8 @@ import { generateReply } from '#lib/app/generate-reply';
 import { loadConfig } from '#lib/config';
 import { composeDeps } from '#functions/composition';
 import { logger } from '#functions/logger';
+import { countGenerationOutcome, countMetric, METRIC, metrics } from '#functions/metrics';
 import { logRecordFailures } from '#functions/record-failures';
-import { countMetric, METRIC, metrics } from '#functions/metrics';
 
 const deps = await composeDeps(loadConfig(), logger);
 // A failed record fails only the rest of its own conversation's records, so other prospects wait for nothing.
@@ -23,8 +23,7 @@ async function answer(record: SQSRecord): Promise<void> {
     countMetric(METRIC.generationRetried);
     throw error;
   });
-  if (outcome === 'answered') countMetric(METRIC.repliesGenerated);
-  if (outcome === 'failed') countMetric(METRIC.generationFailed);
+  countGenerationOutcome(outcome);
   logger.debug('generation record done', { conversationId: job.conversationId, outcome });
 }
 

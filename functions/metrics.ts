@@ -1,4 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { GenerationOutcome } from '#lib/app/generate-reply';
+import type { TimerOutcome } from '#lib/app/fire-timer';
+import type { TimerPayload } from '#lib/ports';
 import { logger } from '#functions/logger';
 
 /** The CloudWatch namespace and `service` dimension of Parley's metrics (the alarms in infra/ use them). */
@@ -15,6 +18,11 @@ export const METRIC = {
   deliveriesSucceeded: 'DeliveriesSucceeded',
   deliveriesRetried: 'DeliveriesRetried',
   deliveriesFailed: 'DeliveriesFailed',
+  /**
+   * Answers, follow-ups and nudges escalated (`model_unavailable`) because the chat model has no
+   * usable credentials: the OpenAI key is missing or refused. Alarmed: only an operator can fix it.
+   */
+  modelUnavailable: 'ModelUnavailable',
   followUpsSent: 'FollowUpsSent',
   nudgesSent: 'NudgesSent',
   documentsIndexed: 'DocumentsIndexed',
@@ -49,4 +57,23 @@ export const metrics = new Metrics({
 /** Adds one to a count metric of this invocation. */
 export function countMetric(name: MetricName): void {
   metrics.addMetric(name, MetricUnit.Count, 1);
+}
+
+/** What each generation outcome counts; a record with nothing to do, or escalated by the model's choice, counts nothing. */
+const GENERATION_METRICS: Partial<Record<GenerationOutcome, MetricName>> = {
+  answered: METRIC.repliesGenerated,
+  failed: METRIC.generationFailed,
+  model_unavailable: METRIC.modelUnavailable,
+};
+
+/** Counts what a generation record ended in (the generator handler). */
+export function countGenerationOutcome(outcome: GenerationOutcome): void {
+  const name = GENERATION_METRICS[outcome];
+  if (name) countMetric(name);
+}
+
+/** Counts what a timer ended in (the timer handler): a follow-up or nudge sent, or the model unavailable. */
+export function countTimerOutcome(kind: TimerPayload['kind'], outcome: TimerOutcome): void {
+  if (outcome === 'sent') countMetric(kind === 'follow_up' ? METRIC.followUpsSent : METRIC.nudgesSent);
+  if (outcome === 'model_unavailable') countMetric(METRIC.modelUnavailable);
 }

@@ -14,7 +14,7 @@ import { composeCore } from '#functions/composition/core';
 import { composeModels } from '#functions/composition/models';
 import { composeTimers } from '#functions/composition/timers';
 import { logger } from '#functions/logger';
-import { countMetric, METRIC, metrics } from '#functions/metrics';
+import { countTimerOutcome, metrics } from '#functions/metrics';
 
 const config = loadConfig();
 const core = composeCore(config, logger);
@@ -39,8 +39,6 @@ export const handler = middy<unknown, void>()
       return;
     }
     const outcome = await fireTimer(deps, parsed.data);
-    if (outcome === 'sent') {
-      countMetric(parsed.data.kind === 'follow_up' ? METRIC.followUpsSent : METRIC.nudgesSent);
-    }
+    countTimerOutcome(parsed.data.kind, outcome);
     logger.info('timer fired', { kind: parsed.data.kind, outcome });
   });

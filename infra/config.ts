@@ -4,6 +4,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { describeModelProviders, MODEL_PROVIDERS } from '#lib/config';
 
 /** The retention periods CloudWatch Logs accepts (never-expire excluded: logs hold personal data). */
 const RETENTION_DAYS = Object.values(RetentionDays).filter(
@@ -24,6 +25,10 @@ const infraConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'stackName must start with a letter and hold only letters, digits and -')
     .default('Parley'),
+  // `offline` (a demo stack, answering from templates) must be asked for: nothing falls back to it.
+  modelProvider: z
+    .enum(MODEL_PROVIDERS, { error: `modelProvider must be ${describeModelProviders()}` })
+    .default('openai'),
   chatModel: z.string().trim().min(1, 'chatModel must not be empty').default('gpt-4o-mini'),
   embeddingModel: z.string().trim().min(1, 'embeddingModel must not be empty').default('text-embedding-3-small'),
   // `local` (loopback targets) exists only for the local runtime; a deployed stack must never allow it.

@@ -36,12 +36,14 @@ export class ParleyStack extends Stack {
       deliveryConsumerTimeout: FUNCTION_DEFAULTS.delivery.timeout,
     });
     const events = new Events(this, 'Events');
-    const secrets = new Secrets(this, 'Secrets');
+    // Only the openai provider has a key to keep; a demo stack (`offline`) has no secret to read.
+    const secrets = config.modelProvider === 'openai' ? new Secrets(this, 'Secrets') : undefined;
 
     // lib/config.ts reads these in every function; queue URLs, names and models are not secrets.
     const sharedEnvironment = {
       [ENV.generationQueueUrl]: messaging.generationQueue.queueUrl,
       [ENV.deliveryQueueUrl]: messaging.deliveryQueue.queueUrl,
+      [ENV.modelProvider]: config.modelProvider,
       [ENV.chatModel]: config.chatModel,
       [ENV.embeddingModel]: config.embeddingModel,
       [ENV.webhookTargets]: config.webhookTargets,
@@ -78,14 +80,14 @@ export class ParleyStack extends Stack {
     knowledge.grantReadWriteDelete(api.handler);
     knowledge.grantSendIngestion(api.handler);
     // Testing responses call the chat model, and search embeds the query: both need the OpenAI key.
-    secrets.grantRead(api.handler);
+    secrets?.grantRead(api.handler);
     // Handoff, resume, close and outgoing messages cancel or re-arm a conversation's timers.
     scheduling.grantScheduleTimers(api.handler, timer);
 
     storage.grantReadWrite(generator);
     messaging.grantSendDelivery(generator);
     events.grantPublish(generator);
-    secrets.grantRead(generator);
+    secrets?.grantRead(generator);
     // Each answer arms the requested follow-up and (re)arms the drop-off timer.
     scheduling.grantScheduleTimers(generator, timer);
     // Passages for grounding replies.
@@ -101,7 +103,7 @@ export class ParleyStack extends Stack {
     storage.grantReadWrite(timer);
     messaging.grantSendDelivery(timer);
     events.grantPublish(timer);
-    secrets.grantRead(timer);
+    secrets?.grantRead(timer);
     knowledge.grantRead(timer);
     scheduling.grantScheduleTimers(timer, timer);
 
@@ -115,7 +117,7 @@ export class ParleyStack extends Stack {
     // Reads the original (or stores a fetched page), writes the passages.
     knowledge.grantReadWrite(ingester);
     // Embeddings need the OpenAI key.
-    secrets.grantRead(ingester);
+    secrets?.grantRead(ingester);
 
     const observability = new Observability(this, 'Observability', {
       api,
@@ -143,11 +145,13 @@ export class ParleyStack extends Stack {
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: knowledge.bucket.bucketName });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
-    new CfnOutput(this, 'OpenAiSecretArn', {
-      value: secrets.openAiKey.ref,
-      description:
-        'Put the OpenAI API key here: aws secretsmanager put-secret-value --secret-id <this> --secret-string sk-…',
-    });
+    if (secrets) {
+      new CfnOutput(this, 'OpenAiSecretArn', {
+        value: secrets.openAiKey.ref,
+        description:
+          'Put the OpenAI API key here: aws secretsmanager put-secret-value --secret-id <this> --secret-string sk-…',
+      });
+    }
     new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });
   }
 }

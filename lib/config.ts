@@ -6,6 +6,33 @@
 import * as z from 'zod';
 import type { WebhookTargetPolicy } from '#lib/domain/webhook-url';
 
+/**
+ * Where answers come from. `openai`: OpenAI or any OpenAI-compatible server (the key from
+ * OPENAI_API_KEY, else the Secrets Manager secret; a base URL alone for a keyless server).
+ * `offline`: the deterministic template model, which needs nothing (the local default, and a
+ * deployed stack's only when the operator asks for a demo with `-c modelProvider=offline`).
+ */
+export const MODEL_PROVIDERS = ['openai', 'offline'] as const;
+
+export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
+
+/** `a or b`, `a, b or c`: the providers as a sentence names them. */
+export function describeModelProviders(): string {
+  return `${MODEL_PROVIDERS.slice(0, -1).join(', ')} or ${MODEL_PROVIDERS.at(-1)}`;
+}
+
+/**
+ * The provider when PARLEY_MODEL_PROVIDER is not set (the local runtime): `openai` when an OpenAI
+ * key, base URL or secret is configured, else `offline`. The stack always sets it.
+ */
+export function inferModelProvider(openAi: {
+  apiKey?: string;
+  baseUrl?: string;
+  apiKeySecretArn?: string;
+}): ModelProvider {
+  return openAi.apiKey || openAi.baseUrl || openAi.apiKeySecretArn ? 'openai' : 'offline';
+}
+
 export const ENV = {
   tableName: 'PARLEY_TABLE_NAME',
   generationQueueUrl: 'PARLEY_GENERATION_QUEUE_URL',
@@ -19,6 +46,8 @@ export const ENV = {
   dynamoDbEndpoint: 'PARLEY_DYNAMODB_ENDPOINT',
   /** Overrides the SQS endpoint: an emulator's, or `in-process://local` for the local runtime's in-process queues. */
   sqsEndpoint: 'PARLEY_SQS_ENDPOINT',
+  /** One of MODEL_PROVIDERS; when unset, inferModelProvider decides (the stack always sets it). */
+  modelProvider: 'PARLEY_MODEL_PROVIDER',
   openAiApiKey: 'OPENAI_API_KEY',
   /** In AWS the OpenAI key is not in the environment: this Secrets Manager secret holds it. */
   openAiSecretArn: 'PARLEY_OPENAI_SECRET_ARN',
@@ -59,6 +88,7 @@ const configSchema = z.object({
   [ENV.documentsDir]: optionalName,
   [ENV.dynamoDbEndpoint]: z.url().optional(),
   [ENV.sqsEndpoint]: z.url().optional(),
+  [ENV.modelProvider]: z.enum(MODEL_PROVIDERS, { error: `must be ${describeModelProviders()}` }).optional(),
   [ENV.openAiApiKey]: optionalName,
   [ENV.openAiSecretArn]: optionalName,
   [ENV.openAiBaseUrl]: z.url().optional(),
@@ -88,10 +118,12 @@ export interface Config {
   dynamoDbEndpoint?: string;
   sqsEndpoint?: string;
   region: string;
+  /** Where answers come from (see MODEL_PROVIDERS). */
+  modelProvider: ModelProvider;
   /**
    * The OpenAI (or compatible) settings. Where the key comes from is decided at cold start by the
    * composition root: `apiKey` (the environment, locally), else the secret `apiKeySecretArn` (AWS);
-   * with neither, a `baseUrl` alone means a keyless compatible server, and nothing means the offline model.
+   * with neither, a `baseUrl` alone means a keyless compatible server. Used only under `openai`.
    */
   openAi: {
     apiKey?: string;
@@ -128,6 +160,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if ((bucket === undefined) === (dir === undefined)) {
     throw new Error(`invalid configuration: set exactly one of ${ENV.documentsBucket} and ${ENV.documentsDir}`);
   }
+  const openAi = {
+    apiKey: e[ENV.openAiApiKey],
+    apiKeySecretArn: e[ENV.openAiSecretArn],
+    baseUrl: e[ENV.openAiBaseUrl],
+    chatModel: e[ENV.chatModel],
+    embeddingModel: e[ENV.embeddingModel],
+  };
+  const modelProvider = e[ENV.modelProvider] ?? inferModelProvider(openAi);
+  if (modelProvider === 'openai' && !(openAi.apiKey || openAi.baseUrl || openAi.apiKeySecretArn)) {
+    throw new Error(
+      `invalid configuration: ${ENV.modelProvider}=openai needs ${ENV.openAiApiKey}, ${ENV.openAiBaseUrl} or ${ENV.openAiSecretArn}`,
+    );
+  }
   const [groupName, roleArn, dlqArn, targetArn] = SCHEDULER_VARS.map((name) => e[name]);
   return Object.freeze({
     tableName: e[ENV.tableName],
@@ -138,13 +183,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dynamoDbEndpoint: e[ENV.dynamoDbEndpoint],
     sqsEndpoint: e[ENV.sqsEndpoint],
     region: e[ENV.region],
-    openAi: Object.freeze({
-      apiKey: e[ENV.openAiApiKey],
-      apiKeySecretArn: e[ENV.openAiSecretArn],
-      baseUrl: e[ENV.openAiBaseUrl],
-      chatModel: e[ENV.chatModel],
-      embeddingModel: e[ENV.embeddingModel],
-    }),
+    modelProvider,
+    openAi: Object.freeze(openAi),
     events: Object.freeze({ eventBusName: e[ENV.eventBusName], logFile: e[ENV.eventLogFile] }),
     scheduler:
       groupName && roleArn && dlqArn && targetArn

@@ -1,13 +1,15 @@
 /**
  * `npm start`: runs Parley on this machine. PORT (3000), PARLEY_DATA_DIR (./.parley),
  * PARLEY_LOCAL_API_KEY (else one is generated once and kept in the data dir), and OPENAI_API_KEY /
- * OPENAI_BASE_URL to use a real model instead of the offline one.
+ * OPENAI_BASE_URL to use a real model instead of the offline one (PARLEY_MODEL_PROVIDER overrides
+ * that choice).
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { generateApiKey } from '#lib/app/tenants';
+import { loadConfig } from '#lib/config';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
 import { startLocalRuntime } from '#local/runtime';
 
@@ -60,7 +62,8 @@ async function main(): Promise<void> {
   const dataDir = resolve(env.PARLEY_DATA_DIR);
   const { key, generated } = await resolveApiKey(dataDir, env.PARLEY_LOCAL_API_KEY);
   const runtime = await startLocalRuntime({ dataDir, host: env.HOST, port: env.PORT, apiKey: key });
-  const model = process.env.OPENAI_API_KEY || process.env.OPENAI_BASE_URL ? 'OpenAI-compatible' : 'offline';
+  // The runtime has set the functions' environment: the provider is the one they resolved.
+  const model = loadConfig().modelProvider === 'openai' ? 'OpenAI-compatible' : 'offline';
   process.stdout.write(banner(runtime.url, key, generated, model));
 
   let stopping = false;

@@ -1,41 +1,91 @@
-/** The chat model and the embedder: OpenAI (or a compatible server) when a key is set, else the offline model. */
+/**
+ * The chat model and the embedder, as `config.modelProvider` says: OpenAI (or a compatible
+ * server), or the offline model. Nothing falls back to the offline model by itself: a deployed
+ * stack whose OpenAI key is missing or refused escalates its answers (`model_unavailable`).
+ */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deps } from '#lib/app/deps';
 import type { Config } from '#lib/config';
 import { readSecretString } from '#lib/adapters/aws/secrets';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
+import { KEY_RECHECK_MS, KeyedChatModel } from '#lib/adapters/openai/keyed-chat-model';
 import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
 import { OpenAiEmbedder } from '#lib/adapters/openai/openai-embedder';
 import type { Logger } from '#lib/ports';
 
-/**
- * The OpenAI key: from the environment (local), else from the secret (AWS). The stack creates the
- * secret empty; until the operator puts the key in, the offline model answers, with a warning once
- * per cold start. A keyless base URL (a local OpenAI-compatible server) needs no key.
- */
-async function resolveOpenAiKey(config: Config, logger: Logger): Promise<string | undefined> {
-  const { apiKey, apiKeySecretArn, baseUrl } = config.openAi;
-  if (apiKey) return apiKey;
-  if (apiKeySecretArn) {
-    const secrets = new SecretsManagerClient({ region: config.region });
-    const stored = await readSecretString(apiKeySecretArn, secrets).finally(() => secrets.destroy());
-    if (stored) return stored;
-    logger.warn(
-      'The OpenAI key is not set, so the offline model answers. Set the OpenAI key with: ' +
-        `aws secretsmanager put-secret-value --secret-id ${apiKeySecretArn} --secret-string 'sk-…'` +
-        ' (functions read it when they start).',
-    );
-  }
-  return baseUrl ? 'not-needed' : undefined;
+export type ModelDeps = Pick<Deps, 'chatModel' | 'embedder'>;
+
+/** Reads a secret's current string value; undefined while it holds none. */
+export type SecretReader = (secretArn: string) => Promise<string | undefined>;
+
+export interface ComposeModelsOptions {
+  /** Secrets Manager by default; tests pass their own reader. */
+  readSecret?: SecretReader;
+  /** Milliseconds since the epoch, for the key's rechecks (tests pass a clock). */
+  now?: () => number;
 }
 
-/** OpenAI's chat model and embedder when a key (or a compatible server) is set, else the offline model and no embedder. */
-export async function composeModels(config: Config, logger: Logger): Promise<Pick<Deps, 'chatModel' | 'embedder'>> {
-  const apiKey = await resolveOpenAiKey(config, logger);
-  if (!apiKey) return { chatModel: new OfflineChatModel() };
-  const connection = { apiKey, ...(config.openAi.baseUrl ? { baseUrl: config.openAi.baseUrl } : {}) };
+/** What a compatible server without keys is given: the SDK refuses an empty key. */
+const KEYLESS_SERVER_KEY = 'not-needed';
+
+/** The models `config.modelProvider` names. A new provider is a new case, and tsc finds the switch. */
+export async function composeModels(
+  config: Config,
+  logger: Logger,
+  options: ComposeModelsOptions = {},
+): Promise<ModelDeps> {
+  const provider = config.modelProvider;
+  switch (provider) {
+    case 'offline':
+      return { chatModel: new OfflineChatModel() };
+    case 'openai':
+      return composeOpenAi(config, logger, options);
+    default: {
+      const unknown: never = provider;
+      throw new Error(`unknown model provider ${String(unknown)}`);
+    }
+  }
+}
+
+/**
+ * OpenAI's chat model and embedder. The key comes from the environment (local), else from the
+ * secret (AWS), else a base URL alone means a keyless compatible server. The secret's key is
+ * read at cold start; while it is missing the chat model throws ModelUnavailableError and looks
+ * again every KEY_RECHECK_MS, and there is no embedder (search stays lexical) until the next cold start.
+ */
+async function composeOpenAi(config: Config, logger: Logger, options: ComposeModelsOptions): Promise<ModelDeps> {
+  const { apiKey, apiKeySecretArn, baseUrl, chatModel, embeddingModel } = config.openAi;
+  const connect = (key: string) => ({ apiKey: key, ...(baseUrl ? { baseUrl } : {}) });
+  const buildChatModel = (key: string) => new OpenAiChatModel({ model: chatModel, ...connect(key) });
+  const buildEmbedder = (key: string) => new OpenAiEmbedder({ model: embeddingModel, ...connect(key) });
+  if (apiKey || !apiKeySecretArn) {
+    const key = apiKey ?? KEYLESS_SERVER_KEY;
+    return { chatModel: buildChatModel(key), embedder: buildEmbedder(key) };
+  }
+  const readSecret = options.readSecret ?? secretsManagerReader(config.region);
+  // A compatible server behind a base URL may need no key while the secret is empty.
+  const stored = (await readSecret(apiKeySecretArn)) ?? (baseUrl ? KEYLESS_SERVER_KEY : undefined);
+  const howToSet = `aws secretsmanager put-secret-value --secret-id ${apiKeySecretArn} --secret-string 'sk-…'`;
+  if (!stored) {
+    logger.warn(
+      'The OpenAI key is not set, so answers are escalated as model_unavailable and nothing is sent to prospects. ' +
+        `Set it with: ${howToSet} (functions look again every ${KEY_RECHECK_MS / 1000} s).`,
+    );
+  }
   return {
-    chatModel: new OpenAiChatModel({ model: config.openAi.chatModel, ...connection }),
-    embedder: new OpenAiEmbedder({ model: config.openAi.embeddingModel, ...connection }),
+    chatModel: new KeyedChatModel({
+      readKey: () => readSecret(apiKeySecretArn),
+      build: buildChatModel,
+      ...(stored ? { initialKey: stored } : {}),
+      missingKeyMessage: `the OpenAI key is not set; set it with: ${howToSet}`,
+      ...(options.now ? { now: options.now } : {}),
+    }),
+    ...(stored ? { embedder: buildEmbedder(stored) } : {}),
   };
+}
+
+/** One Secrets Manager client for the function's life: the key may be read again after cold start. */
+function secretsManagerReader(region: string): SecretReader {
+  const client = new SecretsManagerClient({ region });
+  return (secretArn) => readSecretString(secretArn, client);
 }

@@ -45,7 +45,9 @@ export const emergencySchema = z
     triggers: z
       .array(z.enum(EMERGENCY_TRIGGERS as [EmergencyTrigger, ...EmergencyTrigger[]]))
       .optional()
-      .describe('What calls a person through emergency_url; all of them when absent.'),
+      .describe(
+        'What calls a person through emergency_url; all of them when absent. Whatever this list (or enabled) says, `model_unavailable` (the deployed model has no usable key: nothing was sent to the prospect) is always sent to emergency_url when one is set.',
+      ),
     pause_ai: z.boolean().default(false).describe('Hand the conversation to a person when escalating, until resumed.'),
   })
   .strict()

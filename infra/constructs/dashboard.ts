@@ -83,6 +83,7 @@ export class OperationsDashboard extends Construct {
             appMetric(METRIC.repliesGenerated, 'generated'),
             appMetric(METRIC.generationRetried, 'retried'),
             appMetric(METRIC.generationFailed, 'failed'),
+            appMetric(METRIC.modelUnavailable, 'model unavailable'),
           ]),
           graph('Webhook deliveries', [
             appMetric(METRIC.deliveriesSucceeded, 'succeeded'),

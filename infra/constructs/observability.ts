@@ -44,6 +44,13 @@ export class Observability extends Construct {
       );
     }
     this.alarm('DeliveriesFailed', 'Webhook deliveries failed after every retry.', appMetric(METRIC.deliveriesFailed));
+    // Every answer is being escalated instead of sent: the OpenAI key is missing or refused.
+    this.alarm(
+      'ModelUnavailable',
+      'The chat model is unavailable (its key is missing or refused): prospects get no answer until an operator sets a valid key.',
+      appMetric(METRIC.modelUnavailable),
+      { threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD },
+    );
     // The generator reports record failures to SQS rather than erroring, so an error is a crash,
     // a timeout or a failed cold start (e.g. an unreadable secret): every one matters.
     this.alarm(
@@ -84,14 +91,24 @@ export class Observability extends Construct {
     }).dashboard;
   }
 
-  /** Alarms when the metric is above zero in any period; no data (an idle system) is fine. */
-  private alarm(id: string, description: string, metric: cloudwatch.IMetric): void {
+  /**
+   * Alarms when the metric is above zero (or as `when` says) in any period; no data (an idle
+   * system) is fine.
+   */
+  private alarm(
+    id: string,
+    description: string,
+    metric: cloudwatch.IMetric,
+    when: { threshold: number; comparisonOperator: cloudwatch.ComparisonOperator } = {
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    },
+  ): void {
     this.alarms.push(
       new cloudwatch.Alarm(this, id, {
         metric,
         alarmDescription: description,
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        ...when,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),

@@ -7,10 +7,11 @@ import { acknowledgeNag } from '../nag.ts';
 import type { LambdaFunction } from './lambda-function.ts';
 
 /**
- * The OpenAI API key, kept out of the template and the functions' environment. The stack creates
- * the secret empty (no SecretString, no GenerateSecretString), so no deploy can ever write over the
- * key the operator puts in with `aws secretsmanager put-secret-value`; until then the code finds no
- * value and answers with the offline model. Retained on delete.
+ * The OpenAI API key, kept out of the template and the functions' environment; made only when the
+ * stack's model provider is `openai`. The stack creates the secret empty (no SecretString, no
+ * GenerateSecretString), so no deploy can ever write over the key the operator puts in with
+ * `aws secretsmanager put-secret-value`; until then the code finds no value, and every answer is
+ * escalated (`model_unavailable`) rather than made up. Retained on delete.
  */
 export class Secrets extends Construct {
   readonly openAiKey: secretsmanager.CfnSecret;
@@ -18,7 +19,8 @@ export class Secrets extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.openAiKey = new secretsmanager.CfnSecret(this, 'OpenAiKey', {
-      description: 'OpenAI API key for Parley. Empty until you put the key in; meanwhile the offline model answers.',
+      description:
+        'OpenAI API key for Parley. Empty until you put the key in; until then Parley answers no prospect and escalates every message (model_unavailable).',
     });
     this.openAiKey.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN;
     this.openAiKey.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;

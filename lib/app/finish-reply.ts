@@ -163,10 +163,11 @@ function replyEvents(input: {
 }
 
 /**
- * When no reply can be sent (the model's output stayed malformed, or every attempt failed): the
- * prospect gets nothing, the emergency webhook (under the `repeated_failure` trigger) and the event
- * bus hear of it, and the messages are marked. Ids derive from the claimed reply id, so a retry
- * sends no second notification.
+ * When no reply can be sent (the model's output stayed malformed, every attempt failed, or the
+ * model is unavailable): the prospect gets nothing, the emergency webhook (under the
+ * `repeated_failure` trigger; `model_unavailable` whatever the triggers say) and the event bus
+ * hear of it, and the messages are marked. Ids derive from the claimed reply id, so a retry sends
+ * no second notification. A model fault records no knowledge gap: the knowledge was not at fault.
  */
 export async function escalateWithoutReply(
   deps: FinishDeps,
@@ -176,18 +177,58 @@ export async function escalateWithoutReply(
     unanswered: Message[];
     replyId: string;
     status: 'escalated' | 'failed';
+    reason: 'repeated_failure' | 'model_unavailable';
     summary: string;
   },
 ): Promise<void> {
-  const { ai, conversation: c, replyId } = input;
-  const escalation = escalationFor('repeated_failure', resolveEmergencySettings(ai), input.summary);
-  const eventId = deriveId('evt', replyId, 'esc');
-  const deliveryId = deriveId('dlv', replyId, 'esc');
-  const createdAt = deps.clock.now().toISOString();
+  const { ai, conversation: c } = input;
+  const escalation = escalationFor(input.reason, resolveEmergencySettings(ai), input.summary);
   const lastMessage = input.unanswered.at(-1);
   const question = input.unanswered.map((m) => m.text).join('\n\n');
-  const emergencyUrl = escalation ? ai.webhooks.emergencyUrl : undefined;
-  if (escalation && emergencyUrl && lastMessage) {
+  if (escalation && lastMessage) {
+    await notifyEscalation(deps, {
+      ai,
+      conversation: c,
+      escalation,
+      causeId: input.replyId,
+      messageId: lastMessage.id,
+      inboundMessageId: lastMessage.id,
+      question,
+      detail: { message_ids: input.unanswered.map((m) => m.id) },
+    });
+  }
+  if (lastMessage && input.reason !== 'model_unavailable') {
+    await recordKnowledgeGap(deps, { ai, conversation: c, message: lastMessage, question, reason: 'escalated' });
+  }
+  await settleAll(deps, c, input.unanswered, input.status);
+}
+
+/**
+ * Tells of an escalation that has no reply to go with: a `conversation.escalated` webhook to the
+ * AI's emergency URL (if it has one) and the domain event. Both ids derive from `causeId` (the
+ * claimed reply, or the message a timer would have sent), so doing it again sends nothing new.
+ */
+export async function notifyEscalation(
+  deps: Pick<Deps, 'store' | 'deliveryQueue' | 'events' | 'clock'>,
+  input: {
+    ai: Ai;
+    conversation: Conversation;
+    escalation: Escalation;
+    causeId: string;
+    /** The message the webhook is about (`message_id`). */
+    messageId: string;
+    inboundMessageId?: string;
+    question: string;
+    /** More ids for the event's detail. */
+    detail: Record<string, unknown>;
+  },
+): Promise<void> {
+  const { ai, conversation: c, escalation } = input;
+  const eventId = deriveId('evt', input.causeId, 'esc');
+  const deliveryId = deriveId('dlv', input.causeId, 'esc');
+  const createdAt = deps.clock.now().toISOString();
+  const emergencyUrl = ai.webhooks.emergencyUrl;
+  if (emergencyUrl) {
     await createDelivery(deps, {
       tenantId: c.tenantId,
       deliveryId,
@@ -197,37 +238,31 @@ export async function escalateWithoutReply(
         eventId,
         createdAt,
         conversation: c,
-        messageId: lastMessage.id,
+        messageId: input.messageId,
         reply: '',
-        question,
-        inboundMessageId: lastMessage.id,
+        question: input.question,
+        ...(input.inboundMessageId ? { inboundMessageId: input.inboundMessageId } : {}),
         reason: escalation.reason,
         summary: escalation.summary,
       }),
       delaySeconds: 0,
     });
   }
-  if (escalation) {
-    await deps.events.publish([
-      {
-        type: 'conversation.escalated',
-        id: eventId,
-        tenantId: c.tenantId,
-        occurredAt: createdAt,
-        detail: {
-          ai_id: ai.id,
-          conversation_id: c.id,
-          message_ids: input.unanswered.map((m) => m.id),
-          reason: escalation.reason,
-          ...(emergencyUrl ? { event_id: eventId, delivery_id: deliveryId } : {}),
-        },
+  await deps.events.publish([
+    {
+      type: 'conversation.escalated',
+      id: eventId,
+      tenantId: c.tenantId,
+      occurredAt: createdAt,
+      detail: {
+        ai_id: ai.id,
+        conversation_id: c.id,
+        ...input.detail,
+        reason: escalation.reason,
+        ...(emergencyUrl ? { event_id: eventId, delivery_id: deliveryId } : {}),
       },
-    ]);
-  }
-  if (lastMessage) {
-    await recordKnowledgeGap(deps, { ai, conversation: c, message: lastMessage, question, reason: 'escalated' });
-  }
-  await settleAll(deps, c, input.unanswered, input.status);
+    },
+  ]);
 }
 
 export async function settleAll(

@@ -2,7 +2,8 @@
  * A timer fires: the follow-up the prospect asked for, or a nudge after they went quiet, written
  * by the chat model from the conversation so far and delivered to the follow-up webhook.
  */
-import { contactTimeZone, nextNudge } from '#lib/domain/follow-up-policy';
+import { escalationFor } from '#lib/domain/escalation';
+import { contactTimeZone, nextNudge, resolveEmergencySettings } from '#lib/domain/follow-up-policy';
 import { isUnanswered } from '#lib/domain/messages';
 import { timedId } from '#lib/domain/timed-id';
 import type { Ai, Conversation, FollowUpSettings, Message } from '#lib/domain/types';
@@ -11,10 +12,13 @@ import type { TimerPayload } from '#lib/ports';
 import { armTimer, followUpSettingsOf, forgetTimer } from '#lib/app/conversation-timers';
 import { createDelivery, deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
+import { notifyEscalation } from '#lib/app/finish-reply';
 import { buildReplyRequest, loadSetupOf } from '#lib/app/generate-reply';
+import { ModelUnavailableError } from '#lib/domain/reply';
 import { sanitizeHtml } from '#lib/domain/safe-html';
 
-export type TimerOutcome = 'sent' | 'stale' | 'skipped';
+/** `model_unavailable`: nothing was sent because the chat model has no usable credentials; a person was called. */
+export type TimerOutcome = 'sent' | 'stale' | 'skipped' | 'model_unavailable';
 
 type FireDeps = Pick<Deps, 'store' | 'chatModel' | 'deliveryQueue' | 'events' | 'clock' | 'timers' | 'logger'>;
 
@@ -45,7 +49,14 @@ export async function fireTimer(deps: FireDeps, payload: TimerPayload): Promise<
       await forgetTimer(deps, conversation, payload);
       return 'skipped';
     }
-    message = await writeMessage(deps, { ai, conversation, messages, messageId, kind });
+    try {
+      message = await writeMessage(deps, { ai, conversation, messages, messageId, kind });
+    } catch (error) {
+      if (!(error instanceof ModelUnavailableError)) throw error;
+      await escalateUnwritten(deps, { ai, conversation, messages, messageId, kind, error });
+      await forgetTimer(deps, conversation, payload);
+      return 'model_unavailable';
+    }
     messages.push(message);
   }
   const lastInbound = messages.findLast((m) => m.direction === 'inbound');
@@ -61,6 +72,46 @@ export async function fireTimer(deps: FireDeps, payload: TimerPayload): Promise<
     await scheduleNextNudge(deps, { conversation, settings, message, nudgesSent: nudgesSinceProspectWrote(messages) });
   }
   return 'sent';
+}
+
+/**
+ * The chat model cannot write the follow-up or nudge: no template stands in for it. The emergency
+ * webhook (whatever the AI's triggers say) and the event bus hear of it once per timer (ids
+ * derived from the message the timer would have sent), and no further nudge is armed: the
+ * prospect's next message, or a person, picks the conversation up.
+ */
+async function escalateUnwritten(
+  deps: FireDeps,
+  input: {
+    ai: Ai;
+    conversation: Conversation;
+    messages: Message[];
+    messageId: string;
+    kind: TimerPayload['kind'];
+    error: ModelUnavailableError;
+  },
+): Promise<void> {
+  const { ai, conversation: c, kind } = input;
+  deps.logger.error('the chat model is unavailable; a timer sent nothing', {
+    conversationId: c.id,
+    kind,
+    error: input.error.message,
+  });
+  const what = kind === 'follow_up' ? 'the follow-up the prospect asked for' : 'a nudge after the prospect went quiet';
+  const summary = `The chat model is unavailable (Parley's model key is missing or was refused), so ${what} was not sent. The operator must set a valid key.`;
+  const escalation = escalationFor('model_unavailable', resolveEmergencySettings(ai), summary);
+  if (!escalation) return;
+  const lastInbound = input.messages.findLast((m) => m.direction === 'inbound');
+  await notifyEscalation(deps, {
+    ai,
+    conversation: c,
+    escalation,
+    causeId: input.messageId,
+    messageId: lastInbound?.id ?? input.messageId,
+    ...(lastInbound ? { inboundMessageId: lastInbound.id } : {}),
+    question: '',
+    detail: { timer: kind },
+  });
 }
 
 /**

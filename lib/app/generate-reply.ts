@@ -3,6 +3,7 @@ import {
   type KnowledgeContext,
   MalformedModelOutputError,
   type ModelReply,
+  ModelUnavailableError,
   type ReplyRequest,
   type SalesContext,
   type Turn,
@@ -17,7 +18,8 @@ import { escalateWithoutReply, finishReply, settleAll } from '#lib/app/finish-re
 import { citationsOf, type Grounding, groundReply } from '#lib/app/knowledge/ground-reply';
 import { loadSalesSetup, type SalesSetup } from '#lib/app/setup';
 
-export type GenerationOutcome = 'answered' | 'escalated' | 'nothing_to_do' | 'failed';
+/** `model_unavailable`: escalated because the chat model has no usable credentials (an operator must act). */
+export type GenerationOutcome = 'answered' | 'escalated' | 'model_unavailable' | 'nothing_to_do' | 'failed';
 
 type GeneratorDeps = Pick<
   Deps,
@@ -78,7 +80,7 @@ export async function generateReply(
     if (!reply) {
       const written = await writeReply(deps, { ai, conversation, messages, unanswered, replyId, attempt: job.attempt });
       if (written === 'taken') return outcome;
-      if (written === 'failed' || written === 'escalated') return written;
+      if (written === 'failed' || written === 'escalated' || written === 'model_unavailable') return written;
       reply = written;
     }
     await finishReply(deps, { ai, conversation, reply, unanswered });
@@ -114,7 +116,7 @@ async function writeReply(
     replyId: string;
     attempt: number;
   },
-): Promise<Message | 'taken' | 'failed' | 'escalated'> {
+): Promise<Message | 'taken' | 'failed' | 'escalated' | 'model_unavailable'> {
   const { conversation: c, replyId } = input;
   const stopRequest = isStopRequest(input.unanswered.at(-1)?.text ?? '');
   // The reads for the prompt go on while the messages are claimed; if a twin worker has them,
@@ -134,14 +136,26 @@ async function writeReply(
   try {
     answer = await deps.chatModel.generateReply(request);
   } catch (error) {
+    if (error instanceof ModelUnavailableError) {
+      // No retry can help and no template answer may stand in: a person answers, an operator fixes the key.
+      deps.logger.error('the chat model is unavailable; escalating instead of answering', {
+        conversationId: c.id,
+        error: error.message,
+      });
+      const reason = 'model_unavailable';
+      await escalateWithoutReply(deps, { ...input, status: 'escalated', reason, summary: UNAVAILABLE_SUMMARY });
+      return 'model_unavailable';
+    }
     if (error instanceof MalformedModelOutputError) {
       // The adapter already asked again once: nothing malformed is sent, a person takes over.
-      await escalateWithoutReply(deps, { ...input, status: 'escalated', summary: MALFORMED_SUMMARY });
+      const reason = 'repeated_failure';
+      await escalateWithoutReply(deps, { ...input, status: 'escalated', reason, summary: MALFORMED_SUMMARY });
       return 'escalated';
     }
     if (input.attempt < MAX_GENERATION_ATTEMPTS) throw error;
     deps.logger.error('giving up on a reply after repeated failures', { conversationId: c.id, error: String(error) });
-    await escalateWithoutReply(deps, { ...input, status: 'failed', summary: FAILED_SUMMARY });
+    const reason = 'repeated_failure';
+    await escalateWithoutReply(deps, { ...input, status: 'failed', reason, summary: FAILED_SUMMARY });
     return 'failed';
   }
   return storeReply(
@@ -167,6 +181,9 @@ async function prepareGrounding(
 }
 
 const MALFORMED_SUMMARY = "The model's answer stayed malformed after a retry: nothing was sent to the prospect.";
+/** Never the provider's message, which may quote part of the key. */
+const UNAVAILABLE_SUMMARY =
+  "The chat model is unavailable (Parley's model key is missing or was refused): nothing was sent to the prospect. The operator must set a valid key.";
 const FAILED_SUMMARY = `Parley could not answer after ${MAX_GENERATION_ATTEMPTS} attempts: nothing was sent to the prospect.`;
 
 /** What an opt-out ("STOP") gets instead of an answer: a confirmation, and no message after it. */

@@ -3,11 +3,11 @@
  * to the AI's emergency triggers. Pure; the generator sends what this decides.
  */
 import type { ModelReply } from '#lib/domain/reply';
-import type { Citation, EmergencySettings, EmergencyTrigger } from '#lib/domain/types';
+import type { Citation, EmergencySettings, EmergencyTrigger, EscalationReason, OperatorFault } from '#lib/domain/types';
 
 export interface Escalation {
   /** The reason code sent as `reason` in `conversation.escalated`. */
-  reason: EmergencyTrigger;
+  reason: EscalationReason;
   /** One line a colleague can act on. */
   summary: string;
 }
@@ -21,12 +21,16 @@ const FROM_MODEL: Record<ModelReply['escalation'], EmergencyTrigger | undefined>
   unanswerable: 'ungrounded',
 };
 
-const DEFAULT_SUMMARIES: Record<EmergencyTrigger, string> = {
+/** Faults only an operator can fix: they escalate whatever the AI's emergency settings say. */
+export const OPERATOR_FAULTS: readonly OperatorFault[] = Object.freeze(['model_unavailable']);
+
+const DEFAULT_SUMMARIES: Record<EscalationReason, string> = {
   human_requested: 'The prospect asked for a person.',
   complaint: 'The prospect is complaining.',
   legal_threat: 'The prospect mentions legal action.',
   ungrounded: 'The AI could not answer from what it knows.',
   repeated_failure: 'Parley could not answer this conversation.',
+  model_unavailable: 'The chat model is unavailable (its credentials are missing or refused).',
 };
 
 /**
@@ -50,13 +54,21 @@ export function escalationOf(
   return reason ? escalationFor(reason, settings, reply.reason) : undefined;
 }
 
-/** An escalation for `reason` if the AI's settings call a person for it. */
+/**
+ * An escalation for `reason` if the AI's settings call a person for it. An operator fault always
+ * escalates, even when the AI lists no trigger or turned emergencies off: the prospect gets no
+ * answer, and the business would otherwise never hear why.
+ */
 export function escalationFor(
-  reason: EmergencyTrigger,
+  reason: EscalationReason,
   settings: EmergencySettings,
   summary?: string,
 ): Escalation | undefined {
-  if (!settings.enabled || !settings.triggers.includes(reason)) return undefined;
+  if (!isOperatorFault(reason) && (!settings.enabled || !settings.triggers.includes(reason))) return undefined;
   const line = summary?.replace(/\s+/g, ' ').trim();
   return { reason, summary: line || DEFAULT_SUMMARIES[reason] };
+}
+
+function isOperatorFault(reason: EscalationReason): reason is OperatorFault {
+  return (OPERATOR_FAULTS as readonly string[]).includes(reason);
 }

@@ -103,3 +103,16 @@ export class MalformedModelOutputError extends Error {
     this.name = 'MalformedModelOutputError';
   }
 }
+
+/**
+ * The chat model cannot be used at all: it has no credentials (the deployed stack's OpenAI secret
+ * is empty) or its provider refuses them (401, 403). Asking again cannot help until an operator
+ * fixes the configuration, so the generator escalates at once with reason `model_unavailable`
+ * instead of retrying. Transient faults (429, 5xx, timeouts) are not this error.
+ */
+export class ModelUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelUnavailableError';
+  }
+}

@@ -54,6 +54,15 @@ export interface FollowUpSettings {
 /** What makes an AI call a person through the emergency webhook. */
 export type EmergencyTrigger = 'human_requested' | 'ungrounded' | 'complaint' | 'legal_threat' | 'repeated_failure';
 
+/**
+ * A fault of the deployment rather than of the conversation (the chat model has no usable
+ * credentials): a person is called whatever the AI's triggers say, since only an operator can fix it.
+ */
+export type OperatorFault = 'model_unavailable';
+
+/** The `reason` of a `conversation.escalated` webhook and event. */
+export type EscalationReason = EmergencyTrigger | OperatorFault;
+
 export interface EmergencySettings {
   enabled: boolean;
   triggers: EmergencyTrigger[];

@@ -9,6 +9,7 @@ describe('parseInfraConfig', () => {
 
     expect(config).toEqual({
       stackName: 'Parley',
+      modelProvider: 'openai',
       chatModel: 'gpt-4o-mini',
       embeddingModel: 'text-embedding-3-small',
       webhookTargets: 'public',
@@ -40,6 +41,10 @@ describe('parseInfraConfig', () => {
     expect(parseInfraConfig(fromContext({ allowHttpWebhooks: value })).allowHttpWebhooks).toBe(allowed);
   });
 
+  it.each(['openai', 'offline'])('takes the model provider %s', (provider) => {
+    expect(parseInfraConfig(fromContext({ modelProvider: provider })).modelProvider).toBe(provider);
+  });
+
   it('treats an empty value as not set', () => {
     expect(parseInfraConfig(fromContext({ alarmEmail: '', stackName: '' }))).toMatchObject({ stackName: 'Parley' });
   });
@@ -53,6 +58,7 @@ describe('parseInfraConfig', () => {
     [{ deliveryMaxConcurrency: 'ten' }, 'deliveryMaxConcurrency must be a number (got "ten")'],
     [{ webhookTargets: 'local' }, 'webhookTargets must be public or private (local is for the local runtime)'],
     [{ alarmEmail: 'ops' }, 'alarmEmail must be an e-mail address (got "ops")'],
+    [{ modelProvider: 'gpt' }, 'modelProvider must be openai or offline (got "gpt")'],
     [{ allowHttpWebhooks: 'yes' }, 'allowHttpWebhooks must be true or false (got "yes")'],
     [{ logRetentionDays: 31 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30'],
     [{ stackName: '1parley' }, 'stackName must start with a letter'],

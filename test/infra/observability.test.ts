@@ -36,6 +36,20 @@ describe('alarms', () => {
     });
   });
 
+  it('fire when the chat model is unavailable, from the metric the generator and timer record', () => {
+    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Parley',
+      MetricName: 'ModelUnavailable',
+      Dimensions: [{ Name: 'service', Value: 'parley' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('fire on generator errors', () => {
     const generator = logicalId(synth.template, 'AWS::Lambda::Function', FUNCTION_IDS.generator);
 
@@ -100,6 +114,7 @@ describe('the dashboard', () => {
     ['queue depth and age', ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage']],
     ['dead letters', ['Dead letters']],
     ['deliveries', ['"Parley","DeliveriesFailed","service","parley"', '"Parley","DeliveriesSucceeded"']],
+    ['replies the model could not write', ['"Parley","ModelUnavailable","service","parley"']],
   ])('shows %s', (_, fragments) => {
     for (const fragment of fragments) expect(body()).toContain(fragment.replaceAll('"', '\\"'));
   });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import OpenAI from 'openai';
 import { MALFORMED_OUTPUT_RETRIES, OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
-import { MalformedModelOutputError, type ReplyRequest } from '#lib/domain/reply';
+import { MalformedModelOutputError, ModelUnavailableError, type ReplyRequest } from '#lib/domain/reply';
 import { parleyReplyContent, startFakeOpenAi, type FakeOpenAi } from '#test/support/fake-openai';
 
 const NOW = '2025-03-04T10:00:00.000Z';
@@ -128,6 +128,26 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
     expect(reply.reply).toBe('After the outage.');
     expect(fake.requests).toHaveLength(2);
   });
+
+  it.each([
+    [401, 'invalid_api_key', 'Incorrect API key provided: sk-revo*****************abcd.'],
+    [403, 'unsupported_country_region_territory', 'Country, region, or territory not supported.'],
+  ])(
+    'reports a refused key (%i) as ModelUnavailableError at once, without retrying or quoting the key',
+    async (status, code, message) => {
+      fake.setResponder(() => ({
+        status,
+        body: { error: { message, type: 'invalid_request_error', param: null, code } },
+      }));
+
+      const error = await model.generateReply(request).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(ModelUnavailableError);
+      expect((error as Error).message).toBe(`the model's provider refused the key (HTTP ${status})`);
+      expect((error as Error).cause).toBeInstanceOf(OpenAI.APIError);
+      expect(fake.requests).toHaveLength(1);
+    },
+  );
 
   it('propagates a transport error once the SDK has used up its retries', async () => {
     fake.setResponder(() => ({ status: 429, headers: { 'retry-after-ms': '10' } }));

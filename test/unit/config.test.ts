@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       dynamoDbEndpoint: undefined,
       sqsEndpoint: undefined,
       region: 'us-east-1',
+      modelProvider: 'offline',
       openAi: {
         apiKey: undefined,
         apiKeySecretArn: undefined,
@@ -138,5 +139,39 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.openAi)).toBe(true);
     expect(Object.isFrozen(config.documents)).toBe(true);
+  });
+});
+
+describe('the model provider', () => {
+  const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:parley/openai-AbCdEf';
+
+  it.each([
+    ['an OpenAI key', { [ENV.openAiApiKey]: 'sk-local' }],
+    ['an OpenAI-compatible base URL', { [ENV.openAiBaseUrl]: 'http://127.0.0.1:11434/v1' }],
+    ['the secret that holds the key', { [ENV.openAiSecretArn]: SECRET_ARN }],
+  ])('is openai when %s is set and no provider is named', (_, env) => {
+    expect(loadConfig({ ...required, ...env }).modelProvider).toBe('openai');
+  });
+
+  it('is offline when nothing names a model, as `npm start` without a key has it', () => {
+    expect(loadConfig(required).modelProvider).toBe('offline');
+  });
+
+  it('is the one PARLEY_MODEL_PROVIDER names, even with an OpenAI key set', () => {
+    const config = loadConfig({ ...required, [ENV.modelProvider]: 'offline', [ENV.openAiApiKey]: 'sk-local' });
+
+    expect(config.modelProvider).toBe('offline');
+  });
+
+  it('refuses a provider it does not know with a sentence naming the ones it does', () => {
+    expect(() => loadConfig({ ...required, [ENV.modelProvider]: 'gpt' })).toThrow(
+      `invalid configuration: ${ENV.modelProvider}: must be openai or offline`,
+    );
+  });
+
+  it('refuses openai with neither a key, a base URL nor a secret, rather than failing on every answer', () => {
+    expect(() => loadConfig({ ...required, [ENV.modelProvider]: 'openai' })).toThrow(
+      `${ENV.modelProvider}=openai needs ${ENV.openAiApiKey}, ${ENV.openAiBaseUrl} or ${ENV.openAiSecretArn}`,
+    );
   });
 });

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports';
 import {
   MalformedModelOutputError,
+  ModelUnavailableError,
   modelReplySchema,
   parseModelReply,
   type ModelReply,
@@ -79,8 +80,9 @@ export class OpenAiChatModel implements ChatModel {
 
   /**
    * Asks the model for one structured reply. A malformed answer is asked for again
-   * `MALFORMED_OUTPUT_RETRIES` times, then reported as MalformedModelOutputError; transport
-   * errors (after the SDK's own retries) propagate as the SDK's errors.
+   * `MALFORMED_OUTPUT_RETRIES` times, then reported as MalformedModelOutputError. A refused key
+   * (401, 403) is ModelUnavailableError; other transport errors (after the SDK's own retries)
+   * propagate as the SDK's errors.
    */
   async generateReply(request: ReplyRequest): Promise<ChatModelReply> {
     const messages = buildChatMessages(request);
@@ -88,12 +90,14 @@ export class OpenAiChatModel implements ChatModel {
     // A retried answer cost the tokens of every attempt, not only of the last one.
     let usage: TokenUsage | undefined;
     for (let attempt = 0; attempt <= MALFORMED_OUTPUT_RETRIES; attempt += 1) {
-      const completion = await this.client.chat.completions.create({
-        model: this.model,
-        messages,
-        temperature: REPLY_TEMPERATURE,
-        response_format: this.responseFormat,
-      });
+      const completion = await this.client.chat.completions
+        .create({
+          model: this.model,
+          messages,
+          temperature: REPLY_TEMPERATURE,
+          response_format: this.responseFormat,
+        })
+        .catch(rethrowRefusedKey);
       usage = addUsage(usage, completion.usage);
       try {
         return { ...readReply(completion), ...(usage ? { usage } : {}) };
@@ -106,6 +110,17 @@ export class OpenAiChatModel implements ChatModel {
       `model output still malformed after ${MALFORMED_OUTPUT_RETRIES + 1} attempts: ${lastError?.message ?? 'unknown'}`,
     );
   }
+}
+
+/**
+ * 401 and 403 mean the key is missing, wrong, revoked or not allowed this model: no retry helps,
+ * an operator must act. The SDK's message is kept as the cause only, as it quotes part of the key.
+ */
+function rethrowRefusedKey(error: unknown): never {
+  if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
+    throw new ModelUnavailableError(`the model's provider refused the key (HTTP ${error.status})`, { cause: error });
+  }
+  throw error;
 }
 
 /** The running total of tokens, adding one completion's count (absent on some compatible servers). */

@@ -1,0 +1,133 @@
+/**
+ * What the composition root builds for each model provider and state of the OpenAI secret. The
+ * secret is read through an injected reader (Secrets Manager's own behaviour is readSecretString's,
+ * tested in secrets.test.ts); no model is called here.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { composeModels, type SecretReader } from '#functions/composition/models';
+import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
+import { KeyedChatModel } from '#lib/adapters/openai/keyed-chat-model';
+import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
+import { OpenAiEmbedder } from '#lib/adapters/openai/openai-embedder';
+import { ENV, loadConfig } from '#lib/config';
+import { ModelUnavailableError, type ReplyRequest } from '#lib/domain/reply';
+import { SilentLogger } from '#test/support/fakes';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:parley/openai-AbCdEf';
+
+/** A deployed function's environment, as the stack sets it. */
+const awsEnv = {
+  [ENV.tableName]: 'parley',
+  [ENV.generationQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-generation.fifo',
+  [ENV.deliveryQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-delivery',
+  [ENV.ingestionQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-ingestion',
+  [ENV.documentsBucket]: 'parley-documents',
+  [ENV.region]: 'eu-west-1',
+  [ENV.modelProvider]: 'openai',
+  [ENV.openAiSecretArn]: SECRET_ARN,
+};
+
+const request: ReplyRequest = {
+  ai: { name: 'Ava', type: 'support' },
+  contact: {},
+  outputFormat: 'text',
+  history: [],
+  pending: [{ role: 'prospect', text: 'Hello?', at: '2026-01-01T00:00:00.000Z' }],
+  now: '2026-01-01T00:00:00.000Z',
+};
+
+/** A secret holding `value`, recording every read. */
+function secretHolding(value: string | undefined): SecretReader & { reads: string[] } {
+  const reads: string[] = [];
+  return Object.assign(
+    async (arn: string) => {
+      reads.push(arn);
+      return value;
+    },
+    { reads },
+  );
+}
+
+describe('composeModels', () => {
+  it('answers with OpenAI, and embeds, once the operator has put the key in the secret', async () => {
+    const secret = secretHolding('sk-live-abc');
+    const logger = new SilentLogger();
+
+    const models = await composeModels(loadConfig(awsEnv), logger, { readSecret: secret });
+
+    expect(models.chatModel).toBeInstanceOf(KeyedChatModel);
+    expect(models.embedder).toBeInstanceOf(OpenAiEmbedder);
+    expect(secret.reads).toEqual([SECRET_ARN]);
+    expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('never answers from the offline model when the secret is empty: the model is unavailable and a warning says how to set the key', async () => {
+    const logger = new SilentLogger();
+
+    const models = await composeModels(loadConfig(awsEnv), logger, { readSecret: secretHolding(undefined) });
+
+    expect(models.chatModel).not.toBeInstanceOf(OfflineChatModel);
+    await expect(models.chatModel.generateReply(request)).rejects.toBeInstanceOf(ModelUnavailableError);
+    expect(models.embedder).toBeUndefined();
+    const warnings = logger.lines.filter((l) => l.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain('model_unavailable');
+    expect(warnings[0]?.message).toContain(`aws secretsmanager put-secret-value --secret-id ${SECRET_ARN}`);
+  });
+
+  it('answers from the offline model only when the provider is offline, and never reads a secret', async () => {
+    const secret = secretHolding('sk-live-abc');
+
+    const models = await composeModels(loadConfig({ ...awsEnv, [ENV.modelProvider]: 'offline' }), new SilentLogger(), {
+      readSecret: secret,
+    });
+
+    expect(models.chatModel).toBeInstanceOf(OfflineChatModel);
+    expect(models.embedder).toBeUndefined();
+    expect(secret.reads).toEqual([]);
+  });
+
+  it('prefers a key set directly in the environment and does not read the secret', async () => {
+    const secret = secretHolding('sk-live-abc');
+
+    const models = await composeModels(loadConfig({ ...awsEnv, [ENV.openAiApiKey]: 'sk-local' }), new SilentLogger(), {
+      readSecret: secret,
+    });
+
+    expect(models.chatModel).toBeInstanceOf(OpenAiChatModel);
+    expect(secret.reads).toEqual([]);
+  });
+
+  it('uses a keyless OpenAI-compatible server while the secret is empty', async () => {
+    const logger = new SilentLogger();
+
+    const models = await composeModels(
+      loadConfig({ ...awsEnv, [ENV.openAiBaseUrl]: 'http://127.0.0.1:11434/v1' }),
+      logger,
+      { readSecret: secretHolding(undefined) },
+    );
+
+    expect(models.embedder).toBeInstanceOf(OpenAiEmbedder);
+    expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  describe('locally, with no PARLEY_MODEL_PROVIDER', () => {
+    const { [ENV.modelProvider]: _provider, [ENV.openAiSecretArn]: _secret, ...localEnv } = awsEnv;
+
+    it('answers from the offline model when no key and no base URL are set, as `npm start` does', async () => {
+      const models = await composeModels(loadConfig(localEnv), new SilentLogger());
+
+      expect(models.chatModel).toBeInstanceOf(OfflineChatModel);
+    });
+
+    it('answers with OpenAI when OPENAI_API_KEY is set', async () => {
+      const models = await composeModels(
+        loadConfig({ ...localEnv, [ENV.openAiApiKey]: 'sk-local' }),
+        new SilentLogger(),
+      );
+
+      expect(models.chatModel).toBeInstanceOf(OpenAiChatModel);
+      expect(models.embedder).toBeInstanceOf(OpenAiEmbedder);
+    });
+  });
+});
