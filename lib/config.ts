@@ -168,11 +168,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     embeddingModel: e[ENV.embeddingModel],
   };
   const modelProvider = e[ENV.modelProvider] ?? inferModelProvider(openAi);
-  if (modelProvider === 'openai' && !(openAi.apiKey || openAi.baseUrl || openAi.apiKeySecretArn)) {
-    throw new Error(
-      `invalid configuration: ${ENV.modelProvider}=openai needs ${ENV.openAiApiKey}, ${ENV.openAiBaseUrl} or ${ENV.openAiSecretArn}`,
-    );
-  }
   const [groupName, roleArn, dlqArn, targetArn] = SCHEDULER_VARS.map((name) => e[name]);
   return Object.freeze({
     tableName: e[ENV.tableName],

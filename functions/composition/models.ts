@@ -5,7 +5,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deps } from '#lib/app/deps';
-import type { Config } from '#lib/config';
+import { type Config, ENV } from '#lib/config';
 import { readSecretString } from '#lib/adapters/aws/secrets';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
 import { KEY_RECHECK_MS, KeyedChatModel } from '#lib/adapters/openai/keyed-chat-model';
@@ -55,6 +55,13 @@ export async function composeModels(
  */
 async function composeOpenAi(config: Config, logger: Logger, options: ComposeModelsOptions): Promise<ModelDeps> {
   const { apiKey, apiKeySecretArn, baseUrl, chatModel, embeddingModel } = config.openAi;
+  // Checked here, not in loadConfig: functions that build no model (delivery, the sweeper) are
+  // given the provider but not the key's secret, and must start all the same.
+  if (!(apiKey || apiKeySecretArn || baseUrl)) {
+    throw new Error(
+      `invalid configuration: ${ENV.modelProvider}=openai needs ${ENV.openAiApiKey}, ${ENV.openAiBaseUrl} or ${ENV.openAiSecretArn}`,
+    );
+  }
   const connect = (key: string) => ({ apiKey: key, ...(baseUrl ? { baseUrl } : {}) });
   const buildChatModel = (key: string) => new OpenAiChatModel({ model: chatModel, ...connect(key) });
   const buildEmbedder = (key: string) => new OpenAiEmbedder({ model: embeddingModel, ...connect(key) });

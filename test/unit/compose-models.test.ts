@@ -49,6 +49,14 @@ function secretHolding(value: string | undefined): SecretReader & { reads: strin
 }
 
 describe('composeModels', () => {
+  it('refuses openai with neither a key, a base URL nor a secret, rather than failing on every answer', async () => {
+    const { [ENV.openAiSecretArn]: _secret, ...noSecret } = awsEnv;
+
+    await expect(composeModels(loadConfig(noSecret), new SilentLogger())).rejects.toThrow(
+      `${ENV.modelProvider}=openai needs ${ENV.openAiApiKey}, ${ENV.openAiBaseUrl} or ${ENV.openAiSecretArn}`,
+    );
+  });
+
   it('answers with OpenAI, and embeds, once the operator has put the key in the secret', async () => {
     const secret = secretHolding('sk-live-abc');
     const logger = new SilentLogger();

@@ -169,9 +169,7 @@ describe('the model provider', () => {
     );
   });
 
-  it('refuses openai with neither a key, a base URL nor a secret, rather than failing on every answer', () => {
-    expect(() => loadConfig({ ...required, [ENV.modelProvider]: 'openai' })).toThrow(
-      `${ENV.modelProvider}=openai needs ${ENV.openAiApiKey}, ${ENV.openAiBaseUrl} or ${ENV.openAiSecretArn}`,
-    );
+  it('accepts openai with neither a key, a base URL nor a secret: functions that build no model run without one', () => {
+    expect(loadConfig({ ...required, [ENV.modelProvider]: 'openai' }).modelProvider).toBe('openai');
   });
 });
