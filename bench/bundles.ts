@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { ENV } from '#lib/config';
-import { ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.ts';
+import { ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName, LAMBDA_NODE_OPTIONS } from '../infra/bundling.ts';
 import { currentLoad, describeMachine, formatTable, round1, writeReport, type Machine } from './report.ts';
 
 /**
@@ -29,7 +29,7 @@ const OUTPUT_FILE = '.bench/bundles.json';
 /** A child that takes this long has hung; its run counts as a failed import. */
 const IMPORT_TIMEOUT_MS = 30_000;
 /** What Lambda's stack sets on every function (infra/constructs/lambda-function.ts). */
-const DEPLOYED_NODE_OPTIONS = '--enable-source-maps';
+const DEPLOYED_NODE_OPTIONS = LAMBDA_NODE_OPTIONS;
 
 /** Times `await import(bundle)` inside the child; the parent times the whole process around it. */
 const IMPORT_SCRIPT = `
@@ -134,7 +134,7 @@ async function measureBundle(name: FunctionName): Promise<BundleResult> {
 }
 
 /** esbuild with exactly the stack's options; only where the output goes and the metafile are added. */
-async function buildBundle(entry: string, outfile: string): Promise<Metafile> {
+export async function buildBundle(entry: string, outfile: string): Promise<Metafile> {
   await mkdir(join(ROOT, OUT_DIR), { recursive: true });
   const result = await build({
     ...ESBUILD_OPTIONS,

@@ -32,11 +32,26 @@ export type WebFunctionName = keyof typeof WEB_FUNCTION_ENTRIES;
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);";
 
+/**
+ * The Node.js major every function runs on. The Lambda runtime, the bundles' esbuild target, and
+ * the cold-start benchmark's Node (bench/cold-start.ts) all follow from it, so they move together.
+ */
+export const LAMBDA_NODE_MAJOR = 22;
+
+/** The Lambda runtime of every function (the CDK construct looks it up by this name). */
+export const LAMBDA_RUNTIME = `nodejs${LAMBDA_NODE_MAJOR}.x` as const;
+
+/**
+ * NODE_OPTIONS of every function (infra/constructs/lambda-function.ts says why), shared with the
+ * benchmarks so that what they call "as deployed" is what is deployed.
+ */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
 /** esbuild options (in esbuild's own names) for one function bundle. */
 export const ESBUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
-  target: 'node22',
+  target: `node${LAMBDA_NODE_MAJOR}`,
   format: 'esm',
   minify: true,
   sourcemap: true,

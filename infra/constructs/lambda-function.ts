@@ -11,6 +11,8 @@ import {
   ESBUILD_OPTIONS,
   FUNCTION_ENTRIES,
   type FunctionName,
+  LAMBDA_NODE_OPTIONS,
+  LAMBDA_RUNTIME,
   WEB_FUNCTION_ENTRIES,
   type WebFunctionName,
 } from '../bundling.ts';
@@ -84,7 +86,7 @@ export interface LambdaFunctionProps {
 }
 
 /**
- * Every Parley Lambda: Node.js 22 on arm64 (cheaper per ms), X-Ray tracing, its own log group with
+ * Every Parley Lambda: LAMBDA_RUNTIME (Node.js 22) on arm64 (cheaper per ms), X-Ray tracing, its own log group with
  * a retention, source-mapped ESM bundles with the SDK inside, and a role that may write only to
  * that log group (instead of the managed AWSLambdaBasicExecutionRole, which allows every log group).
  */
@@ -136,7 +138,7 @@ export class LambdaFunction extends NodejsFunction {
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: lambdaRuntime(),
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
       timeout,
@@ -149,7 +151,7 @@ export class LambdaFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // Stack traces point into the TypeScript sources rather than the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         ...props.environment,
       },
     });
@@ -172,9 +174,16 @@ export class LambdaFunction extends NodejsFunction {
     acknowledgeNag(
       this,
       'L1',
-      `Pinned to Node.js 22 to match the bundle target (${ESBUILD_OPTIONS.target}) in infra/bundling.ts; both move together.`,
+      `Pinned to ${LAMBDA_RUNTIME} to match the bundle target (${ESBUILD_OPTIONS.target}); both follow LAMBDA_NODE_MAJOR in infra/bundling.ts.`,
     );
   }
+}
+
+/** aws-cdk-lib's runtime named LAMBDA_RUNTIME; an unknown name means aws-cdk-lib needs an update first. */
+function lambdaRuntime(): Runtime {
+  const runtime = Runtime.ALL.find((candidate) => candidate.name === LAMBDA_RUNTIME);
+  if (!runtime) throw new Error(`aws-cdk-lib knows no Lambda runtime ${LAMBDA_RUNTIME}: update aws-cdk-lib`);
+  return runtime;
 }
 
 function entryOf(name: FunctionName | WebFunctionName): string {
