@@ -1,8 +1,6 @@
 /** The chat model and the embedder: OpenAI (or a compatible server) when a key is set, else the offline model. */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deps } from '#lib/app/deps';
 import type { Config } from '#lib/config';
-import { readSecretString } from '#lib/adapters/aws/secrets';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
 import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
 import { OpenAiEmbedder } from '#lib/adapters/openai/openai-embedder';
@@ -17,8 +15,9 @@ async function resolveOpenAiKey(config: Config, logger: Logger): Promise<string 
   const { apiKey, apiKeySecretArn, baseUrl } = config.openAi;
   if (apiKey) return apiKey;
   if (apiKeySecretArn) {
-    const secrets = new SecretsManagerClient({ region: config.region });
-    const stored = await readSecretString(apiKeySecretArn, secrets).finally(() => secrets.destroy());
+    // Imported here: a function without the secret (local, tests) never loads the Secrets Manager client.
+    const { readSecretOnce } = await import('#functions/composition/deferred/secret-reader');
+    const stored = await readSecretOnce(apiKeySecretArn, config.region);
     if (stored) return stored;
     logger.warn(
       'The OpenAI key is not set, so the offline model answers. Set the OpenAI key with: ' +
