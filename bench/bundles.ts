@@ -143,6 +143,7 @@ export async function buildBundle(entry: string, outfile: string): Promise<Metaf
     // The shared options are readonly; esbuild wants its own arrays.
     mainFields: [...ESBUILD_OPTIONS.mainFields],
     external: [...ESBUILD_OPTIONS.external],
+    alias: { ...ESBUILD_OPTIONS.alias },
     absWorkingDir: ROOT,
     entryPoints: [entry],
     outfile,

@@ -47,6 +47,20 @@ export const LAMBDA_RUNTIME = `nodejs${LAMBDA_NODE_MAJOR}.x` as const;
  */
 export const LAMBDA_NODE_OPTIONS: string = '';
 
+/**
+ * Node built-ins the bundles take through `require` instead of `import`. Importing node:http as
+ * an ES module makes Node read every export of it, and that runs the lazy getters of its WebSocket
+ * exports, which load undici (Node's fetch, about 10-20 ms of a cold start) though nothing in the
+ * functions uses it. `require` returns the module without touching the getters. The AWS SDK's HTTP
+ * handler imports both modules.
+ */
+export const NODE_BUILTIN_SHIMS = {
+  http: './infra/shims/node-http.cjs',
+  'node:http': './infra/shims/node-http.cjs',
+  https: './infra/shims/node-https.cjs',
+  'node:https': './infra/shims/node-https.cjs',
+} as const;
+
 /** esbuild options (in esbuild's own names) for one function bundle. */
 export const ESBUILD_OPTIONS = {
   bundle: true,
@@ -63,5 +77,6 @@ export const ESBUILD_OPTIONS = {
   // versions the lockfile pins and tests ran against.
   external: [] as string[],
   banner: { js: ESM_REQUIRE_BANNER },
+  alias: NODE_BUILTIN_SHIMS,
   legalComments: 'none',
 } as const;

@@ -58,7 +58,10 @@ export const BUNDLING: BundlingOptions = {
   banner: ESBUILD_OPTIONS.banner.js,
   // Empty: the AWS SDK is bundled (the runtime's copy is not the version tests ran against).
   externalModules: [...ESBUILD_OPTIONS.external],
-  esbuildArgs: { '--legal-comments': ESBUILD_OPTIONS.legalComments },
+  esbuildArgs: {
+    '--legal-comments': ESBUILD_OPTIONS.legalComments,
+    '--alias': Object.entries(ESBUILD_OPTIONS.alias).map(([name, path]) => `${name}=${path}`),
+  },
 };
 
 export interface LambdaFunctionProps {

@@ -1,0 +1,2 @@
+/** node:http through require: see infra/bundling.ts NODE_BUILTIN_SHIMS for why. */
+module.exports = require('node:http');
