@@ -48,11 +48,11 @@ export const LAMBDA_RUNTIME = `nodejs${LAMBDA_NODE_MAJOR}.x` as const;
 export const LAMBDA_NODE_OPTIONS: string = '';
 
 /**
- * Node built-ins the bundles take through `require` instead of `import`. Importing node:http as
+ * Node built-ins the bundles take through `process.getBuiltinModule` instead of `import`. Importing node:http as
  * an ES module makes Node read every export of it, and that runs the lazy getters of its WebSocket
  * exports, which load undici (Node's fetch, about 10-20 ms of a cold start) though nothing in the
- * functions uses it. `require` returns the module without touching the getters. The AWS SDK's HTTP
- * handler imports both modules.
+ * functions uses it; `process.getBuiltinModule` returns the module without touching the getters.
+ * The AWS SDK's HTTP handler and the webhook sender import both modules.
  */
 export const NODE_BUILTIN_SHIMS = {
   http: './infra/shims/node-http.cjs',

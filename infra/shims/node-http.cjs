@@ -1,2 +1,2 @@
-/** node:http through require: see infra/bundling.ts NODE_BUILTIN_SHIMS for why. */
-module.exports = require('node:http');
+/** node:http without an ES module import: infra/bundling.ts NODE_BUILTIN_SHIMS says why. */
+module.exports = process.getBuiltinModule('node:http');

@@ -1,2 +1,2 @@
-/** node:https through require: see infra/bundling.ts NODE_BUILTIN_SHIMS for why. */
-module.exports = require('node:https');
+/** node:https without an ES module import: infra/bundling.ts NODE_BUILTIN_SHIMS says why. */
+module.exports = process.getBuiltinModule('node:https');
