@@ -154,9 +154,10 @@ export class LambdaFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // No --enable-source-maps: with it, Node reads and parses the bundle's whole source map
-        // (2.8-8 MB) before the handler module runs, which made every cold start about a quarter
-        // slower (api on Node 22: 442 → 336 ms p50 from spawn to handler ready; BENCHMARKS.md, cold
-        // start), while only a failing invocation needs it. The map stays in the asset, so a
+        // (2.8-13 MB) before the handler module runs, which made every cold start 25-45 % slower
+        // (Node 22, spawn to handler ready, p50: api 393 → 501 ms, generator 338 → 465 ms;
+        // BENCHMARKS.md, cold start), while only a failing invocation needs it, and turning it on
+        // at the first error maps nothing already loaded. The map stays in the asset, so a
         // minified stack trace from the logs can still be resolved offline.
         ...(LAMBDA_NODE_OPTIONS ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS } : {}),
         ...props.environment,
