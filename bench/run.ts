@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { runBundlesBenchmark } from './bundles.ts';
+import { runColdStartBenchmark } from './cold-start.ts';
 import { runCostModelBenchmark } from './cost-model.ts';
 import { runHistoryReadBenchmark } from './history-read.ts';
 import { runKnowledgeIngestionBenchmark } from './knowledge-ingestion.ts';
@@ -20,6 +21,7 @@ import { currentLoad, describeMachine, formatTable, round1 } from './report.ts';
 import {
   type BenchmarkEntry,
   bundlesHeadlines,
+  coldStartHeadlines,
   costModelHeadlines,
   type Headline,
   historyReadHeadlines,
@@ -78,6 +80,12 @@ const BENCHMARKS: readonly Benchmark[] = [
     headlines: localSchedulerHeadlines,
   },
   { name: 'bundles', run: runBundlesBenchmark, report: '.bench/bundles.json', headlines: bundlesHeadlines },
+  {
+    name: 'cold-start',
+    run: runColdStartBenchmark,
+    report: '.bench/cold-start.json',
+    headlines: coldStartHeadlines,
+  },
   { name: 'cost-model', run: runCostModelBenchmark, report: '.bench/cost-model.json', headlines: costModelHeadlines },
   {
     name: 'history-read',

@@ -3,14 +3,13 @@
  * and ids. The heavier parts (models, documents, timers) are in their own modules, so a function's
  * bundle holds only the SDKs it uses.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '#lib/app/deps';
 import type { Config } from '#lib/config';
 import { DynamoStore } from '#lib/adapters/aws/dynamo-store';
-import { EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
 import { SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
+import { DeferredEventPublisher } from '#lib/adapters/deferred-adapters';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
 import { JsonlEventLog } from '#lib/adapters/local/event-log';
 import {
@@ -37,11 +36,20 @@ export type CoreDeps = Pick<
   | 'allowHttpWebhooks'
 >;
 
-/** EventBridge in AWS, the JSON-lines log locally, else nowhere (tests, tools): logged at debug. */
+/**
+ * EventBridge in AWS, the JSON-lines log locally, else nowhere (tests, tools): logged at debug.
+ * The EventBridge client is built on the first publish, so a request that publishes nothing never
+ * loads it.
+ */
 function createEventPublisher(config: Config, logger: Logger): EventPublisher {
   const { eventBusName, logFile } = config.events;
   if (eventBusName) {
-    return new EventBridgePublisher({ eventBusName, client: new EventBridgeClient({ region: config.region }) });
+    return new DeferredEventPublisher(async () =>
+      (await import('#functions/composition/deferred/eventbridge-events')).createEventBridgePublisher(
+        eventBusName,
+        config.region,
+      ),
+    );
   }
   if (logFile) return new JsonlEventLog({ file: logFile });
   return {

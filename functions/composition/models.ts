@@ -3,10 +3,8 @@
  * server), or the offline model. Nothing falls back to the offline model by itself: a deployed
  * stack whose OpenAI key is missing or refused escalates its answers (`model_unavailable`).
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deps } from '#lib/app/deps';
 import { type Config, ENV } from '#lib/config';
-import { readSecretString } from '#lib/adapters/aws/secrets';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
 import { KEY_RECHECK_MS, KeyedChatModel } from '#lib/adapters/openai/keyed-chat-model';
 import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
@@ -93,6 +91,10 @@ async function composeOpenAi(config: Config, logger: Logger, options: ComposeMod
 
 /** One Secrets Manager client for the function's life: the key may be read again after cold start. */
 function secretsManagerReader(region: string): SecretReader {
-  const client = new SecretsManagerClient({ region });
-  return (secretArn) => readSecretString(secretArn, client);
+  // Imported on the first read: a function whose key is not in a secret never loads the client.
+  let reader: Promise<SecretReader> | undefined;
+  return async (secretArn) => {
+    reader ??= import('#functions/composition/deferred/secret-reader').then((m) => m.createSecretReader(region));
+    return (await reader)(secretArn);
+  };
 }

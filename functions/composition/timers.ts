@@ -1,15 +1,17 @@
 /** One-time timers: EventBridge Scheduler in AWS; locally records in the store that the runtime fires. */
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Deps } from '#lib/app/deps';
 import type { Config } from '#lib/config';
-import { EventBridgeTimerScheduler } from '#lib/adapters/aws/scheduler';
+import { DeferredTimerScheduler } from '#lib/adapters/deferred-adapters';
 import { LocalTimerScheduler } from '#lib/adapters/local/local-scheduler';
 import type { Store } from '#lib/ports';
 
 export function composeTimers(config: Config, store: Store): Pick<Deps, 'timers'> {
-  const { scheduler } = config;
+  const { scheduler, region } = config;
   if (!scheduler) return { timers: new LocalTimerScheduler({ store }) };
+  // The Scheduler client on first use: only requests that arm or cancel a timer need it.
   return {
-    timers: new EventBridgeTimerScheduler({ ...scheduler, client: new SchedulerClient({ region: config.region }) }),
+    timers: new DeferredTimerScheduler(async () =>
+      (await import('#functions/composition/deferred/scheduler-timers')).createSchedulerTimers(scheduler, region),
+    ),
   };
 }

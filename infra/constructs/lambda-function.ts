@@ -10,8 +10,9 @@ import { METRICS_NAMESPACE, METRICS_SERVICE } from '#functions/metrics';
 import {
   ESBUILD_OPTIONS,
   FUNCTION_ENTRIES,
-  LAMBDA_NODE_MAJOR,
   type FunctionName,
+  LAMBDA_NODE_OPTIONS,
+  LAMBDA_RUNTIME,
   WEB_FUNCTION_ENTRIES,
   type WebFunctionName,
 } from '../bundling.ts';
@@ -21,9 +22,6 @@ import { acknowledgeNag } from '../nag.ts';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const MAX_FUNCTION_NAME_LENGTH = 64;
-
-/** The Lambda runtime of LAMBDA_NODE_MAJOR: every function runs on it. */
-export const LAMBDA_RUNTIME: Runtime = { 22: Runtime.NODEJS_22_X, 24: Runtime.NODEJS_24_X }[LAMBDA_NODE_MAJOR];
 
 /** Per-function defaults. Queue visibility timeouts are derived from these, so change them here. */
 export const FUNCTION_DEFAULTS: Record<
@@ -60,7 +58,10 @@ export const BUNDLING: BundlingOptions = {
   banner: ESBUILD_OPTIONS.banner.js,
   // Empty: the AWS SDK is bundled (the runtime's copy is not the version tests ran against).
   externalModules: [...ESBUILD_OPTIONS.external],
-  esbuildArgs: { '--legal-comments': ESBUILD_OPTIONS.legalComments },
+  esbuildArgs: {
+    '--legal-comments': ESBUILD_OPTIONS.legalComments,
+    '--alias': Object.entries(ESBUILD_OPTIONS.alias).map(([name, path]) => `${name}=${path}`),
+  },
 };
 
 export interface LambdaFunctionProps {
@@ -88,8 +89,8 @@ export interface LambdaFunctionProps {
 }
 
 /**
- * Every Parley Lambda: Node.js (LAMBDA_NODE_MAJOR, 24) on arm64 (cheaper per ms), X-Ray tracing, its own log group with
- * a retention, source-mapped ESM bundles with the SDK inside, and a role that may write only to
+ * Every Parley Lambda: LAMBDA_RUNTIME (Node.js 24) on arm64 (cheaper per ms), X-Ray tracing, its own log group with
+ * a retention, minified ESM bundles (source maps in the asset, not loaded) with the SDK inside, and a role that may write only to
  * that log group (instead of the managed AWSLambdaBasicExecutionRole, which allows every log group).
  */
 export class LambdaFunction extends NodejsFunction {
@@ -140,7 +141,7 @@ export class LambdaFunction extends NodejsFunction {
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-      runtime: LAMBDA_RUNTIME,
+      runtime: lambdaRuntime(),
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
       timeout,
@@ -152,8 +153,13 @@ export class LambdaFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        // Stack traces point into the TypeScript sources rather than the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
+        // No --enable-source-maps: with it, Node reads and parses the bundle's whole source map
+        // (2.8-13 MB) before the handler module runs, which made every cold start 25-45 % slower
+        // (Node 22, spawn to handler ready, p50: api 393 → 501 ms, generator 338 → 465 ms;
+        // BENCHMARKS.md, cold start), while only a failing invocation needs it, and turning it on
+        // at the first error maps nothing already loaded. The map stays in the asset, so a
+        // minified stack trace from the logs can still be resolved offline.
+        ...(LAMBDA_NODE_OPTIONS ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS } : {}),
         ...props.environment,
       },
     });
@@ -174,6 +180,13 @@ export class LambdaFunction extends NodejsFunction {
       'Resource::*',
     );
   }
+}
+
+/** aws-cdk-lib's runtime named LAMBDA_RUNTIME; an unknown name means aws-cdk-lib needs an update first. */
+function lambdaRuntime(): Runtime {
+  const runtime = Runtime.ALL.find((candidate) => candidate.name === LAMBDA_RUNTIME);
+  if (!runtime) throw new Error(`aws-cdk-lib knows no Lambda runtime ${LAMBDA_RUNTIME}: update aws-cdk-lib`);
+  return runtime;
 }
 
 function entryOf(name: FunctionName | WebFunctionName): string {

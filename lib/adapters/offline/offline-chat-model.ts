@@ -163,7 +163,7 @@ export class OfflineChatModel implements ChatModel {
     const text = sentences.join(' ');
     const escalation = escalationOf(text.toLowerCase());
     const intent = escalation === 'none' ? detectIntent({ text: text.toLowerCase(), sentences }) : 'human';
-    const followUp = findFollowUp(text, new Date(request.now), request.contact.timezone);
+    const followUp = await findFollowUp(text, new Date(request.now), request.contact.timezone);
     const sms = request.channel === 'sms';
     const context: ReplyContext = {
       sales: request.ai.type === 'sales' ? (request.sales ?? {}) : undefined,

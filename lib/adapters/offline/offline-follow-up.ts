@@ -3,7 +3,7 @@
  * morning"), read in the contact's timezone, for the offline model's `follow_up_at`.
  */
 import { offsetAt } from '#lib/domain/time-zone';
-import * as chrono from 'chrono-node';
+import { once } from '#lib/adapters/deferred-adapters';
 import { isTimeZone } from '#lib/domain/time-zone';
 
 /** Words that make a time expression a request to be contacted, not a fact ("we launched in May"). */
@@ -18,21 +18,37 @@ export interface FollowUp {
 }
 
 /**
+ * chrono (its parsers are built when it is imported) on the first message that asks to be
+ * contacted: most messages do not, and a function's cold start need not build them.
+ */
+const loadChrono = once(() => import('#lib/adapters/offline/chrono-parse'));
+
+/**
  * The first future time expression in a message that asks to be contacted, resolved against `now`
  * in `timezone` (an IANA name; UTC when absent or unknown). Undefined when there is none.
  */
-export function findFollowUp(text: string, now: Date, timezone: string | undefined): FollowUp | undefined {
+export async function findFollowUp(
+  text: string,
+  now: Date,
+  timezone: string | undefined,
+): Promise<FollowUp | undefined> {
   if (!CONTACT_CUE.test(text)) return undefined;
+  const chrono = await loadChrono();
   const zone = timezone && isTimeZone(timezone) ? timezone : 'UTC';
   // chrono takes a fixed offset, not a zone: read with today's offset, then again with the offset
   // of the day found, in case a DST change lies in between.
-  let at = parseFirstFuture(text, now, offsetMinutes(zone, now));
-  if (at) at = parseFirstFuture(text, now, offsetMinutes(zone, at)) ?? at;
+  let at = parseFirstFuture(chrono, text, now, offsetMinutes(zone, now));
+  if (at) at = parseFirstFuture(chrono, text, now, offsetMinutes(zone, at)) ?? at;
   if (!at) return undefined;
   return { at: at.toISOString(), spoken: speak(at, zone) };
 }
 
-function parseFirstFuture(text: string, now: Date, offset: number): Date | undefined {
+function parseFirstFuture(
+  chrono: typeof import('#lib/adapters/offline/chrono-parse'),
+  text: string,
+  now: Date,
+  offset: number,
+): Date | undefined {
   const results = chrono.parse(text, { instant: now, timezone: offset }, { forwardDate: true });
   return results.map((r) => r.start.date()).find((d) => d.getTime() > now.getTime());
 }

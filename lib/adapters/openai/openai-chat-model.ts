@@ -3,7 +3,8 @@
  * Structured Outputs in Parley's reply schema. Output is validated again here: the model is
  * untrusted, and a compatible server may not enforce the schema at all.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { openAiClient } from '#lib/adapters/openai/openai-client';
 import * as z from 'zod';
 import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports';
 import {
@@ -58,20 +59,19 @@ export interface OpenAiChatModelOptions {
 }
 
 export class OpenAiChatModel implements ChatModel {
-  private readonly client: OpenAI;
+  /** The SDK client, imported and built on the first request (openai-client.ts says why). */
+  private readonly client: () => Promise<OpenAI>;
   private readonly model: string;
   private readonly responseFormat: OpenAI.ResponseFormatJSONSchema;
 
   constructor(options: OpenAiChatModelOptions) {
     this.model = options.model;
-    this.client =
-      options.client ??
-      new OpenAI({
-        apiKey: options.apiKey,
-        baseURL: options.baseUrl,
-        timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        maxRetries: SDK_MAX_RETRIES,
-      });
+    this.client = openAiClient(options.client, {
+      apiKey: options.apiKey,
+      baseURL: options.baseUrl,
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxRetries: SDK_MAX_RETRIES,
+    });
     this.responseFormat = {
       type: 'json_schema',
       json_schema: { name: RESPONSE_FORMAT_NAME, strict: true, schema: buildReplyJsonSchema() },
@@ -90,7 +90,7 @@ export class OpenAiChatModel implements ChatModel {
     // A retried answer cost the tokens of every attempt, not only of the last one.
     let usage: TokenUsage | undefined;
     for (let attempt = 0; attempt <= MALFORMED_OUTPUT_RETRIES; attempt += 1) {
-      const completion = await this.client.chat.completions
+      const completion = await (await this.client()).chat.completions
         .create({
           model: this.model,
           messages,
@@ -117,8 +117,10 @@ export class OpenAiChatModel implements ChatModel {
  * an operator must act. The SDK's message is kept as the cause only, as it quotes part of the key.
  */
 function rethrowRefusedKey(error: unknown): never {
-  if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
-    throw new ModelUnavailableError(`the model's provider refused the key (HTTP ${error.status})`, { cause: error });
+  // By status, not `instanceof OpenAI.AuthenticationError`: that would load the SDK at cold start.
+  const status = error instanceof Error ? (error as { status?: unknown }).status : undefined;
+  if (status === 401 || status === 403) {
+    throw new ModelUnavailableError(`the model's provider refused the key (HTTP ${status})`, { cause: error });
   }
   throw error;
 }

@@ -3,7 +3,8 @@
  * EMBEDDING_DIMENSIONS. Vectors travel as base64 float32 (a third of the JSON size); a compatible
  * server that answers with plain float arrays instead is understood too.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { openAiClient } from '#lib/adapters/openai/openai-client';
 import { EMBEDDING_DIMENSIONS } from '#lib/domain/limits';
 import { MalformedModelOutputError } from '#lib/domain/reply';
 import type { Embedder } from '#lib/ports';
@@ -43,19 +44,18 @@ export interface OpenAiEmbedderOptions {
 export class OpenAiEmbedder implements Embedder {
   readonly model: string;
   readonly dimensions: number;
-  private readonly client: OpenAI;
+  /** The SDK client, imported and built on the first request (openai-client.ts says why). */
+  private readonly client: () => Promise<OpenAI>;
 
   constructor(options: OpenAiEmbedderOptions = {}) {
     this.model = options.model ?? DEFAULT_EMBEDDING_MODEL;
     this.dimensions = options.dimensions ?? EMBEDDING_DIMENSIONS;
-    this.client =
-      options.client ??
-      new OpenAI({
-        apiKey: options.apiKey,
-        baseURL: options.baseUrl,
-        timeout: options.timeoutMs ?? DEFAULT_EMBEDDING_TIMEOUT_MS,
-        maxRetries: SDK_MAX_RETRIES,
-      });
+    this.client = openAiClient(options.client, {
+      apiKey: options.apiKey,
+      baseURL: options.baseUrl,
+      timeout: options.timeoutMs ?? DEFAULT_EMBEDDING_TIMEOUT_MS,
+      maxRetries: SDK_MAX_RETRIES,
+    });
   }
 
   /**
@@ -72,7 +72,7 @@ export class OpenAiEmbedder implements Embedder {
   }
 
   private async embedBatch(inputs: string[]): Promise<Float32Array[]> {
-    const response = await this.client.embeddings.create({
+    const response = await (await this.client()).embeddings.create({
       model: this.model,
       input: inputs,
       dimensions: this.dimensions,

@@ -1,0 +1,2 @@
+/** node:https without an ES module import: infra/bundling.ts NODE_BUILTIN_SHIMS says why. */
+module.exports = process.getBuiltinModule('node:https');
