@@ -4,6 +4,8 @@
  * in its `ScheduleExpressionTimezone` as the service reads it.
  */
 
+import { isTimeZone, offsetAt } from '#lib/domain/time-zone';
+
 const AT = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/;
 const RATE = /^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
@@ -16,14 +18,7 @@ export function isScheduleExpression(expression: string): boolean {
 }
 
 /** Whether `timeZone` is an IANA zone name the runtime knows (Scheduler takes the same names). */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone };
 
 /**
  * The instant a one-time `at(...)` schedule fires, its wall-clock time read in `timeZone`; undefined
@@ -34,31 +29,7 @@ export function atExpressionTime(expression: string, timeZone: string): Date | u
   if (local === undefined) return undefined;
   const wallClockAsUtc = Date.parse(`${local}Z`);
   // The zone's offset at the guessed instant, checked once more in case the guess crossed a DST change.
-  let instant = wallClockAsUtc - zoneOffsetMs(wallClockAsUtc, timeZone);
-  instant = wallClockAsUtc - zoneOffsetMs(instant, timeZone);
+  let instant = wallClockAsUtc - offsetAt(wallClockAsUtc, timeZone);
+  instant = wallClockAsUtc - offsetAt(instant, timeZone);
   return new Date(instant);
-}
-
-/** How far `timeZone`'s wall clock is ahead of UTC at `epochMs`. */
-function zoneOffsetMs(epochMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(epochMs));
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wallClock = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return wallClock - Math.floor(epochMs / 1000) * 1000;
 }
