@@ -130,6 +130,22 @@ describe('SafeUrlFetcher', () => {
     expect(error.message).toBe('intranet.acme.test resolves to a private address (10.0.0.1)');
   });
 
+  it.each([
+    ['2002:a00:1::1', 'a private address'],
+    ['::a00:1', 'a private address'],
+    ['64:ff9b::7f00:1', 'a loopback address'],
+    ['::ffff:a9fe:a9fe', 'a cloud metadata address'],
+  ])(
+    'refuses a host name resolving to %s, an IPv6 form of an IPv4 address, under the public policy',
+    async (address, what) => {
+      const fetcher = new SafeUrlFetcher({ policy: 'public', resolve: fakeDns({ 'intranet.acme.test': [address] }) });
+
+      const error = await failureOf(fetcher.fetch('https://intranet.acme.test/wiki'));
+
+      expect(error.message).toBe(`intranet.acme.test resolves to ${what} (${address})`);
+    },
+  );
+
   it('refuses a host name when any one of its addresses is refused', async () => {
     const resolve = fakeDns({ 'mixed.acme.test': ['93.184.216.34', '169.254.169.254'] });
     const fetcher = new SafeUrlFetcher({ policy: 'public', resolve });
