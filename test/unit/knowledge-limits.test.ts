@@ -93,6 +93,19 @@ describe('knowledge base limits', () => {
     expect(replaced.status).toBe(202); // a new version of a document it holds still fits
   });
 
+  it(`takes a text document of ${MAX_DOCUMENT_BYTES} bytes and refuses one more with a 413 naming content`, async () => {
+    const { call, baseId } = await setup();
+    const post = (bytes: number) =>
+      call('POST', `/v1/knowledge-bases/${baseId}/documents`, {
+        content: 'x'.repeat(bytes),
+        content_type: 'text/plain',
+      });
+
+    expect((await post(MAX_DOCUMENT_BYTES)).status).toBe(202);
+    const over = await post(MAX_DOCUMENT_BYTES + 1);
+    expect([over.status, over.body.error.details[0].path]).toEqual([413, 'content']);
+  });
+
   it(`accepts a document title of ${MAX_DOCUMENT_TITLE_CHARS} characters and refuses one more`, async () => {
     const { call, baseId } = await setup();
     const post = (title: string) =>
