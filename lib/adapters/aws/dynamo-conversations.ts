@@ -99,7 +99,7 @@ export async function bumpConversation(
     return toRecord<Conversation>(output.Attributes);
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
-    throw new NotFoundError(`no conversation with ref ${conversationRef(tenantId, conversationId)}`, {
+    throw new NotFoundError('no conversation with this id', {
       details: [{ path: 'conversation_id', message: 'no conversation with this id' }],
     });
   }
