@@ -53,6 +53,7 @@ export class RedactingLogFormatter extends LogFormatter {
       function_request_id: attributes.lambdaContext?.awsRequestId,
       sampling_rate: attributes.sampleRateValue,
       xray_trace_id: attributes.xRayTraceId,
+      tenant_id: attributes.lambdaContext?.tenantId,
     };
     return new LogItem({ attributes: base }).addAttributes(redactAttributes(additional) as LogAttributes);
   }
