@@ -6,6 +6,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { generationJobFromRecord } from '#lib/adapters/aws/sqs-queues';
 import { generateReply } from '#lib/app/generate-reply';
+import { conversationRef } from '#lib/domain/conversation-ref';
 import { loadConfig } from '#lib/config';
 import { composeDeps } from '#functions/composition';
 import { logger } from '#functions/logger';
@@ -24,7 +25,10 @@ async function answer(record: SQSRecord): Promise<void> {
     throw error;
   });
   countGenerationOutcome(outcome);
-  logger.debug('generation record done', { conversationId: job.conversationId, outcome });
+  logger.debug('generation record done', {
+    conversationRef: conversationRef(job.tenantId, job.conversationId),
+    outcome,
+  });
 }
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()

@@ -2,6 +2,7 @@
  * A timer fires: the follow-up the prospect asked for, or a nudge after they went quiet, written
  * by the chat model from the conversation so far and delivered to the follow-up webhook.
  */
+import { conversationRef } from '#lib/domain/conversation-ref';
 import { escalationFor } from '#lib/domain/escalation';
 import { contactTimeZone, nextNudge, resolveEmergencySettings } from '#lib/domain/follow-up-policy';
 import { isUnanswered } from '#lib/domain/messages';
@@ -93,7 +94,7 @@ async function escalateUnwritten(
 ): Promise<void> {
   const { ai, conversation: c, kind } = input;
   deps.logger.error('the chat model is unavailable; a timer sent nothing', {
-    conversationId: c.id,
+    conversationRef: conversationRef(c.tenantId, c.id),
     kind,
     error: input.error.message,
   });

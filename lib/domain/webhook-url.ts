@@ -162,18 +162,28 @@ function refuse(problem: string): WebhookUrlCheck {
 }
 
 /**
- * The IPv4 address inside an IPv4-mapped (`::ffff:a.b.c.d`) or NAT64 (`64:ff9b::a.b.c.d`) IPv6
- * address, which reach that IPv4 host; undefined for any other address.
+ * The IPv4 address inside an IPv6 address that reaches that IPv4 host: IPv4-mapped
+ * (`::ffff:a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`), IPv4-compatible (`::a.b.c.d`, deprecated but still
+ * parsed) and 6to4 (`2002:aabb:ccdd::/48`, whose relay forwards to a.b.c.d); undefined for any
+ * other address. `::` and `::1` are the IPv6 unspecified and loopback addresses, not IPv4-compatible.
  */
 function embeddedIpv4(address: string): [string, 'ipv4'] | undefined {
   if (isIP(address) !== 6) return undefined;
   const groups = expandIpv6(address);
-  const isMapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
-  const isNat64 = groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0);
-  if (!isMapped && !isNat64) return undefined;
-  const high = groups[6] ?? 0;
-  const low = groups[7] ?? 0;
-  return [`${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`, 'ipv4'];
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
+  const isMapped = zeros(0, 5) && groups[5] === 0xffff;
+  const isNat64 = groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6);
+  const isCompatible = zeros(0, 6) && !(groups[6] === 0 && (groups[7] ?? 0) <= 1);
+  if (groups[0] === SIX_TO_FOUR_PREFIX) return [ipv4Of(groups[1] ?? 0, groups[2] ?? 0), 'ipv4'];
+  if (!isMapped && !isNat64 && !isCompatible) return undefined;
+  return [ipv4Of(groups[6] ?? 0, groups[7] ?? 0), 'ipv4'];
+}
+
+/** The first group of every 6to4 address (`2002::/16`). */
+const SIX_TO_FOUR_PREFIX = 0x2002;
+
+function ipv4Of(high: number, low: number): string {
+  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
 }
 
 /** The eight 16-bit groups of a valid IPv6 address (with `::` and a trailing dotted quad allowed). */

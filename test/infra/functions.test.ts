@@ -102,6 +102,14 @@ describe('the Lambda functions', () => {
       expect(env(name)[ENV.openAiSecretArn]).toBeUndefined();
   });
 
+  it.each(NAMES)('never tell %s to log whole events, which hold message text and contact details', (name) => {
+    expect(env(name).POWERTOOLS_LOGGER_LOG_EVENT).toBeUndefined();
+  });
+
+  it('give no function the OpenAI key itself in its environment', () => {
+    for (const name of NAMES) expect(Object.keys(env(name))).not.toContain('OPENAI_API_KEY');
+  });
+
   it.each(NAMES)('never give %s a documents directory: in AWS documents are in the bucket', (name) => {
     expect(env(name)[ENV.documentsDir]).toBeUndefined();
   });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { SafeUrlFetcher } from '#lib/adapters/http/url-fetcher';
 import { UnreadableDocumentError } from '#lib/domain/errors';
+import { MAX_URL_REDIRECTS, URL_FETCH_TIMEOUT_MS } from '#lib/domain/limits';
 
 const page = '<!doctype html><title>Opening hours</title><p>We are open Monday to Friday, 9:00 to 17:30.</p>';
 
@@ -49,6 +50,18 @@ const routes: Record<string, (res: ServerResponse) => void> = {
     // Never answers.
   },
 };
+
+// `/chain/n` redirects n times before the page: `/chain/n` → `/chain/n-1` → … → `/chain/0`.
+routes['/chain/0'] = routes['/hours'] as (res: ServerResponse) => void;
+for (let n = 1; n <= MAX_URL_REDIRECTS + 1; n++) {
+  routes[`/chain/${n}`] = (res) => {
+    res.writeHead(302, { location: `/chain/${n - 1}` });
+    res.end();
+  };
+}
+
+/** Slack for the default timeout's test: the fetch must have given up by then. */
+const TIMEOUT_SLACK_MS = 5_000;
 
 let server: Server;
 let origin: string;
@@ -129,6 +142,22 @@ describe('SafeUrlFetcher', () => {
 
     expect(error.message).toBe('intranet.acme.test resolves to a private address (10.0.0.1)');
   });
+
+  it.each([
+    ['2002:a00:1::1', 'a private address'],
+    ['::a00:1', 'a private address'],
+    ['64:ff9b::7f00:1', 'a loopback address'],
+    ['::ffff:a9fe:a9fe', 'a cloud metadata address'],
+  ])(
+    'refuses a host name resolving to %s, an IPv6 form of an IPv4 address, under the public policy',
+    async (address, what) => {
+      const fetcher = new SafeUrlFetcher({ policy: 'public', resolve: fakeDns({ 'intranet.acme.test': [address] }) });
+
+      const error = await failureOf(fetcher.fetch('https://intranet.acme.test/wiki'));
+
+      expect(error.message).toBe(`intranet.acme.test resolves to ${what} (${address})`);
+    },
+  );
 
   it('refuses a host name when any one of its addresses is refused', async () => {
     const resolve = fakeDns({ 'mixed.acme.test': ['93.184.216.34', '169.254.169.254'] });
@@ -236,6 +265,30 @@ describe('SafeUrlFetcher', () => {
 
     expect(error.message).toBe('the page did not load within 200 ms');
   });
+
+  it(`follows ${MAX_URL_REDIRECTS} redirects by default, and refuses one more`, async () => {
+    const fetcher = new SafeUrlFetcher({ policy: 'local' });
+
+    const resource = await fetcher.fetch(`${origin}/chain/${MAX_URL_REDIRECTS}`);
+    const error = await failureOf(fetcher.fetch(`${origin}/chain/${MAX_URL_REDIRECTS + 1}`));
+
+    expect(resource.url).toBe(`${origin}/chain/0`);
+    expect(error.message).toBe(`the page redirected more than ${MAX_URL_REDIRECTS} times`);
+  });
+
+  it(
+    `gives up on a page after ${URL_FETCH_TIMEOUT_MS} ms by default`,
+    async () => {
+      const fetcher = new SafeUrlFetcher({ policy: 'local' });
+      const started = Date.now();
+
+      const error = await failureOf(fetcher.fetch(`${origin}/slow`));
+
+      expect(Date.now() - started).toBeGreaterThanOrEqual(URL_FETCH_TIMEOUT_MS - 50);
+      expect(error.message).toBe(`the page did not load within ${URL_FETCH_TIMEOUT_MS / 1000} seconds`);
+    },
+    URL_FETCH_TIMEOUT_MS + TIMEOUT_SLACK_MS,
+  );
 
   it('reports the status of a page that is not there', async () => {
     const fetcher = new SafeUrlFetcher({ policy: 'local' });

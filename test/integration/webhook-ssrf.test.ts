@@ -67,6 +67,13 @@ describe('FetchWebhookSender against SSRF', () => {
     ['::ffff:127.0.0.1', 'a loopback address'],
     ['fd00:ec2::254', 'a cloud metadata address'],
     ['fc00::1', 'a private address'],
+    // IPv6 forms that reach an IPv4 host: NAT64, IPv4-compatible and 6to4.
+    ['64:ff9b::a9fe:a9fe', 'a cloud metadata address'],
+    ['::7f00:1', 'a loopback address'],
+    ['::a00:1', 'a private address'],
+    ['2002:7f00:1::1', 'a loopback address'],
+    ['2002:c0a8:101::1', 'a private address'],
+    ['2002:a9fe:a9fe::', 'a cloud metadata address'],
   ])('refuses a host name resolving to %s under the public policy, without connecting', async (address, what) => {
     const { resolve } = fakeDns({ 'hooks.acme.test': [address] });
     const sender = new FetchWebhookSender({ policy: 'public', allowHttp: true, resolve });
@@ -100,6 +107,40 @@ describe('FetchWebhookSender against SSRF', () => {
     const sender = new FetchWebhookSender({ policy: 'public', allowHttp: true, resolve });
 
     const result = await sender.send(webhookTo(`http://[::ffff:127.0.0.1]:${port}/hook`));
+
+    await settle();
+    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/^refused: .*loopback/), permanent: true });
+    expect(calls).toEqual([]);
+    expect(receiver.received).toHaveLength(0);
+  });
+
+  it.each([
+    ['2002:7f00:1::1', 'a loopback address'],
+    ['::ffff:169.254.169.254', 'a cloud metadata address'],
+    ['::7f00:1', 'a loopback address'],
+  ])(
+    'refuses a host name resolving to %s under the private policy, which allows private addresses',
+    async (address, what) => {
+      const { resolve } = fakeDns({ 'hooks.acme.test': [address] });
+      const sender = new FetchWebhookSender({ policy: 'private', allowHttp: true, resolve });
+
+      const result = await sender.send(webhookTo(`http://hooks.acme.test:${port}/hook`));
+
+      await settle();
+      expect(result).toEqual({
+        ok: false,
+        error: `refused: hooks.acme.test resolves to ${what} (${address})`,
+        permanent: true,
+      });
+      expect(receiver.received).toHaveLength(0);
+    },
+  );
+
+  it('refuses a literal 6to4 address embedding loopback, which never reaches DNS', async () => {
+    const { resolve, calls } = fakeDns({});
+    const sender = new FetchWebhookSender({ policy: 'public', allowHttp: true, resolve });
+
+    const result = await sender.send(webhookTo(`http://[2002:7f00:1::1]:${port}/hook`));
 
     await settle();
     expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/^refused: .*loopback/), permanent: true });

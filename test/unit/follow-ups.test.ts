@@ -7,6 +7,7 @@
 import { generateReply } from '#lib/app/generate-reply';
 import { fireTimer } from '#lib/app/fire-timer';
 import type { AiSettings } from '#lib/app/ais';
+import { MAX_DROPOFF_HOURS, MAX_NUDGES } from '#lib/domain/limits';
 import type { ModelReply } from '#lib/domain/reply';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
 import { httpClient } from '#test/support/http';
@@ -153,6 +154,26 @@ describe('follow-ups and drop-off nudges', () => {
       'https://hooks.example.com/follow-up',
     ]);
     expect(deps.chatModel.requests.at(-1)?.task).toBe('nudge');
+  });
+
+  it(`sends ${MAX_NUDGES} nudges, ${MAX_DROPOFF_HOURS} hours apart, to a prospect who stays quiet, and no more`, async () => {
+    const { deps, tenantId, ask } = await setup({
+      followUp: { enabled: true, dropoffAfterHours: MAX_DROPOFF_HOURS, maxNudges: MAX_NUDGES, timezone: 'UTC' },
+    });
+    await ask('Tell me more about the plans');
+
+    const outcomes: string[] = [];
+    for (let i = 0; i < MAX_NUDGES; i++) {
+      const timer = deps.timers.take('dropoff');
+      expect(new Date(timer.at).getTime() - deps.clock.now().getTime()).toBe(MAX_DROPOFF_HOURS * HOUR);
+      deps.clock.advance(MAX_DROPOFF_HOURS * HOUR);
+      outcomes.push(await fireTimer(deps, timer));
+    }
+
+    expect(outcomes).toEqual(Array(MAX_NUDGES).fill('sent'));
+    expect(deps.timers.ofKind('dropoff')).toBeUndefined();
+    const nudges = (await deliveries(deps, tenantId)).filter((d) => d.type === 'dropoff.sent');
+    expect(nudges).toHaveLength(MAX_NUDGES);
   });
 
   it('does nothing when a timer fires after the prospect wrote again', async () => {

@@ -5,16 +5,20 @@ import { createKnowledgeBase } from '#lib/app/knowledge/knowledge-bases';
 import {
   API_RATE_LIMIT_PER_SECOND,
   DEFAULT_PAGE_SIZE,
+  IDEMPOTENCY_TTL_SECONDS,
+  MAX_AI_KNOWLEDGE_BASES,
   MAX_BODY_BYTES,
   MAX_CONVERSATION_ID_CHARS,
   MAX_CORRECTION_CHARS,
   MAX_DESCRIPTION_CHARS,
+  MAX_DROPOFF_HOURS,
   MAX_HISTORY_MESSAGES,
   MAX_IDEMPOTENCY_KEY_CHARS,
   MAX_INSTRUCTIONS_CHARS,
   MAX_MESSAGE_CHARS,
   MAX_METADATA_BYTES,
   MAX_NAME_CHARS,
+  MAX_NUDGES,
   MAX_PAGE_SIZE,
   MAX_PRICE_CHARS,
   MAX_PRODUCT_KNOWLEDGE_BASES,
@@ -308,6 +312,70 @@ describe('input limits', () => {
     expect(request.history).toHaveLength(MAX_HISTORY_MESSAGES);
     expect(request.history.at(-1)?.text).toBe(`message ${MAX_HISTORY_MESSAGES + 8}`);
     expect(request.pending.map((t) => t.text)).toEqual([`message ${MAX_HISTORY_MESSAGES + 9}`]);
+  });
+
+  it(`remembers an Idempotency-Key for ${IDEMPOTENCY_TTL_SECONDS} seconds, and then takes it as new`, async () => {
+    const { ai, call, deps } = await setup();
+    const body = { ai_id: ai.id, conversation_id: 'c', message: 'Hi' };
+    const post = () => call('POST', '/v2/messages', body, { 'idempotency-key': 'order-42' });
+    const first = await post();
+
+    deps.clock.advance(IDEMPOTENCY_TTL_SECONDS * 1000 - 1);
+    const replayed = await post();
+    deps.clock.advance(1);
+    const fresh = await post();
+
+    expect([replayed.status, replayed.headers['idempotent-replayed'], replayed.body]).toEqual([
+      202,
+      'true',
+      first.body,
+    ]);
+    expect(fresh.status).toBe(202);
+    expect(fresh.headers['idempotent-replayed']).toBeUndefined();
+    expect(fresh.body.message_id).not.toBe(first.body.message_id);
+  });
+
+  it(`accepts an AI naming ${MAX_AI_KNOWLEDGE_BASES} knowledge bases and refuses one more`, async () => {
+    const { call, deps, tenantId } = await setup();
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `kb_${i}`);
+    for (const id of ids(MAX_AI_KNOWLEDGE_BASES + 1)) await createKnowledgeBase(deps, { tenantId, id, name: id });
+
+    const ok = await call('POST', '/v1/ais', aiBody({ knowledge_base_ids: ids(MAX_AI_KNOWLEDGE_BASES) }));
+    const over = await call('POST', '/v1/ais', aiBody({ knowledge_base_ids: ids(MAX_AI_KNOWLEDGE_BASES + 1) }));
+
+    expect(ok.status).toBe(201);
+    expect([over.status, over.body.error.details[0].path]).toEqual([400, 'knowledge_base_ids']);
+  });
+
+  it(`accepts ${MAX_NUDGES} nudges after ${MAX_DROPOFF_HOURS} hours of silence, on an AI or a strategy, and refuses more`, async () => {
+    const { call } = await setup();
+    const followUp = (overrides: object) => ({
+      follow_up: {
+        enabled: true,
+        dropoff_after_hours: MAX_DROPOFF_HOURS,
+        max_nudges: MAX_NUDGES,
+        timezone: 'UTC',
+        ...overrides,
+      },
+    });
+    const strategy = (overrides: object) => ({ name: 'Direct', instructions: 'Be direct.', ...followUp(overrides) });
+
+    const ok = [
+      await call('POST', '/v1/ais', aiBody(followUp({}))),
+      await call('POST', '/v1/strategies', strategy({})),
+    ];
+    const over = [
+      await call('POST', '/v1/ais', aiBody(followUp({ max_nudges: MAX_NUDGES + 1 }))),
+      await call('POST', '/v1/ais', aiBody(followUp({ dropoff_after_hours: MAX_DROPOFF_HOURS + 1 }))),
+      await call('POST', '/v1/strategies', strategy({ max_nudges: MAX_NUDGES + 1 })),
+    ];
+
+    expect(ok.map((r) => r.status)).toEqual([201, 201]);
+    expect(over.map((r) => [r.status, r.body.error.details[0].path])).toEqual([
+      [400, 'follow_up.max_nudges'],
+      [400, 'follow_up.dropoff_after_hours'],
+      [400, 'follow_up.max_nudges'],
+    ]);
   });
 
   it(`treats an API key over ${MAX_API_KEY_CHARS} characters as invalid without looking it up`, async () => {

@@ -8,6 +8,7 @@ import {
   putIfAbsent,
 } from '#lib/adapters/aws/dynamo-context';
 import { conversationKey, toRecord } from '#lib/adapters/aws/dynamo-keys';
+import { conversationRef } from '#lib/domain/conversation-ref';
 import { ConcurrencyError, NotFoundError } from '#lib/domain/errors';
 import type { Conversation } from '#lib/domain/types';
 import { type ConversationChanges, CONVERSATION_UPDATABLE_FIELDS } from '#lib/ports';
@@ -31,7 +32,9 @@ export async function ensureConversation(ctx: DynamoContext, conversation: Conve
   const stored = await getRecord<Conversation>(ctx, key);
   // Conversations are never deleted, so a refused create leaves one to read.
   if (stored === undefined)
-    throw new ConcurrencyError(`Conversation ${conversation.id} vanished after a conflicting create`);
+    throw new ConcurrencyError(
+      `Conversation ${conversationRef(conversation.tenantId, conversation.id)} vanished after a conflicting create`,
+    );
   return stored;
 }
 
@@ -50,7 +53,7 @@ export async function updateConversation(
   const { assignments, names, values } = setClause(changes);
   if (assignments.length === 0) {
     // Nothing to write, but the caller still learns that the conversation is missing.
-    if ((await getRecord(ctx, key)) === undefined) throw missing(conversationId);
+    if ((await getRecord(ctx, key)) === undefined) throw missing(tenantId, conversationId);
     return;
   }
   const updated = await attempt(() =>
@@ -65,7 +68,7 @@ export async function updateConversation(
       }),
     ),
   );
-  if (!updated) throw missing(conversationId);
+  if (!updated) throw missing(tenantId, conversationId);
 }
 
 /**
@@ -96,7 +99,7 @@ export async function bumpConversation(
     return toRecord<Conversation>(output.Attributes);
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
-    throw new NotFoundError(`no conversation with id ${conversationId}`, {
+    throw new NotFoundError('no conversation with this id', {
       details: [{ path: 'conversation_id', message: 'no conversation with this id' }],
     });
   }
@@ -123,6 +126,7 @@ function setClause(changes: ConversationChanges): {
   return { assignments, names, values };
 }
 
-function missing(conversationId: string): ConcurrencyError {
-  return new ConcurrencyError(`Conversation ${conversationId} does not exist`);
+// Errors that a worker may log name the conversation by its ref: its id is often an e-mail address.
+function missing(tenantId: string, conversationId: string): ConcurrencyError {
+  return new ConcurrencyError(`Conversation ${conversationRef(tenantId, conversationId)} does not exist`);
 }

@@ -36,7 +36,7 @@ export async function claimIdempotencyKey(
     const stored = await getRecord<IdempotencyRecord>(ctx, key);
     if (stored !== undefined && stored.expiresAt > now) return stored;
   }
-  throw new ConcurrencyError(`Idempotency key ${record.key} kept changing while being claimed`);
+  throw new ConcurrencyError('an Idempotency-Key kept changing while being claimed');
 }
 
 /**
@@ -61,7 +61,7 @@ export async function completeIdempotencyKey(
       }),
     ),
   );
-  if (!completed) throw new ConcurrencyError(`Idempotency key ${key} does not exist`);
+  if (!completed) throw new ConcurrencyError('a completed Idempotency-Key does not exist');
 }
 
 /** Deletes a claim that is still pending; a completed record, or none, is left as it is. */
