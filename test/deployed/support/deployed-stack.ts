@@ -14,7 +14,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Deps } from '#lib/app/deps';
 import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
@@ -385,11 +384,10 @@ export async function startDeployedStack(options: DeployedStackOptions = {}): Pr
 
     // A tenant and its key, written to the table as `parley tenants create` does.
     const store = new DynamoStore({ tableName: tableName as string, client: createDocumentClient(adminDynamo) });
-    const deps = { store, clock: systemClock, ids: createUlidIds() } as unknown as Pick<
-      Deps,
-      'store' | 'clock' | 'ids'
-    >;
-    const { apiKey } = await createTenant(deps, { tenantName: 'Deployed' });
+    const { apiKey } = await createTenant(
+      { store, clock: systemClock, ids: createUlidIds() },
+      { tenantName: 'Deployed' },
+    );
 
     const allowedToInvoke = (roleArn: string, functionArn: string) => {
       const role = Object.keys(template.Resources).find(
