@@ -32,6 +32,13 @@ const DELIVERY_VISIBILITY_SECONDS = 90;
 const MAX_RECEIVE_COUNT = 5;
 /** A failed record comes back this soon (rather than after its visibility timeout): quick retries on a laptop. */
 const FAILURE_VISIBILITY_SECONDS = 5;
+/** How often the running runtime sweeps for stored work whose queue record was lost, as the stack's sweeper does. */
+export const LOCAL_SWEEP_INTERVAL_SECONDS = 60;
+/**
+ * What the interval sweep takes for lost: work waiting longer than the longest visibility timeout
+ * here (generation's), so records still in flight are left alone. Everything older is queued again.
+ */
+export const LOCAL_STALE_AFTER_SECONDS = GENERATION_VISIBILITY_SECONDS + 60;
 /** Parallel generator "invocations": conversations answered at once. */
 // Lambda scales out per conversation (one FIFO group each). An invocation here is a pending
 // promise, mostly waiting on the model, so 100 costs nothing idle and lets 100 conversations wait
@@ -151,6 +158,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await timers.start();
   // The queues live in memory: whatever was stored but not finished before a stop is queued again.
   await recoverPending(deps, { olderThan: END_OF_TIME, limit: 10_000 });
+  // While running, a record can still be lost (a dead-lettered record, a crash of one invocation):
+  // sweep for it on an interval, as the stack's sweeper does.
+  const sweeping = setInterval(() => {
+    const olderThan = new Date(Date.now() - LOCAL_STALE_AFTER_SECONDS * 1000);
+    recoverPending(deps, { olderThan, limit: 10_000 }).catch((error: unknown) =>
+      logging.logger.error('the recovery sweep failed', { error: String(error) }),
+    );
+  }, LOCAL_SWEEP_INTERVAL_SECONDS * 1000);
+  sweeping.unref();
 
   const apiHandler = api.handler as unknown as (
     e: APIGatewayProxyEventV2,
@@ -162,6 +178,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tenantId,
     async stop() {
       await http.close();
+      clearInterval(sweeping);
       await timers.stop();
       await Promise.all(consumers.map((c) => c.stop()));
       inProcessSqs.close();
