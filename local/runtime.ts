@@ -15,7 +15,7 @@ import { createLambdaContext } from '#lib/adapters/local/lambda-events';
 import { INGESTION_VISIBILITY_SECONDS } from '#lib/adapters/local/local-queues';
 import { LocalTimerRunner } from '#lib/adapters/local/local-scheduler';
 import type { TimerPayload } from '#lib/ports';
-import { recoverPending } from '#lib/app/recover-pending';
+import { type PendingKind, recoverPending, staleCutoffs } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { ENV, loadConfig } from '#lib/config';
 import { startApiGatewayServer } from '#local/api-gateway-server';
@@ -35,10 +35,14 @@ const FAILURE_VISIBILITY_SECONDS = 5;
 /** How often the running runtime sweeps for stored work whose queue record was lost, as the stack's sweeper does. */
 export const LOCAL_SWEEP_INTERVAL_SECONDS = 60;
 /**
- * What the interval sweep takes for lost: work waiting longer than the longest visibility timeout
- * here (generation's), so records still in flight are left alone. Everything older is queued again.
+ * What the interval sweep takes for lost: work of each kind waiting a minute longer than its
+ * queue's visibility timeout here, so records still in flight are left alone.
  */
-export const LOCAL_STALE_AFTER_SECONDS = GENERATION_VISIBILITY_SECONDS + 60;
+export const LOCAL_STALE_AFTER_SECONDS: Readonly<Record<PendingKind, number>> = Object.freeze({
+  message: GENERATION_VISIBILITY_SECONDS + 60,
+  delivery: DELIVERY_VISIBILITY_SECONDS + 60,
+  document: INGESTION_VISIBILITY_SECONDS + 60,
+});
 /** Parallel generator "invocations": conversations answered at once. */
 // Lambda scales out per conversation (one FIFO group each). An invocation here is a pending
 // promise, mostly waiting on the model, so 100 costs nothing idle and lets 100 conversations wait
@@ -161,7 +165,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // While running, a record can still be lost (a dead-lettered record, a crash of one invocation):
   // sweep for it on an interval, as the stack's sweeper does.
   const sweeping = setInterval(() => {
-    const olderThan = new Date(Date.now() - LOCAL_STALE_AFTER_SECONDS * 1000);
+    const olderThan = staleCutoffs(new Date(), LOCAL_STALE_AFTER_SECONDS);
     recoverPending(deps, { olderThan, limit: 10_000 }).catch((error: unknown) =>
       logging.logger.error('the recovery sweep failed', { error: String(error) }),
     );
