@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { runBundlesBenchmark } from './bundles.ts';
+import { runChaosBenchmark } from './chaos.ts';
 import { runCostModelBenchmark } from './cost-model.ts';
 import { runHistoryReadBenchmark } from './history-read.ts';
 import { runKnowledgeIngestionBenchmark } from './knowledge-ingestion.ts';
@@ -20,6 +21,7 @@ import { currentLoad, describeMachine, formatTable, round1 } from './report.ts';
 import {
   type BenchmarkEntry,
   bundlesHeadlines,
+  chaosHeadlines,
   costModelHeadlines,
   type Headline,
   historyReadHeadlines,
@@ -86,6 +88,7 @@ const BENCHMARKS: readonly Benchmark[] = [
     headlines: historyReadHeadlines,
   },
   { name: 'load-run', run: runLoadRunBenchmark, report: '.bench/load-run.json', headlines: loadRunHeadlines },
+  { name: 'chaos', run: runChaosBenchmark, report: '.bench/chaos.json', headlines: chaosHeadlines },
 ];
 
 /** The benchmarks named on the command line, or all of them; an unknown name is an error. */

@@ -65,13 +65,6 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A stable fraction in [0, 1) for a string (FNV-1a): which answers the receiver fails first. */
-function fraction(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) / 2 ** 32;
-}
-
 /** The seed from `PARLEY_CHAOS_SEED`, else a fresh one. */
 export function chaosSeed(env: NodeJS.ProcessEnv = process.env): number {
   const given = env[CHAOS_SEED_ENV];
@@ -139,6 +132,8 @@ export async function runChaos(settings: ChaosSettings, seed: number): Promise<C
     });
     const aiId = ((await created.json()) as { id: string }).id;
 
+    const conversationIds = Array.from({ length: settings.conversations }, (_, i) => `chaos-${seed}-${i}`);
+    const failsFirst = new Set(conversationIds.filter(() => random() < settings.receiverFailureRate));
     // Per conversation, the answer events the receiver saw, by webhook id.
     const answers = new Map<string, Map<string, Answer>>();
     let failedFirstAttempts = 0;
@@ -151,7 +146,7 @@ export async function runChaos(settings: ChaosSettings, seed: number): Promise<C
       const answer = byId.get(webhookId) ?? { webhookId, seen: 0 };
       byId.set(webhookId, answer);
       answer.seen++;
-      if (answer.seen === 1 && fraction(`${seed}:${body.conversation_id}`) < settings.receiverFailureRate) {
+      if (answer.seen === 1 && failsFirst.has(body.conversation_id)) {
         failedFirstAttempts++;
         return { status: 500, body: 'try again' };
       }
@@ -159,7 +154,6 @@ export async function runChaos(settings: ChaosSettings, seed: number): Promise<C
       return { status: 200, body: '{"ok":true}' };
     });
 
-    const conversationIds = Array.from({ length: settings.conversations }, (_, i) => `chaos-${seed}-${i}`);
     let next = 0;
     let clientRetries = 0;
     const retryRandom = seededRandom(seed ^ 0x9e3779b9);
