@@ -1,5 +1,5 @@
 /**
- * A crash right before and right after every write on the message, delivery and timer paths, on
+ * A crash right before and right after every write on the message, delivery, timer and ingestion paths, on
  * the in-memory store and on DynamoDB (dynalite). A crash after a write succeeded is the case that
  * loses or doubles work: the write is there, the step that should follow it is not. Each run then
  * does what AWS does: the client retries a failed POST with the same Idempotency-Key, a record
@@ -8,7 +8,13 @@
  * Whatever the point, the prospect gets exactly one answer and one drop-off nudge, each sent again
  * only under its own webhook id.
  */
+import { LibraryDocumentReader } from '#lib/adapters/documents/document-reader';
 import { DELIVERY_LEASE_SECONDS, deliverWebhook } from '#lib/app/deliver-webhook';
+import { addDocument } from '#lib/app/knowledge/documents';
+import { ingestDocument } from '#lib/app/knowledge/ingest-document';
+import { createKnowledgeBase } from '#lib/app/knowledge/knowledge-bases';
+import { searchKnowledgeBase } from '#lib/app/knowledge/search-knowledge';
+import { UnreadableDocumentError } from '#lib/domain/errors';
 import { fireTimer } from '#lib/app/fire-timer';
 import { generateReply } from '#lib/app/generate-reply';
 import { recoverPending } from '#lib/app/recover-pending';
@@ -84,6 +90,7 @@ async function drainQueues(deps: FakeDeps, recovery: Recovery): Promise<void> {
 async function restart(deps: FakeDeps): Promise<void> {
   deps.generationQueue.jobs.splice(0);
   deps.deliveryQueue.jobs.splice(0);
+  deps.ingestionQueue.jobs.splice(0);
   await recoverPending(deps, { olderThan: EVERYTHING, limit: 100 });
 }
 
@@ -228,5 +235,94 @@ describe.each<[StoreKind, Recovery]>([
       const deliveryId = sent[0]?.eventId.replace(/^evt_/, 'dlv_') ?? '';
       expect((await deps.store.getDelivery(tenantId, deliveryId))?.status).toBe('succeeded');
     }
+  });
+});
+
+const fetcher = {
+  fetch: async () => {
+    throw new UnreadableDocumentError('no network in these tests');
+  },
+};
+
+/** What the ingestion queue does: run every record, and run a record again if its handler threw. */
+async function drainIngestion(deps: FakeDeps, recovery: Recovery): Promise<void> {
+  const ingestion = { ...deps, reader: new LibraryDocumentReader(), fetcher };
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    const jobs = deps.ingestionQueue.jobs.splice(0);
+    if (jobs.length === 0) return;
+    for (const job of jobs) {
+      await ingestDocument(ingestion, { ...job, attempt: 1 }).catch(async () => {
+        if (recovery === 'redeliver') deps.ingestionQueue.jobs.push(job);
+        else await restart(deps);
+      });
+    }
+  }
+}
+
+const INGESTION_WRITES: Point[] = [
+  {
+    name: 'the original stored',
+    target: (d) => d.blobs,
+    method: 'put',
+    filter: ((key: string) => key.includes('original')) as never,
+  },
+  { name: 'the document record', target: (d) => d.store, method: 'putDocument' },
+  { name: 'the upload started', target: (d) => d.store, method: 'startUpload' },
+  { name: 'the ingestion record', target: (d) => d.ingestionQueue, method: 'enqueueIngestion' },
+  {
+    name: 'the passages stored',
+    target: (d) => d.blobs,
+    method: 'put',
+    filter: ((key: string) => !key.includes('original')) as never,
+  },
+  { name: 'the index marked', target: (d) => d.store, method: 'markIndexed' },
+  { name: 'the document ready', target: (d) => d.store, method: 'updateDocumentStatus' },
+];
+
+const INGESTION_CASES = INGESTION_WRITES.flatMap((point) =>
+  (['before', 'after'] as const).map((when) => [`${when} ${point.name}`, point, when] as const),
+);
+
+describe.each<[StoreKind, Recovery]>([
+  ['memory', 'redeliver'],
+  ['memory', 'restart'],
+  ['dynamodb', 'redeliver'],
+  ['dynamodb', 'restart'],
+])('a crash around any write of an upload (%s store, recovery by %s)', (kind, recovery) => {
+  let dynalite: RunningDynalite | undefined;
+
+  beforeAll(async () => {
+    if (kind === 'dynamodb') dynalite = await startDynalite();
+  });
+
+  afterAll(async () => {
+    await dynalite?.stop();
+  });
+
+  it.each(INGESTION_CASES)('%s ends with the document indexed and searchable', async (_, point, when) => {
+    const deps = makeFakeDeps();
+    if (dynalite) {
+      const tableName = await createTestTable(dynalite.client);
+      Object.assign(deps, { store: new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) }) });
+    }
+    const { tenantId } = await givenTenantWithAi(deps);
+    await createKnowledgeBase(deps, { tenantId, id: 'kb_1', name: 'Help' });
+    const crash = crashOnce(point.target(deps), point.method, when, point.filter);
+    const upload = { kind: 'text' as const, contentType: 'text/plain' as const, content: 'We ship to Canada.' };
+    const add = () => addDocument(deps, { tenantId, baseId: 'kb_1', upload, newId: 'doc_1' });
+
+    // The client retries a failed upload (its Idempotency-Key reserved the document id).
+    await add().catch(async () => {
+      if (recovery === 'restart') await restart(deps);
+      await add();
+    });
+    await drainIngestion(deps, recovery);
+    if (recovery === 'redeliver') await recoverPending(deps, { olderThan: EVERYTHING, limit: 100 });
+    await drainIngestion(deps, recovery);
+
+    expect(crash.crashed()).toBe(true);
+    expect(await deps.store.getDocument(tenantId, 'kb_1', 'doc_1')).toMatchObject({ status: 'ready', chunkCount: 1 });
+    const hits = await searchKnowledgeBase(deps, { tenantId, baseId: 'kb_1', query: 'ship to Canada', topK: 3 });
+    expect(hits.map((h) => h.documentId)).toEqual(['doc_1']);
   });
 });
