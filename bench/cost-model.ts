@@ -49,7 +49,7 @@ import { deliverWebhook } from '#lib/app/deliver-webhook';
 import type { Deps } from '#lib/app/deps';
 import { KnowledgeIndexCache } from '#lib/app/knowledge/knowledge-index';
 import { generateReply } from '#lib/app/generate-reply';
-import { recoverPending } from '#lib/app/recover-pending';
+import { SWEEP_STALE_AFTER_SECONDS, recoverPending, staleCutoffs } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { buildChatMessages } from '#lib/domain/prompt';
 import type { ReplyRequest } from '#lib/domain/reply';
@@ -143,7 +143,6 @@ const RECEIVE_TIMEOUT_MS = 5_000;
 const OUTPUT_FILE = '.bench/cost-model.json';
 const BYTES_PER_GB = 1024 ** 3;
 /** What functions/sweeper.ts passes (that module composes real clients on import, so it is not imported). */
-const SWEEPER_STALE_AFTER_MINUTES = 15;
 const SWEEPER_BATCH = 500;
 
 /** What a prospect business tells its AI; the offline model ignores it, but it is part of every prompt. */
@@ -962,7 +961,7 @@ async function acknowledge(client: SQSClient, queueUrl: string, record: SqsMessa
 
 /** One run of the recovery sweep over the finished table: what every scheduled run costs when nothing is stuck. */
 async function sweepOnce(env: Environment): Promise<void> {
-  const olderThan = new Date(Date.now() - SWEEPER_STALE_AFTER_MINUTES * 60_000);
+  const olderThan = staleCutoffs(new Date(), SWEEP_STALE_AFTER_SECONDS);
   await env.recorder.run('sweeper', () => recoverPending(env.deps.sweeper, { olderThan, limit: SWEEPER_BATCH }));
 }
 

@@ -4,6 +4,7 @@
  * (`npm run bench -- throughput`) updates its entry and leaves the others' as they were.
  */
 import type { BundlesReport } from './bundles.ts';
+import type { ChaosBenchmarkReport } from './chaos.ts';
 import { type ColdStartReport, deployedCell } from './cold-start.ts';
 import type { CostModelReport } from './cost-model.ts';
 import type { HistoryReadReport } from './history-read.ts';
@@ -12,7 +13,7 @@ import { type KnowledgeRetrievalReport, SETTINGS as RETRIEVAL_SETTINGS } from '.
 import type { LoadRunReport } from './load-run.ts';
 import type { LocalSchedulerReport } from './local-scheduler.ts';
 import type { PipelineLatencyReport } from './pipeline-latency.ts';
-import type { Machine } from './report.ts';
+import { type Machine, round1 } from './report.ts';
 import type { ThroughputReport } from './throughput.ts';
 
 export interface Headline {
@@ -232,6 +233,25 @@ export function loadRunHeadlines(r: LoadRunReport): Headline[] {
       value: `${r.lost} / ${r.duplicates}`,
       aim: '0 / 0',
       met: r.lost === 0 && r.duplicates === 0 && r.rejected === 0,
+    },
+  ];
+}
+
+export function chaosHeadlines(r: ChaosBenchmarkReport): Headline[] {
+  return [
+    {
+      benchmark: r.benchmark,
+      figure: `answered / doubled of ${r.conversations} conversations, ${r.kills} SIGKILLs`,
+      value: `${r.answered} / ${r.doubled}`,
+      aim: `${r.conversations} / 0`,
+      met: r.answered === r.conversations && r.doubled === 0,
+    },
+    {
+      benchmark: r.benchmark,
+      figure: 'longest wait for an answer after a restart',
+      value: `${round1(r.longestWaitAfterRestartMs / 1000)} s`,
+      aim: null,
+      met: null,
     },
   ];
 }

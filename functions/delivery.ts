@@ -15,7 +15,10 @@ import { countMetric, METRIC, type MetricName, metrics } from '#functions/metric
 const deps = composeCore(loadConfig(), logger);
 const processor = new BatchProcessor(EventType.SQS);
 
-/** Outcomes worth a metric; `deferred` (not yet due) and `skipped` (a duplicate record) are not. */
+/**
+ * Outcomes worth a metric; `deferred` (not yet due), `throttled`, `leased` (queued again for the
+ * lease's end) and `skipped` (a duplicate record) are not.
+ */
 const OUTCOME_METRICS: Partial<Record<DeliveryOutcome, MetricName>> = {
   succeeded: METRIC.deliveriesSucceeded,
   retrying: METRIC.deliveriesRetried,

@@ -1,17 +1,16 @@
 /**
  * The sweeper Lambda, run on a schedule: queues again whatever was stored but has waited too long
- * (a crash between storing and queueing, a record dropped after its retries). Everything older than
- * `STALE_AFTER_MINUTES` is assumed lost; queue records that turn out to be duplicates are no-ops.
+ * (a crash between storing and queueing, a record dropped after its retries). Work of each kind
+ * waiting longer than its `SWEEP_STALE_AFTER_SECONDS` (just past its queue's visibility timeout)
+ * is assumed lost; queue records that turn out to be duplicates are no-ops.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { recoverPending } from '#lib/app/recover-pending';
+import { recoverPending, staleCutoffs, SWEEP_STALE_AFTER_SECONDS } from '#lib/app/recover-pending';
 import { loadConfig } from '#lib/config';
 import { composeCore } from '#functions/composition/core';
 import { logger } from '#functions/logger';
 
-/** Longer than the generation queue's visibility timeout, so in-flight work is not swept. */
-export const STALE_AFTER_MINUTES = 15;
 /** Records re-queued per run; the next run takes the rest. */
 export const SWEEP_BATCH = 500;
 
@@ -20,6 +19,6 @@ const deps = composeCore(loadConfig(), logger);
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async () => {
-    const olderThan = new Date(deps.clock.now().getTime() - STALE_AFTER_MINUTES * 60_000);
+    const olderThan = staleCutoffs(deps.clock.now(), SWEEP_STALE_AFTER_SECONDS);
     return recoverPending(deps, { olderThan, limit: SWEEP_BATCH });
   });

@@ -15,7 +15,7 @@ import { createLambdaContext } from '#lib/adapters/local/lambda-events';
 import { INGESTION_VISIBILITY_SECONDS } from '#lib/adapters/local/local-queues';
 import { LocalTimerRunner } from '#lib/adapters/local/local-scheduler';
 import type { TimerPayload } from '#lib/ports';
-import { recoverPending } from '#lib/app/recover-pending';
+import { type PendingKind, recoverPending, staleCutoffs } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { ENV, loadConfig } from '#lib/config';
 import { startApiGatewayServer } from '#local/api-gateway-server';
@@ -32,6 +32,17 @@ const DELIVERY_VISIBILITY_SECONDS = 90;
 const MAX_RECEIVE_COUNT = 5;
 /** A failed record comes back this soon (rather than after its visibility timeout): quick retries on a laptop. */
 const FAILURE_VISIBILITY_SECONDS = 5;
+/** How often the running runtime sweeps for stored work whose queue record was lost, as the stack's sweeper does. */
+export const LOCAL_SWEEP_INTERVAL_SECONDS = 60;
+/**
+ * What the interval sweep takes for lost: work of each kind waiting a minute longer than its
+ * queue's visibility timeout here, so records still in flight are left alone.
+ */
+export const LOCAL_STALE_AFTER_SECONDS: Readonly<Record<PendingKind, number>> = Object.freeze({
+  message: GENERATION_VISIBILITY_SECONDS + 60,
+  delivery: DELIVERY_VISIBILITY_SECONDS + 60,
+  document: INGESTION_VISIBILITY_SECONDS + 60,
+});
 /** Parallel generator "invocations": conversations answered at once. */
 // Lambda scales out per conversation (one FIFO group each). An invocation here is a pending
 // promise, mostly waiting on the model, so 100 costs nothing idle and lets 100 conversations wait
@@ -151,6 +162,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await timers.start();
   // The queues live in memory: whatever was stored but not finished before a stop is queued again.
   await recoverPending(deps, { olderThan: END_OF_TIME, limit: 10_000 });
+  // While running, a record can still be lost (a dead-lettered record, a crash of one invocation):
+  // sweep for it on an interval, as the stack's sweeper does.
+  const sweeping = setInterval(() => {
+    const olderThan = staleCutoffs(new Date(), LOCAL_STALE_AFTER_SECONDS);
+    recoverPending(deps, { olderThan, limit: 10_000 }).catch((error: unknown) =>
+      logging.logger.error('the recovery sweep failed', { error: String(error) }),
+    );
+  }, LOCAL_SWEEP_INTERVAL_SECONDS * 1000);
+  sweeping.unref();
 
   const apiHandler = api.handler as unknown as (
     e: APIGatewayProxyEventV2,
@@ -162,6 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tenantId,
     async stop() {
       await http.close();
+      clearInterval(sweeping);
       await timers.stop();
       await Promise.all(consumers.map((c) => c.stop()));
       inProcessSqs.close();

@@ -9,7 +9,10 @@ import type { Deps } from '#lib/app/deps';
 /** How long one worker holds a delivery while sending it: longer than any attempt can take. */
 export const DELIVERY_LEASE_SECONDS = Math.ceil(WEBHOOK_TIMEOUT_MS / 1000) * 4;
 
-export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'deferred' | 'throttled' | 'skipped';
+/** A record that finds a live lease comes back this long after the lease ends, to take the delivery over. */
+export const LEASE_TAKEOVER_MARGIN_SECONDS = 1;
+
+export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'deferred' | 'throttled' | 'leased' | 'skipped';
 
 type DeliveryDeps = Pick<Deps, 'store' | 'deliveryQueue' | 'webhookSender' | 'events' | 'clock' | 'logger'> & {
   /** Jitter source; injected by tests. */
@@ -21,6 +24,11 @@ type DeliveryDeps = Pick<Deps, 'store' | 'deliveryQueue' | 'webhookSender' | 'ev
  * records the outcome. A failed attempt is queued again on the retry schedule; redelivered queue
  * records for a delivery already sent, failed, or being sent are no-ops. A delivery that fails for
  * good publishes `delivery.failed` and flags the AI's `webhookHealth`; a success clears it.
+ *
+ * A delivery leased by another worker is not dropped: that worker may have died mid-send (a killed
+ * runtime, a Lambda that timed out), so the record is queued again to come back just after the lease
+ * ends, when it takes the delivery over, or finds it sent and does nothing. The delivery queue is a
+ * standard queue, so the delay is exact and costs no receive count.
  *
  * Sends to one endpoint are capped at ENDPOINT_MAX_REQUESTS_PER_SECOND: over it, the delivery is
  * queued again 1–2 s later without counting an attempt, so a burst is smoothed, not dropped.
@@ -34,6 +42,8 @@ export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Prom
     await deps.deliveryQueue.enqueueDelivery(job, Math.ceil(dueInMs / 1000));
     return 'deferred';
   }
+  const leasedForMs = delivery.leaseUntil ? Date.parse(delivery.leaseUntil) - now.getTime() : 0;
+  if (leasedForMs > 0) return comeBackAfterLease(deps, job, leasedForMs);
   // Read while the slot and the lease are taken: the send needs the AI's secret. Should those say
   // no, the read is simply not used (and its failure not reported).
   const aiRead = deps.store.getAi(delivery.tenantId, delivery.aiId);
@@ -45,8 +55,15 @@ export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Prom
   }
   const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_SECONDS * 1000).toISOString();
   const leased = await deps.store.leaseDelivery(job.tenantId, job.deliveryId, now.toISOString(), leaseUntil);
-  if (!leased) return 'skipped';
+  // Another worker leased it since the read (or it was settled): look again once that lease ends.
+  if (!leased) return comeBackAfterLease(deps, job, DELIVERY_LEASE_SECONDS * 1000);
   return attempt(deps, leased, await aiRead, now);
+}
+
+/** Queues the job again for just after a lease held elsewhere runs out: the takeover of a dead worker's delivery. */
+async function comeBackAfterLease(deps: DeliveryDeps, job: DeliveryJob, leasedForMs: number): Promise<DeliveryOutcome> {
+  await deps.deliveryQueue.enqueueDelivery(job, Math.ceil(leasedForMs / 1000) + LEASE_TAKEOVER_MARGIN_SECONDS);
+  return 'leased';
 }
 
 async function attempt(

@@ -1,16 +1,43 @@
+import type { PendingRef } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';
+
+export type PendingKind = PendingRef['kind'];
+
+/**
+ * How long the stack's scheduled sweep lets work of each kind wait before it takes its queue
+ * record for lost: a minute longer than that queue's visibility timeout (six times its consumer's
+ * timeout: generator 60 s → 6 min, delivery 30 s → 3 min, ingester 5 min → 30 min), so a record
+ * still in flight, or coming back by itself after its consumer died, is left to that redelivery.
+ */
+export const SWEEP_STALE_AFTER_SECONDS: Readonly<Record<PendingKind, number>> = Object.freeze({
+  message: 7 * 60,
+  delivery: 4 * 60,
+  document: 31 * 60,
+});
+
+/** The cutoff of each kind for a sweep at `now`: work waiting since before it is queued again. */
+export function staleCutoffs(now: Date, staleAfterSeconds: Readonly<Record<PendingKind, number>>) {
+  const cutoff = (kind: PendingKind) => new Date(now.getTime() - staleAfterSeconds[kind] * 1000);
+  return { message: cutoff('message'), delivery: cutoff('delivery'), document: cutoff('document') };
+}
 
 /**
  * The safety net under "store first, then queue": finds messages still waiting for an answer,
  * deliveries still waiting to be sent and documents still waiting to be indexed since before
- * `olderThan`, and queues them again. Queue
+ * `olderThan` (one cutoff, or one per kind of work), and queues them again. Queue
  * records that turn out to be duplicates are no-ops downstream, so sweeping too much is harmless.
  */
 export async function recoverPending(
   deps: Pick<Deps, 'store' | 'generationQueue' | 'deliveryQueue' | 'ingestionQueue' | 'clock' | 'logger'>,
-  input: { olderThan: Date; limit: number },
+  input: { olderThan: Date | Readonly<Record<PendingKind, Date>>; limit: number },
 ): Promise<{ messages: number; deliveries: number; documents: number }> {
-  const refs = await deps.store.listPending(input.olderThan.toISOString(), input.limit);
+  const { olderThan } = input;
+  const cutoffs = olderThan instanceof Date ? undefined : olderThan;
+  // One listing up to the latest cutoff; each kind then keeps what is older than its own.
+  const listBefore =
+    olderThan instanceof Date ? olderThan : new Date(Math.max(...Object.values(olderThan).map((d) => d.getTime())));
+  const listed = await deps.store.listPending(listBefore.toISOString(), input.limit);
+  const refs = cutoffs ? listed.filter((ref) => ref.since < cutoffs[ref.kind].toISOString()) : listed;
   const counts = { messages: 0, deliveries: 0, documents: 0 };
   const now = deps.clock.now().getTime();
   for (const ref of refs) {

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
 import { tableDefinition } from '#lib/adapters/aws/table-definition';
+import { type PendingKind, SWEEP_STALE_AFTER_SECONDS } from '#lib/app/recover-pending';
 import { type Json, logicalId, SYNTH_TIMEOUT_MS, type Synthesised, synthParley } from './synth.ts';
 
 let synth: Synthesised;
@@ -71,6 +72,18 @@ describe('the queues', () => {
       expect(queue.RedrivePolicy.deadLetterTargetArn).toBeDefined();
       expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
     }
+  });
+
+  it('leave work to its own redelivery: the sweeper takes a record for lost only after its queue would have brought it back', () => {
+    const kindOf = (queueId: string): PendingKind =>
+      /Generation/.test(queueId) ? 'message' : /Delivery/.test(queueId) ? 'delivery' : 'document';
+
+    const visibility = Object.keys(consumerTimeouts()).map(
+      (id) => [kindOf(id), resources()[id]!.Properties.VisibilityTimeout as number] as const,
+    );
+
+    expect(new Set(visibility.map(([kind]) => kind)).size).toBe(3);
+    for (const [kind, seconds] of visibility) expect(SWEEP_STALE_AFTER_SECONDS[kind]).toBeGreaterThan(seconds);
   });
 
   it('retry a message at least five times, and a document three times (a document that failed thrice will not read)', () => {

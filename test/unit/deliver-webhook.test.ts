@@ -1,4 +1,4 @@
-import { DELIVERY_LEASE_SECONDS, deliverWebhook } from '#lib/app/deliver-webhook';
+import { DELIVERY_LEASE_SECONDS, deliverWebhook, LEASE_TAKEOVER_MARGIN_SECONDS } from '#lib/app/deliver-webhook';
 import { generateReply } from '#lib/app/generate-reply';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#lib/domain/retry-schedule';
 import { WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits';
@@ -63,8 +63,29 @@ describe('deliverWebhook', () => {
 
     const outcome = await deliverWebhook(deps, job);
 
-    expect(outcome).toBe('skipped');
+    expect(outcome).toBe('leased');
     expect(deps.webhookSender.sent).toHaveLength(0);
+  });
+
+  it('queues a leased delivery again to come back just after the lease ends, so a dead worker is taken over', async () => {
+    const deps = makeFakeDeps();
+    const { job } = await givenPendingDelivery(deps);
+    const now = deps.clock.now();
+    await deps.store.leaseDelivery(
+      job.tenantId,
+      job.deliveryId,
+      now.toISOString(),
+      new Date(now.getTime() + 30_000).toISOString(),
+    );
+
+    await deliverWebhook(deps, job);
+    const [requeued] = deps.deliveryQueue.jobs.splice(0);
+    deps.clock.advance((requeued?.delaySeconds ?? 0) * 1000);
+    const outcome = await deliverWebhook(deps, job);
+
+    expect(requeued).toEqual({ job, delaySeconds: 30 + LEASE_TAKEOVER_MARGIN_SECONDS });
+    expect(outcome).toBe('succeeded');
+    expect(deps.webhookSender.sent).toHaveLength(1);
   });
 
   it('takes over a delivery whose lease has expired (the worker died mid-send)', async () => {

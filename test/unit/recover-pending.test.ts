@@ -1,7 +1,7 @@
 import { generateReply } from '#lib/app/generate-reply';
 import { addDocument } from '#lib/app/knowledge/documents';
 import { createKnowledgeBase } from '#lib/app/knowledge/knowledge-bases';
-import { recoverPending } from '#lib/app/recover-pending';
+import { recoverPending, staleCutoffs, SWEEP_STALE_AFTER_SECONDS } from '#lib/app/recover-pending';
 import { makeFakeDeps } from '#test/support/fakes';
 import { givenMessage, givenTenantWithAi } from '#test/support/scenario';
 
@@ -49,4 +49,30 @@ describe('recoverPending', () => {
     expect(counts).toEqual({ messages: 0, deliveries: 0, documents: 0 });
     expect(deps.generationQueue.jobs).toEqual([]);
   });
+
+  it.each([
+    ['message', SWEEP_STALE_AFTER_SECONDS.message],
+    ['delivery', SWEEP_STALE_AFTER_SECONDS.delivery],
+  ] as const)(
+    'sweeps a %s only once it has waited longer than its SWEEP_STALE_AFTER_SECONDS (%i s)',
+    async (kind, seconds) => {
+      const deps = makeFakeDeps();
+      const { tenantId, ai } = await givenTenantWithAi(deps);
+      const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, conversationId: 'a', text: 'Hi' });
+      if (kind === 'delivery') await generateReply(deps, { tenantId, conversationId: 'a', messageId, attempt: 1 });
+      const sweep = () =>
+        recoverPending(deps, { olderThan: staleCutoffs(deps.clock.now(), SWEEP_STALE_AFTER_SECONDS), limit: 100 });
+      const count = (counts: Awaited<ReturnType<typeof sweep>>) =>
+        kind === 'message' ? counts.messages : counts.deliveries;
+
+      deps.clock.advance(seconds * 1000);
+      const atTheEdge = await sweep();
+      deps.clock.advance(1);
+      const pastIt = await sweep();
+
+      expect(count(atTheEdge)).toBe(0);
+      expect(count(pastIt)).toBe(1);
+      expect(pastIt.messages + pastIt.deliveries).toBe(1);
+    },
+  );
 });
