@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { generationJobFromRecord } from '#lib/adapters/aws/sqs-queues';
-import { generateReply } from '#lib/app/generate-reply';
+import { generateReply, ReplyDeferredError } from '#lib/app/generate-reply';
 import { loadConfig } from '#lib/config';
 import { composeDeps } from '#functions/composition';
 import { logger } from '#functions/logger';
@@ -16,10 +16,19 @@ const deps = await composeDeps(loadConfig(), logger);
 // A failed record fails only the rest of its own conversation's records, so other prospects wait for nothing.
 const processor = new SqsFifoPartialProcessorAsync();
 
-async function answer(record: SQSRecord): Promise<void> {
+/**
+ * Answers one record. A reply that waits for a busy model hides its record for the wait before it
+ * is reported failed, so it comes back then rather than at once, and notes the wait in `waits`.
+ */
+async function answer(record: SQSRecord, waits: Map<string, number>): Promise<void> {
   const job = generationJobFromRecord(record);
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-  const outcome = await generateReply(deps, { ...job, attempt }).catch((error: unknown) => {
+  const outcome = await generateReply(deps, { ...job, attempt }).catch(async (error: unknown) => {
+    if (error instanceof ReplyDeferredError) {
+      await deps.generationQueue.deferRecord(record.receiptHandle, error.waitSeconds);
+      waits.set(record.messageId, error.waitSeconds);
+      throw error;
+    }
     countMetric(METRIC.generationRetried);
     throw error;
   });
@@ -27,13 +36,44 @@ async function answer(record: SQSRecord): Promise<void> {
   logger.debug('generation record done', { conversationId: job.conversationId, outcome });
 }
 
+/**
+ * The records the processor skipped behind a waiting one (the rest of its conversation's group)
+ * wait as long: left at the queue's visibility timeout, they would hold the group back for minutes.
+ */
+async function deferSkippedRecords(
+  event: SQSEvent,
+  response: SQSBatchResponse,
+  waits: Map<string, number>,
+): Promise<void> {
+  const groupWaits = new Map<string | undefined, number>();
+  for (const record of event.Records) {
+    const seconds = waits.get(record.messageId);
+    if (seconds !== undefined) groupWaits.set(record.attributes.MessageGroupId, seconds);
+  }
+  const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+  for (const record of event.Records) {
+    const seconds = groupWaits.get(record.attributes.MessageGroupId);
+    if (seconds === undefined || waits.has(record.messageId) || !failed.has(record.messageId)) continue;
+    await deps.generationQueue.deferRecord(record.receiptHandle, seconds);
+  }
+}
+
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
-  .handler((event, context) =>
-    processPartialResponse(event, logRecordFailures('generation', answer), processor, {
-      context,
-      skipGroupOnError: true,
-      throwOnFullBatchFailure: false,
-    }),
-  );
+  .handler(async (event, context) => {
+    // Per invocation: the local runtime runs several invocations of this module at once.
+    const waits = new Map<string, number>();
+    const response = await processPartialResponse(
+      event,
+      logRecordFailures(
+        'generation',
+        (record) => answer(record, waits),
+        (error) => error instanceof ReplyDeferredError,
+      ),
+      processor,
+      { context, skipGroupOnError: true, throwOnFullBatchFailure: false },
+    );
+    if (waits.size > 0) await deferSkippedRecords(event, response, waits);
+    return response;
+  });

@@ -35,6 +35,7 @@ export type CoreDeps = Pick<
   | 'logger'
   | 'webhookTargets'
   | 'allowHttpWebhooks'
+  | 'modelFaultBudgetMs'
 >;
 
 /** EventBridge in AWS, the JSON-lines log locally, else nowhere (tests, tools): logged at debug. */
@@ -84,5 +85,6 @@ export function composeCore(config: Config, logger: Logger): CoreDeps {
     logger,
     webhookTargets: config.webhookTargets,
     allowHttpWebhooks: config.allowHttpWebhooks,
+    modelFaultBudgetMs: config.modelFaultBudgetMs,
   };
 }
