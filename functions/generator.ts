@@ -4,7 +4,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { generationJobFromRecord } from '#lib/adapters/aws/sqs-queues';
+import { generationJobFromRecord, MalformedJobError } from '#lib/adapters/aws/sqs-queues';
 import { generateReply, ReplyDeferredError } from '#lib/app/generate-reply';
 import { loadConfig } from '#lib/config';
 import { composeDeps } from '#functions/composition';
@@ -21,7 +21,7 @@ const processor = new SqsFifoPartialProcessorAsync();
  * is reported failed, so it comes back then rather than at once, and notes the wait in `waits`.
  */
 async function answer(record: SQSRecord, waits: Map<string, number>): Promise<void> {
-  const job = generationJobFromRecord(record);
+  const job = await readJob(record);
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
   const outcome = await generateReply(deps, { ...job, attempt }).catch(async (error: unknown) => {
     if (error instanceof ReplyDeferredError) {
@@ -34,6 +34,20 @@ async function answer(record: SQSRecord, waits: Map<string, number>): Promise<vo
   });
   countGenerationOutcome(outcome);
   logger.debug('generation record done', { conversationId: job.conversationId, outcome });
+}
+
+/**
+ * The record's job. A record that is not one cannot get better by waiting: it is let back at once
+ * rather than after the visibility timeout, so it reaches the DLQ after its receives (20, sized
+ * for waiting out a busy model) in seconds, not in 20 × 6 minutes.
+ */
+async function readJob(record: SQSRecord) {
+  try {
+    return generationJobFromRecord(record);
+  } catch (error) {
+    if (error instanceof MalformedJobError) await deps.generationQueue.deferRecord(record.receiptHandle, 0);
+    throw error;
+  }
 }
 
 /**
