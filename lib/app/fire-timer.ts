@@ -94,13 +94,15 @@ function budgetOf(deps: Pick<FireDeps, 'modelFaultBudgetMs'>): number {
  * A busy model: arms a one-time timer with the same payload (so the message it writes keeps its
  * id) to try again after the wait, and returns true; false once the budget, counted from the
  * first fault, is spent. A timer rather than a throw: Lambda's async retries (two, within about
- * three minutes) would give up long before the budget, and a throw would wait in the Lambda.
+ * three minutes, on a schedule of Lambda's) would give up long before the budget, and could not
+ * honour the provider's `Retry-After`.
  * The retry timer is not listed in the conversation's `scheduled`: if the prospect writes or a
  * person takes over meanwhile, the version it carries makes it do nothing.
  */
 async function waitForModel(deps: FireDeps, payload: TimerPayload, error: ModelBusyError): Promise<boolean> {
   const now = deps.clock.now();
-  const since = payload.modelFaultSince ? Date.parse(payload.modelFaultSince) : now.getTime();
+  const started = payload.modelFaultSince ? Date.parse(payload.modelFaultSince) : Number.NaN;
+  const since = Number.isFinite(started) ? started : now.getTime();
   const decision = decideModelFaultWait({
     since,
     now: now.getTime(),

@@ -206,7 +206,8 @@ async function waitOrEscalate(
   const { conversation: c, replyId } = input;
   const now = deps.clock.now().getTime();
   const fault = c.modelFault?.replyId === replyId ? c.modelFault : undefined;
-  const since = fault ? Date.parse(fault.since) : now;
+  const started = fault ? Date.parse(fault.since) : Number.NaN;
+  const since = Number.isFinite(started) ? started : now;
   const budgetMs = deps.modelFaultBudgetMs ?? MODEL_FAULT_BUDGET_MS;
   const decision = decideModelFaultWait({
     since,

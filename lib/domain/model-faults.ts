@@ -46,7 +46,8 @@ export function decideModelFaultWait(input: {
   random: number;
   budgetMs: number;
 }): ModelFaultDecision {
-  const elapsedMs = Math.max(0, input.now - input.since);
+  // An unreadable start (NaN) counts as a first fault, so the wait is still a number.
+  const elapsedMs = Number.isFinite(input.since) ? Math.max(0, input.now - input.since) : 0;
   const leftMs = input.budgetMs - elapsedMs;
   if (leftMs <= 0) return { wait: false };
   const doubling = Math.min(MODEL_FAULT_MAX_WAIT_SECONDS, Math.max(MODEL_FAULT_MIN_WAIT_SECONDS, elapsedMs / 1000));

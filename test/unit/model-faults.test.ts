@@ -58,6 +58,15 @@ describe('decideModelFaultWait', () => {
     expect(decide(MODEL_FAULT_BUDGET_MS - 1)).toEqual({ wait: true, seconds: 1 });
   });
 
+  it('treats an unreadable start as a first fault', () => {
+    expect(decideModelFaultWait({ since: Number.NaN, now: SINCE, random: 0, budgetMs: MODEL_FAULT_BUDGET_MS })).toEqual(
+      {
+        wait: true,
+        seconds: MODEL_FAULT_MIN_WAIT_SECONDS,
+      },
+    );
+  });
+
   it('stops waiting once the budget is spent, to the millisecond', () => {
     expect(decide(MODEL_FAULT_BUDGET_MS)).toEqual({ wait: false });
     expect(decide(5_000, { budgetMs: 5_000 })).toEqual({ wait: false });
