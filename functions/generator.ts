@@ -9,6 +9,7 @@ import { generateReply, ReplyDeferredError } from '#lib/app/generate-reply';
 import { loadConfig } from '#lib/config';
 import { composeDeps } from '#functions/composition';
 import { logger } from '#functions/logger';
+import { deferSkippedRecords } from '#functions/deferred-records';
 import { countGenerationOutcome, countMetric, METRIC, metrics } from '#functions/metrics';
 import { logRecordFailures } from '#functions/record-failures';
 
@@ -50,28 +51,6 @@ async function readJob(record: SQSRecord) {
   }
 }
 
-/**
- * The records the processor skipped behind a waiting one (the rest of its conversation's group)
- * wait as long: left at the queue's visibility timeout, they would hold the group back for minutes.
- */
-async function deferSkippedRecords(
-  event: SQSEvent,
-  response: SQSBatchResponse,
-  waits: Map<string, number>,
-): Promise<void> {
-  const groupWaits = new Map<string | undefined, number>();
-  for (const record of event.Records) {
-    const seconds = waits.get(record.messageId);
-    if (seconds !== undefined) groupWaits.set(record.attributes.MessageGroupId, seconds);
-  }
-  const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-  for (const record of event.Records) {
-    const seconds = groupWaits.get(record.attributes.MessageGroupId);
-    if (seconds === undefined || waits.has(record.messageId) || !failed.has(record.messageId)) continue;
-    await deps.generationQueue.deferRecord(record.receiptHandle, seconds);
-  }
-}
-
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
@@ -88,6 +67,6 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       processor,
       { context, skipGroupOnError: true, throwOnFullBatchFailure: false },
     );
-    if (waits.size > 0) await deferSkippedRecords(event, response, waits);
+    if (waits.size > 0) await deferSkippedRecords(deps.generationQueue, event, response, waits);
     return response;
   });
