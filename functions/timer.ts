@@ -26,6 +26,7 @@ const timerPayload = z.object({
   conversationId: z.string().min(1),
   version: z.number().int().min(0),
   at: z.string().min(1),
+  modelFaultSince: z.string().min(1).optional(),
 }) satisfies z.ZodType<TimerPayload>;
 
 export const handler = middy<unknown, void>()

@@ -4,6 +4,7 @@
  */
 // A namespace import lets esbuild leave zod's ~50 locales (~350 KB) out of the bundles.
 import * as z from 'zod';
+import { MODEL_FAULT_BUDGET_MS } from '#lib/domain/model-faults';
 import type { WebhookTargetPolicy } from '#lib/domain/webhook-url';
 
 /**
@@ -74,6 +75,11 @@ export const ENV = {
    * `false` (default) refuses them when configured and when called. The `local` policy always allows http.
    */
   allowHttpWebhooks: 'PARLEY_ALLOW_HTTP_WEBHOOKS',
+  /**
+   * Seconds a reply waits out a busy model (429, 5xx, timeouts) before it is escalated as
+   * `model_unavailable`: MODEL_FAULT_BUDGET_MS when unset. Only shorter is accepted (tests).
+   */
+  modelFaultBudgetSeconds: 'PARLEY_MODEL_FAULT_BUDGET_SECONDS',
   region: 'AWS_REGION',
 } as const;
 
@@ -102,6 +108,12 @@ const configSchema = z.object({
   [ENV.timerTargetArn]: optionalName,
   [ENV.webhookTargets]: z.enum(['public', 'private', 'local']).default('public'),
   [ENV.allowHttpWebhooks]: z.enum(['true', 'false']).default('false'),
+  [ENV.modelFaultBudgetSeconds]: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MODEL_FAULT_BUDGET_MS / 1000)
+    .optional(),
   [ENV.region]: z.string().min(1).default('us-east-1'),
 });
 
@@ -139,6 +151,8 @@ export interface Config {
   webhookTargets: WebhookTargetPolicy;
   /** Whether http (not https) webhook and document URLs are allowed outside the local runtime. */
   allowHttpWebhooks: boolean;
+  /** How long a busy model is waited out before `model_unavailable` (MODEL_FAULT_BUDGET_MS unless shortened). */
+  modelFaultBudgetMs: number;
 }
 
 /** Parses the environment; throws naming every missing or invalid variable. */
@@ -187,5 +201,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         : undefined,
     webhookTargets: e[ENV.webhookTargets],
     allowHttpWebhooks: e[ENV.allowHttpWebhooks] === 'true',
+    modelFaultBudgetMs: (e[ENV.modelFaultBudgetSeconds] ?? MODEL_FAULT_BUDGET_MS / 1000) * 1000,
   });
 }

@@ -113,6 +113,7 @@ export const CONVERSATION_UPDATABLE_FIELDS = [
   'metadata',
   'scheduled',
   'maax',
+  'modelFault',
   'updatedAt',
 ] as const satisfies readonly (keyof Conversation)[];
 
@@ -358,6 +359,12 @@ export interface DeliveryJob {
 export interface GenerationQueue {
   /** FIFO: one group per conversation, deduplicated on the message id. */
   enqueueGeneration(job: GenerationJob): Promise<void>;
+  /**
+   * Keeps a received record hidden for `seconds` from now (ChangeMessageVisibility on its receipt
+   * handle), so that, reported as a batch item failure, it comes back after a wait rather than at
+   * once: how a generator waits out a busy model without sitting idle.
+   */
+  deferRecord(receiptHandle: string, seconds: number): Promise<void>;
 }
 
 export interface DeliveryQueue {
@@ -446,6 +453,11 @@ export interface TimerPayload {
   version: number;
   /** When it was due, ISO-8601 UTC: with the version, what makes the message it sends unique. */
   at: string;
+  /**
+   * Set on a timer armed again to wait out a busy model: when the model first failed it, ISO-8601
+   * UTC. The wait budget counts from here.
+   */
+  modelFaultSince?: string;
 }
 
 /** A timer as the local scheduler keeps it in the store. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
-import { INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
+import { GENERATION_MAX_RECEIVE_COUNT, INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
 import { InProcessConsumer, inProcessSqs, type SqsEventHandler } from '#lib/adapters/local/in-process-queues';
 import { IN_PROCESS_SQS_ENDPOINT } from '#lib/adapters/local/in-process-registry';
 import { createLambdaContext } from '#lib/adapters/local/lambda-events';
@@ -28,7 +28,7 @@ const END_OF_TIME = new Date('9999-12-31T23:59:59.999Z');
 const GENERATION_VISIBILITY_SECONDS = 120;
 /** Longer than a delivery's send lease, so a record is never worked on twice at once. */
 const DELIVERY_VISIBILITY_SECONDS = 90;
-/** Receives of a generation or delivery record before its DLQ, as in the deployed stack. */
+/** Receives of a delivery record before its DLQ, as in the deployed stack (generation: GENERATION_MAX_RECEIVE_COUNT). */
 const MAX_RECEIVE_COUNT = 5;
 /** A failed record comes back this soon (rather than after its visibility timeout): quick retries on a laptop. */
 const FAILURE_VISIBILITY_SECONDS = 5;
@@ -82,7 +82,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const generationQueue = inProcessSqs.createQueue({
     name: 'parley-generation.fifo',
     visibilityTimeoutSeconds: GENERATION_VISIBILITY_SECONDS,
-    maxReceiveCount: MAX_RECEIVE_COUNT,
+    maxReceiveCount: GENERATION_MAX_RECEIVE_COUNT,
   }).queue;
   const deliveryQueue = inProcessSqs.createQueue({
     name: 'parley-delivery',

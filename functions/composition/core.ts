@@ -34,6 +34,7 @@ export type CoreDeps = Pick<
   | 'logger'
   | 'webhookTargets'
   | 'allowHttpWebhooks'
+  | 'modelFaultBudgetMs'
 >;
 
 /**
@@ -92,5 +93,6 @@ export function composeCore(config: Config, logger: Logger): CoreDeps {
     logger,
     webhookTargets: config.webhookTargets,
     allowHttpWebhooks: config.allowHttpWebhooks,
+    modelFaultBudgetMs: config.modelFaultBudgetMs,
   };
 }

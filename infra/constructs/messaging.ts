@@ -2,13 +2,14 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#lib/config';
+import { GENERATION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
 import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
 import { acknowledgeNag } from '../nag.ts';
 import type { LambdaFunction } from './lambda-function.ts';
 
 /**
- * Receives before a record goes to its DLQ. Not fewer than the generator's own attempt limit, so the
- * last attempt can mark the messages failed before SQS gives up on the record.
+ * Receives before a delivery record goes to its DLQ. Not fewer than the generator's own attempt
+ * limit. The generation queue takes GENERATION_MAX_RECEIVE_COUNT, which adds the waits for a busy model.
  */
 export const MAX_RECEIVE_COUNT = Math.max(5, MAX_GENERATION_ATTEMPTS);
 /** Dead letters are kept as long as SQS allows, so an operator back from a holiday can still redrive them. */
@@ -58,7 +59,7 @@ export class Messaging extends Construct {
       deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
       fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
       visibilityTimeout: visibilityTimeoutFor(props.generationConsumerTimeout),
-      deadLetterQueue: { queue: this.generationDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
+      deadLetterQueue: { queue: this.generationDlq, maxReceiveCount: GENERATION_MAX_RECEIVE_COUNT },
     });
     this.deliveryDlq = this.deadLetterQueue('DeliveryDlq', false);
     this.deliveryQueue = new sqs.Queue(this, 'DeliveryQueue', {

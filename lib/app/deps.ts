@@ -41,4 +41,6 @@ export interface Deps {
   webhookTargets: WebhookTargetPolicy;
   /** Whether http webhook and document URLs may be configured under the `public` and `private` policies. */
   allowHttpWebhooks: boolean;
+  /** How long a busy model is waited out before `model_unavailable`; MODEL_FAULT_BUDGET_MS when absent. */
+  modelFaultBudgetMs?: number;
 }

@@ -4,7 +4,8 @@
  */
 import { conversationRef } from '#lib/domain/conversation-ref';
 import { escalationFor } from '#lib/domain/escalation';
-import { contactTimeZone, nextNudge, resolveEmergencySettings } from '#lib/domain/follow-up-policy';
+import { contactTimeZone, nextNudge, resolveEmergencySettings, timerName } from '#lib/domain/follow-up-policy';
+import { decideModelFaultWait, describeBudget, MODEL_FAULT_BUDGET_MS } from '#lib/domain/model-faults';
 import { isUnanswered } from '#lib/domain/messages';
 import { timedId } from '#lib/domain/timed-id';
 import type { Ai, Conversation, FollowUpSettings, Message } from '#lib/domain/types';
@@ -15,13 +16,23 @@ import { createDelivery, deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
 import { notifyEscalation } from '#lib/app/finish-reply';
 import { buildReplyRequest, loadSetupOf } from '#lib/app/generate-reply';
-import { ModelUnavailableError } from '#lib/domain/reply';
+import { ModelBusyError, ModelUnavailableError } from '#lib/domain/reply';
 import { sanitizeHtml } from '#lib/domain/safe-html';
 
-/** `model_unavailable`: nothing was sent because the chat model has no usable credentials; a person was called. */
-export type TimerOutcome = 'sent' | 'stale' | 'skipped' | 'model_unavailable';
+/**
+ * `model_unavailable`: nothing was sent because the chat model has no usable credentials, or stayed
+ * busy for the whole wait budget; a person was called. `waiting`: the model is busy (429, 5xx, a
+ * timeout), and a timer is armed to try again after a wait.
+ */
+export type TimerOutcome = 'sent' | 'stale' | 'skipped' | 'model_unavailable' | 'waiting';
 
-type FireDeps = Pick<Deps, 'store' | 'chatModel' | 'deliveryQueue' | 'events' | 'clock' | 'timers' | 'logger'>;
+type FireDeps = Pick<
+  Deps,
+  'store' | 'chatModel' | 'deliveryQueue' | 'events' | 'clock' | 'timers' | 'logger' | 'modelFaultBudgetMs'
+> & {
+  /** A number in [0, 1) for the jitter of a wait; Math.random when absent. */
+  random?: () => number;
+};
 
 /**
  * Sends the timer's follow-up or nudge, once: a timer older than the conversation (the prospect
@@ -53,8 +64,9 @@ export async function fireTimer(deps: FireDeps, payload: TimerPayload): Promise<
     try {
       message = await writeMessage(deps, { ai, conversation, messages, messageId, kind });
     } catch (error) {
-      if (!(error instanceof ModelUnavailableError)) throw error;
-      await escalateUnwritten(deps, { ai, conversation, messages, messageId, kind, error });
+      if (error instanceof ModelBusyError && (await waitForModel(deps, payload, error))) return 'waiting';
+      if (!(error instanceof ModelUnavailableError || error instanceof ModelBusyError)) throw error;
+      await escalateUnwritten(deps, { ai, conversation, messages, messageId, kind, error, budgetMs: budgetOf(deps) });
       await forgetTimer(deps, conversation, payload);
       return 'model_unavailable';
     }
@@ -75,6 +87,47 @@ export async function fireTimer(deps: FireDeps, payload: TimerPayload): Promise<
   return 'sent';
 }
 
+function budgetOf(deps: Pick<FireDeps, 'modelFaultBudgetMs'>): number {
+  return deps.modelFaultBudgetMs ?? MODEL_FAULT_BUDGET_MS;
+}
+
+/**
+ * A busy model: arms a one-time timer with the same payload (so the message it writes keeps its
+ * id) to try again after the wait, and returns true; false once the budget, counted from the
+ * first fault, is spent. A timer rather than a throw: Lambda's async retries (two, within about
+ * three minutes, on a schedule of Lambda's) would give up long before the budget, and could not
+ * honour the provider's `Retry-After`.
+ * The retry timer is not listed in the conversation's `scheduled`: if the prospect writes or a
+ * person takes over meanwhile, the version it carries makes it do nothing.
+ */
+async function waitForModel(deps: FireDeps, payload: TimerPayload, error: ModelBusyError): Promise<boolean> {
+  const now = deps.clock.now();
+  const started = payload.modelFaultSince ? Date.parse(payload.modelFaultSince) : Number.NaN;
+  const since = Number.isFinite(started) ? started : now.getTime();
+  const decision = decideModelFaultWait({
+    since,
+    now: now.getTime(),
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    random: (deps.random ?? Math.random)(),
+    budgetMs: budgetOf(deps),
+  });
+  if (!decision.wait) return false;
+  const at = new Date(now.getTime() + decision.seconds * 1000);
+  const base = timerName(payload.kind, payload.tenantId, payload.conversationId);
+  await deps.timers.schedule({
+    // Its own name each time: a one-time schedule deletes itself after it fires.
+    name: `${base}.retry.${at.getTime()}`,
+    at,
+    payload: { ...payload, modelFaultSince: new Date(since).toISOString() },
+  });
+  deps.logger.warn('the chat model is busy; the timer tries again later', {
+    kind: payload.kind,
+    waitSeconds: decision.seconds,
+    error: error.message,
+  });
+  return true;
+}
+
 /**
  * The chat model cannot write the follow-up or nudge: no template stands in for it. The emergency
  * webhook (whatever the AI's triggers say) and the event bus hear of it once per timer (ids
@@ -89,7 +142,8 @@ async function escalateUnwritten(
     messages: Message[];
     messageId: string;
     kind: TimerPayload['kind'];
-    error: ModelUnavailableError;
+    error: ModelUnavailableError | ModelBusyError;
+    budgetMs: number;
   },
 ): Promise<void> {
   const { ai, conversation: c, kind } = input;
@@ -99,7 +153,10 @@ async function escalateUnwritten(
     error: input.error.message,
   });
   const what = kind === 'follow_up' ? 'the follow-up the prospect asked for' : 'a nudge after the prospect went quiet';
-  const summary = `The chat model is unavailable (Parley's model key is missing or was refused), so ${what} was not sent. The operator must set a valid key.`;
+  const summary =
+    input.error instanceof ModelBusyError
+      ? `The chat model kept failing (rate limit, outage or timeouts) for ${describeBudget(input.budgetMs)}, so ${what} was not sent. Check the model provider's status and limits.`
+      : `The chat model is unavailable (Parley's model key is missing or was refused), so ${what} was not sent. The operator must set a valid key.`;
   const escalation = escalationFor('model_unavailable', resolveEmergencySettings(ai), summary);
   if (!escalation) return;
   const lastInbound = input.messages.findLast((m) => m.direction === 'inbound');

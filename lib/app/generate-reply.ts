@@ -1,7 +1,10 @@
+import { conversationRef } from '#lib/domain/conversation-ref';
 import { GENERATION_MESSAGE_WINDOW, MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limits';
+import { decideModelFaultWait, describeBudget, MODEL_FAULT_BUDGET_MS } from '#lib/domain/model-faults';
 import {
   type KnowledgeContext,
   MalformedModelOutputError,
+  ModelBusyError,
   type ModelReply,
   ModelUnavailableError,
   type ReplyRequest,
@@ -18,7 +21,10 @@ import { escalateWithoutReply, finishReply, settleAll } from '#lib/app/finish-re
 import { citationsOf, type Grounding, groundReply } from '#lib/app/knowledge/ground-reply';
 import { loadSalesSetup, type SalesSetup } from '#lib/app/setup';
 
-/** `model_unavailable`: escalated because the chat model has no usable credentials (an operator must act). */
+/**
+ * `model_unavailable`: escalated because the chat model has no usable credentials, or stayed busy
+ * (429, 5xx, timeouts) for the whole wait budget (an operator must act).
+ */
 export type GenerationOutcome = 'answered' | 'escalated' | 'model_unavailable' | 'nothing_to_do' | 'failed';
 
 type GeneratorDeps = Pick<
@@ -34,7 +40,25 @@ type GeneratorDeps = Pick<
   | 'embedder'
   | 'knowledgeIndex'
   | 'timers'
->;
+  | 'modelFaultBudgetMs'
+> & {
+  /** A number in [0, 1) for the jitter of a wait; Math.random when absent. */
+  random?: () => number;
+};
+
+/**
+ * The model is busy (429, 5xx, a timeout) and the reply's wait budget is not spent: try again in
+ * `waitSeconds`. The generator keeps the queue record hidden that long (GenerationQueue.deferRecord)
+ * and reports it as failed, so it comes back then; the wait is not a failed attempt.
+ */
+export class ReplyDeferredError extends Error {
+  readonly waitSeconds: number;
+  constructor(waitSeconds: number, options?: { cause?: unknown }) {
+    super(`the chat model is busy; trying again in ${waitSeconds} s`, options);
+    this.name = 'ReplyDeferredError';
+    this.waitSeconds = waitSeconds;
+  }
+}
 
 /**
  * Answers every unanswered inbound message of a conversation with one reply, and hands the reply
@@ -43,6 +67,7 @@ type GeneratorDeps = Pick<
  * if it was never stored) and a queue record for messages already answered is a no-op.
  *
  * @param job.attempt how many times this job has been tried (SQS's receive count)
+ * @throws ReplyDeferredError when a busy model is to be tried again later
  */
 export async function generateReply(
   deps: GeneratorDeps,
@@ -55,7 +80,9 @@ export async function generateReply(
     readMessages(deps, job),
   ]);
   if (!conversation) {
-    deps.logger.warn('generation job for a missing conversation', { tenantId, conversationId });
+    deps.logger.warn('generation job for a missing conversation', {
+      conversationRef: conversationRef(tenantId, conversationId),
+    });
     return 'nothing_to_do';
   }
   let outcome: GenerationOutcome = 'nothing_to_do';
@@ -66,7 +93,9 @@ export async function generateReply(
     if (unanswered.length === 0) return outcome;
     const ai = await deps.store.getAi(tenantId, conversation.aiId);
     if (!ai) {
-      deps.logger.warn('conversation AI was deleted; its messages cannot be answered', { tenantId, conversationId });
+      deps.logger.warn('conversation AI was deleted; its messages cannot be answered', {
+        conversationRef: conversationRef(tenantId, conversationId),
+      });
       await settleAll(deps, conversation, unanswered, 'failed');
       return 'failed';
     }
@@ -139,7 +168,7 @@ async function writeReply(
     if (error instanceof ModelUnavailableError) {
       // No retry can help and no template answer may stand in: a person answers, an operator fixes the key.
       deps.logger.error('the chat model is unavailable; escalating instead of answering', {
-        conversationId: c.id,
+        conversationRef: conversationRef(c.tenantId, c.id),
         error: error.message,
       });
       const reason = 'model_unavailable';
@@ -152,8 +181,14 @@ async function writeReply(
       await escalateWithoutReply(deps, { ...input, status: 'escalated', reason, summary: MALFORMED_SUMMARY });
       return 'escalated';
     }
-    if (input.attempt < MAX_GENERATION_ATTEMPTS) throw error;
-    deps.logger.error('giving up on a reply after repeated failures', { conversationId: c.id, error: String(error) });
+    if (error instanceof ModelBusyError) return waitOrEscalate(deps, input, error);
+    // Receives spent waiting out a busy model are not failed attempts.
+    const waits = c.modelFault?.replyId === replyId ? c.modelFault.waits : 0;
+    if (input.attempt - waits < MAX_GENERATION_ATTEMPTS) throw error;
+    deps.logger.error('giving up on a reply after repeated failures', {
+      conversationRef: conversationRef(c.tenantId, c.id),
+      error: String(error),
+    });
     const reason = 'repeated_failure';
     await escalateWithoutReply(deps, { ...input, status: 'failed', reason, summary: FAILED_SUMMARY });
     return 'failed';
@@ -164,6 +199,56 @@ async function writeReply(
     { ...answer, citations: citationsOf(grounding, answer.citations) },
     request.outputFormat,
   );
+}
+
+/**
+ * A busy model: wait (recording when this reply's first fault was, and the wait) and throw
+ * ReplyDeferredError, or, once the budget counted from that first fault is spent, escalate
+ * `model_unavailable` with nothing sent to the prospect.
+ */
+async function waitOrEscalate(
+  deps: GeneratorDeps,
+  input: { ai: Ai; conversation: Conversation; unanswered: Message[]; replyId: string },
+  error: ModelBusyError,
+): Promise<'model_unavailable'> {
+  const { conversation: c, replyId } = input;
+  const now = deps.clock.now().getTime();
+  const fault = c.modelFault?.replyId === replyId ? c.modelFault : undefined;
+  const started = fault ? Date.parse(fault.since) : Number.NaN;
+  const since = Number.isFinite(started) ? started : now;
+  const budgetMs = deps.modelFaultBudgetMs ?? MODEL_FAULT_BUDGET_MS;
+  const decision = decideModelFaultWait({
+    since,
+    now,
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    random: (deps.random ?? Math.random)(),
+    budgetMs,
+  });
+  if (decision.wait) {
+    const modelFault = { replyId, since: new Date(since).toISOString(), waits: (fault?.waits ?? 0) + 1 };
+    await deps.store.updateConversation(c.tenantId, c.id, { modelFault });
+    c.modelFault = modelFault;
+    deps.logger.warn('the chat model is busy; the reply waits', {
+      conversationRef: conversationRef(c.tenantId, c.id),
+      waitSeconds: decision.seconds,
+      waits: modelFault.waits,
+      error: error.message,
+    });
+    throw new ReplyDeferredError(decision.seconds, { cause: error });
+  }
+  deps.logger.error('the chat model stayed busy for the whole wait budget; escalating instead of answering', {
+    conversationRef: conversationRef(c.tenantId, c.id),
+    budgetSeconds: budgetMs / 1000,
+    error: error.message,
+  });
+  const summary = busySummary(budgetMs);
+  await escalateWithoutReply(deps, { ...input, status: 'escalated', reason: 'model_unavailable', summary });
+  return 'model_unavailable';
+}
+
+/** Never the provider's message. */
+function busySummary(budgetMs: number): string {
+  return `The chat model kept failing (rate limit, outage or timeouts) for ${describeBudget(budgetMs)}: nothing was sent to the prospect. Check the model provider's status and limits.`;
 }
 
 /** The sales setup and the knowledge a reply is grounded in. */

@@ -2,7 +2,9 @@
  * Testing responses: what an AI would answer a message, with its decisions, token count and
  * latency, so a business can try its setup before going live. Nothing is stored, queued or sent.
  */
-import type { ModelReply, Turn } from '#lib/domain/reply';
+import { RateLimitedError } from '#lib/domain/errors';
+import { MODEL_FAULT_MIN_WAIT_SECONDS } from '#lib/domain/model-faults';
+import { ModelBusyError, type ModelReply, type Turn } from '#lib/domain/reply';
 import { sanitizeHtml } from '#lib/domain/safe-html';
 import type { Channel, Citation, Contact, OutputFormat } from '#lib/domain/types';
 import type { TokenUsage } from '#lib/ports';
@@ -59,7 +61,7 @@ export async function testAnswer(
     now,
   );
   const started = deps.clock.now().getTime();
-  const answer = await deps.chatModel.generateReply(request);
+  const answer = await deps.chatModel.generateReply(request).catch(busyAsRateLimited);
   const latencyMs = deps.clock.now().getTime() - started;
   return {
     // The model is untrusted: as in generateReply, only the allowed tags survive.
@@ -74,4 +76,15 @@ export async function testAnswer(
     usage: answer.usage ?? null,
     latencyMs,
   };
+}
+
+/**
+ * A busy model (429, 5xx, a timeout) on this synchronous call: nothing waits it out here, so the
+ * client is told to try again (429 `rate_limited`, with the provider's `Retry-After`) rather than
+ * given a 500.
+ */
+function busyAsRateLimited(error: unknown): never {
+  if (!(error instanceof ModelBusyError)) throw error;
+  const retryAfterSeconds = Math.max(MODEL_FAULT_MIN_WAIT_SECONDS, Math.ceil((error.retryAfterMs ?? 0) / 1000));
+  throw new RateLimitedError('The chat model is busy; try again shortly.', { retryAfterSeconds, cause: error });
 }

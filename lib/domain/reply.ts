@@ -116,3 +116,18 @@ export class ModelUnavailableError extends Error {
     this.name = 'ModelUnavailableError';
   }
 }
+
+/**
+ * The chat model could not answer this time, but may in a moment: a rate limit (429), a server
+ * error (5xx), a timeout or a dropped connection. The caller waits it out (honouring
+ * `retryAfterMs`, the provider's `Retry-After` or `retry-after-ms`) within MODEL_FAULT_BUDGET_MS,
+ * then escalates `model_unavailable`. The provider's message is kept as the cause only.
+ */
+export class ModelBusyError extends Error {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'ModelBusyError';
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}

@@ -195,6 +195,12 @@ export interface Conversation {
    * carry Maax's keys too (see buildWebhookPayload).
    */
   maax?: { prospectId: string };
+  /**
+   * The reply being held back by a busy model (429, 5xx, timeouts): when it first failed and how
+   * many waits it has taken. The budget counts from `since`; the waits are not failed attempts.
+   * Only the reply `replyId` uses it: a later reply starts afresh.
+   */
+  modelFault?: { replyId: string; since: string; waits: number };
   createdAt: string;
   updatedAt: string;
 }

@@ -8,7 +8,7 @@ import { jest } from '@jest/globals';
 import { PurgeQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import { LAMBDA_NODE_VERSIONS, lambdaNodeMajor } from '#test/support/lambda-node';
-import { startFakeOpenAi, type FakeOpenAi } from '#test/support/fake-openai';
+import { parleyReplyContent, startFakeOpenAi, type FakeOpenAi } from '#test/support/fake-openai';
 import { startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
 import { DEPLOYED_SYNTH_TIMEOUT_MS } from './support/assembly.ts';
 import { type DeployedStack, startDeployedStack } from './support/deployed-stack.ts';
@@ -142,6 +142,31 @@ describe('a webhook receiver that fails', () => {
     const [first, second] = await receiver.waitFor(2, 40_000);
     expect(first?.headers['webhook-id']).toBe(second?.headers['webhook-id']);
     receiver.setResponder(() => ({ status: 200 }));
+  });
+});
+
+describe('a busy model', () => {
+  it('waits out a model that answers 429 with the record hidden (ChangeMessageVisibility), then answers once', async () => {
+    receiver.received.length = 0;
+    openAi.requests.length = 0;
+    let rateLimited = 2;
+    openAi.setResponder(() =>
+      rateLimited-- > 0
+        ? { status: 429, headers: { 'retry-after': '1' }, body: { error: { message: 'Rate limit reached' } } }
+        : { content: parleyReplyContent() },
+    );
+    try {
+      await api('POST', '/v2/messages', { ai_id: ai.id, conversation_id: 'busy@example.com', message: 'Hi?' });
+
+      const [webhook] = await receiver.waitFor(1, 40_000);
+      await sleep(1_000);
+
+      expect(receiver.received).toHaveLength(1);
+      expect(JSON.parse(webhook?.body ?? '{}')).toMatchObject({ type: 'message.answered' });
+      expect(openAi.requests).toHaveLength(3);
+    } finally {
+      openAi.setResponder(() => ({ content: parleyReplyContent() }));
+    }
   });
 });
 

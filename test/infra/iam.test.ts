@@ -70,6 +70,12 @@ describe('least privilege', () => {
     });
   });
 
+  it('lets the generator hide a generation record for a wait (ChangeMessageVisibility), which is how it waits out a busy model', () => {
+    expect(permissionsOf(synth.template, roleOf('generator'))['<MessagingGenerationQueue>']).toContain(
+      'sqs:ChangeMessageVisibility',
+    );
+  });
+
   it('gives the generator the table, its queue, delivery, events, the secret, timers and reading documents', () => {
     expect(permissionsOf(synth.template, roleOf('generator'))).toEqual({
       ...basics('generator'),

@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
+import { GENERATION_MAX_RECEIVE_COUNT, INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
+import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
+import { MAX_MODEL_FAULT_WAITS } from '#lib/domain/model-faults';
 import { tableDefinition } from '#lib/adapters/aws/table-definition';
 import { type PendingKind, SWEEP_STALE_AFTER_SECONDS } from '#lib/app/recover-pending';
 import { type Json, logicalId, SYNTH_TIMEOUT_MS, type Synthesised, synthParley } from './synth.ts';
@@ -86,7 +88,7 @@ describe('the queues', () => {
     for (const [kind, seconds] of visibility) expect(SWEEP_STALE_AFTER_SECONDS[kind]).toBeGreaterThan(seconds);
   });
 
-  it('retry a message at least five times, and a document three times (a document that failed thrice will not read)', () => {
+  it('retry a message five times plus every wait for a busy model, a delivery at least five times, and a document three times (a document that failed thrice will not read)', () => {
     const maxReceives = Object.fromEntries(
       Object.keys(consumerTimeouts()).map((id) => [
         id.replace(/[0-9A-F]{8}$/, ''),
@@ -94,7 +96,10 @@ describe('the queues', () => {
       ]),
     );
 
-    expect(maxReceives.MessagingGenerationQueue).toBeGreaterThanOrEqual(5);
+    expect(maxReceives.MessagingGenerationQueue).toBe(GENERATION_MAX_RECEIVE_COUNT);
+    expect(maxReceives.MessagingGenerationQueue).toBeGreaterThanOrEqual(
+      MAX_GENERATION_ATTEMPTS + MAX_MODEL_FAULT_WAITS,
+    );
     expect(maxReceives.MessagingDeliveryQueue).toBeGreaterThanOrEqual(5);
     expect(maxReceives.KnowledgeIngestionQueue).toBe(INGESTION_MAX_RECEIVE_COUNT);
   });

@@ -1,7 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import OpenAI from 'openai';
-import { MALFORMED_OUTPUT_RETRIES, OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
-import { MalformedModelOutputError, ModelUnavailableError, type ReplyRequest } from '#lib/domain/reply';
+import {
+  MALFORMED_OUTPUT_RETRIES,
+  OpenAiChatModel,
+  retryAfterMsOf,
+  SDK_MAX_RETRIES,
+} from '#lib/adapters/openai/openai-chat-model';
+import { MalformedModelOutputError, ModelBusyError, ModelUnavailableError, type ReplyRequest } from '#lib/domain/reply';
 import { parleyReplyContent, startFakeOpenAi, type FakeOpenAi } from '#test/support/fake-openai';
 
 const NOW = '2025-03-04T10:00:00.000Z';
@@ -149,11 +154,70 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
     },
   );
 
-  it('propagates a transport error once the SDK has used up its retries', async () => {
+  it('reports a rate limit that outlasts the retries as ModelBusyError, with its Retry-After', async () => {
     fake.setResponder(() => ({ status: 429, headers: { 'retry-after-ms': '10' } }));
 
-    await expect(model.generateReply(request)).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    const error = await model.generateReply(request).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ModelBusyError);
+    expect((error as ModelBusyError).retryAfterMs).toBe(10);
+    expect((error as Error).cause).toBeInstanceOf(OpenAI.RateLimitError);
     expect(fake.requests).toHaveLength(2);
+  });
+
+  it('reports a 400 as the SDK error it is: asking again cannot help', async () => {
+    fake.setResponder(() => ({
+      status: 400,
+      body: { error: { message: 'bad request', type: 'invalid_request_error' } },
+    }));
+
+    await expect(model.generateReply(request)).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+  });
+});
+
+describe('OpenAiChatModel built from options', () => {
+  it('asks once and reports a 503 with Retry-After in seconds as ModelBusyError, leaving the wait to its caller', async () => {
+    const fake = await startFakeOpenAi({ respond: () => ({ status: 503, headers: { 'retry-after': '7' } }) });
+    try {
+      const model = new OpenAiChatModel({ model: MODEL, apiKey: 'sk-test', baseUrl: fake.baseUrl, timeoutMs: 2_000 });
+
+      const error = await model.generateReply(request).catch((e: unknown) => e);
+
+      expect(SDK_MAX_RETRIES).toBe(0);
+      expect(error).toBeInstanceOf(ModelBusyError);
+      expect((error as ModelBusyError).retryAfterMs).toBe(7_000);
+      expect(fake.requests).toHaveLength(1);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('reports a model that does not answer in time as ModelBusyError without a Retry-After', async () => {
+    const fake = await startFakeOpenAi({ delayMs: 5_000 });
+    try {
+      const model = new OpenAiChatModel({ model: MODEL, apiKey: 'sk-test', baseUrl: fake.baseUrl, timeoutMs: 100 });
+
+      const error = await model.generateReply(request).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(ModelBusyError);
+      expect((error as ModelBusyError).retryAfterMs).toBeUndefined();
+    } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe('retryAfterMsOf', () => {
+  const NOW_MS = Date.parse('2025-03-04T10:00:00.000Z');
+  it.each([
+    ['retry-after-ms wins over retry-after', { 'retry-after-ms': '1500', 'retry-after': '9' }, 1_500],
+    ['retry-after in seconds', { 'retry-after': '3' }, 3_000],
+    ['retry-after as an HTTP date', { 'retry-after': 'Tue, 04 Mar 2025 10:00:30 GMT' }, 30_000],
+    ['a date in the past is no wait', { 'retry-after': 'Tue, 04 Mar 2025 09:00:00 GMT' }, 0],
+    ['nothing readable', { 'retry-after': 'soon' }, undefined],
+    ['no header', {}, undefined],
+  ])('reads %s', (_label, headers, expected) => {
+    expect(retryAfterMsOf(new Headers(headers as Record<string, string>), NOW_MS)).toBe(expected);
   });
 });
 
@@ -193,10 +257,12 @@ describe('startFakeOpenAi', () => {
     await fake.stop();
 
     expect(delayed.reply).toBe('Thanks for your message! (fake model)');
-    await expect(neverAnswered).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+    const error = await neverAnswered.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelBusyError);
+    expect((error as Error).cause).toBeInstanceOf(OpenAI.APIConnectionError);
   });
 
-  it('drops hung requests when stopped, so the caller sees a connection error', async () => {
+  it('drops hung requests when stopped, so the caller sees a dropped connection (a busy model)', async () => {
     const fake = await startFakeOpenAi();
     const client = new OpenAI({ apiKey: 'sk-test', baseURL: fake.baseUrl, maxRetries: 0, timeout: 5_000 });
     const model = new OpenAiChatModel({ model: MODEL, client });
@@ -206,7 +272,9 @@ describe('startFakeOpenAi', () => {
 
     await fake.stop();
 
-    await expect(answering).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+    const error = await answering.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelBusyError);
+    expect((error as Error).cause).toBeInstanceOf(OpenAI.APIConnectionError);
   });
 });
 

@@ -94,6 +94,35 @@ describe('SqsGenerationQueue', () => {
     expect(await countMessages(generationQueueUrl)).toMatchObject({ visible: 2 });
   });
 
+  it('defers a received record: hidden for the wait, then received again with its receive count raised', async () => {
+    const { generationQueueUrl } = await createQueues({ visibilityTimeoutSeconds: 300 });
+    const queue = new SqsGenerationQueue({ queueUrl: generationQueueUrl, client: sqs.client });
+    await queue.enqueueGeneration({ tenantId: 'ten_1', conversationId: 'conv_1', messageId: 'msg_1' });
+    const [first] = await receive(generationQueueUrl);
+
+    await queue.deferRecord(first?.ReceiptHandle ?? '', 1);
+    const whileWaiting = await receive(generationQueueUrl);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const [again] = await receive(generationQueueUrl);
+
+    expect(whileWaiting).toEqual([]);
+    expect(again?.MessageId).toBe(first?.MessageId);
+    expect(again?.Attributes?.ApproximateReceiveCount).toBe('2');
+  });
+
+  it('defers a record past the queue visibility timeout, so a wait is as long as asked', async () => {
+    const { generationQueueUrl } = await createQueues({ visibilityTimeoutSeconds: 1 });
+    const queue = new SqsGenerationQueue({ queueUrl: generationQueueUrl, client: sqs.client });
+    await queue.enqueueGeneration({ tenantId: 'ten_1', conversationId: 'conv_1', messageId: 'msg_1' });
+    const [first] = await receive(generationQueueUrl);
+
+    await queue.deferRecord(first?.ReceiptHandle ?? '', 3);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+    expect(await receive(generationQueueUrl)).toEqual([]);
+    expect(await countMessages(generationQueueUrl)).toMatchObject({ inFlight: 1 });
+  });
+
   it('hashes a conversation id that SQS would refuse as a group id into a stable one', async () => {
     const { generationQueueUrl } = await createQueues();
     const queue = new SqsGenerationQueue({ queueUrl: generationQueueUrl, client: sqs.client });

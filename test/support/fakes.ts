@@ -52,8 +52,12 @@ export class SequentialIds implements IdGenerator {
 
 export class RecordingGenerationQueue implements GenerationQueue {
   readonly jobs: GenerationJob[] = [];
+  readonly deferred: { receiptHandle: string; seconds: number }[] = [];
   async enqueueGeneration(job: GenerationJob): Promise<void> {
     this.jobs.push(job);
+  }
+  async deferRecord(receiptHandle: string, seconds: number): Promise<void> {
+    this.deferred.push({ receiptHandle, seconds });
   }
 }
 

@@ -1,4 +1,5 @@
 import { ENV, loadConfig } from '#lib/config';
+import { MODEL_FAULT_BUDGET_MS } from '#lib/domain/model-faults';
 
 const required = {
   [ENV.tableName]: 'parley',
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
       scheduler: undefined,
       webhookTargets: 'public',
       allowHttpWebhooks: false,
+      modelFaultBudgetMs: MODEL_FAULT_BUDGET_MS,
     });
   });
 

@@ -291,6 +291,46 @@ describe('InProcessConsumer', () => {
     expect(receiveCounts).toEqual(['1', '2']);
   });
 
+  it('keeps a failed record hidden for as long as the handler deferred it (ChangeMessageVisibility), not the failure timeout', async () => {
+    const { queue } = createQueue({ name: 'parley-generation.fifo', visibilityTimeoutSeconds: 300 });
+    const generation = new SqsGenerationQueue({ queueUrl: queue.url, client: sqs });
+    await generation.enqueueGeneration({ tenantId: 't', conversationId: 'c', messageId: 'm1' });
+    const receivedAt: number[] = [];
+
+    startConsumer(queue, {
+      failureVisibilityTimeoutSeconds: 0,
+      handler: async (event) => {
+        receivedAt.push(Date.now());
+        if (receivedAt.length > 1) return undefined;
+        for (const record of event.Records) await generation.deferRecord(record.receiptHandle, 1);
+        return failAll(event);
+      },
+    });
+    await waitUntil(() => receivedAt.length === 2, 3_000);
+    await waitUntil(() => queue.size === 0);
+
+    const [first = 0, second = 0] = receivedAt;
+    expect(second - first).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('keeps the rest of a FIFO group behind a deferred record until it comes back', () => {
+    const { queue } = createQueue({ name: 'parley-generation.fifo', visibilityTimeoutSeconds: 300 });
+    queue.send({ body: 'first', groupId: 'c', deduplicationId: '1' }, 0);
+    queue.send({ body: 'second', groupId: 'c', deduplicationId: '2' }, 0);
+    const [first] = queue.receive(1, 0);
+    queue.changeVisibility(first?.receiptHandle ?? '', 30, 0);
+    queue.releaseFailed(first?.receiptHandle ?? '', 0, 0);
+
+    const whileWaiting = queue.receive(10, 29_999);
+    const after = queue.receive(10, 30_000);
+
+    expect(whileWaiting).toEqual([]);
+    expect(after.map((r) => [r.body, r.attributes.ApproximateReceiveCount])).toEqual([
+      ['first', '2'],
+      ['second', '1'],
+    ]);
+  });
+
   it('brings a reported failure back after the visibility timeout when no failure timeout is set', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
     const { queue } = createQueue({ name: 'delivery', visibilityTimeoutSeconds: 30 });

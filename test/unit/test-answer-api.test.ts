@@ -1,4 +1,5 @@
 import { ensureTenantForKey } from '#lib/app/tenants';
+import { ModelBusyError } from '#lib/domain/reply';
 import type { FakeDeps } from '#test/support/fakes';
 import { makeFakeDeps, type ScriptedChatModel } from '#test/support/fakes';
 import { httpClient } from '#test/support/http';
@@ -22,6 +23,17 @@ async function traces(deps: FakeDeps) {
 }
 
 describe('POST /v1/ais/{id}/test', () => {
+  it('answers 429 rate_limited with the Retry-After of a busy model, not a 500', async () => {
+    const { ai, model, call } = await setup();
+    model.failNext(new ModelBusyError("the model's provider answered HTTP 429", { retryAfterMs: 7_500 }));
+
+    const response = await call('POST', `/v1/ais/${ai.id}/test`, { message: 'Hello?' });
+
+    expect(response.status).toBe(429);
+    expect(response.body.error.code).toBe('rate_limited');
+    expect(response.headers['retry-after']).toBe('8');
+  });
+
   it("returns the model's reply and decisions, with no citations, usage or tokens from the model", async () => {
     const { deps, ai, model, call } = await setup();
     model.nextReply(() => ({

@@ -3,8 +3,10 @@
  * to turn a record back into a job. Queues carry ids only; the store holds the state.
  */
 import { createHash } from 'node:crypto';
-import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
+import { MAX_MODEL_FAULT_WAITS } from '#lib/domain/model-faults';
 import type {
   DeliveryJob,
   DeliveryQueue,
@@ -14,10 +16,16 @@ import type {
   IngestionQueue,
 } from '#lib/ports';
 
-/** What the queue adapters need of an SQS client: SendMessage (an SQSClient, or the local runtime's in-process queues). */
+/**
+ * What the queue adapters need of an SQS client: SendMessage and ChangeMessageVisibility (an
+ * SQSClient, or the local runtime's in-process queues).
+ */
 export interface SqsSender {
-  send(command: SendMessageCommand): Promise<unknown>;
+  send(command: SendMessageCommand | ChangeMessageVisibilityCommand): Promise<unknown>;
 }
+
+/** The longest visibility timeout SQS accepts (12 hours). */
+export const MAX_SQS_VISIBILITY_SECONDS = 12 * 3600;
 
 /** The longest delay SQS accepts on a message. */
 export const MAX_SQS_DELAY_SECONDS = 900;
@@ -61,6 +69,20 @@ export class SqsGenerationQueue implements GenerationQueue {
       }),
     );
   }
+
+  /**
+   * Hides a received record for `seconds` from now. FIFO has no per-message delay and drops a
+   * re-send of the same deduplication id for 5 minutes, so a wait is the record's own visibility.
+   */
+  async deferRecord(receiptHandle: string, seconds: number): Promise<void> {
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: Math.min(Math.max(0, Math.ceil(seconds)), MAX_SQS_VISIBILITY_SECONDS),
+      }),
+    );
+  }
 }
 
 /** Standard delivery queue; the delay lets a delivery wait for its reply delay or retry backoff. */
@@ -84,6 +106,16 @@ export class SqsDeliveryQueue implements DeliveryQueue {
     );
   }
 }
+
+/**
+ * Receives of a generation record before it goes to its DLQ (here and in the deployed stack): the
+ * generator's own failed attempts (after MAX_GENERATION_ATTEMPTS it marks the messages failed and
+ * the record is done) plus every wait for a busy model a reply can take within its budget
+ * (MAX_MODEL_FAULT_WAITS), since each wait is one more receive. SQS's default of 5 would send a
+ * record to the DLQ after four 429s; 20 lets ten minutes of them pass. The cost: a record that
+ * fails before the use case can count (a malformed body) takes 20 receives to reach the DLQ.
+ */
+export const GENERATION_MAX_RECEIVE_COUNT = MAX_GENERATION_ATTEMPTS + MAX_MODEL_FAULT_WAITS;
 
 /**
  * Receives of an ingestion record before it goes to its DLQ (here and in the deployed stack).

@@ -16,7 +16,7 @@
  * On the runtime's one event loop that was the largest share of its work (BENCHMARKS.md).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { ChangeMessageVisibilityCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLambdaContext, failedMessageIds, LOCAL_ACCOUNT_ID } from '#lib/adapters/local/lambda-events';
 import type { SqsSender } from '#lib/adapters/aws/sqs-queues';
@@ -64,6 +64,8 @@ interface StoredMessage {
   firstReceivedAt?: number;
   /** Set while received and not deleted; a delete or visibility change with another handle is ignored. */
   receiptHandle?: string;
+  /** Its visibility was changed (ChangeMessageVisibility) since it was last received. */
+  visibilityChanged?: boolean;
 }
 
 /** One queue with SQS semantics, in memory. */
@@ -152,6 +154,7 @@ export class InProcessQueue {
       message.receiveCount += 1;
       message.firstReceivedAt ??= now;
       message.receiptHandle = randomUUID();
+      message.visibilityChanged = false;
       message.visibleAt = now + this.options.visibilityTimeoutSeconds * 1000;
       taken.push(message);
       this.changed(message.visibleAt, now);
@@ -173,6 +176,19 @@ export class InProcessQueue {
   changeVisibility(receiptHandle: string, seconds: number, now = Date.now()): void {
     const message = this.messages.find((m) => m.receiptHandle === receiptHandle);
     if (!message) return;
+    message.visibleAt = now + seconds * 1000;
+    message.visibilityChanged = true;
+    this.changed(message.visibleAt, now);
+  }
+
+  /**
+   * Brings a failed message back after `seconds` (the consumer's failure visibility), unless the
+   * handler already set its visibility itself: a generator waiting out a busy model hides its
+   * record for the wait, which a shorter failure visibility must not cut short.
+   */
+  releaseFailed(receiptHandle: string, seconds: number, now = Date.now()): void {
+    const message = this.messages.find((m) => m.receiptHandle === receiptHandle);
+    if (!message || message.visibilityChanged) return;
     message.visibleAt = now + seconds * 1000;
     this.changed(message.visibleAt, now);
   }
@@ -337,7 +353,7 @@ export class InProcessConsumer {
     for (const record of records) {
       if (!failed.has(record.messageId)) this.queue.delete(record.receiptHandle);
       else if (this.options.failureVisibilityTimeoutSeconds !== undefined) {
-        this.queue.changeVisibility(record.receiptHandle, this.options.failureVisibilityTimeoutSeconds);
+        this.queue.releaseFailed(record.receiptHandle, this.options.failureVisibilityTimeoutSeconds);
       }
     }
   }
@@ -373,10 +389,15 @@ export class InProcessSqs implements SqsSender {
     return { queue, deadLetterQueue };
   }
 
-  async send(command: SendMessageCommand): Promise<{ MessageId?: string }> {
+  async send(command: SendMessageCommand | ChangeMessageVisibilityCommand): Promise<{ MessageId?: string }> {
+    const queue = command.input.QueueUrl === undefined ? undefined : this.queues.get(command.input.QueueUrl);
+    if (!queue) throw new Error(`no in-process queue at ${String(command.input.QueueUrl)}`);
+    if ('ReceiptHandle' in command.input) {
+      const { ReceiptHandle, VisibilityTimeout } = command.input;
+      if (ReceiptHandle !== undefined) queue.changeVisibility(ReceiptHandle, VisibilityTimeout ?? 0);
+      return {};
+    }
     const input = command.input;
-    const queue = input.QueueUrl === undefined ? undefined : this.queues.get(input.QueueUrl);
-    if (!queue) throw new Error(`no in-process queue at ${String(input.QueueUrl)}`);
     const id = queue.send({
       body: input.MessageBody ?? '',
       ...(input.MessageGroupId !== undefined && { groupId: input.MessageGroupId }),

@@ -9,6 +9,7 @@ import * as z from 'zod';
 import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports';
 import {
   MalformedModelOutputError,
+  ModelBusyError,
   ModelUnavailableError,
   modelReplySchema,
   parseModelReply,
@@ -25,8 +26,15 @@ export const REPLY_TEMPERATURE = 0.2;
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** The SDK retries transport failures, 408/409/429 and 5xx with backoff; we do not add our own. */
-const SDK_MAX_RETRIES = 2;
+/**
+ * None: the SDK would retry a 429 or 5xx by sleeping in the Lambda. A fault is reported at once as
+ * ModelBusyError, and the caller waits it out off the Lambda (the generation record's visibility,
+ * a re-armed timer), honouring the provider's `Retry-After`.
+ */
+export const SDK_MAX_RETRIES = 0;
+
+/** Statuses that may clear up by themselves (the SDK's own retry list): timeout, conflict, rate limit. */
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 409, 429]);
 
 const RESPONSE_FORMAT_NAME = 'parley_reply';
 
@@ -81,8 +89,8 @@ export class OpenAiChatModel implements ChatModel {
   /**
    * Asks the model for one structured reply. A malformed answer is asked for again
    * `MALFORMED_OUTPUT_RETRIES` times, then reported as MalformedModelOutputError. A refused key
-   * (401, 403) is ModelUnavailableError; other transport errors (after the SDK's own retries)
-   * propagate as the SDK's errors.
+   * (401, 403) is ModelUnavailableError; a rate limit, server error, timeout or dropped connection
+   * is ModelBusyError (with the provider's `Retry-After`); other errors propagate as the SDK's.
    */
   async generateReply(request: ReplyRequest): Promise<ChatModelReply> {
     const messages = buildChatMessages(request);
@@ -97,7 +105,7 @@ export class OpenAiChatModel implements ChatModel {
           temperature: REPLY_TEMPERATURE,
           response_format: this.responseFormat,
         })
-        .catch(rethrowRefusedKey);
+        .catch(rethrowModelFault);
       usage = addUsage(usage, completion.usage);
       try {
         return { ...readReply(completion), ...(usage ? { usage } : {}) };
@@ -116,13 +124,42 @@ export class OpenAiChatModel implements ChatModel {
  * 401 and 403 mean the key is missing, wrong, revoked or not allowed this model: no retry helps,
  * an operator must act. The SDK's message is kept as the cause only, as it quotes part of the key.
  */
-function rethrowRefusedKey(error: unknown): never {
-  // By status, not `instanceof OpenAI.AuthenticationError`: that would load the SDK at cold start.
-  const status = error instanceof Error ? (error as { status?: unknown }).status : undefined;
-  if (status === 401 || status === 403) {
-    throw new ModelUnavailableError(`the model's provider refused the key (HTTP ${status})`, { cause: error });
+async function rethrowModelFault(error: unknown): Promise<never> {
+  // The SDK's error classes, from the module that threw: loaded by now (the request went through
+  // it), whereas a static import would load the SDK at every cold start.
+  const { OpenAI } = await import('openai');
+  if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
+    throw new ModelUnavailableError(`the model's provider refused the key (HTTP ${error.status})`, { cause: error });
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    // Timeouts (APIConnectionTimeoutError) included: nothing came back, so nothing says how long to wait.
+    throw new ModelBusyError(`the model's provider could not be reached (${error.name})`, { cause: error });
+  }
+  if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    if (TRANSIENT_STATUSES.has(error.status) || error.status >= 500) {
+      const retryAfterMs = retryAfterMsOf(error.headers);
+      throw new ModelBusyError(`the model's provider answered HTTP ${error.status}`, {
+        cause: error,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      });
+    }
   }
   throw error;
+}
+
+/**
+ * How long the provider asked us to wait: `retry-after-ms` (OpenAI's), else `Retry-After` in
+ * seconds or as an HTTP date; undefined when absent or unreadable.
+ */
+export function retryAfterMsOf(headers: Pick<Headers, 'get'> | undefined, now = Date.now()): number | undefined {
+  const millis = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(millis) && millis >= 0) return millis;
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value.trim());
+  if (value.trim() !== '' && Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
 /** The running total of tokens, adding one completion's count (absent on some compatible servers). */
