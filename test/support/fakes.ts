@@ -69,6 +69,20 @@ export class RecordingDeliveryQueue implements DeliveryQueue {
 }
 
 /** Answers with a fixed reply unless told otherwise; can fail on demand. */
+/** The reply a model that knows nothing better gives: it echoes the prospect's pending messages. */
+export function answerTo(request: ReplyRequest): ModelReply {
+  return {
+    reply: `Answer to: ${request.pending.map((t) => t.text).join(' / ')}`,
+    needs_human: false,
+    reason: null,
+    follow_up_at: null,
+    language: 'en',
+    confidence: 'high',
+    escalation: 'none',
+    citations: [],
+  };
+}
+
 export class ScriptedChatModel implements ChatModel {
   readonly requests: ReplyRequest[] = [];
   private script: ((request: ReplyRequest) => ModelReply | Promise<ModelReply>)[] = [];
@@ -76,16 +90,7 @@ export class ScriptedChatModel implements ChatModel {
     this.requests.push(request);
     const next = this.script.shift();
     if (next) return next(request);
-    return {
-      reply: `Answer to: ${request.pending.map((t) => t.text).join(' / ')}`,
-      needs_human: false,
-      reason: null,
-      follow_up_at: null,
-      language: 'en',
-      confidence: 'high',
-      escalation: 'none',
-      citations: [],
-    };
+    return answerTo(request);
   }
   /** Queues the behaviour of the next call. */
   nextReply(step: (request: ReplyRequest) => ModelReply | Promise<ModelReply>): this {

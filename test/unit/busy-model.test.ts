@@ -13,7 +13,7 @@ import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
 import { MODEL_FAULT_BUDGET_MS, MODEL_FAULT_MAX_WAIT_SECONDS } from '#lib/domain/model-faults';
 import { MalformedModelOutputError, ModelBusyError, type ModelReply, type ReplyRequest } from '#lib/domain/reply';
 import type { ChatModel, TimerPayload } from '#lib/ports';
-import { type FakeClock, type FakeDeps, makeFakeDeps } from '#test/support/fakes';
+import { answerTo, makeFakeDeps, type FakeClock, type FakeDeps } from '#test/support/fakes';
 import { givenMessage, givenTenantWithAi } from '#test/support/scenario';
 
 const conversationId = 'alice@example.com';
@@ -38,16 +38,7 @@ class BusyModel implements ChatModel {
     if (this.clock.now().getTime() < this.until) {
       throw new ModelBusyError("the model's provider answered HTTP 429", { retryAfterMs: this.retryAfterMs });
     }
-    return {
-      reply: `Answer to: ${request.pending.map((t) => t.text).join(' / ')}`,
-      needs_human: false,
-      reason: null,
-      follow_up_at: null,
-      language: 'en',
-      confidence: 'high',
-      escalation: 'none',
-      citations: [],
-    };
+    return answerTo(request);
   }
 }
 
