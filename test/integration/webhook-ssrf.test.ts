@@ -60,6 +60,22 @@ describe('FetchWebhookSender against SSRF', () => {
     expect(webhook?.headers.host).toBe(`hooks.acme.test:${port}`);
   });
 
+  /** A host name resolving only to `address` is refused under `policy`, naming `what`, and nothing is sent. */
+  async function expectRefusedAtConnect(policy: 'public' | 'private', address: string, what: string): Promise<void> {
+    const { resolve } = fakeDns({ 'hooks.acme.test': [address] });
+    const sender = new FetchWebhookSender({ policy, allowHttp: true, resolve });
+
+    const result = await sender.send(webhookTo(`http://hooks.acme.test:${port}/hook`));
+
+    await settle();
+    expect(result).toEqual({
+      ok: false,
+      error: `refused: hooks.acme.test resolves to ${what} (${address})`,
+      permanent: true,
+    });
+    expect(receiver.received).toHaveLength(0);
+  }
+
   it.each([
     ['127.0.0.1', 'a loopback address'],
     ['10.0.0.1', 'a private address'],
@@ -74,20 +90,9 @@ describe('FetchWebhookSender against SSRF', () => {
     ['2002:7f00:1::1', 'a loopback address'],
     ['2002:c0a8:101::1', 'a private address'],
     ['2002:a9fe:a9fe::', 'a cloud metadata address'],
-  ])('refuses a host name resolving to %s under the public policy, without connecting', async (address, what) => {
-    const { resolve } = fakeDns({ 'hooks.acme.test': [address] });
-    const sender = new FetchWebhookSender({ policy: 'public', allowHttp: true, resolve });
-
-    const result = await sender.send(webhookTo(`http://hooks.acme.test:${port}/hook`));
-
-    await settle();
-    expect(result).toEqual({
-      ok: false,
-      error: `refused: hooks.acme.test resolves to ${what} (${address})`,
-      permanent: true,
-    });
-    expect(receiver.received).toHaveLength(0);
-  });
+  ])('refuses a host name resolving to %s under the public policy, without connecting', (address, what) =>
+    expectRefusedAtConnect('public', address, what),
+  );
 
   it('refuses a host name with one public and one private address', async () => {
     const { resolve } = fakeDns({ 'mixed.acme.test': ['93.184.216.34', '10.0.0.1'] });
@@ -118,22 +123,8 @@ describe('FetchWebhookSender against SSRF', () => {
     ['2002:7f00:1::1', 'a loopback address'],
     ['::ffff:169.254.169.254', 'a cloud metadata address'],
     ['::7f00:1', 'a loopback address'],
-  ])(
-    'refuses a host name resolving to %s under the private policy, which allows private addresses',
-    async (address, what) => {
-      const { resolve } = fakeDns({ 'hooks.acme.test': [address] });
-      const sender = new FetchWebhookSender({ policy: 'private', allowHttp: true, resolve });
-
-      const result = await sender.send(webhookTo(`http://hooks.acme.test:${port}/hook`));
-
-      await settle();
-      expect(result).toEqual({
-        ok: false,
-        error: `refused: hooks.acme.test resolves to ${what} (${address})`,
-        permanent: true,
-      });
-      expect(receiver.received).toHaveLength(0);
-    },
+  ])('refuses a host name resolving to %s under the private policy, which allows private addresses', (address, what) =>
+    expectRefusedAtConnect('private', address, what),
   );
 
   it('refuses a literal 6to4 address embedding loopback, which never reaches DNS', async () => {

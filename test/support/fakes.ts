@@ -69,6 +69,16 @@ export class RecordingDeliveryQueue implements DeliveryQueue {
 }
 
 /** Answers with a fixed reply unless told otherwise; can fail on demand. */
+/** The smallest reply request: one prospect message, no history, for tests of model adapters. */
+export const HELLO_REQUEST: ReplyRequest = Object.freeze({
+  ai: { name: 'Ava', type: 'support' },
+  contact: {},
+  outputFormat: 'text',
+  history: [],
+  pending: [{ role: 'prospect', text: 'Hello?', at: '2026-01-01T00:00:00.000Z' }],
+  now: '2026-01-01T00:00:00.000Z',
+}) as ReplyRequest;
+
 /** The reply a model that knows nothing better gives: it echoes the prospect's pending messages. */
 export function answerTo(request: ReplyRequest): ModelReply {
   return {

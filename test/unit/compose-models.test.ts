@@ -10,8 +10,8 @@ import { KeyedChatModel } from '#lib/adapters/openai/keyed-chat-model';
 import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
 import { OpenAiEmbedder } from '#lib/adapters/openai/openai-embedder';
 import { ENV, loadConfig } from '#lib/config';
-import { ModelUnavailableError, type ReplyRequest } from '#lib/domain/reply';
-import { SilentLogger } from '#test/support/fakes';
+import { ModelUnavailableError } from '#lib/domain/reply';
+import { SilentLogger, HELLO_REQUEST } from '#test/support/fakes';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:parley/openai-AbCdEf';
 
@@ -27,14 +27,7 @@ const awsEnv = {
   [ENV.openAiSecretArn]: SECRET_ARN,
 };
 
-const request: ReplyRequest = {
-  ai: { name: 'Ava', type: 'support' },
-  contact: {},
-  outputFormat: 'text',
-  history: [],
-  pending: [{ role: 'prospect', text: 'Hello?', at: '2026-01-01T00:00:00.000Z' }],
-  now: '2026-01-01T00:00:00.000Z',
-};
+const request = HELLO_REQUEST;
 
 /** A secret holding `value`, recording every read. */
 function secretHolding(value: string | undefined): SecretReader & { reads: string[] } {

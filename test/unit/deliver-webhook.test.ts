@@ -3,6 +3,7 @@ import { generateReply } from '#lib/app/generate-reply';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#lib/domain/retry-schedule';
 import { WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
+import type { DeliveryJob } from '#lib/ports';
 import { givenMessage, givenTenantWithAi } from '#test/support/scenario';
 
 /** Arranges one answered message whose webhook delivery is stored and queued; returns its job. */
@@ -13,6 +14,17 @@ async function givenPendingDelivery(deps: FakeDeps, replyDelaySeconds = 0) {
   const job = deps.deliveryQueue.jobs.splice(0)[0]?.job;
   if (!job) throw new Error('no delivery was queued');
   return { job, ai, tenantId };
+}
+
+/** Another worker (alive or dead) holds the delivery's lease for the next `forMs`. */
+async function givenLeasedElsewhere(deps: FakeDeps, job: DeliveryJob, forMs: number): Promise<void> {
+  const now = deps.clock.now();
+  await deps.store.leaseDelivery(
+    job.tenantId,
+    job.deliveryId,
+    now.toISOString(),
+    new Date(now.getTime() + forMs).toISOString(),
+  );
 }
 
 describe('deliverWebhook', () => {
@@ -53,13 +65,7 @@ describe('deliverWebhook', () => {
   it('leaves a delivery alone while another worker holds its lease', async () => {
     const deps = makeFakeDeps();
     const { job } = await givenPendingDelivery(deps);
-    const now = deps.clock.now();
-    await deps.store.leaseDelivery(
-      job.tenantId,
-      job.deliveryId,
-      now.toISOString(),
-      new Date(now.getTime() + 30_000).toISOString(),
-    );
+    await givenLeasedElsewhere(deps, job, 30_000);
 
     const outcome = await deliverWebhook(deps, job);
 
@@ -70,13 +76,7 @@ describe('deliverWebhook', () => {
   it('queues a leased delivery again to come back just after the lease ends, so a dead worker is taken over', async () => {
     const deps = makeFakeDeps();
     const { job } = await givenPendingDelivery(deps);
-    const now = deps.clock.now();
-    await deps.store.leaseDelivery(
-      job.tenantId,
-      job.deliveryId,
-      now.toISOString(),
-      new Date(now.getTime() + 30_000).toISOString(),
-    );
+    await givenLeasedElsewhere(deps, job, 30_000);
 
     await deliverWebhook(deps, job);
     const [requeued] = deps.deliveryQueue.jobs.splice(0);
@@ -91,13 +91,7 @@ describe('deliverWebhook', () => {
   it('takes over a delivery whose lease has expired (the worker died mid-send)', async () => {
     const deps = makeFakeDeps();
     const { job } = await givenPendingDelivery(deps);
-    const now = deps.clock.now();
-    await deps.store.leaseDelivery(
-      job.tenantId,
-      job.deliveryId,
-      now.toISOString(),
-      new Date(now.getTime() + 1000).toISOString(),
-    );
+    await givenLeasedElsewhere(deps, job, 1000);
     deps.clock.advance(DELIVERY_LEASE_SECONDS * 1000);
 
     expect(await deliverWebhook(deps, job)).toBe('succeeded');

@@ -1,16 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { KEY_RECHECK_MS, KeyedChatModel } from '#lib/adapters/openai/keyed-chat-model';
-import { ModelUnavailableError, type ReplyRequest } from '#lib/domain/reply';
-import { ScriptedChatModel } from '#test/support/fakes';
+import { ModelUnavailableError } from '#lib/domain/reply';
+import { ScriptedChatModel, HELLO_REQUEST } from '#test/support/fakes';
 
-const request: ReplyRequest = {
-  ai: { name: 'Ava', type: 'support' },
-  contact: {},
-  outputFormat: 'text',
-  history: [],
-  pending: [{ role: 'prospect', text: 'Hello?', at: '2026-01-01T00:00:00.000Z' }],
-  now: '2026-01-01T00:00:00.000Z',
-};
+const request = HELLO_REQUEST;
 
 /** A model over a secret the test writes, with a clock the test moves; `built` lists the keys models were made with. */
 function keyedModel(initialKey?: string) {
