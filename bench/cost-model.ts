@@ -60,6 +60,7 @@ import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '#functions/metrics';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
 import { startTestSqs, type TestSqs, uniqueQueueName } from '#test/support/fauxqs';
 import { startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
+import { percentile } from './support/stats.ts';
 import { FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.ts';
 import { parseInfraConfig } from '../infra/config.ts';
 import { DELIVERY_BATCH_SIZE, SWEEP_INTERVAL } from '../infra/constructs/generation.ts';
@@ -1075,11 +1076,11 @@ function buildReport(run: ScenarioResult, loadBefore: number): CostModelReport {
 function functionFigures(fn: FunctionKey, invocations: Invocation[], waitMs: number): FunctionFigures {
   const inProcess = invocations.map((i) => Math.max(0, i.wallMs - i.wireMs - i.asideMs - i.standInMs));
   const calls = mean(invocations.map(awsCalls));
-  const median = percentile(inProcess, 50);
+  const median = percentile(inProcess, 50, 0);
   return {
     invocations: invocations.length,
     inProcessMsMedian: round2(median),
-    inProcessMsP95: round2(percentile(inProcess, 95)),
+    inProcessMsP95: round2(percentile(inProcess, 95, 0)),
     awsCallsPerInvocation: round2(calls),
     callsPerInvocation: callsPerMessage(invocations, Math.max(1, invocations.length)),
     modelledDurationMs: Math.ceil(median + calls * ASSUMPTIONS.awsCallMs + waitMs),
@@ -1375,11 +1376,6 @@ function mean(values: number[]): number {
 }
 
 /** Nearest rank, so the figure is one that was measured. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
 function round4(n: number): number {
   return Math.round(n * 1e4) / 1e4;
 }
