@@ -54,6 +54,7 @@ import { ensureTenantForKey } from '#lib/app/tenants';
 import { buildChatMessages } from '#lib/domain/prompt';
 import type { ReplyRequest } from '#lib/domain/reply';
 import type { ChatModel, Logger, WebhookSender } from '#lib/ports';
+import { QUEUE_SETTINGS } from '#lib/queue-settings';
 import { createHttpHandler } from '#functions/http/router';
 import { routes } from '#functions/http/routes/index';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '#functions/metrics';
@@ -63,7 +64,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '#test/support/webhoo
 import { percentile } from './support/stats.ts';
 import { FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.ts';
 import { parseInfraConfig } from '../infra/config.ts';
-import { DELIVERY_BATCH_SIZE, SWEEP_INTERVAL } from '../infra/constructs/generation.ts';
+import { SWEEP_INTERVAL } from '../infra/constructs/generation.ts';
 import { FUNCTION_DEFAULTS } from '../infra/constructs/lambda-function.ts';
 import { currentLoad, describeMachine, formatTable, round2, writeReport, withTimeout } from './report.ts';
 
@@ -114,7 +115,7 @@ export const ASSUMPTIONS = Object.freeze({
   charsPerToken: 4,
   /** Event source mappings: one ReceiveMessage and one DeleteMessageBatch per batch of records. */
   generationRecordsPerBatch: INFRA_DEFAULTS.generatorBatchSize,
-  deliveryRecordsPerBatch: DELIVERY_BATCH_SIZE,
+  deliveryRecordsPerBatch: QUEUE_SETTINGS.delivery.batchSize,
   /** Trace context flows api → SQS → generator → SQS → delivery, so one trace per message; all sampled below 1 req/s. */
   xRayTracesPerMessage: 1,
   /** CloudWatch Logs counts each event's UTF-8 bytes plus 26 bytes (as PutLogEvents does). */

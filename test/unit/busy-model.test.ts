@@ -5,7 +5,7 @@
  * any other failure after the local runtime's 5 s.
  */
 import { describe, expect, it } from '@jest/globals';
-import { GENERATION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
+import { GENERATION_MAX_RECEIVE_COUNT } from '#lib/queue-settings';
 import type { AiSettings } from '#lib/app/ais';
 import { fireTimer } from '#lib/app/fire-timer';
 import { type GenerationOutcome, generateReply, ReplyDeferredError } from '#lib/app/generate-reply';
