@@ -3,6 +3,9 @@
  * validate every request and generate `GET /openapi.json`, so docs and behaviour cannot drift.
  */
 import * as z from 'zod';
+import { CONFIDENCE_LEVELS } from '#lib/domain/confidence';
+import { MODEL_ESCALATIONS } from '#lib/domain/escalation';
+import { TIMER_KINDS } from '#lib/domain/timer-kinds';
 import {
   MAX_AI_KNOWLEDGE_BASES,
   MAX_CONVERSATION_ID_CHARS,
@@ -193,12 +196,10 @@ export const testAnswerResponse = z.object({
     .array(z.object({ document_id: z.string(), title: z.string(), snippet: z.string() }))
     .describe('The knowledge (document passages and confirmed answers) the reply drew on.'),
   needs_human: z.boolean().describe('Whether the AI would escalate to a person.'),
-  escalation: z
-    .enum(['none', 'human_requested', 'complaint', 'legal_threat', 'unanswerable', 'urgent'])
-    .describe('Why the model would call a person in.'),
+  escalation: z.enum(MODEL_ESCALATIONS).describe('Why the model would call a person in.'),
   reason: z.string().nullable().describe('Why a person is needed, else null.'),
   follow_up_at: z.string().nullable().describe('When the prospect asked to be contacted again, else null.'),
-  confidence: z.enum(['high', 'medium', 'low']),
+  confidence: z.enum(CONFIDENCE_LEVELS),
   language: z.string().nullable(),
   usage: z
     .object({ input_tokens: z.number().int(), output_tokens: z.number().int() })
@@ -262,7 +263,7 @@ export const conversationResponse = z.object({
       created_at: timestamp,
       status: z.enum(['queued', 'answering', 'answered', 'escalated', 'failed']).optional(),
       confidence: z
-        .enum(['high', 'medium', 'low'])
+        .enum(CONFIDENCE_LEVELS)
         .optional()
         .describe('AI replies: how well grounded the AI judged its answer.'),
       citations: z
@@ -272,7 +273,7 @@ export const conversationResponse = z.object({
     }),
   ),
   scheduled: z
-    .array(z.object({ kind: z.enum(['follow_up', 'dropoff']), at: timestamp }))
+    .array(z.object({ kind: z.enum(TIMER_KINDS), at: timestamp }))
     .describe('Follow-ups and nudges Parley will send, soonest first.'),
   created_at: timestamp,
   updated_at: timestamp,
