@@ -8,7 +8,7 @@
  */
 import { SearchIndex } from '#lib/domain/knowledge/search-index';
 import type { ChunkSet, Passage } from '#lib/domain/knowledge/types';
-import { DEFAULT_SEARCH_TOP_K } from '#lib/domain/limits';
+import { DEFAULT_SEARCH_TOP_K } from '#lib/domain/limits/knowledge';
 import { chunkSetsOf, type KnowledgeSet, loadKnowledgeSet, measureRecall } from '#test/support/knowledge-set';
 import { currentLoad, describeMachine, formatTable, type Machine, round2, writeReport } from './report.ts';
 import { HASHING_DIMENSIONS, HASHING_MODEL, hashingEmbed } from './support/hashing-embedder.ts';

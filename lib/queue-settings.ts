@@ -4,7 +4,7 @@
  * in-process queue where it differs on purpose, with the reason next to it. The stack, the local
  * runtime, the fauxqs queue layout, the recovery sweep and the tests all read it from here.
  */
-import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
+import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits/generation';
 import { MAX_MODEL_FAULT_WAITS } from '#lib/domain/model-faults';
 
 /** The queues Parley consumes. */

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { EMERGENCY_TRIGGERS } from '#lib/domain/escalation';
-import { MAX_DROPOFF_HOURS, MAX_NUDGES } from '#lib/domain/limits';
+import { MAX_DROPOFF_HOURS, MAX_NUDGES } from '#lib/domain/limits/follow-ups';
 import { isTimeZone } from '#lib/domain/time-zone';
 import type { EmergencySettings, FollowUpSettings } from '#lib/domain/types';
 

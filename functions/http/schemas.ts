@@ -6,18 +6,16 @@ import * as z from 'zod';
 import { CONFIDENCE_LEVELS } from '#lib/domain/confidence';
 import { MODEL_ESCALATIONS } from '#lib/domain/escalation';
 import { TIMER_KINDS } from '#lib/domain/timer-kinds';
+import { MAX_HISTORY_MESSAGES } from '#lib/domain/limits/generation';
+import { MAX_PAGE_SIZE } from '#lib/domain/limits/http';
+import { MAX_CONVERSATION_ID_CHARS, MAX_MESSAGE_CHARS, MAX_METADATA_BYTES } from '#lib/domain/limits/messages';
 import {
   MAX_AI_KNOWLEDGE_BASES,
-  MAX_CONVERSATION_ID_CHARS,
-  MAX_HISTORY_MESSAGES,
   MAX_INSTRUCTIONS_CHARS,
-  MAX_MESSAGE_CHARS,
-  MAX_METADATA_BYTES,
   MAX_NAME_CHARS,
-  MAX_PAGE_SIZE,
   MAX_REPLY_DELAY_SECONDS,
   MAX_URL_CHARS,
-} from '#lib/domain/limits';
+} from '#lib/domain/limits/setup';
 import { isTimeZone } from '#lib/domain/time-zone';
 import {
   emergencyResponse,

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { CONFIDENCE_LEVELS } from '#lib/domain/confidence';
-import { MAX_CORRECTION_CHARS, MAX_MESSAGE_CHARS } from '#lib/domain/limits';
+import { MAX_CORRECTION_CHARS, MAX_MESSAGE_CHARS } from '#lib/domain/limits/messages';
 import {
   acceptedMessageResponse,
   channelSchema,

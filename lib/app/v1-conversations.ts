@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '#lib/domain/errors';
-import { MAX_PAGE_SIZE } from '#lib/domain/limits';
+import { MAX_PAGE_SIZE } from '#lib/domain/limits/http';
 import type { ConfidenceLevel } from '#lib/domain/confidence';
 import type { AiType, InboundStatus } from '#lib/domain/types';
 import { type AcceptedMessage, acceptMessage, type IncomingMessage } from '#lib/app/accept-message';

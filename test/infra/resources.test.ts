@@ -6,7 +6,7 @@ import {
   QUEUE_SETTINGS,
   type QueueName,
 } from '#lib/queue-settings';
-import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
+import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits/generation';
 import { MAX_MODEL_FAULT_WAITS } from '#lib/domain/model-faults';
 import { tableDefinition } from '#lib/adapters/aws/table-definition';
 import { type PendingKind, SWEEP_STALE_AFTER_SECONDS } from '#lib/app/recover-pending';
