@@ -54,15 +54,17 @@ import { ensureTenantForKey } from '#lib/app/tenants';
 import { buildChatMessages } from '#lib/domain/prompt';
 import type { ReplyRequest } from '#lib/domain/reply';
 import type { ChatModel, Logger, WebhookSender } from '#lib/ports';
+import { QUEUE_SETTINGS } from '#lib/queue-settings';
 import { createHttpHandler } from '#functions/http/router';
 import { routes } from '#functions/http/routes/index';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '#functions/metrics';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
 import { startTestSqs, type TestSqs, uniqueQueueName } from '#test/support/fauxqs';
 import { startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
+import { percentile } from './support/stats.ts';
 import { FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.ts';
 import { parseInfraConfig } from '../infra/config.ts';
-import { DELIVERY_BATCH_SIZE, SWEEP_INTERVAL } from '../infra/constructs/generation.ts';
+import { SWEEP_INTERVAL } from '../infra/constructs/generation.ts';
 import { FUNCTION_DEFAULTS } from '../infra/constructs/lambda-function.ts';
 import { currentLoad, describeMachine, formatTable, round2, writeReport, withTimeout } from './report.ts';
 
@@ -113,7 +115,7 @@ export const ASSUMPTIONS = Object.freeze({
   charsPerToken: 4,
   /** Event source mappings: one ReceiveMessage and one DeleteMessageBatch per batch of records. */
   generationRecordsPerBatch: INFRA_DEFAULTS.generatorBatchSize,
-  deliveryRecordsPerBatch: DELIVERY_BATCH_SIZE,
+  deliveryRecordsPerBatch: QUEUE_SETTINGS.delivery.batchSize,
   /** Trace context flows api → SQS → generator → SQS → delivery, so one trace per message; all sampled below 1 req/s. */
   xRayTracesPerMessage: 1,
   /** CloudWatch Logs counts each event's UTF-8 bytes plus 26 bytes (as PutLogEvents does). */
@@ -1075,11 +1077,11 @@ function buildReport(run: ScenarioResult, loadBefore: number): CostModelReport {
 function functionFigures(fn: FunctionKey, invocations: Invocation[], waitMs: number): FunctionFigures {
   const inProcess = invocations.map((i) => Math.max(0, i.wallMs - i.wireMs - i.asideMs - i.standInMs));
   const calls = mean(invocations.map(awsCalls));
-  const median = percentile(inProcess, 50);
+  const median = percentile(inProcess, 50, 0);
   return {
     invocations: invocations.length,
     inProcessMsMedian: round2(median),
-    inProcessMsP95: round2(percentile(inProcess, 95)),
+    inProcessMsP95: round2(percentile(inProcess, 95, 0)),
     awsCallsPerInvocation: round2(calls),
     callsPerInvocation: callsPerMessage(invocations, Math.max(1, invocations.length)),
     modelledDurationMs: Math.ceil(median + calls * ASSUMPTIONS.awsCallMs + waitMs),
@@ -1375,11 +1377,6 @@ function mean(values: number[]): number {
 }
 
 /** Nearest rank, so the figure is one that was measured. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
 function round4(n: number): number {
   return Math.round(n * 1e4) / 1e4;
 }

@@ -12,7 +12,7 @@ import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-stor
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
 import { createDynamoClient } from '#lib/adapters/local/in-process-registry';
-import { GENERATION_MESSAGE_WINDOW } from '#lib/domain/limits';
+import { GENERATION_MESSAGE_WINDOW } from '#lib/domain/limits/generation';
 import type { Message } from '#lib/domain/types';
 import { currentLoad, describeMachine, formatTable, type Machine, round1, writeReport } from './report.ts';
 import { summarize } from './support/stats.ts';

@@ -8,10 +8,11 @@
  */
 import { SearchIndex } from '#lib/domain/knowledge/search-index';
 import type { ChunkSet, Passage } from '#lib/domain/knowledge/types';
-import { DEFAULT_SEARCH_TOP_K } from '#lib/domain/limits';
+import { DEFAULT_SEARCH_TOP_K } from '#lib/domain/limits/knowledge';
 import { chunkSetsOf, type KnowledgeSet, loadKnowledgeSet, measureRecall } from '#test/support/knowledge-set';
 import { currentLoad, describeMachine, formatTable, type Machine, round2, writeReport } from './report.ts';
 import { HASHING_DIMENSIONS, HASHING_MODEL, hashingEmbed } from './support/hashing-embedder.ts';
+import { percentile } from './support/stats.ts';
 import { synthesizeChunkSets } from './support/synthetic-chunks.ts';
 
 export const SETTINGS = Object.freeze({
@@ -138,7 +139,7 @@ function measureLatency(sets: ChunkSet[], set: KnowledgeSet, problems: string[])
       if (i >= SETTINGS.searches) samples.push(elapsed);
       checkResults(passages, SETTINGS.topK, `${mode} at ${size}`, problems);
     }
-    return { p50: round2(percentile(samples, 50)), p95: round2(percentile(samples, 95)) };
+    return { p50: round2(percentile(samples, 50, 0)), p95: round2(percentile(samples, 95, 0)) };
   };
   return { chunks: index.size, lexical: time('lexical'), hybrid: time('hybrid') };
 }
@@ -154,7 +155,7 @@ function measureColdBuild(sets: ChunkSet[]): ColdBuild {
       SearchIndex.fromChunkSets('cold', parsed, { embeddingModel: HASHING_MODEL });
       times.push(performance.now() - start);
     }
-    return { firstMs: Math.round(times[0] ?? 0), medianMs: Math.round(percentile(times, 50)) };
+    return { firstMs: Math.round(times[0] ?? 0), medianMs: Math.round(percentile(times, 50, 0)) };
   };
   return {
     chunks: sets.reduce((sum, s) => sum + s.chunks.length, 0),
@@ -174,11 +175,6 @@ function checkResults(passages: Passage[], topK: number, what: string, problems:
 }
 
 /** Nearest rank, so the figure is one that was measured. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
 function formatReport(r: KnowledgeRetrievalReport): string {
   const { lexical, hybridHashingStandIn: hybrid } = r.quality;
   const pct = (n: number | undefined) => `${Math.round((n ?? 0) * 100)}%`;

@@ -15,6 +15,7 @@ import { createDynamoClient } from '#lib/adapters/local/in-process-registry';
 import { LocalTimerRunner, LocalTimerScheduler, TimerChannel } from '#lib/adapters/local/local-scheduler';
 import type { Logger, Store, TimerPayload } from '#lib/ports';
 import { MemoryStore } from '#test/support/memory-store';
+import { percentile } from './support/stats.ts';
 import { currentLoad, describeMachine, formatTable, type Machine, round1, sleep, writeReport } from './report.ts';
 
 export const SETTINGS = Object.freeze({
@@ -131,10 +132,6 @@ async function forEachTimer(
 }
 
 /** Nearest rank, so the figure is one that was measured. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
 async function measureStore(label: string, store: Store, gc: (() => void) | undefined): Promise<StoreFigures> {
   const problems: string[] = [];
   const channel = new TimerChannel();
@@ -165,7 +162,7 @@ async function measureStore(label: string, store: Store, gc: (() => void) | unde
   await runner.stop();
   const all = [...delays.values()];
   const fired = all.reduce((sum, list) => sum + list.length, 0);
-  const sorted = all.flat().sort((a, b) => a - b);
+  const delayMs = all.flat();
   if (delays.size < SETTINGS.timers) problems.push(`${label}: ${SETTINGS.timers - delays.size} timers never fired`);
   if (fired > delays.size) problems.push(`${label}: ${fired - delays.size} timers fired twice`);
   const left = await store.listTimers('9999-12-31T23:59:59.999Z', 10);
@@ -198,7 +195,7 @@ async function measureStore(label: string, store: Store, gc: (() => void) | unde
     fired,
     scheduleMs: Math.round(scheduleMs),
     dueWindowS: [dueFromMs / 1000, dueToMs / 1000],
-    fireDelayMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: percentile(sorted, 100) },
+    fireDelayMs: { p50: percentile(delayMs, 50), p95: percentile(delayMs, 95), max: percentile(delayMs, 100) },
     bytesPerPendingTimer: Math.round((heapAfter - heapBefore) / count),
     startWithPendingMs: Math.round(startWithPendingMs),
     problems,

@@ -9,6 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import * as z from 'zod';
 import { fireTimer } from '#lib/app/fire-timer';
 import { loadConfig } from '#lib/config';
+import { TIMER_KINDS } from '#lib/domain/timer-kinds';
 import type { TimerPayload } from '#lib/ports';
 import { composeCore } from '#functions/composition/core';
 import { composeModels } from '#functions/composition/models';
@@ -21,7 +22,7 @@ const core = composeCore(config, logger);
 const deps = { ...core, ...(await composeModels(config, logger)), ...composeTimers(config, core.store) };
 
 const timerPayload = z.object({
-  kind: z.enum(['follow_up', 'dropoff']),
+  kind: z.enum(TIMER_KINDS),
   tenantId: z.string().min(1),
   conversationId: z.string().min(1),
   version: z.number().int().min(0),

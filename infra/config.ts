@@ -5,6 +5,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { describeModelProviders, MODEL_PROVIDERS } from '#lib/config';
+import { QUEUE_SETTINGS } from '#lib/queue-settings';
 
 /** The retention periods CloudWatch Logs accepts (never-expire excluded: logs hold personal data). */
 const RETENTION_DAYS = Object.values(RetentionDays).filter(
@@ -42,10 +43,10 @@ const infraConfigSchema = z.object({
     })
     .default(false),
   alarmEmail: z.email('alarmEmail must be an e-mail address').optional(),
-  generatorBatchSize: count('generatorBatchSize', 1, 10).default(1),
+  generatorBatchSize: count('generatorBatchSize', 1, 10).default(QUEUE_SETTINGS.generation.batchSize),
   // Lambda's SQS pollers accept 2 to 1000; the cap is what keeps OpenAI's rate limits.
-  generatorMaxConcurrency: count('generatorMaxConcurrency', 2, 1000).default(5),
-  deliveryMaxConcurrency: count('deliveryMaxConcurrency', 2, 1000).default(10),
+  generatorMaxConcurrency: count('generatorMaxConcurrency', 2, 1000).default(QUEUE_SETTINGS.generation.maxConcurrency),
+  deliveryMaxConcurrency: count('deliveryMaxConcurrency', 2, 1000).default(QUEUE_SETTINGS.delivery.maxConcurrency),
   logRetentionDays: count('logRetentionDays', 1, 3653)
     .refine((days) => RETENTION_DAYS.includes(days), `logRetentionDays must be one of ${RETENTION_DAYS.join(', ')}`)
     .transform((days) => days as RetentionDays)

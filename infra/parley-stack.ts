@@ -7,7 +7,6 @@ import { Api } from './constructs/api.ts';
 import { Events } from './constructs/events.ts';
 import { Generation } from './constructs/generation.ts';
 import { Knowledge } from './constructs/knowledge.ts';
-import { FUNCTION_DEFAULTS } from './constructs/lambda-function.ts';
 import { Messaging } from './constructs/messaging.ts';
 import { Observability } from './constructs/observability.ts';
 import { Scheduling } from './constructs/scheduling.ts';
@@ -31,10 +30,7 @@ export class ParleyStack extends Stack {
     const logRetention = config.logRetentionDays;
 
     const storage = new Storage(this, 'Storage');
-    const messaging = new Messaging(this, 'Messaging', {
-      generationConsumerTimeout: FUNCTION_DEFAULTS.generator.timeout,
-      deliveryConsumerTimeout: FUNCTION_DEFAULTS.delivery.timeout,
-    });
+    const messaging = new Messaging(this, 'Messaging');
     const events = new Events(this, 'Events');
     // Only the openai provider has a key to keep; a demo stack (`offline`) has no secret to read.
     const secrets = config.modelProvider === 'openai' ? new Secrets(this, 'Secrets') : undefined;

@@ -19,6 +19,7 @@ import type {
   WebhookHealth,
 } from '#lib/domain/types';
 import type { ModelReply, ReplyRequest } from '#lib/domain/reply';
+import type { TimerKind } from '#lib/domain/timer-kinds';
 import type {
   Correction,
   DocumentContentType,
@@ -446,7 +447,7 @@ export interface EventPublisher {
 
 /** What a timer carries back to the function it wakes. */
 export interface TimerPayload {
-  kind: 'follow_up' | 'dropoff';
+  kind: TimerKind;
   tenantId: string;
   conversationId: string;
   /** The conversation's version when the timer was set: a timer older than the conversation does nothing. */

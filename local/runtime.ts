@@ -8,49 +8,30 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
-import { GENERATION_MAX_RECEIVE_COUNT, INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
 import { InProcessConsumer, inProcessSqs, type SqsEventHandler } from '#lib/adapters/local/in-process-queues';
 import { IN_PROCESS_SQS_ENDPOINT } from '#lib/adapters/local/in-process-registry';
 import { createLambdaContext } from '#lib/adapters/local/lambda-events';
-import { INGESTION_VISIBILITY_SECONDS } from '#lib/adapters/local/local-queues';
 import { LocalTimerRunner } from '#lib/adapters/local/local-scheduler';
 import type { TimerPayload } from '#lib/ports';
-import { type PendingKind, recoverPending, staleCutoffs } from '#lib/app/recover-pending';
+import { type PendingKind, recoverPending, staleAfterVisibility, staleCutoffs } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { ENV, loadConfig } from '#lib/config';
+import { LOCAL_QUEUE_SETTINGS } from '#lib/queue-settings';
 import { startApiGatewayServer } from '#local/api-gateway-server';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 export const LOCAL_TABLE_NAME = 'parley';
 /** Later than any stored timestamp, and still a 4-digit-year ISO string so it sorts after them. */
 const END_OF_TIME = new Date('9999-12-31T23:59:59.999Z');
-/** Generation can wait on a slow model; the queue hides a record this long while it is worked on. */
-const GENERATION_VISIBILITY_SECONDS = 120;
-/** Longer than a delivery's send lease, so a record is never worked on twice at once. */
-const DELIVERY_VISIBILITY_SECONDS = 90;
-/** Receives of a delivery record before its DLQ, as in the deployed stack (generation: GENERATION_MAX_RECEIVE_COUNT). */
-const MAX_RECEIVE_COUNT = 5;
-/** A failed record comes back this soon (rather than after its visibility timeout): quick retries on a laptop. */
-const FAILURE_VISIBILITY_SECONDS = 5;
+/** Visibility, receive counts, batch sizes and concurrency of the queues (lib/queue-settings.ts says why). */
+const QUEUES = LOCAL_QUEUE_SETTINGS;
 /** How often the running runtime sweeps for stored work whose queue record was lost, as the stack's sweeper does. */
 export const LOCAL_SWEEP_INTERVAL_SECONDS = 60;
 /**
  * What the interval sweep takes for lost: work of each kind waiting a minute longer than its
  * queue's visibility timeout here, so records still in flight are left alone.
  */
-export const LOCAL_STALE_AFTER_SECONDS: Readonly<Record<PendingKind, number>> = Object.freeze({
-  message: GENERATION_VISIBILITY_SECONDS + 60,
-  delivery: DELIVERY_VISIBILITY_SECONDS + 60,
-  document: INGESTION_VISIBILITY_SECONDS + 60,
-});
-/** Parallel generator "invocations": conversations answered at once. */
-// Lambda scales out per conversation (one FIFO group each). An invocation here is a pending
-// promise, mostly waiting on the model, so 100 costs nothing idle and lets 100 conversations wait
-// on a slow model together instead of queueing behind each other.
-const GENERATION_CONCURRENCY = 100;
-const DELIVERY_CONCURRENCY = 4;
-/** Documents indexed at once: parsing is CPU-bound and the machine has few cores. */
-const INGESTION_CONCURRENCY = 2;
+export const LOCAL_STALE_AFTER_SECONDS: Readonly<Record<PendingKind, number>> = staleAfterVisibility(QUEUES);
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -81,18 +62,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   dynamoClient.destroy();
   const generationQueue = inProcessSqs.createQueue({
     name: 'parley-generation.fifo',
-    visibilityTimeoutSeconds: GENERATION_VISIBILITY_SECONDS,
-    maxReceiveCount: GENERATION_MAX_RECEIVE_COUNT,
+    visibilityTimeoutSeconds: QUEUES.generation.visibilityTimeoutSeconds,
+    maxReceiveCount: QUEUES.generation.maxReceiveCount,
   }).queue;
   const deliveryQueue = inProcessSqs.createQueue({
     name: 'parley-delivery',
-    visibilityTimeoutSeconds: DELIVERY_VISIBILITY_SECONDS,
-    maxReceiveCount: MAX_RECEIVE_COUNT,
+    visibilityTimeoutSeconds: QUEUES.delivery.visibilityTimeoutSeconds,
+    maxReceiveCount: QUEUES.delivery.maxReceiveCount,
   }).queue;
   const ingestionQueue = inProcessSqs.createQueue({
     name: 'parley-ingestion',
-    visibilityTimeoutSeconds: INGESTION_VISIBILITY_SECONDS,
-    maxReceiveCount: INGESTION_MAX_RECEIVE_COUNT,
+    visibilityTimeoutSeconds: QUEUES.ingestion.visibilityTimeoutSeconds,
+    maxReceiveCount: QUEUES.ingestion.maxReceiveCount,
   }).queue;
 
   // The functions read their configuration from the environment at import, exactly as in Lambda
@@ -129,24 +110,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     new InProcessConsumer(generationQueue, {
       functionName: 'parley-generator',
       handler: generator.handler as unknown as SqsEventHandler,
-      batchSize: 1,
-      concurrency: GENERATION_CONCURRENCY,
-      failureVisibilityTimeoutSeconds: FAILURE_VISIBILITY_SECONDS,
+      batchSize: QUEUES.generation.batchSize,
+      concurrency: QUEUES.generation.concurrency,
+      failureVisibilityTimeoutSeconds: QUEUES.generation.failureVisibilityTimeoutSeconds,
       logger: logging.logger,
     }),
     new InProcessConsumer(deliveryQueue, {
       functionName: 'parley-delivery',
       handler: delivery.handler as unknown as SqsEventHandler,
-      batchSize: 10,
-      concurrency: DELIVERY_CONCURRENCY,
+      batchSize: QUEUES.delivery.batchSize,
+      concurrency: QUEUES.delivery.concurrency,
       logger: logging.logger,
     }),
     new InProcessConsumer(ingestionQueue, {
       functionName: 'parley-ingester',
       handler: ingester.handler as unknown as SqsEventHandler,
-      batchSize: 1,
-      concurrency: INGESTION_CONCURRENCY,
-      failureVisibilityTimeoutSeconds: FAILURE_VISIBILITY_SECONDS,
+      batchSize: QUEUES.ingestion.batchSize,
+      concurrency: QUEUES.ingestion.concurrency,
+      failureVisibilityTimeoutSeconds: QUEUES.ingestion.failureVisibilityTimeoutSeconds,
       logger: logging.logger,
     }),
   ];

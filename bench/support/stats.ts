@@ -15,9 +15,25 @@ export interface Summary {
  */
 export function summarize(values: readonly number[]): Summary {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+  const at = (p: number) => nearestRank(sorted, p, Number.NaN);
   const mean = sorted.length ? sorted.reduce((sum, v) => sum + v, 0) / sorted.length : Number.NaN;
   return { count: sorted.length, mean: Math.round(mean), p50: at(50), p95: at(95), p99: at(99), max: at(100) };
+}
+
+/**
+ * The nearest-rank percentile `p` (0–100) of `values`, so it is a value that was actually measured;
+ * `empty` when there are no values (NaN, "no samples", unless a report wants a number there).
+ */
+export function percentile(values: readonly number[], p: number, empty = Number.NaN): number {
+  return nearestRank(
+    [...values].sort((a, b) => a - b),
+    p,
+    empty,
+  );
+}
+
+function nearestRank(sorted: readonly number[], p: number, empty: number): number {
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? empty;
 }
 
 /**

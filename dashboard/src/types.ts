@@ -1,98 +1,38 @@
-/** The API's records, as far as the dashboard reads them (docs/openapi.json has them in full). */
+/**
+ * The API's records as the dashboard reads them: aliases of the types openapi-typescript generates
+ * from docs/openapi.json (api-types.gen.ts, `npm run openapi`), so they cannot drift from the API.
+ * The document's schemas are inline, so each record is named by the response that carries it.
+ */
+import type { paths } from './api-types.gen.ts';
 
-export interface Webhooks {
-  answer_url: string;
-  follow_up_url?: string;
-  emergency_url?: string;
-}
+/** The JSON body of the `status` response of `method` on `path`. */
+type ResponseBody<
+  Path extends keyof paths,
+  Method extends keyof paths[Path],
+  Status extends number = 200,
+> = paths[Path][Method] extends { responses: { [S in Status]: { content: { 'application/json': infer Body } } } }
+  ? Body
+  : never;
 
-export interface Ai {
-  id: string;
-  type: 'sales' | 'support';
-  name: string;
-  instructions?: string;
-  language?: string;
-  webhooks: Webhooks;
-  output_format: 'text' | 'html';
-  reply_delay_seconds: number;
-  product_id?: string;
-  strategy_id?: string;
-  goal_id?: string;
-  knowledge_base_ids: string[];
-  webhook_health?: { failing_since: string; last_failure_at: string };
-  webhook_secret?: string;
-}
+export type Ai = ResponseBody<'/v1/ais/{id}', 'get'>;
 
-export interface KnowledgeBase {
-  id: string;
-  name: string;
-  document_count: number;
-  created_at: string;
-}
+/** An AI as its creation returns it: with the webhook signing secret, shown this once. */
+export type CreatedAi = ResponseBody<'/v1/ais', 'post', 201>;
 
-export type DocumentStatus = 'queued' | 'ready' | 'failed';
+export type Webhooks = Ai['webhooks'];
 
-export interface KnowledgeDocument {
-  document_id: string;
-  title: string;
-  status: DocumentStatus;
-  error?: string;
-  chunk_count: number;
-  source: { kind: 'text' | 'file' | 'url'; filename?: string; url?: string };
-  bytes: number;
-  updated_at: string;
-}
+export type KnowledgeBase = ResponseBody<'/v1/knowledge-bases/{id}', 'get'>;
 
-export interface Citation {
-  document_id: string;
-  title: string;
-  snippet: string;
-}
+export type KnowledgeDocument = ResponseBody<'/v1/knowledge-bases/{id}/documents/{document_id}', 'get'>;
 
-export interface TestAnswer {
-  reply: string;
-  citations: Citation[];
-  needs_human: boolean;
-  escalation: string;
-  reason: string | null;
-  follow_up_at: string | null;
-  confidence: string;
-  language: string | null;
-  usage: { input_tokens: number; output_tokens: number } | null;
-  latency_ms: number;
-}
+export type DocumentStatus = KnowledgeDocument['status'];
 
-export interface Message {
-  message_id: string;
-  direction: 'inbound' | 'outbound';
-  kind: string;
-  text: string;
-  created_at: string;
-  status?: string;
-  confidence?: string;
-  citations?: Citation[];
-}
+export type TestAnswer = ResponseBody<'/v1/ais/{id}/test', 'post'>;
 
-export interface Conversation {
-  conversation_id: string;
-  ai_id: string;
-  status: 'active' | 'handed_off' | 'closed';
-  contact: { first_name?: string; last_name?: string; email?: string; phone?: string };
-  channel?: string;
-  messages: Message[];
-  scheduled: { kind: string; at: string }[];
-}
+export type Citation = TestAnswer['citations'][number];
 
-export interface Delivery {
-  delivery_id: string;
-  type: string;
-  ai_id: string;
-  conversation_id: string;
-  url: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  next_attempt_at: string | null;
-  created_at: string;
-}
+export type Conversation = ResponseBody<'/v2/conversations/{conversation_id}', 'get'>;
+
+export type Message = Conversation['messages'][number];
+
+export type Delivery = ResponseBody<'/v2/deliveries', 'get'>['data'][number];

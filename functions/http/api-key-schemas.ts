@@ -3,7 +3,7 @@
  * validate requests and generate the OpenAPI document.
  */
 import * as z from 'zod';
-import { MAX_NAME_CHARS } from '#lib/domain/limits';
+import { MAX_NAME_CHARS } from '#lib/domain/limits/setup';
 
 export const createApiKeyBody = z
   .object({

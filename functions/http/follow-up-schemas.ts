@@ -3,10 +3,10 @@
  * their mapping to the domain's camelCase settings.
  */
 import * as z from 'zod';
-import { EMERGENCY_TRIGGERS } from '#lib/domain/follow-up-policy';
-import { MAX_DROPOFF_HOURS, MAX_NUDGES } from '#lib/domain/limits';
+import { EMERGENCY_TRIGGERS } from '#lib/domain/escalation';
+import { MAX_DROPOFF_HOURS, MAX_NUDGES } from '#lib/domain/limits/follow-ups';
 import { isTimeZone } from '#lib/domain/time-zone';
-import type { EmergencySettings, EmergencyTrigger, FollowUpSettings } from '#lib/domain/types';
+import type { EmergencySettings, FollowUpSettings } from '#lib/domain/types';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM on a 24-hour clock, e.g. "21:00"');
 
@@ -43,7 +43,7 @@ export const emergencySchema = z
   .object({
     enabled: z.boolean(),
     triggers: z
-      .array(z.enum(EMERGENCY_TRIGGERS as [EmergencyTrigger, ...EmergencyTrigger[]]))
+      .array(z.enum(EMERGENCY_TRIGGERS))
       .optional()
       .describe(
         'What calls a person through emergency_url; all of them when absent. Whatever this list (or enabled) says, `model_unavailable` (the deployed model has no usable key: nothing was sent to the prospect) is always sent to emergency_url when one is set.',

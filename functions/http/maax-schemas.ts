@@ -5,7 +5,8 @@
  * coerced to strings and blank values count as absent; unknown fields are dropped, not refused.
  */
 import * as z from 'zod';
-import { MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_URL_CHARS } from '#lib/domain/limits';
+import { MAX_MESSAGE_CHARS } from '#lib/domain/limits/messages';
+import { MAX_NAME_CHARS, MAX_URL_CHARS } from '#lib/domain/limits/setup';
 import { conversationIdSchema, idParam } from '#functions/http/schemas';
 
 /** A number or a string, as a trimmed string; blank is absent. */

@@ -18,7 +18,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#lib/domain/errors';
-import { MAX_BODY_BYTES, MAX_IDEMPOTENCY_KEY_CHARS } from '#lib/domain/limits';
+import { MAX_BODY_BYTES, MAX_IDEMPOTENCY_KEY_CHARS } from '#lib/domain/limits/http';
 import type { HttpResult, Route } from '#functions/http/route';
 
 type AnyRoute = Route<never, never>;

@@ -3,18 +3,19 @@
  * validate every request and generate `GET /openapi.json`, so docs and behaviour cannot drift.
  */
 import * as z from 'zod';
+import { CONFIDENCE_LEVELS } from '#lib/domain/confidence';
+import { MODEL_ESCALATIONS } from '#lib/domain/escalation';
+import { TIMER_KINDS } from '#lib/domain/timer-kinds';
+import { MAX_HISTORY_MESSAGES } from '#lib/domain/limits/generation';
+import { MAX_PAGE_SIZE } from '#lib/domain/limits/http';
+import { MAX_CONVERSATION_ID_CHARS, MAX_MESSAGE_CHARS, MAX_METADATA_BYTES } from '#lib/domain/limits/messages';
 import {
   MAX_AI_KNOWLEDGE_BASES,
-  MAX_CONVERSATION_ID_CHARS,
-  MAX_HISTORY_MESSAGES,
   MAX_INSTRUCTIONS_CHARS,
-  MAX_MESSAGE_CHARS,
-  MAX_METADATA_BYTES,
   MAX_NAME_CHARS,
-  MAX_PAGE_SIZE,
   MAX_REPLY_DELAY_SECONDS,
   MAX_URL_CHARS,
-} from '#lib/domain/limits';
+} from '#lib/domain/limits/setup';
 import { isTimeZone } from '#lib/domain/time-zone';
 import {
   emergencyResponse,
@@ -193,12 +194,10 @@ export const testAnswerResponse = z.object({
     .array(z.object({ document_id: z.string(), title: z.string(), snippet: z.string() }))
     .describe('The knowledge (document passages and confirmed answers) the reply drew on.'),
   needs_human: z.boolean().describe('Whether the AI would escalate to a person.'),
-  escalation: z
-    .enum(['none', 'human_requested', 'complaint', 'legal_threat', 'unanswerable', 'urgent'])
-    .describe('Why the model would call a person in.'),
+  escalation: z.enum(MODEL_ESCALATIONS).describe('Why the model would call a person in.'),
   reason: z.string().nullable().describe('Why a person is needed, else null.'),
   follow_up_at: z.string().nullable().describe('When the prospect asked to be contacted again, else null.'),
-  confidence: z.enum(['high', 'medium', 'low']),
+  confidence: z.enum(CONFIDENCE_LEVELS),
   language: z.string().nullable(),
   usage: z
     .object({ input_tokens: z.number().int(), output_tokens: z.number().int() })
@@ -262,7 +261,7 @@ export const conversationResponse = z.object({
       created_at: timestamp,
       status: z.enum(['queued', 'answering', 'answered', 'escalated', 'failed']).optional(),
       confidence: z
-        .enum(['high', 'medium', 'low'])
+        .enum(CONFIDENCE_LEVELS)
         .optional()
         .describe('AI replies: how well grounded the AI judged its answer.'),
       citations: z
@@ -272,7 +271,7 @@ export const conversationResponse = z.object({
     }),
   ),
   scheduled: z
-    .array(z.object({ kind: z.enum(['follow_up', 'dropoff']), at: timestamp }))
+    .array(z.object({ kind: z.enum(TIMER_KINDS), at: timestamp }))
     .describe('Follow-ups and nudges Parley will send, soonest first.'),
   created_at: timestamp,
   updated_at: timestamp,

@@ -12,7 +12,7 @@ import {
   MAX_PRODUCT_KNOWLEDGE_BASES,
   MAX_TONE_CHARS,
   MAX_URL_CHARS,
-} from '#lib/domain/limits';
+} from '#lib/domain/limits/setup';
 import { idParam } from '#functions/http/schemas';
 
 const timestamp = z.string().describe('ISO-8601 UTC timestamp.');

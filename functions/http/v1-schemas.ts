@@ -3,7 +3,8 @@
  * limits they share with V2 are imported from schemas.ts, so the two versions cannot drift apart.
  */
 import * as z from 'zod';
-import { MAX_CORRECTION_CHARS, MAX_MESSAGE_CHARS } from '#lib/domain/limits';
+import { CONFIDENCE_LEVELS } from '#lib/domain/confidence';
+import { MAX_CORRECTION_CHARS, MAX_MESSAGE_CHARS } from '#lib/domain/limits/messages';
 import {
   acceptedMessageResponse,
   channelSchema,
@@ -52,7 +53,7 @@ export const messageStatusResponse = z
       .optional()
       .describe('Present with `answer`: true when the AI asked for a person to look at the conversation.'),
     confidence: z
-      .enum(['high', 'medium', 'low'])
+      .enum(CONFIDENCE_LEVELS)
       .optional()
       .describe('Present with `answer`: how well grounded the AI judged its answer.'),
   })

@@ -4,13 +4,12 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { QUEUE_SETTINGS } from '#lib/queue-settings';
 import { LambdaFunction } from './lambda-function.ts';
 import type { Messaging } from './messaging.ts';
 
 /** How often the recovery sweep runs; it re-queues work stored more than 15 minutes ago. */
 export const SWEEP_INTERVAL = Duration.minutes(5);
-/** Delivery records per invocation: sent in parallel, so a batch costs about one webhook's time. */
-export const DELIVERY_BATCH_SIZE = 10;
 
 export interface GenerationProps {
   readonly messaging: Messaging;
@@ -59,7 +58,7 @@ export class Generation extends Construct {
     this.delivery = new LambdaFunction(this, 'Delivery', { entryName: 'delivery', ...shared });
     this.delivery.addEventSource(
       new SqsEventSource(deliveryQueue, {
-        batchSize: DELIVERY_BATCH_SIZE,
+        batchSize: QUEUE_SETTINGS.delivery.batchSize,
         reportBatchItemFailures: true,
         maxConcurrency: props.deliveryMaxConcurrency,
       }),

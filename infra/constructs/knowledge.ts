@@ -6,14 +6,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
 import { ENV } from '#lib/config';
+import { QUEUE_SETTINGS } from '#lib/queue-settings';
 import { acknowledgeNag, nagRef } from '../nag.ts';
-import { FUNCTION_DEFAULTS, LambdaFunction } from './lambda-function.ts';
-import { DLQ_RETENTION, QUEUE_DEFAULTS, acknowledgeDeadLetterQueue, visibilityTimeoutFor } from './messaging.ts';
-
-/** Ingesters running at once: each embeds a document in batches, so this caps the load on the OpenAI account. */
-export const INGESTER_MAX_CONCURRENCY = 5;
+import { LambdaFunction } from './lambda-function.ts';
+import { DLQ_RETENTION, QUEUE_DEFAULTS, acknowledgeDeadLetterQueue } from './messaging.ts';
 
 /**
  * Blob actions, as lib/adapters/aws/s3-blob-store.ts calls them. s3:ListBucket is part of reading:
@@ -80,8 +77,8 @@ export class Knowledge extends Construct {
     acknowledgeDeadLetterQueue(this.ingestionDlq);
     this.ingestionQueue = new sqs.Queue(this, 'IngestionQueue', {
       ...QUEUE_DEFAULTS,
-      visibilityTimeout: visibilityTimeoutFor(FUNCTION_DEFAULTS.ingester.timeout),
-      deadLetterQueue: { queue: this.ingestionDlq, maxReceiveCount: INGESTION_MAX_RECEIVE_COUNT },
+      visibilityTimeout: Duration.seconds(QUEUE_SETTINGS.ingestion.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.ingestionDlq, maxReceiveCount: QUEUE_SETTINGS.ingestion.maxReceiveCount },
     });
 
     this.ingester = new LambdaFunction(this, 'Ingester', {
@@ -91,10 +88,9 @@ export class Knowledge extends Construct {
     });
     this.ingester.addEventSource(
       new SqsEventSource(this.ingestionQueue, {
-        // One document per invocation: a large PDF may take most of the timeout on its own.
-        batchSize: 1,
+        batchSize: QUEUE_SETTINGS.ingestion.batchSize,
         reportBatchItemFailures: true,
-        maxConcurrency: INGESTER_MAX_CONCURRENCY,
+        maxConcurrency: QUEUE_SETTINGS.ingestion.maxConcurrency,
       }),
     );
   }

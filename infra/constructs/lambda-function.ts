@@ -7,6 +7,7 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '#functions/metrics';
+import { QUEUE_SETTINGS } from '#lib/queue-settings';
 import {
   ESBUILD_OPTIONS,
   FUNCTION_ENTRIES,
@@ -23,19 +24,32 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const MAX_FUNCTION_NAME_LENGTH = 64;
 
-/** Per-function defaults. Queue visibility timeouts are derived from these, so change them here. */
+/**
+ * Per-function defaults. The queue consumers' timeouts are lib/queue-settings.ts's, next to the
+ * visibility timeouts sized against them: change them there.
+ */
 export const FUNCTION_DEFAULTS: Record<
   FunctionName | WebFunctionName,
   { timeout: Duration; memorySize: number; description: string }
 > = {
   api: { timeout: Duration.seconds(10), memorySize: 512, description: 'Parley HTTP API' },
-  // One model call can take most of a minute on a slow completion.
-  generator: { timeout: Duration.seconds(60), memorySize: 512, description: 'Parley reply generator' },
-  // A batch of webhooks is sent in parallel, each with a 15 s timeout.
-  delivery: { timeout: Duration.seconds(30), memorySize: 256, description: 'Parley webhook delivery' },
+  generator: {
+    timeout: Duration.seconds(QUEUE_SETTINGS.generation.lambdaTimeoutSeconds),
+    memorySize: 512,
+    description: 'Parley reply generator',
+  },
+  delivery: {
+    timeout: Duration.seconds(QUEUE_SETTINGS.delivery.lambdaTimeoutSeconds),
+    memorySize: 256,
+    description: 'Parley webhook delivery',
+  },
   sweeper: { timeout: Duration.seconds(60), memorySize: 256, description: 'Parley recovery sweep' },
-  // A 10 MB PDF: parsing wants memory (and the CPU that comes with it), embedding a few minutes at worst.
-  ingester: { timeout: Duration.minutes(5), memorySize: 1536, description: 'Parley document ingester' },
+  // A 10 MB PDF: parsing wants memory (and the CPU that comes with it).
+  ingester: {
+    timeout: Duration.seconds(QUEUE_SETTINGS.ingestion.lambdaTimeoutSeconds),
+    memorySize: 1536,
+    description: 'Parley document ingester',
+  },
   // Writes one follow-up or nudge: one model call, like the generator.
   timer: { timeout: Duration.seconds(60), memorySize: 512, description: 'Parley follow-ups and drop-off nudges' },
   // Serves three files from memory: a few milliseconds, once the first read is done.

@@ -2,26 +2,12 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#lib/config';
-import { GENERATION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
-import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
+import { DEAD_LETTER_RETENTION_SECONDS, QUEUE_SETTINGS } from '#lib/queue-settings';
 import { acknowledgeNag } from '../nag.ts';
 import type { LambdaFunction } from './lambda-function.ts';
 
-/**
- * Receives before a delivery record goes to its DLQ. Not fewer than the generator's own attempt
- * limit. The generation queue takes GENERATION_MAX_RECEIVE_COUNT, which adds the waits for a busy model.
- */
-export const MAX_RECEIVE_COUNT = Math.max(5, MAX_GENERATION_ATTEMPTS);
-/** Dead letters are kept as long as SQS allows, so an operator back from a holiday can still redrive them. */
-export const DLQ_RETENTION = Duration.days(14);
-
-/**
- * AWS's advice for a queue that feeds a Lambda: visibility ≥ 6 × the function timeout, so records
- * whose invocation was throttled or retried are not received again while still being worked on.
- */
-export function visibilityTimeoutFor(consumerTimeout: Duration): Duration {
-  return Duration.seconds(6 * consumerTimeout.toSeconds());
-}
+/** Dead letters are kept as long as SQS allows (lib/queue-settings.ts says why). */
+export const DLQ_RETENTION = Duration.seconds(DEAD_LETTER_RETENTION_SECONDS);
 
 /** Encrypted at rest with SQS-managed keys (free), TLS-only, deleted with the stack (they carry only ids). */
 export const QUEUE_DEFAULTS = {
@@ -30,16 +16,10 @@ export const QUEUE_DEFAULTS = {
   removalPolicy: RemovalPolicy.DESTROY,
 } as const;
 
-export interface MessagingProps {
-  /** The generator's timeout; the generation queue's visibility is derived from it. */
-  readonly generationConsumerTimeout: Duration;
-  /** The delivery function's timeout; the delivery queue's visibility is derived from it. */
-  readonly deliveryConsumerTimeout: Duration;
-}
-
 /**
  * The two work queues, each with its dead-letter queue: `generation` (FIFO, one message group per
- * conversation, so one conversation is answered by one generator at a time) and `delivery`.
+ * conversation, so one conversation is answered by one generator at a time) and `delivery`. Their
+ * visibility timeouts and receive counts are lib/queue-settings.ts's.
  */
 export class Messaging extends Construct {
   readonly generationQueue: sqs.Queue;
@@ -47,7 +27,7 @@ export class Messaging extends Construct {
   readonly deliveryQueue: sqs.Queue;
   readonly deliveryDlq: sqs.Queue;
 
-  constructor(scope: Construct, id: string, props: MessagingProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
     this.generationDlq = this.deadLetterQueue('GenerationDlq', true);
     this.generationQueue = new sqs.Queue(this, 'GenerationQueue', {
@@ -58,14 +38,14 @@ export class Messaging extends Construct {
       // High-throughput FIFO: dedup ids are message ids, which never cross conversations (groups).
       deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
       fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
-      visibilityTimeout: visibilityTimeoutFor(props.generationConsumerTimeout),
-      deadLetterQueue: { queue: this.generationDlq, maxReceiveCount: GENERATION_MAX_RECEIVE_COUNT },
+      visibilityTimeout: Duration.seconds(QUEUE_SETTINGS.generation.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.generationDlq, maxReceiveCount: QUEUE_SETTINGS.generation.maxReceiveCount },
     });
     this.deliveryDlq = this.deadLetterQueue('DeliveryDlq', false);
     this.deliveryQueue = new sqs.Queue(this, 'DeliveryQueue', {
       ...QUEUE_DEFAULTS,
-      visibilityTimeout: visibilityTimeoutFor(props.deliveryConsumerTimeout),
-      deadLetterQueue: { queue: this.deliveryDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
+      visibilityTimeout: Duration.seconds(QUEUE_SETTINGS.delivery.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.deliveryDlq, maxReceiveCount: QUEUE_SETTINGS.delivery.maxReceiveCount },
     });
   }
 

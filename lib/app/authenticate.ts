@@ -1,6 +1,6 @@
 import { hashApiKey, MAX_API_KEY_CHARS } from '#lib/domain/api-keys';
 import { RateLimitedError, UnauthorizedError } from '#lib/domain/errors';
-import { API_RATE_LIMIT_PER_SECOND } from '#lib/domain/limits';
+import { API_RATE_LIMIT_PER_SECOND } from '#lib/domain/limits/http';
 import type { Deps } from '#lib/app/deps';
 
 /** Who is calling: the tenant and the API key it used. */

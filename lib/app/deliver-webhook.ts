@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ENDPOINT_MAX_REQUESTS_PER_SECOND, WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits';
+import { ENDPOINT_MAX_REQUESTS_PER_SECOND, WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits/delivery';
 import { decideRetry } from '#lib/domain/retry-schedule';
 import type { Ai, Delivery } from '#lib/domain/types';
 import type { DeliveryJob, DomainEvent } from '#lib/ports';

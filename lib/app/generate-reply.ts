@@ -1,5 +1,9 @@
 import { conversationRef } from '#lib/domain/conversation-ref';
-import { GENERATION_MESSAGE_WINDOW, MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limits';
+import {
+  GENERATION_MESSAGE_WINDOW,
+  MAX_GENERATION_ATTEMPTS,
+  MAX_HISTORY_MESSAGES,
+} from '#lib/domain/limits/generation';
 import { decideModelFaultWait, describeBudget, MODEL_FAULT_BUDGET_MS } from '#lib/domain/model-faults';
 import {
   type KnowledgeContext,

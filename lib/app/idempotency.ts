@@ -1,5 +1,5 @@
 import { ConflictError, ParleyError } from '#lib/domain/errors';
-import { IDEMPOTENCY_TTL_SECONDS } from '#lib/domain/limits';
+import { IDEMPOTENCY_TTL_SECONDS } from '#lib/domain/limits/http';
 import type { Deps } from '#lib/app/deps';
 
 export interface StoredResponse {

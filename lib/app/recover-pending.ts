@@ -1,19 +1,26 @@
 import type { PendingRef } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';
+import { QUEUE_SETTINGS, type QueueName } from '#lib/queue-settings';
 
 export type PendingKind = PendingRef['kind'];
 
 /**
- * How long the stack's scheduled sweep lets work of each kind wait before it takes its queue
- * record for lost: a minute longer than that queue's visibility timeout (six times its consumer's
- * timeout: generator 60 s → 6 min, delivery 30 s → 3 min, ingester 5 min → 30 min), so a record
- * still in flight, or coming back by itself after its consumer died, is left to that redelivery.
+ * How long a sweep lets work of each kind wait before it takes its queue record for lost: a minute
+ * longer than the visibility timeout of the queue that carries it, so a record still in flight, or
+ * coming back by itself after its consumer died, is left to that redelivery.
  */
-export const SWEEP_STALE_AFTER_SECONDS: Readonly<Record<PendingKind, number>> = Object.freeze({
-  message: 7 * 60,
-  delivery: 4 * 60,
-  document: 31 * 60,
-});
+export function staleAfterVisibility(
+  queues: Readonly<Record<QueueName, { readonly visibilityTimeoutSeconds: number }>>,
+): Readonly<Record<PendingKind, number>> {
+  return Object.freeze({
+    message: queues.generation.visibilityTimeoutSeconds + 60,
+    delivery: queues.delivery.visibilityTimeoutSeconds + 60,
+    document: queues.ingestion.visibilityTimeoutSeconds + 60,
+  });
+}
+
+/** The stack's scheduled sweep's waits: 7 min for a message, 4 for a delivery, 31 for a document. */
+export const SWEEP_STALE_AFTER_SECONDS = staleAfterVisibility(QUEUE_SETTINGS);
 
 /** The cutoff of each kind for a sweep at `now`: work waiting since before it is queued again. */
 export function staleCutoffs(now: Date, staleAfterSeconds: Readonly<Record<PendingKind, number>>) {

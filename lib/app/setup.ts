@@ -4,7 +4,7 @@
  * of use cases serves the three kinds, typed by `kind`.
  */
 import { ConflictError, type ErrorDetail, NotFoundError } from '#lib/domain/errors';
-import { MAX_PAGE_SIZE } from '#lib/domain/limits';
+import { MAX_PAGE_SIZE } from '#lib/domain/limits/http';
 import type { Ai, Page, SetupItems, SetupKind } from '#lib/domain/types';
 import type { PageRequest } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';

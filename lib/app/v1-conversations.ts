@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '#lib/domain/errors';
-import { MAX_PAGE_SIZE } from '#lib/domain/limits';
+import { MAX_PAGE_SIZE } from '#lib/domain/limits/http';
+import type { ConfidenceLevel } from '#lib/domain/confidence';
 import type { AiType, InboundStatus } from '#lib/domain/types';
 import { type AcceptedMessage, acceptMessage, type IncomingMessage } from '#lib/app/accept-message';
 import { deriveId } from '#lib/app/create-delivery';
@@ -22,7 +23,7 @@ export interface MessageStatus {
   /** Set with the answer: whether the reply asked for a person to look at the conversation. */
   needsHuman?: boolean;
   /** Set with the answer: how well grounded the model judged it (absent for replies stored before this was kept). */
-  confidence?: 'high' | 'medium' | 'low';
+  confidence?: ConfidenceLevel;
 }
 
 /**

@@ -2,8 +2,40 @@
  * When an answer calls a person in: the model's escalation (or a reply it could not ground) mapped
  * to the AI's emergency triggers. Pure; the generator sends what this decides.
  */
-import type { ModelReply } from '#lib/domain/reply';
-import type { Citation, EmergencySettings, EmergencyTrigger, EscalationReason, OperatorFault } from '#lib/domain/types';
+import type { ConfidenceLevel } from '#lib/domain/confidence';
+import type {
+  Citation,
+  EmergencySettings,
+  EmergencyTrigger,
+  EscalationReason,
+  ModelEscalation,
+  OperatorFault,
+} from '#lib/domain/types';
+
+/**
+ * Why the model would call a person in, as its structured reply says (`none` when it would not).
+ * `unanswerable` maps to the `ungrounded` trigger and `urgent` to `human_requested`.
+ */
+export const MODEL_ESCALATIONS = [
+  'none',
+  'human_requested',
+  'complaint',
+  'legal_threat',
+  'unanswerable',
+  'urgent',
+] as const;
+
+/** What makes an AI call a person through the emergency webhook; an AI lists the ones it wants. */
+export const EMERGENCY_TRIGGERS = [
+  'human_requested',
+  'ungrounded',
+  'complaint',
+  'legal_threat',
+  'repeated_failure',
+] as const;
+
+/** Faults only an operator can fix: they escalate whatever the AI's emergency settings say. */
+export const OPERATOR_FAULTS = ['model_unavailable'] as const;
 
 export interface Escalation {
   /** The reason code sent as `reason` in `conversation.escalated`. */
@@ -12,7 +44,7 @@ export interface Escalation {
   summary: string;
 }
 
-const FROM_MODEL: Record<ModelReply['escalation'], EmergencyTrigger | undefined> = {
+const FROM_MODEL: Record<ModelEscalation, EmergencyTrigger | undefined> = {
   none: undefined,
   human_requested: 'human_requested',
   urgent: 'human_requested',
@@ -20,9 +52,6 @@ const FROM_MODEL: Record<ModelReply['escalation'], EmergencyTrigger | undefined>
   legal_threat: 'legal_threat',
   unanswerable: 'ungrounded',
 };
-
-/** Faults only an operator can fix: they escalate whatever the AI's emergency settings say. */
-export const OPERATOR_FAULTS: readonly OperatorFault[] = Object.freeze(['model_unavailable']);
 
 const DEFAULT_SUMMARIES: Record<EscalationReason, string> = {
   human_requested: 'The prospect asked for a person.',
@@ -41,8 +70,8 @@ const DEFAULT_SUMMARIES: Record<EscalationReason, string> = {
 export function escalationOf(
   reply: {
     needsHuman?: boolean;
-    escalation?: ModelReply['escalation'];
-    confidence?: ModelReply['confidence'];
+    escalation?: ModelEscalation;
+    confidence?: ConfidenceLevel;
     citations?: Citation[];
     reason?: string;
   },

@@ -3,9 +3,10 @@
  * tomorrow at 3pm"), or a nudge after the prospect went quiet (a drop-off). Pure: the caller
  * passes the time in and schedules what comes out.
  */
+import { EMERGENCY_TRIGGERS } from '#lib/domain/escalation';
 import { isTimeZone } from '#lib/domain/time-zone';
 import { deferPastQuietHours } from '#lib/domain/quiet-hours';
-import type { Ai, EmergencySettings, EmergencyTrigger, FollowUpSettings, Strategy, TimerKind } from '#lib/domain/types';
+import type { Ai, EmergencySettings, FollowUpSettings, Strategy, TimerKind } from '#lib/domain/types';
 
 export { deferPastQuietHours, isInQuietHours } from '#lib/domain/quiet-hours';
 export { isStopRequest, OPT_OUT_PHRASES, STOP_KEYWORDS } from '#lib/domain/stop-request';
@@ -23,14 +24,6 @@ export const DEFAULT_FOLLOW_UP: FollowUpSettings = Object.freeze({
   maxNudges: 1,
   timezone: 'UTC',
 });
-
-export const EMERGENCY_TRIGGERS: readonly EmergencyTrigger[] = Object.freeze([
-  'human_requested',
-  'ungrounded',
-  'complaint',
-  'legal_threat',
-  'repeated_failure',
-]);
 
 /** Emergency behaviour of an AI that sets none: every trigger escalates; the AI keeps answering. */
 export const DEFAULT_EMERGENCY: EmergencySettings = Object.freeze({

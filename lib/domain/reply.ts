@@ -3,6 +3,8 @@
  * offline) must return. The shape is validated on every call: nothing malformed reaches a prospect.
  */
 import * as z from 'zod';
+import { CONFIDENCE_LEVELS } from '#lib/domain/confidence';
+import { MODEL_ESCALATIONS } from '#lib/domain/escalation';
 import type { AiType, Channel, Contact, OutputFormat } from '#lib/domain/types';
 
 /** One earlier turn of the conversation, as the model sees it. */
@@ -69,10 +71,10 @@ export const modelReplySchema = z
     follow_up_at: z.string().nullable().describe('ISO-8601 time the prospect asked to be contacted again, else null.'),
     language: z.string().nullable().describe('BCP-47 code of the language the reply is written in.'),
     confidence: z
-      .enum(['high', 'medium', 'low'])
+      .enum(CONFIDENCE_LEVELS)
       .describe('How well the reply is grounded in the setup, knowledge and conversation: high, medium or low.'),
     escalation: z
-      .enum(['none', 'human_requested', 'complaint', 'legal_threat', 'unanswerable', 'urgent'])
+      .enum(MODEL_ESCALATIONS)
       .describe(
         'Why a person should step in: the prospect asked for one, a complaint, a legal threat, a question you cannot answer from what you are given, an urgent matter; else none.',
       ),

@@ -2,6 +2,9 @@
  * Parley's domain records. Internal names are camelCase; the HTTP layer presents them in the
  * contract's snake_case. Timestamps are ISO-8601 UTC strings.
  */
+import type { ConfidenceLevel } from '#lib/domain/confidence';
+import type { EMERGENCY_TRIGGERS, MODEL_ESCALATIONS, OPERATOR_FAULTS } from '#lib/domain/escalation';
+import type { TimerKind } from '#lib/domain/timer-kinds';
 
 export type AiType = 'sales' | 'support';
 export type OutputFormat = 'text' | 'html';
@@ -52,13 +55,16 @@ export interface FollowUpSettings {
 }
 
 /** What makes an AI call a person through the emergency webhook. */
-export type EmergencyTrigger = 'human_requested' | 'ungrounded' | 'complaint' | 'legal_threat' | 'repeated_failure';
+export type EmergencyTrigger = (typeof EMERGENCY_TRIGGERS)[number];
+
+/** Why the model would call a person in (`none` when it would not). */
+export type ModelEscalation = (typeof MODEL_ESCALATIONS)[number];
 
 /**
  * A fault of the deployment rather than of the conversation (the chat model has no usable
  * credentials): a person is called whatever the AI's triggers say, since only an operator can fix it.
  */
-export type OperatorFault = 'model_unavailable';
+export type OperatorFault = (typeof OPERATOR_FAULTS)[number];
 
 /** The `reason` of a `conversation.escalated` webhook and event. */
 export type EscalationReason = EmergencyTrigger | OperatorFault;
@@ -213,7 +219,7 @@ export interface MaaxMessageRef {
   prospectId: string;
 }
 
-export type TimerKind = 'follow_up' | 'dropoff';
+export type { TimerKind };
 
 export interface ScheduledTimer {
   kind: TimerKind;
@@ -249,11 +255,11 @@ export interface Message {
   needsHuman?: boolean;
   reason?: string;
   /** Outbound reply only: how well grounded the model judged its answer. */
-  confidence?: 'high' | 'medium' | 'low';
+  confidence?: ConfidenceLevel;
   /** Outbound reply only: the knowledge the reply drew on. */
   citations?: Citation[];
   /** Outbound reply only: why the model would call a person in (`none` when it would not). */
-  escalation?: 'none' | 'human_requested' | 'complaint' | 'legal_threat' | 'unanswerable' | 'urgent';
+  escalation?: ModelEscalation;
   /** Outbound reply only: when the prospect asked to be contacted again. */
   followUpAt?: string;
   /** Outbound (AI-written) only: the client's rating of it; a later rating replaces an earlier one. */

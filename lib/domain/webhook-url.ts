@@ -8,7 +8,7 @@
  * probes away with a 400 when the URL is configured.
  */
 import { BlockList, isIP } from 'node:net';
-import { MAX_URL_CHARS } from '#lib/domain/limits';
+import { MAX_URL_CHARS } from '#lib/domain/limits/setup';
 
 /**
  * `public`: the deployed default. `private`: private ranges allowed too (an operator's choice for a

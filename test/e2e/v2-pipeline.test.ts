@@ -5,7 +5,7 @@
  */
 import { jest } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
-import { MAX_BODY_BYTES } from '#lib/domain/limits';
+import { MAX_BODY_BYTES } from '#lib/domain/limits/http';
 import { apiClient, type RuntimeProcess, startRuntimeProcess } from '#test/support/runtime-process';
 import { startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
 

@@ -1,8 +1,6 @@
 import { FUNCTION_ENTRIES, type FunctionName } from '../../infra/bundling.ts';
-import { INGESTER_MAX_CONCURRENCY } from '../../infra/constructs/knowledge.ts';
-import { INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
-import { INGESTION_VISIBILITY_SECONDS } from '#lib/adapters/local/local-queues';
 import { ENV } from '#lib/config';
+import { INGESTION_MAX_RECEIVE_COUNT, LOCAL_QUEUE_SETTINGS, QUEUE_SETTINGS } from '#lib/queue-settings';
 import {
   FUNCTION_IDS,
   functionProperties,
@@ -133,7 +131,7 @@ describe('the ingester', () => {
       EventSourceArn: { 'Fn::GetAtt': [ingestionQueue(), 'Arn'] },
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: INGESTER_MAX_CONCURRENCY },
+      ScalingConfig: { MaximumConcurrency: QUEUE_SETTINGS.ingestion.maxConcurrency },
     });
   });
 
@@ -142,7 +140,7 @@ describe('the ingester', () => {
 
     expect(MemorySize).toBeGreaterThanOrEqual(1024);
     expect(MemorySize).toBeLessThanOrEqual(2048);
-    expect(Timeout).toBe(INGESTION_VISIBILITY_SECONDS);
+    expect(Timeout).toBe(LOCAL_QUEUE_SETTINGS.ingestion.visibilityTimeoutSeconds);
   });
 
   it('may use the table, its queue, the documents (no delete) and the OpenAI key, nothing else', () => {

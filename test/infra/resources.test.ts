@@ -1,10 +1,24 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { GENERATION_MAX_RECEIVE_COUNT, INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
-import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
+import {
+  DEAD_LETTER_RETENTION_SECONDS,
+  GENERATION_MAX_RECEIVE_COUNT,
+  INGESTION_MAX_RECEIVE_COUNT,
+  QUEUE_SETTINGS,
+  type QueueName,
+} from '#lib/queue-settings';
+import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits/generation';
 import { MAX_MODEL_FAULT_WAITS } from '#lib/domain/model-faults';
 import { tableDefinition } from '#lib/adapters/aws/table-definition';
 import { type PendingKind, SWEEP_STALE_AFTER_SECONDS } from '#lib/app/recover-pending';
-import { type Json, logicalId, SYNTH_TIMEOUT_MS, type Synthesised, synthParley } from './synth.ts';
+import {
+  FUNCTION_IDS,
+  functionProperties,
+  type Json,
+  logicalId,
+  SYNTH_TIMEOUT_MS,
+  type Synthesised,
+  synthParley,
+} from './synth.ts';
 
 let synth: Synthesised;
 beforeAll(() => {
@@ -103,6 +117,33 @@ describe('the queues', () => {
     expect(maxReceives.MessagingDeliveryQueue).toBeGreaterThanOrEqual(5);
     expect(maxReceives.KnowledgeIngestionQueue).toBe(INGESTION_MAX_RECEIVE_COUNT);
   });
+
+  it.each([
+    ['generation', 'MessagingGenerationQueue', 'generator'],
+    ['delivery', 'MessagingDeliveryQueue', 'delivery'],
+    ['ingestion', 'KnowledgeIngestionQueue', 'ingester'],
+  ] as const)(
+    'carry exactly the %s settings of lib/queue-settings.ts, on the queue, its DLQ, its mapping and its consumer',
+    (name: QueueName, queuePrefix, consumer: keyof typeof FUNCTION_IDS) => {
+      const settings = QUEUE_SETTINGS[name];
+      const queueId = logicalId(synth.template, 'AWS::SQS::Queue', queuePrefix);
+      const queue = resources()[queueId]!.Properties;
+      const dlq = resources()[queue.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]]!.Properties;
+      const [mapping] = ofType('AWS::Lambda::EventSourceMapping').filter(
+        ([, m]) => m.Properties.EventSourceArn['Fn::GetAtt'][0] === queueId,
+      );
+
+      expect(queue.VisibilityTimeout).toBe(settings.visibilityTimeoutSeconds);
+      expect(queue.RedrivePolicy.maxReceiveCount).toBe(settings.maxReceiveCount);
+      expect(dlq.MessageRetentionPeriod).toBe(DEAD_LETTER_RETENTION_SECONDS);
+      expect(mapping?.[1].Properties).toMatchObject({
+        FunctionName: { Ref: logicalId(synth.template, 'AWS::Lambda::Function', FUNCTION_IDS[consumer]) },
+        BatchSize: settings.batchSize,
+        ScalingConfig: { MaximumConcurrency: settings.maxConcurrency },
+      });
+      expect(functionProperties(synth.template, consumer).Timeout).toBe(settings.lambdaTimeoutSeconds);
+    },
+  );
 
   it('give every queue that is not a DLQ a redrive policy', () => {
     const dlqs = new Set([...deadLetterTargets(), logicalId(synth.template, 'AWS::SQS::Queue', 'SchedulingTimerDlq')]);

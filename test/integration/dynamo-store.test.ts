@@ -8,7 +8,7 @@ import {
   TABLE_KEYS,
   tableDefinition,
 } from '#lib/adapters/aws/table-definition';
-import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits';
+import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits/http';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
 import { describeStoreContract } from '#test/support/store-contract';
 

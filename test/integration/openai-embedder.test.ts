@@ -7,7 +7,7 @@ import {
   OpenAiEmbedder,
   truncateInput,
 } from '#lib/adapters/openai/openai-embedder';
-import { EMBEDDING_DIMENSIONS } from '#lib/domain/limits';
+import { EMBEDDING_DIMENSIONS } from '#lib/domain/limits/knowledge';
 import { MalformedModelOutputError } from '#lib/domain/reply';
 import { type FakeOpenAi, fakeEmbedding, fakeEmbeddingReply, startFakeOpenAi } from '#test/support/fake-openai';
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
-  INGESTION_MAX_RECEIVE_COUNT,
   MAX_SQS_DELAY_SECONDS,
   MalformedJobError,
   SqsDeliveryQueue,
@@ -12,12 +11,8 @@ import {
   generationJobFromRecord,
   ingestionJobFromRecord,
 } from '#lib/adapters/aws/sqs-queues';
-import {
-  INGESTION_VISIBILITY_SECONDS,
-  type LocalQueueOptions,
-  type LocalQueues,
-  createLocalQueues,
-} from '#lib/adapters/local/local-queues';
+import { type LocalQueueOptions, type LocalQueues, createLocalQueues } from '#lib/adapters/local/local-queues';
+import { INGESTION_MAX_RECEIVE_COUNT, QUEUE_SETTINGS } from '#lib/queue-settings';
 import { type TestSqs, startTestSqs, uniqueQueueName } from '#test/support/fauxqs';
 
 let sqs: TestSqs;
@@ -294,7 +289,7 @@ describe('createLocalQueues', () => {
 
     expect(ingestion).not.toHaveProperty('FifoQueue');
     expect(ingestion).toMatchObject({
-      VisibilityTimeout: String(INGESTION_VISIBILITY_SECONDS),
+      VisibilityTimeout: String(QUEUE_SETTINGS.ingestion.visibilityTimeoutSeconds),
       QueueArn: queues.ingestionQueueArn,
     });
     expect(JSON.parse(ingestion.RedrivePolicy ?? '{}')).toEqual({

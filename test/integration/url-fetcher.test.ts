@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { SafeUrlFetcher } from '#lib/adapters/http/url-fetcher';
 import { UnreadableDocumentError } from '#lib/domain/errors';
-import { MAX_URL_REDIRECTS, URL_FETCH_TIMEOUT_MS } from '#lib/domain/limits';
+import { MAX_URL_REDIRECTS, URL_FETCH_TIMEOUT_MS } from '#lib/domain/limits/knowledge';
 
 const page = '<!doctype html><title>Opening hours</title><p>We are open Monday to Friday, 9:00 to 17:30.</p>';
 

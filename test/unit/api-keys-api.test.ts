@@ -1,6 +1,6 @@
 import { authenticate } from '#lib/app/authenticate';
 import { createApiKey } from '#lib/app/api-keys';
-import { API_RATE_LIMIT_PER_SECOND } from '#lib/domain/limits';
+import { API_RATE_LIMIT_PER_SECOND } from '#lib/domain/limits/http';
 import { makeFakeDeps } from '#test/support/fakes';
 import { httpClient } from '#test/support/http';
 import { givenTenantWithAi, TEST_API_KEY } from '#test/support/scenario';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseCpuSeconds, parseMemory } from '../../bench/support/process-usage.ts';
-import { hasSaturated, peakIndex, summarize } from '../../bench/support/stats.ts';
+import { hasSaturated, peakIndex, percentile, summarize } from '../../bench/support/stats.ts';
 
 describe('summarize', () => {
   it('gives nearest-rank percentiles, each a value that was measured', () => {
@@ -20,6 +20,19 @@ describe('summarize', () => {
   it('leaves out values that could not be read, and gives NaN without samples', () => {
     expect(summarize([5, Number.NaN, 7]).count).toBe(2);
     expect(summarize([]).p50).toBeNaN();
+  });
+});
+
+describe('percentile', () => {
+  it('gives the nearest-rank value of unsorted samples, as summarize does', () => {
+    const values = Array.from({ length: 20 }, (_, i) => 20 - i);
+
+    expect([percentile(values, 50), percentile(values, 95), percentile(values, 100)]).toEqual([10, 19, 20]);
+  });
+
+  it('gives NaN without samples, or the value a report asks for instead', () => {
+    expect(percentile([], 50)).toBeNaN();
+    expect(percentile([], 50, 0)).toBe(0);
   });
 });
 

@@ -5,11 +5,11 @@
  * any other failure after the local runtime's 5 s.
  */
 import { describe, expect, it } from '@jest/globals';
-import { GENERATION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
+import { GENERATION_MAX_RECEIVE_COUNT } from '#lib/queue-settings';
 import type { AiSettings } from '#lib/app/ais';
 import { fireTimer } from '#lib/app/fire-timer';
 import { type GenerationOutcome, generateReply, ReplyDeferredError } from '#lib/app/generate-reply';
-import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
+import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits/generation';
 import { MODEL_FAULT_BUDGET_MS, MODEL_FAULT_MAX_WAIT_SECONDS } from '#lib/domain/model-faults';
 import { MalformedModelOutputError, ModelBusyError, type ModelReply, type ReplyRequest } from '#lib/domain/reply';
 import type { ChatModel, TimerPayload } from '#lib/ports';

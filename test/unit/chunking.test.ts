@@ -1,6 +1,6 @@
 import { chunkDocument, countWords, splitSentences } from '#lib/domain/knowledge/chunking';
 import type { Block, ParsedDocument } from '#lib/domain/knowledge/types';
-import { CHUNK_MIN_WORDS, CHUNK_OVERLAP_WORDS, CHUNK_TARGET_WORDS } from '#lib/domain/limits';
+import { CHUNK_MIN_WORDS, CHUNK_OVERLAP_WORDS, CHUNK_TARGET_WORDS } from '#lib/domain/limits/knowledge';
 
 const meta = { documentId: 'doc-1', title: 'Refund policy' };
 const doc = (...blocks: Block[]): ParsedDocument => ({ blocks, pages: 1 });

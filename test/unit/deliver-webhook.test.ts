@@ -1,7 +1,7 @@
 import { DELIVERY_LEASE_SECONDS, deliverWebhook, LEASE_TAKEOVER_MARGIN_SECONDS } from '#lib/app/deliver-webhook';
 import { generateReply } from '#lib/app/generate-reply';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#lib/domain/retry-schedule';
-import { WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits';
+import { WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits/delivery';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
 import type { DeliveryJob } from '#lib/ports';
 import { givenMessage, givenTenantWithAi } from '#test/support/scenario';

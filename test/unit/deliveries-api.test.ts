@@ -1,6 +1,6 @@
 import { deliverWebhook } from '#lib/app/deliver-webhook';
 import { ensureTenantForKey } from '#lib/app/tenants';
-import { ENDPOINT_MAX_REQUESTS_PER_SECOND } from '#lib/domain/limits';
+import { ENDPOINT_MAX_REQUESTS_PER_SECOND } from '#lib/domain/limits/delivery';
 import type { Delivery } from '#lib/domain/types';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
 import { httpClient } from '#test/support/http';

@@ -7,7 +7,7 @@
 import { generateReply } from '#lib/app/generate-reply';
 import { fireTimer } from '#lib/app/fire-timer';
 import type { AiSettings } from '#lib/app/ais';
-import { MAX_DROPOFF_HOURS, MAX_NUDGES } from '#lib/domain/limits';
+import { MAX_DROPOFF_HOURS, MAX_NUDGES } from '#lib/domain/limits/follow-ups';
 import type { ModelReply } from '#lib/domain/reply';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
 import { httpClient } from '#test/support/http';

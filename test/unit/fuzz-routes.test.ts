@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { createHttpHandler } from '#functions/http/router';
 import { routes } from '#functions/http/routes/index';
-import { MAX_BODY_BYTES } from '#lib/domain/limits';
+import { MAX_BODY_BYTES } from '#lib/domain/limits/http';
 import {
   type AnyRoute,
   fillPath,

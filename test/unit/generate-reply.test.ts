@@ -1,6 +1,10 @@
 import { generateReply } from '#lib/app/generate-reply';
 import { jest } from '@jest/globals';
-import { GENERATION_MESSAGE_WINDOW, MAX_GENERATION_ATTEMPTS, MAX_HISTORY_MESSAGES } from '#lib/domain/limits';
+import {
+  GENERATION_MESSAGE_WINDOW,
+  MAX_GENERATION_ATTEMPTS,
+  MAX_HISTORY_MESSAGES,
+} from '#lib/domain/limits/generation';
 import type { Message } from '#lib/domain/types';
 import { MalformedModelOutputError } from '#lib/domain/reply';
 import { makeFakeDeps } from '#test/support/fakes';

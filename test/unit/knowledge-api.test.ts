@@ -8,7 +8,7 @@ import { routes } from '#functions/http/routes/index';
 import { LibraryDocumentReader } from '#lib/adapters/documents/document-reader';
 import { ingestDocument } from '#lib/app/knowledge/ingest-document';
 import { UnreadableDocumentError } from '#lib/domain/errors';
-import { MAX_DOCUMENT_BYTES } from '#lib/domain/limits';
+import { MAX_DOCUMENT_BYTES } from '#lib/domain/limits/knowledge';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
 import { apiEvent, httpClient } from '#test/support/http';

@@ -1,7 +1,7 @@
 /**
- * The knowledge base limits of lib/domain/limits.ts, each at its edge: documents per base, title
- * and search query lengths, search sizes, what the model is given, citation snippets, ingestion
- * attempts, the index cache and the upload request size.
+ * The knowledge base limits (lib/domain/limits/knowledge.ts and generation.ts), each at its edge:
+ * documents per base, title and search query lengths, search sizes, what the model is given,
+ * citation snippets, ingestion attempts, the index cache and the upload request size.
  */
 import { LibraryDocumentReader } from '#lib/adapters/documents/document-reader';
 import { addDocument } from '#lib/app/knowledge/documents';
@@ -10,6 +10,7 @@ import { ingestDocument } from '#lib/app/knowledge/ingest-document';
 import { KnowledgeIndexCache } from '#lib/app/knowledge/knowledge-index';
 import { createKnowledgeBase } from '#lib/app/knowledge/knowledge-bases';
 import { UnreadableDocumentError } from '#lib/domain/errors';
+import { MAX_PROMPT_CORRECTIONS, MAX_PROMPT_PASSAGES } from '#lib/domain/limits/generation';
 import {
   CITATION_SNIPPET_CHARS,
   DEFAULT_SEARCH_TOP_K,
@@ -19,11 +20,9 @@ import {
   MAX_DOCUMENT_TITLE_CHARS,
   MAX_DOCUMENTS_PER_BASE,
   MAX_INGESTION_ATTEMPTS,
-  MAX_PROMPT_CORRECTIONS,
-  MAX_PROMPT_PASSAGES,
   MAX_SEARCH_QUERY_CHARS,
   MAX_SEARCH_TOP_K,
-} from '#lib/domain/limits';
+} from '#lib/domain/limits/knowledge';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import type { BlobStore } from '#lib/ports';
 import type { KnowledgeBase } from '#lib/domain/knowledge/types';

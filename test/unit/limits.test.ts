@@ -2,30 +2,33 @@
 import { MAX_API_KEY_CHARS } from '#lib/domain/api-keys';
 import { buildReplyRequest, generateReply } from '#lib/app/generate-reply';
 import { createKnowledgeBase } from '#lib/app/knowledge/knowledge-bases';
+import { MAX_DROPOFF_HOURS, MAX_NUDGES } from '#lib/domain/limits/follow-ups';
+import { MAX_HISTORY_MESSAGES } from '#lib/domain/limits/generation';
 import {
   API_RATE_LIMIT_PER_SECOND,
   DEFAULT_PAGE_SIZE,
   IDEMPOTENCY_TTL_SECONDS,
-  MAX_AI_KNOWLEDGE_BASES,
   MAX_BODY_BYTES,
+  MAX_IDEMPOTENCY_KEY_CHARS,
+  MAX_PAGE_SIZE,
+} from '#lib/domain/limits/http';
+import {
   MAX_CONVERSATION_ID_CHARS,
   MAX_CORRECTION_CHARS,
-  MAX_DESCRIPTION_CHARS,
-  MAX_DROPOFF_HOURS,
-  MAX_HISTORY_MESSAGES,
-  MAX_IDEMPOTENCY_KEY_CHARS,
-  MAX_INSTRUCTIONS_CHARS,
   MAX_MESSAGE_CHARS,
   MAX_METADATA_BYTES,
+} from '#lib/domain/limits/messages';
+import {
+  MAX_AI_KNOWLEDGE_BASES,
+  MAX_DESCRIPTION_CHARS,
+  MAX_INSTRUCTIONS_CHARS,
   MAX_NAME_CHARS,
-  MAX_NUDGES,
-  MAX_PAGE_SIZE,
   MAX_PRICE_CHARS,
   MAX_PRODUCT_KNOWLEDGE_BASES,
   MAX_REPLY_DELAY_SECONDS,
   MAX_TONE_CHARS,
   MAX_URL_CHARS,
-} from '#lib/domain/limits';
+} from '#lib/domain/limits/setup';
 import { makeFakeDeps } from '#test/support/fakes';
 import { httpClient } from '#test/support/http';
 import { givenTenantWithAi, TEST_API_KEY } from '#test/support/scenario';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { GENERATION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
+import { GENERATION_MAX_RECEIVE_COUNT } from '#lib/queue-settings';
 import { ENV, loadConfig } from '#lib/config';
-import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
+import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits/generation';
 import {
   countModelFaultWaits,
   decideModelFaultWait,

@@ -1,5 +1,5 @@
 import { checkWebhookUrl } from '#lib/domain/webhook-url';
-import { MAX_URL_CHARS } from '#lib/domain/limits';
+import { MAX_URL_CHARS } from '#lib/domain/limits/setup';
 
 const longUrl = `https://hooks.example.com/${'a'.repeat(MAX_URL_CHARS)}`;
 const longestUrl = `https://hooks.example.com/${'a'.repeat(MAX_URL_CHARS - 'https://hooks.example.com/'.length)}`;

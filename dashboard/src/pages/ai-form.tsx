@@ -8,7 +8,7 @@ import { CheckboxGroup, ErrorMessage, Field, type Option, Select, TextArea, text
 import { useAction } from '../hooks.ts';
 import { href, navigate } from '../router.ts';
 import { useAnnounce } from '../status.tsx';
-import type { Ai, KnowledgeBase } from '../types.ts';
+import type { Ai, CreatedAi, KnowledgeBase } from '../types.ts';
 
 interface Choices {
   products: Option[];
@@ -84,10 +84,13 @@ export function AiForm({ id }: { id: string | null }) {
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     const body = toBody(new FormData(event.currentTarget as HTMLFormElement), id !== null);
-    const saved = await save.run(() => (id ? patch<Ai>(`/v1/ais/${segment(id)}`, body) : post<Ai>('/v1/ais', body)));
+    const saved = await save.run(() =>
+      id ? patch<Ai>(`/v1/ais/${segment(id)}`, body) : post<CreatedAi>('/v1/ais', body),
+    );
     if (!saved) return;
     announce(`Saved ${saved.name}.`);
-    if (saved.webhook_secret) setSecret({ id: saved.id, secret: saved.webhook_secret });
+    if ('webhook_secret' in saved && typeof saved.webhook_secret === 'string')
+      setSecret({ id: saved.id, secret: saved.webhook_secret });
     else navigate('ais');
   };
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { createAi, deleteAi, getAi, listAis, rotateWebhookSecret, updateAi } from '#lib/app/ais';
 import { testAnswer } from '#lib/app/test-answer';
-import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
+import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits/http';
 import { fromWire, presentAi, toMessageOptions } from '#functions/http/presenters';
 import { toEmergencySettings, toFollowUpSettings } from '#functions/http/follow-up-schemas';
 import { defineRoute } from '#functions/http/route';

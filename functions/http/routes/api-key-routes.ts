@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '#lib/app/api-keys';
-import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
+import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits/http';
 import type { ApiKeyRecord } from '#lib/domain/types';
 import { apiKeyResponse, createApiKeyBody, issuedApiKeyResponse } from '#functions/http/api-key-schemas';
 import { defineRoute } from '#functions/http/route';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { listDeliveries, retryDelivery } from '#lib/app/deliveries';
-import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
+import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits/http';
 import {
   deliveryParams,
   deliveryResponse,

@@ -17,12 +17,8 @@ import { listKnowledgeGaps } from '#lib/app/knowledge/knowledge-gaps';
 import { searchKnowledgeBase } from '#lib/app/knowledge/search-knowledge';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#lib/domain/errors';
 import { documentTypeOf } from '#lib/domain/knowledge/content-types';
-import {
-  DEFAULT_PAGE_SIZE,
-  DEFAULT_SEARCH_TOP_K,
-  MAX_DOCUMENT_BYTES,
-  MAX_DOCUMENT_REQUEST_BYTES,
-} from '#lib/domain/limits';
+import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits/http';
+import { DEFAULT_SEARCH_TOP_K, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_REQUEST_BYTES } from '#lib/domain/limits/knowledge';
 import { presentDocument, presentKnowledgeBase, presentKnowledgeGap } from '#functions/http/presenters';
 import { defineRoute } from '#functions/http/route';
 import {

@@ -12,7 +12,7 @@ import {
   type SetupFields,
   updateSetupItem,
 } from '#lib/app/setup';
-import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
+import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits/http';
 import type { SetupItems, SetupKind } from '#lib/domain/types';
 import { fromWire, presentGoal, presentProduct, presentStrategy } from '#functions/http/presenters';
 import { toFollowUpSettings } from '#functions/http/follow-up-schemas';

@@ -24,7 +24,7 @@ import { pendingDeliveryAttributes } from '#lib/adapters/aws/dynamo-pending';
 import { assertPageLimit } from '#lib/adapters/aws/dynamo-tenant-items';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ConcurrencyError } from '#lib/domain/errors';
-import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits';
+import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits/http';
 import type { Delivery, DeliveryStatus, Page } from '#lib/domain/types';
 import type { DeliveryStore, PageRequest } from '#lib/ports';
 

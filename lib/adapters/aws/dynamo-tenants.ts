@@ -13,7 +13,7 @@ import {
 import { deleteItem, listTenantItems } from '#lib/adapters/aws/dynamo-tenant-items';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ConcurrencyError } from '#lib/domain/errors';
-import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits';
+import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits/http';
 import type { ApiKeyRecord, Page, Tenant } from '#lib/domain/types';
 import type { PageRequest } from '#lib/ports';
 

@@ -5,8 +5,6 @@
 import { createHash } from 'node:crypto';
 import { ChangeMessageVisibilityCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
-import { MAX_MODEL_FAULT_WAITS } from '#lib/domain/model-faults';
 import type {
   DeliveryJob,
   DeliveryQueue,
@@ -106,23 +104,6 @@ export class SqsDeliveryQueue implements DeliveryQueue {
     );
   }
 }
-
-/**
- * Receives of a generation record before it goes to its DLQ (here and in the deployed stack): the
- * generator's own failed attempts (after MAX_GENERATION_ATTEMPTS it marks the messages failed and
- * the record is done) plus every wait for a busy model a reply can take within its budget
- * (MAX_MODEL_FAULT_WAITS), since each wait is one more receive. SQS's default of 5 would send a
- * record to the DLQ after four 429s; 20 lets ten minutes of them pass. The cost: a record that
- * fails before the use case can count (a malformed body) takes 20 receives to reach the DLQ.
- */
-export const GENERATION_MAX_RECEIVE_COUNT = MAX_GENERATION_ATTEMPTS + MAX_MODEL_FAULT_WAITS;
-
-/**
- * Receives of an ingestion record before it goes to its DLQ (here and in the deployed stack).
- * Fewer than the other queues': a document that failed to read three times will not read on the
- * fourth, and each attempt may cost a full minute of parsing and embedding.
- */
-export const INGESTION_MAX_RECEIVE_COUNT = 3;
 
 /**
  * Standard ingestion queue: one record per upload to index. No ordering or deduplication is

@@ -15,7 +15,7 @@ import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { sniffContentType } from '#lib/domain/knowledge/content-types';
 import { UnreadableDocumentError } from '#lib/domain/errors';
-import { MAX_DOCUMENT_BYTES, MAX_URL_REDIRECTS, URL_FETCH_TIMEOUT_MS } from '#lib/domain/limits';
+import { MAX_DOCUMENT_BYTES, MAX_URL_REDIRECTS, URL_FETCH_TIMEOUT_MS } from '#lib/domain/limits/knowledge';
 import { refusalForUrl, type WebhookTargetPolicy } from '#lib/domain/webhook-url';
 import type { FetchedResource, UrlFetcher } from '#lib/ports';
 import {

@@ -13,7 +13,7 @@ import {
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
-import { INGESTION_MAX_RECEIVE_COUNT } from '#lib/adapters/aws/sqs-queues';
+import { DEAD_LETTER_RETENTION_SECONDS, QUEUE_SETTINGS } from '#lib/queue-settings';
 
 export interface LocalQueues {
   generationQueueUrl: string;
@@ -38,27 +38,17 @@ export interface LocalQueueNames {
 export interface LocalQueueOptions {
   /** The generation and delivery queues' visibility timeout; SQS's default (30 s) when unset. */
   visibilityTimeoutSeconds?: number;
-  /** Receives before a generation or delivery record moves to its DLQ (default 5). */
+  /** Receives before a generation or delivery record moves to its DLQ (default: the deployed delivery queue's). */
   maxReceiveCount?: number;
-  /** The ingestion queue's visibility timeout (default INGESTION_VISIBILITY_SECONDS). */
+  /** The ingestion queue's visibility timeout (default: the deployed stack's, QUEUE_SETTINGS.ingestion). */
   ingestionVisibilityTimeoutSeconds?: number;
 }
 
 /**
- * How long an ingestion record stays invisible once received: the deployed ingester's timeout
- * (infra FUNCTION_DEFAULTS.ingester), time enough to read and embed a 10 MB PDF, so a slow
- * document is not handed to a second worker while the first is still on it.
- */
-export const INGESTION_VISIBILITY_SECONDS = 300;
-
-/** How long a dead-lettered record is kept, as in the deployed stack: 14 days, SQS's maximum. */
-const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
-
-/**
  * Creates the generation queue (FIFO, name ending in `.fifo`), the delivery queue and the ingestion
  * queue, each with a dead-letter queue named `<name>-dlq` (`<name>-dlq.fifo` for the FIFO one).
- * Ingestion records go to their DLQ after INGESTION_MAX_RECEIVE_COUNT receives, as in the deployed
- * stack. Safe to call again: existing queues are kept and their attributes brought in line with `options`.
+ * The ingestion queue's visibility and receive count are the deployed stack's (QUEUE_SETTINGS).
+ * Safe to call again: existing queues are kept and their attributes brought in line with `options`.
  */
 export async function createLocalQueues(
   client: SQSClient,
@@ -75,12 +65,12 @@ export async function createLocalQueues(
   if (ingestionName.endsWith('.fifo')) {
     throw new Error(`the ingestion queue is a standard queue: its name must not end in .fifo, got "${ingestionName}"`);
   }
-  const maxReceiveCount = options.maxReceiveCount ?? 5;
+  const maxReceiveCount = options.maxReceiveCount ?? QUEUE_SETTINGS.delivery.maxReceiveCount;
   const common: Record<string, string> = {};
   if (options.visibilityTimeoutSeconds !== undefined) {
     common.VisibilityTimeout = String(options.visibilityTimeoutSeconds);
   }
-  const dlqAttributes = { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) };
+  const dlqAttributes = { MessageRetentionPeriod: String(DEAD_LETTER_RETENTION_SECONDS) };
   const generationBase = names.generation.slice(0, -'.fifo'.length);
 
   const generationDlq = await ensureQueue(client, `${generationBase}-dlq.fifo`, {
@@ -99,10 +89,12 @@ export async function createLocalQueues(
   });
   const ingestionDlq = await ensureQueue(client, `${ingestionName}-dlq`, dlqAttributes);
   const ingestion = await ensureQueue(client, ingestionName, {
-    VisibilityTimeout: String(options.ingestionVisibilityTimeoutSeconds ?? INGESTION_VISIBILITY_SECONDS),
+    VisibilityTimeout: String(
+      options.ingestionVisibilityTimeoutSeconds ?? QUEUE_SETTINGS.ingestion.visibilityTimeoutSeconds,
+    ),
     RedrivePolicy: JSON.stringify({
       deadLetterTargetArn: ingestionDlq.arn,
-      maxReceiveCount: INGESTION_MAX_RECEIVE_COUNT,
+      maxReceiveCount: QUEUE_SETTINGS.ingestion.maxReceiveCount,
     }),
   });
 

@@ -5,6 +5,8 @@
  * price, a goal's exact link) and never invents prices or facts. Same request, same reply.
  */
 import type { ChatModel } from '#lib/ports';
+import type { ConfidenceLevel } from '#lib/domain/confidence';
+import type { ModelEscalation } from '#lib/domain/types';
 import { parseModelReply, type ModelReply, type ReplyRequest, type SalesContext } from '#lib/domain/reply';
 import { type FollowUp, findFollowUp } from '#lib/adapters/offline/offline-follow-up';
 import { clip, detectIntent, extractTopic, type Intent, splitSentences } from '#lib/adapters/offline/offline-intents';
@@ -29,7 +31,7 @@ interface ReplyContext {
   followUp: FollowUp | undefined;
 }
 
-type Body = { paragraphs: Array<string | Paragraph>; confidence: ModelReply['confidence']; citations?: number[] };
+type Body = { paragraphs: Array<string | Paragraph>; confidence: ConfidenceLevel; citations?: number[] };
 
 /** The goal's exact link, offered once the prospect is interested. */
 function goalOffer(sales: SalesContext | undefined, lead: string): Paragraph[] {
@@ -219,14 +221,14 @@ const COMPLAINT =
   /\b(complain|complaint|complaining|unacceptable|disgusted|furious|outraged|worst service|terrible service)\b/;
 
 /** What the prospect's words alone say about calling a person in (the rest is for the intents). */
-function escalationOf(text: string): ModelReply['escalation'] {
+function escalationOf(text: string): ModelEscalation {
   if (LEGAL_THREAT.test(text)) return 'legal_threat';
   if (COMPLAINT.test(text)) return 'complaint';
   return 'none';
 }
 
 /** The one-line reason a colleague reads in the emergency webhook. */
-const ESCALATION_REASONS: Partial<Record<ModelReply['escalation'], string>> = {
+const ESCALATION_REASONS: Partial<Record<ModelEscalation, string>> = {
   legal_threat: 'The prospect mentions legal action: a person should answer.',
   complaint: 'The prospect is complaining: a person should look at this.',
 };

@@ -3,13 +3,14 @@
  * was written, else the sentences of the retrieved passages that share the most terms with the
  * question, quoted rather than paraphrased, so it never states what the business did not write.
  */
-import type { ModelReply, ReplyRequest } from '#lib/domain/reply';
+import type { ConfidenceLevel } from '#lib/domain/confidence';
+import type { ReplyRequest } from '#lib/domain/reply';
 import { tokenize } from '#lib/domain/knowledge/tokenize';
 import { splitSentences } from '#lib/adapters/offline/offline-intents';
 
 export interface KnowledgeAnswer {
   paragraphs: string[];
-  confidence: ModelReply['confidence'];
+  confidence: ConfidenceLevel;
   citations: number[];
 }
 

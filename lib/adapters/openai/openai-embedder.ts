@@ -5,7 +5,7 @@
  */
 import type OpenAI from 'openai';
 import { openAiClient } from '#lib/adapters/openai/openai-client';
-import { EMBEDDING_DIMENSIONS } from '#lib/domain/limits';
+import { EMBEDDING_DIMENSIONS } from '#lib/domain/limits/knowledge';
 import { MalformedModelOutputError } from '#lib/domain/reply';
 import type { Embedder } from '#lib/ports';
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '#lib/domain/errors';
 import { documentPrefix, originalKey } from '#lib/domain/knowledge/blob-keys';
 import type { DocumentContentType, DocumentSource, KnowledgeDocument } from '#lib/domain/knowledge/types';
-import { MAX_DOCUMENTS_PER_BASE } from '#lib/domain/limits';
+import { MAX_DOCUMENTS_PER_BASE } from '#lib/domain/limits/knowledge';
 import { refusalForUrl } from '#lib/domain/webhook-url';
 import type { Page } from '#lib/domain/types';
 import type { PageRequest } from '#lib/ports';

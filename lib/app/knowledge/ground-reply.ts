@@ -3,7 +3,8 @@
  * knowledge bases (a sales AI's product's too), numbered for the model to cite.
  */
 import { matchCorrections } from '#lib/domain/knowledge/corrections';
-import { CITATION_SNIPPET_CHARS, MAX_PROMPT_CORRECTIONS, MAX_PROMPT_PASSAGES } from '#lib/domain/limits';
+import { MAX_PROMPT_CORRECTIONS, MAX_PROMPT_PASSAGES } from '#lib/domain/limits/generation';
+import { CITATION_SNIPPET_CHARS } from '#lib/domain/limits/knowledge';
 import type { KnowledgeContext } from '#lib/domain/reply';
 import type { Ai, Citation } from '#lib/domain/types';
 import type { SalesSetup } from '#lib/app/setup';

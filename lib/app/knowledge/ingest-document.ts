@@ -8,7 +8,7 @@ import { createChunkSet } from '#lib/domain/knowledge/chunk-set';
 import { chunkDocument } from '#lib/domain/knowledge/chunking';
 import type { Chunk, ChunkSet, DocumentContentType, KnowledgeDocument } from '#lib/domain/knowledge/types';
 import { encodeVector } from '#lib/domain/knowledge/vectors';
-import { MAX_INGESTION_ATTEMPTS } from '#lib/domain/limits';
+import { MAX_INGESTION_ATTEMPTS } from '#lib/domain/limits/knowledge';
 import type { DocumentReader, IngestionJob, UrlFetcher } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';
 import { documentTypeOf } from '#lib/domain/knowledge/content-types';

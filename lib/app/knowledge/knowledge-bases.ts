@@ -2,7 +2,7 @@
 import { ConflictError, type ErrorDetail, NotFoundError } from '#lib/domain/errors';
 import { basePrefix } from '#lib/domain/knowledge/blob-keys';
 import type { KnowledgeBase } from '#lib/domain/knowledge/types';
-import { MAX_PAGE_SIZE } from '#lib/domain/limits';
+import { MAX_PAGE_SIZE } from '#lib/domain/limits/http';
 import type { Page } from '#lib/domain/types';
 import type { PageRequest } from '#lib/ports';
 import type { Deps } from '#lib/app/deps';

@@ -7,7 +7,7 @@
 import { chunkSetKey } from '#lib/domain/knowledge/blob-keys';
 import { SearchIndex } from '#lib/domain/knowledge/search-index';
 import type { ChunkSet, KnowledgeBase } from '#lib/domain/knowledge/types';
-import { MAX_CACHED_INDEXES } from '#lib/domain/limits';
+import { MAX_CACHED_INDEXES } from '#lib/domain/limits/knowledge';
 import type { BlobStore } from '#lib/ports';
 
 interface CachedIndex {

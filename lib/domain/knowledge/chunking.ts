@@ -5,7 +5,7 @@
  * sentences. Table rows read on their own ("Column: value"), so they are grouped with no overlap;
  * prose passages of one section overlap a little, so a point made at a seam is whole in one.
  */
-import { CHUNK_MIN_WORDS, CHUNK_OVERLAP_WORDS, CHUNK_TARGET_WORDS } from '#lib/domain/limits';
+import { CHUNK_MIN_WORDS, CHUNK_OVERLAP_WORDS, CHUNK_TARGET_WORDS } from '#lib/domain/limits/knowledge';
 import type { Block, Chunk, ParsedDocument } from '#lib/domain/knowledge/types';
 
 /** A piece of a section that is kept whole: a paragraph (or one of its sentences), a list item, a row. */
