@@ -41,7 +41,7 @@ import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
 import { FileBlobStore } from '#lib/adapters/local/file-blob-store';
 import { createLocalQueues } from '#lib/adapters/local/local-queues';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
-import { buildReplyJsonSchema } from '#lib/adapters/openai/openai-chat-model';
+import { buildReplyJsonSchema } from '#lib/adapters/openai/reply-wire-schema';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
 import { createAi } from '#lib/app/ais';

@@ -1,10 +1,10 @@
 /**
- * The composition root for the Lambda functions (and the local runtime, which runs the same
- * modules): builds clients and adapters once per cold start from the parsed config. It comes in
+ * The composition root of the Lambda functions: builds the AWS clients and adapters once per cold
+ * start from the parsed config (the local runtime has its own, local/composition.ts). It comes in
  * parts (functions/composition/): every function takes the core, and only the functions that use
  * them take the models, the document storage and the timers, so that the SDKs they need stay out
  * of the other bundles. Async because in AWS the OpenAI key is read from Secrets Manager first;
- * each handler module awaits it at the top level, which Lambda runs during init.
+ * each Lambda entry module awaits it at the top level, which Lambda runs during init.
  */
 import type { Deps } from '#lib/app/deps';
 import type { Config } from '#lib/config';
@@ -16,11 +16,10 @@ import { composeTimers } from '#functions/composition/timers';
 
 /** Every adapter the use cases need (the api and the generator use them all). */
 export async function composeDeps(config: Config, logger: Logger): Promise<Deps> {
-  const core = composeCore(config, logger);
   return {
-    ...core,
+    ...composeCore(config, logger),
     ...(await composeModels(config, logger)),
     ...composeKnowledge(config),
-    ...composeTimers(config, core.store),
+    ...composeTimers(config),
   };
 }

@@ -1,24 +1,7 @@
-/**
- * The sweeper Lambda, run on a schedule: queues again whatever was stored but has waited too long
- * (a crash between storing and queueing, a record dropped after its retries). Work of each kind
- * waiting longer than its `SWEEP_STALE_AFTER_SECONDS` (just past its queue's visibility timeout)
- * is assumed lost; queue records that turn out to be duplicates are no-ops.
- */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { recoverPending, staleCutoffs, SWEEP_STALE_AFTER_SECONDS } from '#lib/app/recover-pending';
+/** The sweeper Lambda, run on a schedule: queues again stored work whose queue record was lost (functions/handlers/sweeper.ts). */
 import { loadConfig } from '#lib/config';
 import { composeCore } from '#functions/composition/core';
+import { createSweeperHandler } from '#functions/handlers/sweeper';
 import { logger } from '#functions/logger';
 
-/** Records re-queued per run; the next run takes the rest. */
-export const SWEEP_BATCH = 500;
-
-const deps = composeCore(loadConfig(), logger);
-
-export const handler = middy()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async () => {
-    const olderThan = staleCutoffs(deps.clock.now(), SWEEP_STALE_AFTER_SECONDS);
-    return recoverPending(deps, { olderThan, limit: SWEEP_BATCH });
-  });
+export const handler = createSweeperHandler(composeCore(loadConfig(), logger));

@@ -1,46 +1,17 @@
 /**
- * The timer Lambda: EventBridge Scheduler invokes it (asynchronously) with a timer's payload, as the
- * local runtime's scheduler does, and it sends the follow-up or nudge. A throw makes Lambda retry,
- * then send the event to the timer DLQ; the use case is idempotent, so a retry sends nothing twice.
+ * The timer Lambda: EventBridge Scheduler invokes it with a timer's payload and it sends the
+ * follow-up or nudge (functions/handlers/timer.ts).
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import * as z from 'zod';
-import { fireTimer } from '#lib/app/fire-timer';
 import { loadConfig } from '#lib/config';
-import { TIMER_KINDS } from '#lib/domain/timer-kinds';
-import type { TimerPayload } from '#lib/ports';
 import { composeCore } from '#functions/composition/core';
 import { composeModels } from '#functions/composition/models';
 import { composeTimers } from '#functions/composition/timers';
+import { createTimerHandler } from '#functions/handlers/timer';
 import { logger } from '#functions/logger';
-import { countTimerOutcome, metrics } from '#functions/metrics';
 
 const config = loadConfig();
-const core = composeCore(config, logger);
-const deps = { ...core, ...(await composeModels(config, logger)), ...composeTimers(config, core.store) };
-
-const timerPayload = z.object({
-  kind: z.enum(TIMER_KINDS),
-  tenantId: z.string().min(1),
-  conversationId: z.string().min(1),
-  version: z.number().int().min(0),
-  at: z.string().min(1),
-  modelFaultSince: z.string().min(1).optional(),
-}) satisfies z.ZodType<TimerPayload>;
-
-export const handler = middy<unknown, void>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
-  .handler(async (event) => {
-    const parsed = timerPayload.safeParse(event);
-    if (!parsed.success) {
-      // Not ours, or from an older version: retrying cannot make it valid.
-      logger.error('timer event is not a timer payload', { issues: parsed.error.issues.map((i) => i.message) });
-      return;
-    }
-    const outcome = await fireTimer(deps, parsed.data);
-    countTimerOutcome(parsed.data.kind, outcome);
-    logger.info('timer fired', { kind: parsed.data.kind, outcome });
-  });
+export const handler = createTimerHandler({
+  ...composeCore(config, logger),
+  ...(await composeModels(config, logger)),
+  ...composeTimers(config),
+});

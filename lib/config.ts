@@ -45,7 +45,7 @@ export const ENV = {
   documentsDir: 'PARLEY_DOCUMENTS_DIR',
   /** Overrides the DynamoDB endpoint (the local runtime's dynalite). */
   dynamoDbEndpoint: 'PARLEY_DYNAMODB_ENDPOINT',
-  /** Overrides the SQS endpoint: an emulator's, or `in-process://local` for the local runtime's in-process queues. */
+  /** Overrides the SQS endpoint (an emulator's). */
   sqsEndpoint: 'PARLEY_SQS_ENDPOINT',
   /** One of MODEL_PROVIDERS; when unset, inferModelProvider decides (the stack always sets it). */
   modelProvider: 'PARLEY_MODEL_PROVIDER',

@@ -9,9 +9,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { generateApiKey } from '#lib/app/tenants';
-import { loadConfig } from '#lib/config';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
-import { startLocalRuntime } from '#local/runtime';
 
 const localEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -55,15 +53,19 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const env = parsed.data;
+  // Powertools reads these when the runtime's logger and metrics are built, at import, so they are
+  // set before the runtime is imported below. CloudWatch metrics (EMF lines on stdout) mean
+  // nothing on a laptop and would flood the terminal; Metrics takes no option to turn them off.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   // The lockfile pins SDK releases that support Node 20; their notice about later releases needing
   // Node 22 says nothing a local user can act on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = resolve(env.PARLEY_DATA_DIR);
   const { key, generated } = await resolveApiKey(dataDir, env.PARLEY_LOCAL_API_KEY);
+  const { startLocalRuntime } = await import('#local/runtime');
   const runtime = await startLocalRuntime({ dataDir, host: env.HOST, port: env.PORT, apiKey: key });
-  // The runtime has set the functions' environment: the provider is the one they resolved.
-  const model = loadConfig().modelProvider === 'openai' ? 'OpenAI-compatible' : 'offline';
+  const model = runtime.modelProvider === 'openai' ? 'OpenAI-compatible' : 'offline';
   process.stdout.write(banner(runtime.url, key, generated, model));
 
   let stopping = false;

@@ -1,23 +1,23 @@
 /**
- * The embedded local runtime: the same Lambda handler modules as in AWS, with DynamoDB served by
- * dynalite (data on disk), the queues in memory with SQS semantics behind consumers that play the
- * event source mappings, and API Gateway by a node HTTP server. No AWS account and no API key needed.
+ * The embedded local runtime: the same Lambda handlers as in AWS (built by the same factories, from
+ * local/composition.ts), with DynamoDB served by dynalite (data on disk), the queues in memory with
+ * SQS semantics behind consumers that play the event source mappings, and API Gateway by a node
+ * HTTP server. No AWS account and no API key needed.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
-import { InProcessConsumer, inProcessSqs, type SqsEventHandler } from '#lib/adapters/local/in-process-queues';
-import { IN_PROCESS_SQS_ENDPOINT } from '#lib/adapters/local/in-process-registry';
+import { InProcessConsumer, inProcessSqs } from '#lib/adapters/local/in-process-queues';
 import { createLambdaContext } from '#lib/adapters/local/lambda-events';
 import { LocalTimerRunner } from '#lib/adapters/local/local-scheduler';
-import type { TimerPayload } from '#lib/ports';
 import { type PendingKind, recoverPending, staleAfterVisibility, staleCutoffs } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
-import { ENV, loadConfig } from '#lib/config';
+import { ENV, loadConfig, type ModelProvider } from '#lib/config';
 import { LOCAL_QUEUE_SETTINGS } from '#lib/queue-settings';
 import { startApiGatewayServer } from '#local/api-gateway-server';
+import { composeLocal } from '#local/composition';
+import { logger } from '#functions/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 export const LOCAL_TABLE_NAME = 'parley';
@@ -38,13 +38,15 @@ export interface LocalRuntimeOptions {
   host: string;
   port: number;
   apiKey: string;
-  /** Extra environment for the functions (e.g. OPENAI_BASE_URL); defaults to process.env. */
+  /** Extra environment for the functions' configuration (e.g. OPENAI_BASE_URL), over process.env. */
   env?: NodeJS.ProcessEnv;
 }
 
 export interface LocalRuntime {
   url: string;
   tenantId: string;
+  /** The model provider the configuration resolved to. */
+  modelProvider: ModelProvider;
   stop(): Promise<void>;
 }
 
@@ -76,69 +78,56 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     maxReceiveCount: QUEUES.ingestion.maxReceiveCount,
   }).queue;
 
-  // The functions read their configuration from the environment at import, exactly as in Lambda
-  // (each handler module composes its dependencies at the top level, so importing it awaits that).
-  Object.assign(process.env, options.env ?? {}, {
+  // The functions' configuration, parsed by the same schema as in Lambda, from the environment
+  // with the local runtime's own settings over it.
+  const config = loadConfig({
+    ...process.env,
+    ...options.env,
     [ENV.tableName]: LOCAL_TABLE_NAME,
     [ENV.generationQueueUrl]: generationQueue.url,
     [ENV.deliveryQueueUrl]: deliveryQueue.url,
     [ENV.ingestionQueueUrl]: ingestionQueue.url,
     [ENV.documentsDir]: join(options.dataDir, 'documents'),
     [ENV.dynamoDbEndpoint]: dynalite.endpoint,
-    [ENV.sqsEndpoint]: IN_PROCESS_SQS_ENDPOINT,
     [ENV.webhookTargets]: 'local',
     [ENV.eventLogFile]: join(options.dataDir, 'events.jsonl'),
     [ENV.region]: region,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
   });
-  // CloudWatch metrics (EMF lines on stdout) mean nothing on a laptop and would flood the terminal.
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  const [api, generator, delivery, ingester, timer, composition, logging] = await Promise.all([
-    import('#functions/api'),
-    import('#functions/generator'),
-    import('#functions/delivery'),
-    import('#functions/ingester'),
-    import('#functions/timer'),
-    import('#functions/composition'),
-    import('#functions/logger'),
-  ]);
-  const deps = await composition.composeDeps(loadConfig(), logging.logger);
+  const { deps, handlers } = await composeLocal(config, logger);
   const tenantId = await ensureTenantForKey(deps, { apiKey: options.apiKey, tenantName: 'Local' });
 
   const consumers = [
     new InProcessConsumer(generationQueue, {
       functionName: 'parley-generator',
-      handler: generator.handler as unknown as SqsEventHandler,
+      handler: handlers.generator,
       batchSize: QUEUES.generation.batchSize,
       concurrency: QUEUES.generation.concurrency,
       failureVisibilityTimeoutSeconds: QUEUES.generation.failureVisibilityTimeoutSeconds,
-      logger: logging.logger,
+      logger,
     }),
     new InProcessConsumer(deliveryQueue, {
       functionName: 'parley-delivery',
-      handler: delivery.handler as unknown as SqsEventHandler,
+      handler: handlers.delivery,
       batchSize: QUEUES.delivery.batchSize,
       concurrency: QUEUES.delivery.concurrency,
-      logger: logging.logger,
+      logger,
     }),
     new InProcessConsumer(ingestionQueue, {
       functionName: 'parley-ingester',
-      handler: ingester.handler as unknown as SqsEventHandler,
+      handler: handlers.ingester,
       batchSize: QUEUES.ingestion.batchSize,
       concurrency: QUEUES.ingestion.concurrency,
       failureVisibilityTimeoutSeconds: QUEUES.ingestion.failureVisibilityTimeoutSeconds,
-      logger: logging.logger,
+      logger,
     }),
   ];
   for (const consumer of consumers) consumer.start();
   // Timers live in the store; the runner fires each at its time through the timer handler, as
   // EventBridge Scheduler invokes the timer function, and fires those missed while stopped at once.
-  const timerHandler = timer.handler as unknown as (payload: TimerPayload, context: Context) => Promise<void>;
   const timers = new LocalTimerRunner({
     store: deps.store,
-    logger: logging.logger,
-    fire: (payload) => timerHandler(payload, createLambdaContext('parley-timer', region, 60)),
+    logger,
+    fire: (payload) => handlers.timer(payload, createLambdaContext('parley-timer', region, 60)),
   });
   await timers.start();
   // The queues live in memory: whatever was stored but not finished before a stop is queued again.
@@ -148,19 +137,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const sweeping = setInterval(() => {
     const olderThan = staleCutoffs(new Date(), LOCAL_STALE_AFTER_SECONDS);
     recoverPending(deps, { olderThan, limit: 10_000 }).catch((error: unknown) =>
-      logging.logger.error('the recovery sweep failed', { error: String(error) }),
+      logger.error('the recovery sweep failed', { error: String(error) }),
     );
   }, LOCAL_SWEEP_INTERVAL_SECONDS * 1000);
   sweeping.unref();
 
-  const apiHandler = api.handler as unknown as (
-    e: APIGatewayProxyEventV2,
-    c: Context,
-  ) => Promise<APIGatewayProxyStructuredResultV2>;
-  const http = await startApiGatewayServer({ handler: apiHandler, host: options.host, port: options.port });
+  const http = await startApiGatewayServer({ handler: handlers.api, host: options.host, port: options.port });
   return {
     url: http.url,
     tenantId,
+    modelProvider: config.modelProvider,
     async stop() {
       await http.close();
       clearInterval(sweeping);

@@ -3,23 +3,17 @@
  * and ids. The heavier parts (models, documents, timers) are in their own modules, so a function's
  * bundle holds only the SDKs it uses.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '#lib/app/deps';
 import type { Config } from '#lib/config';
-import { DynamoStore } from '#lib/adapters/aws/dynamo-store';
-import { SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
+import { type SqsSender, SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
 import { DeferredEventPublisher } from '#lib/adapters/deferred-adapters';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
-import { JsonlEventLog } from '#lib/adapters/local/event-log';
-import {
-  createDynamoClient,
-  IN_PROCESS_SQS_ENDPOINT,
-  inProcessSqsSender,
-} from '#lib/adapters/local/in-process-registry';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
 import type { EventPublisher, Logger } from '#lib/ports';
+import { composeStores } from '#functions/composition/stores';
 
 export type CoreDeps = Pick<
   Deps,
@@ -38,12 +32,11 @@ export type CoreDeps = Pick<
 >;
 
 /**
- * EventBridge in AWS, the JSON-lines log locally, else nowhere (tests, tools): logged at debug.
- * The EventBridge client is built on the first publish, so a request that publishes nothing never
- * loads it.
+ * EventBridge where a bus is named, else nowhere (tests, tools): logged at debug. The EventBridge
+ * client is built on the first publish, so a request that publishes nothing never loads it.
  */
 function createEventPublisher(config: Config, logger: Logger): EventPublisher {
-  const { eventBusName, logFile } = config.events;
+  const { eventBusName } = config.events;
   if (eventBusName) {
     return new DeferredEventPublisher(async () =>
       (await import('#functions/composition/deferred/eventbridge-events')).createEventBridgePublisher(
@@ -52,34 +45,43 @@ function createEventPublisher(config: Config, logger: Logger): EventPublisher {
       ),
     );
   }
-  if (logFile) return new JsonlEventLog({ file: logFile });
   return {
     async publish(events) {
-      logger.debug('domain events not published (no bus or log configured)', {
+      logger.debug('domain events not published (no bus configured)', {
         events: events.map((e) => ({ type: e.type, id: e.id })),
       });
     },
   };
 }
 
-/** The adapters every function shares, built once per cold start. */
+/**
+ * The adapters every function shares, built once per cold start: DynamoDB and SQS, at the
+ * endpoints the config names when they are emulators'.
+ */
 export function composeCore(config: Config, logger: Logger): CoreDeps {
-  const region = config.region;
-  // The local runtime's dynalite runs in a worker of this process: its calls skip the sockets.
-  const dynamo = createDynamoClient({
-    region,
-    ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
+  const { region, dynamoDbEndpoint, sqsEndpoint } = config;
+  return assembleCore(config, logger, {
+    dynamo: new DynamoDBClient({ region, ...(dynamoDbEndpoint ? { endpoint: dynamoDbEndpoint } : {}) }),
+    sqs: new SQSClient({ region, ...(sqsEndpoint ? { endpoint: sqsEndpoint } : {}) }),
+    events: createEventPublisher(config, logger),
   });
-  // The local runtime's queues live in its own process; anywhere else, SQS (or an emulator's endpoint).
-  const sqs =
-    config.sqsEndpoint === IN_PROCESS_SQS_ENDPOINT
-      ? inProcessSqsSender()
-      : new SQSClient({ region, ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}) });
+}
+
+/** The clients and the event publisher the core adapters stand on: AWS's, or the local runtime's. */
+export interface CoreClients {
+  dynamo: DynamoDBClient;
+  sqs: SqsSender;
+  events: EventPublisher;
+}
+
+/**
+ * The core adapters on the given clients. The Lambda functions and the local runtime both build
+ * their core here, so they differ only in the clients.
+ */
+export function assembleCore(config: Config, logger: Logger, clients: CoreClients): CoreDeps {
+  const { sqs } = clients;
   return {
-    store: new DynamoStore({
-      tableName: config.tableName,
-      client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-    }),
+    ...composeStores(config.tableName, clients.dynamo),
     generationQueue: new SqsGenerationQueue({ queueUrl: config.generationQueueUrl, client: sqs }),
     deliveryQueue: new SqsDeliveryQueue({ queueUrl: config.deliveryQueueUrl, client: sqs }),
     ingestionQueue: new SqsIngestionQueue({ queueUrl: config.ingestionQueueUrl, client: sqs }),
@@ -87,7 +89,7 @@ export function composeCore(config: Config, logger: Logger): CoreDeps {
       policy: config.webhookTargets,
       allowHttp: config.allowHttpWebhooks,
     }),
-    events: createEventPublisher(config, logger),
+    events: clients.events,
     clock: systemClock,
     ids: createUlidIds(),
     logger,

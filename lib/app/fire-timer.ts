@@ -206,7 +206,7 @@ async function writeMessage(
     id: input.messageId,
     direction: 'outbound',
     kind: input.kind === 'follow_up' ? 'follow_up' : 'nudge',
-    text: request.outputFormat === 'html' ? sanitizeHtml(answer.reply) : answer.reply,
+    text: request.outputFormat === 'html' ? sanitizeHtml(answer.text) : answer.text,
     createdAt: deps.clock.now().toISOString(),
     confidence: answer.confidence,
   };

@@ -277,11 +277,11 @@ const FAILED_SUMMARY = `Parley could not answer after ${MAX_GENERATION_ATTEMPTS}
 
 /** What an opt-out ("STOP") gets instead of an answer: a confirmation, and no message after it. */
 const STOP_CONFIRMATION = {
-  reply: 'You are unsubscribed: we will not contact you again. If you write to us, we will answer.',
-  needs_human: false,
+  text: 'You are unsubscribed: we will not contact you again. If you write to us, we will answer.',
+  needsHuman: false,
   escalation: 'none',
   reason: null,
-  follow_up_at: null,
+  followUpAt: null,
   language: 'en',
   confidence: 'high',
 } as const satisfies Omit<ModelReply, 'citations'>;
@@ -301,15 +301,15 @@ async function storeReply(
     direction: 'outbound',
     kind: 'reply',
     // The model is untrusted: whatever markup it wrote, only the allowed tags reach the prospect.
-    text: outputFormat === 'html' ? sanitizeHtml(answer.reply) : answer.reply,
+    text: outputFormat === 'html' ? sanitizeHtml(answer.text) : answer.text,
     createdAt: deps.clock.now().toISOString(),
     inReplyTo: input.unanswered.map((m) => m.id),
-    needsHuman: answer.needs_human,
+    needsHuman: answer.needsHuman,
     escalation: answer.escalation,
     confidence: answer.confidence,
     citations: answer.citations,
     ...(answer.reason ? { reason: answer.reason } : {}),
-    ...(answer.follow_up_at ? { followUpAt: answer.follow_up_at } : {}),
+    ...(answer.followUpAt ? { followUpAt: answer.followUpAt } : {}),
   };
   if (await deps.store.putMessage(reply)) return reply;
   // A twin worker stored this reply first: carry on with theirs so the prospect gets one answer.

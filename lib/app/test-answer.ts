@@ -65,11 +65,11 @@ export async function testAnswer(
   const latencyMs = deps.clock.now().getTime() - started;
   return {
     // The model is untrusted: as in generateReply, only the allowed tags survive.
-    reply: request.outputFormat === 'html' ? sanitizeHtml(answer.reply) : answer.reply,
-    needs_human: answer.needs_human,
+    text: request.outputFormat === 'html' ? sanitizeHtml(answer.text) : answer.text,
+    needsHuman: answer.needsHuman,
     escalation: answer.escalation,
     reason: answer.reason,
-    follow_up_at: answer.follow_up_at,
+    followUpAt: answer.followUpAt,
     language: answer.language,
     confidence: answer.confidence,
     citations: citationsOf(grounding, answer.citations),

@@ -1,11 +1,10 @@
 /**
- * What the generator asks a chat model for, and the one structured shape every model (OpenAI or
- * offline) must return. The shape is validated on every call: nothing malformed reaches a prospect.
+ * What the generator asks a chat model for, and the one structured reply every model (OpenAI or
+ * offline) returns. A model's own output format (OpenAI's JSON, lib/adapters/openai/reply-wire-schema.ts)
+ * is validated and mapped to it by its adapter: nothing malformed reaches a prospect.
  */
-import * as z from 'zod';
-import { CONFIDENCE_LEVELS } from '#lib/domain/confidence';
-import { MODEL_ESCALATIONS } from '#lib/domain/escalation';
-import type { AiType, Channel, Contact, OutputFormat } from '#lib/domain/types';
+import type { ConfidenceLevel } from '#lib/domain/confidence';
+import type { AiType, Channel, Contact, ModelEscalation, OutputFormat } from '#lib/domain/types';
 
 /** One earlier turn of the conversation, as the model sees it. */
 export interface Turn {
@@ -63,40 +62,22 @@ export interface ReplyRequest {
   now: string;
 }
 
-export const modelReplySchema = z
-  .object({
-    reply: z.string().min(1).describe('The message to send the prospect.'),
-    needs_human: z.boolean().describe('True if a person should take over or check this conversation.'),
-    reason: z.string().nullable().describe('Why a human is needed, else null.'),
-    follow_up_at: z.string().nullable().describe('ISO-8601 time the prospect asked to be contacted again, else null.'),
-    language: z.string().nullable().describe('BCP-47 code of the language the reply is written in.'),
-    confidence: z
-      .enum(CONFIDENCE_LEVELS)
-      .describe('How well the reply is grounded in the setup, knowledge and conversation: high, medium or low.'),
-    escalation: z
-      .enum(MODEL_ESCALATIONS)
-      .describe(
-        'Why a person should step in: the prospect asked for one, a complaint, a legal threat, a question you cannot answer from what you are given, an urgent matter; else none.',
-      ),
-    citations: z
-      .array(z.int())
-      .describe('Numbers of the knowledge entries (corrections and passages) the reply used; empty if none.'),
-  })
-  .strict();
-
-export type ModelReply = z.infer<typeof modelReplySchema>;
-
-/** Validates a model's raw output; throws a descriptive error if it does not fit the schema. */
-export function parseModelReply(raw: unknown): ModelReply {
-  const result = modelReplySchema.safeParse(raw);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new MalformedModelOutputError(`model output does not fit the reply schema: ${issues.join('; ')}`);
-  }
-  if (result.data.reply.trim() === '') {
-    throw new MalformedModelOutputError('model output has an empty reply');
-  }
-  return result.data;
+/** What a chat model answers: the message for the prospect and its decisions about it. */
+export interface ModelReply {
+  /** The message to send the prospect; never empty. */
+  text: string;
+  /** A person should take over or check this conversation. */
+  needsHuman: boolean;
+  /** Why a person is needed, else null. */
+  reason: string | null;
+  /** ISO-8601 time the prospect asked to be contacted again, else null. */
+  followUpAt: string | null;
+  /** BCP-47 code of the language the reply is written in; null when the model does not say. */
+  language: string | null;
+  confidence: ConfidenceLevel;
+  escalation: ModelEscalation;
+  /** Numbers of the knowledge entries (corrections and passages) the reply used. */
+  citations: number[];
 }
 
 export class MalformedModelOutputError extends Error {

@@ -49,10 +49,10 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
     const reply = await model.generateReply(request);
 
     expect(reply).toEqual({
-      reply: 'Yes, we ship to Canada.',
-      needs_human: false,
+      text: 'Yes, we ship to Canada.',
+      needsHuman: false,
       reason: null,
-      follow_up_at: null,
+      followUpAt: null,
       language: 'en',
       confidence: 'high',
       escalation: 'none',
@@ -107,7 +107,7 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
 
     const reply = await model.generateReply(request);
 
-    expect(reply.reply).toBe('Second time lucky.');
+    expect(reply.text).toBe('Second time lucky.');
     expect(fake.requests).toHaveLength(1 + MALFORMED_OUTPUT_RETRIES);
   });
 
@@ -130,7 +130,7 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
 
     const reply = await model.generateReply(request);
 
-    expect(reply.reply).toBe('After the outage.');
+    expect(reply.text).toBe('After the outage.');
     expect(fake.requests).toHaveLength(2);
   });
 
@@ -239,7 +239,7 @@ describe('startFakeOpenAi', () => {
       const reply = await answering;
 
       expect(answeredWhileHung).toBe(false);
-      expect(reply.reply).toBe('Thanks for your message! (fake model)');
+      expect(reply.text).toBe('Thanks for your message! (fake model)');
     } finally {
       await fake.stop();
     }
@@ -256,7 +256,7 @@ describe('startFakeOpenAi', () => {
     await waitFor(() => fake.requests.length === 2);
     await fake.stop();
 
-    expect(delayed.reply).toBe('Thanks for your message! (fake model)');
+    expect(delayed.text).toBe('Thanks for your message! (fake model)');
     const error = await neverAnswered.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelBusyError);
     expect((error as Error).cause).toBeInstanceOf(OpenAI.APIConnectionError);

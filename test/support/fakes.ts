@@ -82,10 +82,10 @@ export const HELLO_REQUEST: ReplyRequest = Object.freeze({
 /** The reply a model that knows nothing better gives: it echoes the prospect's pending messages. */
 export function answerTo(request: ReplyRequest): ModelReply {
   return {
-    reply: `Answer to: ${request.pending.map((t) => t.text).join(' / ')}`,
-    needs_human: false,
+    text: `Answer to: ${request.pending.map((t) => t.text).join(' / ')}`,
+    needsHuman: false,
     reason: null,
-    follow_up_at: null,
+    followUpAt: null,
     language: 'en',
     confidence: 'high',
     escalation: 'none',

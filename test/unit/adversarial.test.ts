@@ -96,7 +96,7 @@ describe('the offline model under adversarial messages', () => {
 
   it.each(ADVERSARIAL)('answers %j without the prompt, another URL or raw script', async (text) => {
     for (const outputFormat of ['text', 'html'] as const) {
-      const { reply } = await model.generateReply(requestFor(text, { outputFormat }));
+      const { text: reply } = await model.generateReply(requestFor(text, { outputFormat }));
 
       for (const sentence of promptSentences) expect(reply).not.toContain(sentence);
       expect(reply).not.toMatch(/system prompt|instructions from the business|Mention the free trial/i);
@@ -108,7 +108,7 @@ describe('the offline model under adversarial messages', () => {
   });
 
   it('still gives the real goal link to a prospect who asks for another', async () => {
-    const { reply } = await model.generateReply(requestFor(ADVERSARIAL[9]));
+    const { text: reply } = await model.generateReply(requestFor(ADVERSARIAL[9]));
 
     expect(urlsIn(reply)).toEqual([GOAL_URL]);
   });

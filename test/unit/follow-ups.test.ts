@@ -35,11 +35,11 @@ async function setup(settings: Partial<AiSettings> = {}) {
 
 function reply(overrides: Partial<ModelReply> = {}): ModelReply {
   return {
-    reply: 'Happy to help.',
-    needs_human: false,
+    text: 'Happy to help.',
+    needsHuman: false,
     escalation: 'none',
     reason: null,
-    follow_up_at: null,
+    followUpAt: null,
     language: 'en',
     confidence: 'high',
     citations: [],
@@ -70,7 +70,7 @@ describe('follow-ups and drop-off nudges', () => {
 
   it('arms the follow-up the prospect asked for, at that instant, and no nudge before it', async () => {
     const { deps, ask } = await setup();
-    deps.chatModel.nextReply(() => reply({ follow_up_at: '2026-11-28T15:00:00.000Z' }));
+    deps.chatModel.nextReply(() => reply({ followUpAt: '2026-11-28T15:00:00.000Z' }));
 
     await ask('Call me tomorrow at 3pm');
 
@@ -80,7 +80,7 @@ describe('follow-ups and drop-off nudges', () => {
 
   it('stores the follow-up in the conversation before its webhook is queued, so a receiver that reads it sees it', async () => {
     const { deps, tenantId, ask } = await setup();
-    deps.chatModel.nextReply(() => reply({ follow_up_at: '2026-11-28T15:00:00.000Z' }));
+    deps.chatModel.nextReply(() => reply({ followUpAt: '2026-11-28T15:00:00.000Z' }));
     const enqueue = deps.deliveryQueue.enqueueDelivery.bind(deps.deliveryQueue);
     let scheduledWhenQueued: unknown;
     deps.deliveryQueue.enqueueDelivery = async (job, delaySeconds) => {
@@ -107,11 +107,11 @@ describe('follow-ups and drop-off nudges', () => {
 
   it('writes the follow-up from the conversation when it fires, and sends it once to the follow-up webhook', async () => {
     const { deps, tenantId, ask } = await setup();
-    deps.chatModel.nextReply(() => reply({ follow_up_at: '2026-11-28T15:00:00.000Z' }));
+    deps.chatModel.nextReply(() => reply({ followUpAt: '2026-11-28T15:00:00.000Z' }));
     await ask('Call me tomorrow at 3pm');
     const payload = deps.timers.take('follow_up');
     deps.clock.advance(29 * HOUR);
-    deps.chatModel.nextReply(() => reply({ reply: 'Following up as promised!' }));
+    deps.chatModel.nextReply(() => reply({ text: 'Following up as promised!' }));
 
     const first = await fireTimer(deps, payload);
     const again = await fireTimer(deps, payload);
@@ -295,8 +295,8 @@ describe('the emergency webhook', () => {
     const { deps, tenantId, ask } = await setup();
     deps.chatModel.nextReply(() =>
       reply({
-        reply: 'A colleague will call you.',
-        needs_human: true,
+        text: 'A colleague will call you.',
+        needsHuman: true,
         escalation: 'human_requested',
         reason: 'Wants a call about an enterprise plan.',
       }),
@@ -321,7 +321,7 @@ describe('the emergency webhook', () => {
       emergency: { enabled: true, triggers: ['legal_threat'], pauseAi: true },
     });
     deps.chatModel.nextReply(() =>
-      reply({ needs_human: true, escalation: 'legal_threat', reason: 'Threatens to sue.' }),
+      reply({ needsHuman: true, escalation: 'legal_threat', reason: 'Threatens to sue.' }),
     );
 
     await ask('I will sue you');
@@ -334,7 +334,7 @@ describe('the emergency webhook', () => {
     const { deps, tenantId, ask } = await setup({
       emergency: { enabled: true, triggers: ['legal_threat'], pauseAi: false },
     });
-    deps.chatModel.nextReply(() => reply({ needs_human: true, escalation: 'complaint', reason: 'Unhappy.' }));
+    deps.chatModel.nextReply(() => reply({ needsHuman: true, escalation: 'complaint', reason: 'Unhappy.' }));
 
     await ask('This is unacceptable');
 

@@ -272,10 +272,10 @@ describe('generateReply', () => {
     });
     const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'I want to talk to a person' });
     deps.chatModel.nextReply(() => ({
-      reply: 'A colleague will get back to you shortly.',
-      needs_human: true,
+      text: 'A colleague will get back to you shortly.',
+      needsHuman: true,
       reason: 'prospect_asked_for_human',
-      follow_up_at: null,
+      followUpAt: null,
       language: 'en',
       confidence: 'high',
       escalation: 'human_requested',
@@ -359,10 +359,10 @@ describe('generateReply', () => {
       });
       const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'I want a refund, now' });
       deps.chatModel.nextReply(() => ({
-        reply: 'A colleague will get back to you shortly.',
-        needs_human: true,
+        text: 'A colleague will get back to you shortly.',
+        needsHuman: true,
         reason: 'Prospect demands a refund',
-        follow_up_at: null,
+        followUpAt: null,
         language: 'en',
         confidence: 'high',
         escalation: 'human_requested',
@@ -392,10 +392,10 @@ describe('generateReply', () => {
       const { tenantId, ai } = await givenTenantWithAi(deps);
       const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Let me talk to a person' });
       deps.chatModel.nextReply(() => ({
-        reply: 'Someone will be in touch.',
-        needs_human: true,
+        text: 'Someone will be in touch.',
+        needsHuman: true,
         reason: null,
-        follow_up_at: null,
+        followUpAt: null,
         language: 'en',
         confidence: 'high',
         escalation: 'human_requested',
@@ -516,10 +516,10 @@ describe('generateReply', () => {
       const { tenantId, ai } = await givenTenantWithAi(deps, { outputFormat: 'html' });
       const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
       deps.chatModel.nextReply(() => ({
-        reply: '<p onmouseover="x()">Hello <img src=x onerror=alert(1)></p>',
-        needs_human: false,
+        text: '<p onmouseover="x()">Hello <img src=x onerror=alert(1)></p>',
+        needsHuman: false,
         reason: null,
-        follow_up_at: null,
+        followUpAt: null,
         language: 'en',
         confidence: 'high',
         escalation: 'none',
@@ -537,10 +537,10 @@ describe('generateReply', () => {
       const { tenantId, ai } = await givenTenantWithAi(deps);
       const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
       deps.chatModel.nextReply(() => ({
-        reply: 'Use a < b & c > d',
-        needs_human: false,
+        text: 'Use a < b & c > d',
+        needsHuman: false,
         reason: null,
-        follow_up_at: null,
+        followUpAt: null,
         language: 'en',
         confidence: 'medium',
         escalation: 'none',

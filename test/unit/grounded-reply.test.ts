@@ -51,10 +51,10 @@ describe('a reply grounded in knowledge', () => {
       text: 'How long does shipping to Canada take?',
     });
     deps.chatModel.nextReply((request) => ({
-      reply: 'About 5 business days.',
-      needs_human: false,
+      text: 'About 5 business days.',
+      needsHuman: false,
       reason: null,
-      follow_up_at: null,
+      followUpAt: null,
       language: 'en',
       confidence: 'high',
       escalation: 'none',
@@ -133,19 +133,19 @@ describe('a reply grounded in knowledge', () => {
       text: 'Is there a warranty?',
     });
     const second = await givenMessage(deps, { tenantId, aiId: ai.id, conversationId: 'b', text: 'I need a person' });
-    const base = { reason: null, follow_up_at: null, language: 'en', citations: [] };
+    const base = { reason: null, followUpAt: null, language: 'en', citations: [] };
     deps.chatModel
       .nextReply(() => ({
         ...base,
-        reply: 'I am not sure.',
-        needs_human: false,
+        text: 'I am not sure.',
+        needsHuman: false,
         escalation: 'none',
         confidence: 'low',
       }))
       .nextReply(() => ({
         ...base,
-        reply: 'A colleague will help.',
-        needs_human: true,
+        text: 'A colleague will help.',
+        needsHuman: true,
         escalation: 'human_requested',
         confidence: 'high',
       }));

@@ -34,7 +34,7 @@ describe('KeyedChatModel', () => {
 
     const reply = await model.generateReply(request);
 
-    expect(reply.reply).toBe('Answer to: Hello?');
+    expect(reply.text).toBe('Answer to: Hello?');
     expect(built).toEqual(['sk-first']);
     expect(state.reads).toBe(0);
   });
@@ -56,7 +56,7 @@ describe('KeyedChatModel', () => {
     state.nowMs = KEY_RECHECK_MS;
     const reply = await model.generateReply(request);
 
-    expect(reply.reply).toBe('Answer to: Hello?');
+    expect(reply.text).toBe('Answer to: Hello?');
     expect(built).toEqual(['sk-put-in-later']);
     expect(state.reads).toBe(1);
   });
@@ -70,7 +70,7 @@ describe('KeyedChatModel', () => {
     state.nowMs = KEY_RECHECK_MS;
     const reply = await model.generateReply(request);
 
-    expect(reply.reply).toBe('Answer to: Hello?');
+    expect(reply.text).toBe('Answer to: Hello?');
     expect(built).toEqual(['sk-revoked', 'sk-replacement']);
   });
 

@@ -42,9 +42,9 @@ describe('OfflineChatModel for a sales AI', () => {
   ])('offers the goal with its exact link when the prospect says "%s"', async (text) => {
     const reply = await model.generateReply(requestFor([text]));
 
-    expect(reply.reply).toContain('Book a demo');
-    expect(urlsIn(reply.reply)).toEqual([GOAL_URL]);
-    expect(reply.needs_human).toBe(false);
+    expect(reply.text).toContain('Book a demo');
+    expect(urlsIn(reply.text)).toEqual([GOAL_URL]);
+    expect(reply.needsHuman).toBe(false);
     expect(reply.confidence).toBe('high');
   });
 
@@ -52,8 +52,8 @@ describe('OfflineChatModel for a sales AI', () => {
     const reply = await model.generateReply(requestFor(['I am interested'], { outputFormat: 'html' }));
 
     const escaped = 'https://acme.example/book?plan=pro&amp;ref=parley';
-    expect(reply.reply).toContain(`<a href="${escaped}">${escaped}</a>`);
-    expect(sanitizeHtml(reply.reply)).toBe(reply.reply);
+    expect(reply.text).toContain(`<a href="${escaped}">${escaped}</a>`);
+    expect(sanitizeHtml(reply.text)).toBe(reply.text);
   });
 
   it('keeps the whole goal link in an sms, under the sms limit', async () => {
@@ -63,8 +63,8 @@ describe('OfflineChatModel for a sales AI', () => {
       }),
     );
 
-    expect(reply.reply.length).toBeLessThan(SMS_MAX_CHARS);
-    expect(reply.reply.endsWith(GOAL_URL)).toBe(true);
+    expect(reply.text.length).toBeLessThan(SMS_MAX_CHARS);
+    expect(reply.text.endsWith(GOAL_URL)).toBe(true);
   });
 
   it.each(['Hi there', 'Do you ship to Canada?', 'Thanks!'])(
@@ -72,7 +72,7 @@ describe('OfflineChatModel for a sales AI', () => {
     async (text) => {
       const reply = await model.generateReply(requestFor([text]));
 
-      expect(urlsIn(reply.reply)).toEqual([]);
+      expect(urlsIn(reply.text)).toEqual([]);
     },
   );
 
@@ -82,10 +82,10 @@ describe('OfflineChatModel for a sales AI', () => {
       requestFor(['I am interested'], { ai: { name: 'Sam', type: 'support' } }),
     );
 
-    expect(urlsIn(noGoal.reply)).toEqual([]);
-    expect(noGoal.reply).toContain('Acme CRM');
-    expect(urlsIn(support.reply)).toEqual([]);
-    expect(support.reply).not.toContain('Acme CRM');
+    expect(urlsIn(noGoal.text)).toEqual([]);
+    expect(noGoal.text).toContain('Acme CRM');
+    expect(urlsIn(support.text)).toEqual([]);
+    expect(support.text).not.toContain('Acme CRM');
   });
 
   it.each(['What is it?', 'What do you sell?', 'Tell me more about it'])(
@@ -93,7 +93,7 @@ describe('OfflineChatModel for a sales AI', () => {
     async (text) => {
       const reply = await model.generateReply(requestFor([text]));
 
-      expect(reply.reply).toContain('Acme CRM: A CRM for bakeries that tracks orders and regulars.');
+      expect(reply.text).toContain('Acme CRM: A CRM for bakeries that tracks orders and regulars.');
       expect(reply.confidence).toBe('high');
     },
   );
@@ -101,8 +101,8 @@ describe('OfflineChatModel for a sales AI', () => {
   it('quotes the product price when one is set, and offers the goal', async () => {
     const reply = await model.generateReply(requestFor(['How much does it cost?']));
 
-    expect(reply.reply).toContain('Acme CRM costs $49/month.');
-    expect(urlsIn(reply.reply)).toEqual([GOAL_URL]);
+    expect(reply.text).toContain('Acme CRM costs $49/month.');
+    expect(urlsIn(reply.text)).toEqual([GOAL_URL]);
   });
 
   it('never gives a price when none is set', async () => {
@@ -111,16 +111,16 @@ describe('OfflineChatModel for a sales AI', () => {
     const pricing = await model.generateReply(requestFor(['How much does it cost?'], { sales }));
     const about = await model.generateReply(requestFor(['What is it?'], { sales }));
 
-    expect(pricing.reply).toMatch(/pric/i);
-    for (const reply of [pricing, about]) expect(reply.reply).not.toMatch(/[$€£]|\d+\s*(\/|per)\s*month/);
+    expect(pricing.text).toMatch(/pric/i);
+    for (const reply of [pricing, about]) expect(reply.text).not.toMatch(/[$€£]|\d+\s*(\/|per)\s*month/);
   });
 
   it('hands a human request to a person', async () => {
     const reply = await model.generateReply(requestFor(['I want to talk to a real person']));
 
-    expect(reply.needs_human).toBe(true);
-    expect(reply.follow_up_at).toBeNull();
-    expect(urlsIn(reply.reply)).toEqual([]);
+    expect(reply.needsHuman).toBe(true);
+    expect(reply.followUpAt).toBeNull();
+    expect(urlsIn(reply.text)).toEqual([]);
   });
 });
 
@@ -132,9 +132,9 @@ describe('OfflineChatModel follow-up times', () => {
       requestFor(['Call me tomorrow at 3pm'], { contact: { firstName: 'Anna', timezone: 'America/New_York' } }),
     );
 
-    expect(reply.follow_up_at).toBe('2025-01-16T20:00:00.000Z');
-    expect(reply.needs_human).toBe(true);
-    expect(reply.reply).toMatch(/Thursday, January 16 at 3:00 PM/);
+    expect(reply.followUpAt).toBe('2025-01-16T20:00:00.000Z');
+    expect(reply.needsHuman).toBe(true);
+    expect(reply.text).toMatch(/Thursday, January 16 at 3:00 PM/);
   });
 
   it('says it will follow up at a time asked for without a call', async () => {
@@ -144,9 +144,9 @@ describe('OfflineChatModel follow-up times', () => {
       }),
     );
 
-    expect(reply.follow_up_at).toBe('2025-01-20T11:00:00.000Z');
-    expect(reply.needs_human).toBe(false);
-    expect(reply.reply).toMatch(/follow up with you on Monday, January 20 at 6:00 AM/);
+    expect(reply.followUpAt).toBe('2025-01-20T11:00:00.000Z');
+    expect(reply.needsHuman).toBe(false);
+    expect(reply.text).toMatch(/follow up with you on Monday, January 20 at 6:00 AM/);
   });
 
   it('follows the contact timezone across daylight saving time', async () => {
@@ -157,7 +157,7 @@ describe('OfflineChatModel follow-up times', () => {
       }),
     );
 
-    expect(reply.follow_up_at).toBe('2025-07-16T19:00:00.000Z');
+    expect(reply.followUpAt).toBe('2025-07-16T19:00:00.000Z');
   });
 
   it('reads the time in UTC when the contact has no timezone or an unknown one', async () => {
@@ -166,17 +166,17 @@ describe('OfflineChatModel follow-up times', () => {
       requestFor(['Get back to me tomorrow at 3pm'], { contact: { timezone: 'Mars/Olympus' } }),
     );
 
-    expect(none.follow_up_at).toBe('2025-01-16T15:00:00.000Z');
-    expect(unknown.follow_up_at).toBe('2025-01-16T15:00:00.000Z');
-    expect(none.reply).toMatch(/3:00 PM \(UTC\)/);
+    expect(none.followUpAt).toBe('2025-01-16T15:00:00.000Z');
+    expect(unknown.followUpAt).toBe('2025-01-16T15:00:00.000Z');
+    expect(none.text).toMatch(/3:00 PM \(UTC\)/);
   });
 
   it('answers the intent and mentions the follow-up when both are asked', async () => {
     const reply = await model.generateReply(requestFor(['Sounds good, but reach me next week, I am busy']));
 
-    expect(urlsIn(reply.reply)).toEqual([GOAL_URL]);
-    expect(reply.follow_up_at).toBe('2025-01-22T10:00:00.000Z');
-    expect(reply.reply).toMatch(/follow up with you on/);
+    expect(urlsIn(reply.text)).toEqual([GOAL_URL]);
+    expect(reply.followUpAt).toBe('2025-01-22T10:00:00.000Z');
+    expect(reply.text).toMatch(/follow up with you on/);
   });
 
   it.each(['We opened the bakery last year', 'Our busy season was in May', 'Do you work on Sundays?'])(
@@ -184,7 +184,7 @@ describe('OfflineChatModel follow-up times', () => {
     async (text) => {
       const reply = await model.generateReply(requestFor([text]));
 
-      expect(reply.follow_up_at).toBeNull();
+      expect(reply.followUpAt).toBeNull();
     },
   );
 });

@@ -1,6 +1,21 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { HUMAN_REQUEST_REASON, OfflineChatModel, SMS_MAX_CHARS } from '#lib/adapters/offline/offline-chat-model';
-import { parseModelReply, type ReplyRequest } from '#lib/domain/reply';
+import { parseReplyWire } from '#lib/adapters/openai/reply-wire-schema';
+import type { ModelReply, ReplyRequest } from '#lib/domain/reply';
+
+/** The reply as a model writes it on the wire (lib/adapters/openai/reply-wire-schema.ts), field for field. */
+function asWire(reply: ModelReply) {
+  return {
+    reply: reply.text,
+    needs_human: reply.needsHuman,
+    reason: reply.reason,
+    follow_up_at: reply.followUpAt,
+    language: reply.language,
+    confidence: reply.confidence,
+    escalation: reply.escalation,
+    citations: reply.citations,
+  };
+}
 
 const NOW = '2025-03-04T10:00:00.000Z';
 
@@ -22,15 +37,15 @@ describe('OfflineChatModel', () => {
   it('greets the contact by first name when the message is only a greeting', async () => {
     const reply = await model.generateReply(requestFor(['Hello there!']));
 
-    expect(reply.reply).toMatch(/^Hi Anna,/);
-    expect(reply.reply).toMatch(/how can i help|what are you looking for/i);
-    expect(reply.needs_human).toBe(false);
+    expect(reply.text).toMatch(/^Hi Anna,/);
+    expect(reply.text).toMatch(/how can i help|what are you looking for/i);
+    expect(reply.needsHuman).toBe(false);
   });
 
   it('greets a contact without a name generically', async () => {
     const reply = await model.generateReply(requestFor(['Hi'], { contact: {} }));
 
-    expect(reply.reply).toMatch(/^Hi there,/);
+    expect(reply.text).toMatch(/^Hi there,/);
   });
 
   it.each([
@@ -43,13 +58,13 @@ describe('OfflineChatModel', () => {
   ])('hands "%s" to a human and says a colleague will be in touch', async (text) => {
     const reply = await model.generateReply(requestFor([text]));
 
-    expect(reply.needs_human).toBe(true);
+    expect(reply.needsHuman).toBe(true);
     expect(reply.reason).toBe(
       /complaint/.test(text) ? 'The prospect is complaining: a person should look at this.' : HUMAN_REQUEST_REASON,
     );
     expect(reply.escalation).toBe(/complaint/.test(text) ? 'complaint' : 'human_requested');
-    expect(reply.reply).toMatch(/colleague/);
-    expect(reply.reply).toMatch(/in touch/);
+    expect(reply.text).toMatch(/colleague/);
+    expect(reply.text).toMatch(/in touch/);
   });
 
   it.each([
@@ -60,9 +75,9 @@ describe('OfflineChatModel', () => {
   ])('answers the pricing question "%s" without inventing a price', async (text) => {
     const reply = await model.generateReply(requestFor([text]));
 
-    expect(reply.reply).toMatch(/pric/i);
-    expect(reply.reply).not.toMatch(/[$€£]\s?\d/);
-    expect(reply.needs_human).toBe(false);
+    expect(reply.text).toMatch(/pric/i);
+    expect(reply.text).not.toMatch(/[$€£]\s?\d/);
+    expect(reply.needsHuman).toBe(false);
   });
 
   it.each(['Thanks!', 'Thank you, bye', 'Great, cheers'])(
@@ -70,18 +85,18 @@ describe('OfflineChatModel', () => {
     async (text) => {
       const reply = await model.generateReply(requestFor([text]));
 
-      expect(reply.reply).toMatch(/thank you/i);
-      expect(reply.reply).not.toMatch(/you asked/i);
-      expect(reply.needs_human).toBe(false);
+      expect(reply.text).toMatch(/thank you/i);
+      expect(reply.text).not.toMatch(/you asked/i);
+      expect(reply.needsHuman).toBe(false);
     },
   );
 
   it('restates a question and, as a sales AI, offers to help further', async () => {
     const reply = await model.generateReply(requestFor(['Hi, do you ship to Canada?']));
 
-    expect(reply.reply).toContain('do you ship to Canada?');
-    expect(reply.reply).toMatch(/best option|help/i);
-    expect(reply.needs_human).toBe(false);
+    expect(reply.text).toContain('do you ship to Canada?');
+    expect(reply.text).toMatch(/best option|help/i);
+    expect(reply.needsHuman).toBe(false);
   });
 
   it('answers a support question asking for details rather than selling', async () => {
@@ -89,22 +104,22 @@ describe('OfflineChatModel', () => {
 
     const reply = await model.generateReply(request);
 
-    expect(reply.reply).toContain('Why does the export fail?');
-    expect(reply.reply).toMatch(/details/);
-    expect(reply.reply).not.toMatch(/best option/);
+    expect(reply.text).toContain('Why does the export fail?');
+    expect(reply.text).toMatch(/details/);
+    expect(reply.text).not.toMatch(/best option/);
   });
 
   it('answers several quick messages with one reply that covers the question among them', async () => {
     const reply = await model.generateReply(requestFor(['hi', 'quick question', 'do you integrate with HubSpot?']));
 
-    expect(reply.reply).toContain('do you integrate with HubSpot?');
-    expect(reply.reply.match(/Hi Anna/g)).toHaveLength(1);
+    expect(reply.text).toContain('do you integrate with HubSpot?');
+    expect(reply.text.match(/Hi Anna/g)).toHaveLength(1);
   });
 
   it('lets a request for a human among several messages win over the other intents', async () => {
     const reply = await model.generateReply(requestFor(['How much is it?', 'Actually, just call me']));
 
-    expect(reply.needs_human).toBe(true);
+    expect(reply.needsHuman).toBe(true);
   });
 
   it('wraps paragraphs in <p>, escapes the name and drops markup from the question it echoes in html', async () => {
@@ -115,18 +130,18 @@ describe('OfflineChatModel', () => {
 
     const reply = await model.generateReply(request);
 
-    expect(reply.reply).toMatch(/^<p>.*<\/p>$/s);
-    expect(reply.reply).toContain('Does it work with alert(1) &amp; &quot;quotes&quot;?');
-    expect(reply.reply).toContain('Hi &lt;b&gt;Anna&lt;/b&gt;,');
-    expect(reply.reply).not.toMatch(/script/);
-    expect(reply.reply).not.toContain('<b>');
+    expect(reply.text).toMatch(/^<p>.*<\/p>$/s);
+    expect(reply.text).toContain('Does it work with alert(1) &amp; &quot;quotes&quot;?');
+    expect(reply.text).toContain('Hi &lt;b&gt;Anna&lt;/b&gt;,');
+    expect(reply.text).not.toMatch(/script/);
+    expect(reply.text).not.toContain('<b>');
   });
 
   it('writes plain text without markup in text format, and echoes no markup either', async () => {
     const reply = await model.generateReply(requestFor(['Do you offer <b>training</b>?']));
 
-    expect(reply.reply).not.toMatch(/<p>/);
-    expect(reply.reply).toContain('Do you offer training?');
+    expect(reply.text).not.toMatch(/<p>/);
+    expect(reply.text).toContain('Do you offer training?');
   });
 
   it('keeps an sms to one line under the sms limit, even for a very long question', async () => {
@@ -136,21 +151,21 @@ describe('OfflineChatModel', () => {
     const html = await model.generateReply(requestFor([longQuestion], { channel: 'sms', outputFormat: 'html' }));
 
     for (const reply of [text, html]) {
-      expect(reply.reply.length).toBeLessThan(SMS_MAX_CHARS);
-      expect(reply.reply).not.toContain('\n');
+      expect(reply.text.length).toBeLessThan(SMS_MAX_CHARS);
+      expect(reply.text).not.toContain('\n');
     }
   });
 
   it('signs an e-mail with the AI name', async () => {
     const reply = await model.generateReply(requestFor(['Hello'], { channel: 'email' }));
 
-    expect(reply.reply).toMatch(/Best regards,\nAva$/);
+    expect(reply.text).toMatch(/Best regards,\nAva$/);
   });
 
   it('checks in when there is nothing pending', async () => {
     const reply = await model.generateReply(requestFor([]));
 
-    expect(reply.reply).toMatch(/checking in/i);
+    expect(reply.text).toMatch(/checking in/i);
   });
 
   it('reports the AI language, else English', async () => {
@@ -161,7 +176,7 @@ describe('OfflineChatModel', () => {
 
     expect(french.language).toBe('fr');
     expect(unset.language).toBe('en');
-    expect(unset.follow_up_at).toBeNull();
+    expect(unset.followUpAt).toBeNull();
   });
 
   it('gives the same reply to the same request', async () => {
@@ -184,7 +199,7 @@ describe('OfflineChatModel', () => {
   ])('returns output that passes the reply schema for %s', async (_label, texts) => {
     const reply = await model.generateReply(requestFor(texts));
 
-    expect(parseModelReply(reply)).toEqual(reply);
+    expect(parseReplyWire(asWire(reply))).toEqual(reply);
   });
 
   it('waits the configured latency before answering', async () => {
@@ -220,23 +235,23 @@ describe('OfflineChatModel', () => {
     it('writes a follow-up that picks the conversation up and offers the goal, with no follow-up of its own', async () => {
       const reply = await model.generateReply(requestFor([], { task: 'follow_up', history, sales }));
 
-      expect(reply.reply).toMatch(/^Hi Anna,/);
-      expect(reply.reply).toMatch(/Following up as you asked/);
-      expect(reply.reply).toContain('https://example.com/demo');
-      expect([reply.follow_up_at, reply.needs_human, reply.escalation]).toEqual([null, false, 'none']);
+      expect(reply.text).toMatch(/^Hi Anna,/);
+      expect(reply.text).toMatch(/Following up as you asked/);
+      expect(reply.text).toContain('https://example.com/demo');
+      expect([reply.followUpAt, reply.needsHuman, reply.escalation]).toEqual([null, false, 'none']);
     });
 
     it('writes a short check-in as a nudge', async () => {
       const reply = await model.generateReply(requestFor([], { task: 'nudge', history }));
 
-      expect(reply.reply).toMatch(/checking in/i);
-      expect(reply.needs_human).toBe(false);
+      expect(reply.text).toMatch(/checking in/i);
+      expect(reply.needsHuman).toBe(false);
     });
 
     it('reads a legal threat as one, for the emergency webhook', async () => {
       const reply = await model.generateReply(requestFor(['I am going to sue you, my lawyer will call.']));
 
-      expect([reply.needs_human, reply.escalation]).toEqual([true, 'legal_threat']);
+      expect([reply.needsHuman, reply.escalation]).toEqual([true, 'legal_threat']);
     });
   });
 });

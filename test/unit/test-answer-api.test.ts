@@ -37,10 +37,10 @@ describe('POST /v1/ais/{id}/test', () => {
   it("returns the model's reply and decisions, with no citations, usage or tokens from the model", async () => {
     const { deps, ai, model, call } = await setup();
     model.nextReply(() => ({
-      reply: 'Happy to call you back tomorrow.',
-      needs_human: true,
+      text: 'Happy to call you back tomorrow.',
+      needsHuman: true,
       reason: 'asked for a call',
-      follow_up_at: '2026-11-28T15:00:00.000Z',
+      followUpAt: '2026-11-28T15:00:00.000Z',
       language: 'en',
       confidence: 'medium',
       escalation: 'human_requested',
@@ -137,10 +137,10 @@ describe('POST /v1/ais/{id}/test', () => {
   it('reduces an html reply to the allowed tags', async () => {
     const { ai, model, call } = await setup({ outputFormat: 'html' });
     model.nextReply(() => ({
-      reply: '<p onclick="steal()">Hi</p><script>steal()</script>',
-      needs_human: false,
+      text: '<p onclick="steal()">Hi</p><script>steal()</script>',
+      needsHuman: false,
       reason: null,
-      follow_up_at: null,
+      followUpAt: null,
       language: 'en',
       confidence: 'high',
       escalation: 'none',

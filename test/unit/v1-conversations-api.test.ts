@@ -72,10 +72,10 @@ describe('the V1 conversations API', () => {
     it('keeps a reply that asked for a person answered, and says so with needs_human', async () => {
       const { call, deps } = await setup();
       deps.chatModel.nextReply(() => ({
-        reply: 'Let me get a colleague to help you with that.',
-        needs_human: true,
+        text: 'Let me get a colleague to help you with that.',
+        needsHuman: true,
         reason: 'asked for a refund',
-        follow_up_at: null,
+        followUpAt: null,
         language: 'en',
         confidence: 'high',
         escalation: 'human_requested',

@@ -3,6 +3,7 @@ import { createAi, deleteAi, getAi, listAis, rotateWebhookSecret, updateAi } fro
 import { testAnswer } from '#lib/app/test-answer';
 import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits/http';
 import { fromWire, presentAi, toMessageOptions } from '#functions/http/presenters';
+import { presentTestAnswer } from '#functions/http/test-answer-presenter';
 import { toEmergencySettings, toFollowUpSettings } from '#functions/http/follow-up-schemas';
 import { defineRoute } from '#functions/http/route';
 import {
@@ -170,22 +171,14 @@ export const aiRoutes = [
     body: testAnswerBody,
     responses: { 200: { description: 'The answer the AI would give.', schema: testAnswerResponse }, 404: notFound },
     async handle(deps, { tenantId, params: p, body }) {
-      const { citations, usage, latencyMs, ...answer } = await testAnswer(deps, {
+      const answer = await testAnswer(deps, {
         tenantId,
         aiId: p.id ?? '',
         message: body.message,
         ...(body.history ? { history: body.history } : {}),
         ...toMessageOptions(body),
       });
-      return {
-        statusCode: 200,
-        body: {
-          ...answer,
-          citations: citations.map((c) => ({ document_id: c.documentId, title: c.title, snippet: c.snippet })),
-          usage: usage ? { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens } : null,
-          latency_ms: latencyMs,
-        },
-      };
+      return { statusCode: 200, body: presentTestAnswer(answer) };
     },
   }),
 ];

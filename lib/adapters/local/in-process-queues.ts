@@ -20,7 +20,6 @@ import type { ChangeMessageVisibilityCommand, SendMessageCommand } from '@aws-sd
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLambdaContext, failedMessageIds, LOCAL_ACCOUNT_ID } from '#lib/adapters/local/lambda-events';
 import type { SqsSender } from '#lib/adapters/aws/sqs-queues';
-import { IN_PROCESS_SQS_ENDPOINT, provideInProcessSqs } from '#lib/adapters/local/in-process-registry';
 import type { Logger } from '#lib/ports';
 
 /** SQS drops a FIFO message whose deduplication id was sent within this long. */
@@ -28,6 +27,8 @@ export const FIFO_DEDUPLICATION_WINDOW_MS = 5 * 60 * 1000;
 /** SQS's default receives before a message goes to its dead-letter queue, when none is given. */
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
 const REGION = 'us-east-1';
+/** Where the in-process queues' URLs point: nothing listens there, the queues are in this process. */
+const IN_PROCESS_SQS_ENDPOINT = 'in-process://local';
 
 /** The Lambda SQS handler shape; one that returns nothing succeeded for the whole batch. */
 // biome-ignore lint/suspicious/noConfusingVoidType: mirrors aws-lambda's SQSHandler, so any Lambda handler fits.
@@ -422,8 +423,6 @@ export class InProcessSqs implements SqsSender {
 
 /**
  * The one set of in-process queues of this process: the local runtime creates its queues here, and
- * the functions' composition (which runs inside each handler module) sends to them, through
- * in-process-registry.ts, when their `PARLEY_SQS_ENDPOINT` is IN_PROCESS_SQS_ENDPOINT.
+ * its composition (local/composition.ts) gives it to the queue adapters as their SQS client.
  */
 export const inProcessSqs = new InProcessSqs();
-provideInProcessSqs(inProcessSqs);

@@ -1,28 +1,9 @@
 /**
- * What the functions' composition needs to find the local runtime's in-process parts, and nothing
- * more, so that Lambda bundles carry only this small module: the in-process queues' SendMessage,
- * provided by in-process-queues.ts, and SDK request handlers for servers running in worker threads
- * of this process, registered by dynalite-server.ts (in-process-http.ts). In Lambda nothing is ever
- * provided or registered, and clients are built as usual.
+ * How SDK clients of this process find servers running in its worker threads: request handlers
+ * registered by dynalite-server.ts (in-process-http.ts), which the local composition's clients
+ * (and tests' and benchmarks') go through instead of sockets.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import type { SqsSender } from '#lib/adapters/aws/sqs-queues';
-
-/** `PARLEY_SQS_ENDPOINT` for functions whose queues are the local runtime's in-process ones. */
-export const IN_PROCESS_SQS_ENDPOINT = 'in-process://local';
-
-let inProcessSqs: SqsSender | undefined;
-
-/** Makes `sender` the queues of every function composed with IN_PROCESS_SQS_ENDPOINT in this process. */
-export function provideInProcessSqs(sender: SqsSender): void {
-  inProcessSqs = sender;
-}
-
-/** The in-process queues; throws when this process has none (the endpoint is set, the runtime is not). */
-export function inProcessSqsSender(): SqsSender {
-  if (!inProcessSqs) throw new Error(`${IN_PROCESS_SQS_ENDPOINT}: no in-process queues in this process`);
-  return inProcessSqs;
-}
 
 /** The part of the SDK's HttpHandler contract an in-process handler implements (MessagePortHttpHandler). */
 export interface InProcessRequestHandler {

@@ -7,7 +7,7 @@
 import type { ChatModel } from '#lib/ports';
 import type { ConfidenceLevel } from '#lib/domain/confidence';
 import type { ModelEscalation } from '#lib/domain/types';
-import { parseModelReply, type ModelReply, type ReplyRequest, type SalesContext } from '#lib/domain/reply';
+import type { ModelReply, ReplyRequest, SalesContext } from '#lib/domain/reply';
 import { type FollowUp, findFollowUp } from '#lib/adapters/offline/offline-follow-up';
 import { clip, detectIntent, extractTopic, type Intent, splitSentences } from '#lib/adapters/offline/offline-intents';
 import { answerFromKnowledge, type KnowledgeAnswer } from '#lib/adapters/offline/offline-knowledge';
@@ -185,16 +185,16 @@ export class OfflineChatModel implements ChatModel {
     if (request.channel === 'email') paragraphs.push({ text: `Best regards,\n${request.ai.name}` });
     const reply = sms ? fitSms(paragraphs, request.outputFormat) : format(paragraphs, request.outputFormat);
     const needsHuman = intent === 'human';
-    return parseModelReply({
-      reply,
-      needs_human: needsHuman,
+    return {
+      text: reply,
+      needsHuman,
       escalation: needsHuman && escalation === 'none' ? 'human_requested' : escalation,
       reason: needsHuman ? (ESCALATION_REASONS[escalation] ?? HUMAN_REQUEST_REASON) : null,
-      follow_up_at: followUp?.at ?? null,
+      followUpAt: followUp?.at ?? null,
       language: request.ai.language ?? 'en',
       confidence: body.confidence,
       citations: body.citations ?? [],
-    });
+    };
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Finds the time a prospect asks to be contacted again ("call me tomorrow at 3pm", "next Monday
- * morning"), read in the contact's timezone, for the offline model's `follow_up_at`.
+ * morning"), read in the contact's timezone, for the offline model's `followUpAt`.
  */
 import { offsetAt } from '#lib/domain/time-zone';
 import { once } from '#lib/adapters/deferred-adapters';

@@ -1,18 +1,16 @@
 /**
  * The chat model on OpenAI's Chat Completions API (or any OpenAI-compatible base URL), asking for
- * Structured Outputs in Parley's reply schema. Output is validated again here: the model is
- * untrusted, and a compatible server may not enforce the schema at all.
+ * Structured Outputs in Parley's reply wire schema (reply-wire-schema.ts), which also validates
+ * what comes back and maps it to the domain's reply.
  */
 import type OpenAI from 'openai';
 import { openAiClient } from '#lib/adapters/openai/openai-client';
-import * as z from 'zod';
+import { buildReplyJsonSchema, parseReplyWire } from '#lib/adapters/openai/reply-wire-schema';
 import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports';
 import {
   MalformedModelOutputError,
   ModelBusyError,
   ModelUnavailableError,
-  modelReplySchema,
-  parseModelReply,
   type ModelReply,
   type ReplyRequest,
 } from '#lib/domain/reply';
@@ -37,25 +35,6 @@ export const SDK_MAX_RETRIES = 0;
 const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 409, 429]);
 
 const RESPONSE_FORMAT_NAME = 'parley_reply';
-
-/**
- * Strict mode accepts only a subset of JSON Schema and rejects the whole request ("'minLength' is
- * not permitted") if the schema strays outside it. String length bounds are dropped from what the
- * model is told; `parseModelReply` still enforces them on what comes back.
- */
-const STRICT_MODE_UNSUPPORTED = ['minLength', 'maxLength'] as const;
-
-/** The JSON Schema of the model reply, in the form OpenAI's strict Structured Outputs accept. */
-export function buildReplyJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(modelReplySchema, {
-    target: 'draft-7',
-    override: ({ jsonSchema }) => {
-      for (const keyword of STRICT_MODE_UNSUPPORTED) delete (jsonSchema as Record<string, unknown>)[keyword];
-    },
-  }) as Record<string, unknown>;
-  delete schema.$schema;
-  return schema;
-}
 
 export interface OpenAiChatModelOptions {
   model: string;
@@ -185,5 +164,5 @@ function readReply(completion: OpenAI.ChatCompletion): ModelReply {
   } catch {
     throw new MalformedModelOutputError(`model output is not JSON (finish_reason ${choice.finish_reason})`);
   }
-  return parseModelReply(raw);
+  return parseReplyWire(raw);
 }
