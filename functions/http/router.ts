@@ -9,16 +9,14 @@ import { authenticateRequest } from '#lib/app/authenticate';
 import type { Deps } from '#lib/app/deps';
 import { runIdempotent } from '#lib/app/idempotency';
 import {
-  ConcurrencyError,
   type ErrorDetail,
   NotFoundError,
-  ParleyError,
   PayloadTooLargeError,
-  RateLimitedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#lib/domain/errors';
 import { MAX_BODY_BYTES, MAX_IDEMPOTENCY_KEY_CHARS } from '#lib/domain/limits';
+import { toErrorResult } from '#functions/http/error-responses';
 import type { HttpResult, Route } from '#functions/http/route';
 
 type AnyRoute = Route<never, never>;
@@ -179,29 +177,6 @@ function respond(result: HttpResult, requestId: string): APIGatewayProxyStructur
     headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...result.headers },
     body: result.body === undefined ? '' : JSON.stringify(result.body),
   };
-}
-
-function toErrorResult(error: unknown): HttpResult {
-  if (error instanceof ParleyError) {
-    return {
-      statusCode: error.statusCode,
-      body: {
-        error: {
-          code: error.code,
-          message: error.message,
-          ...(error.details.length ? { details: error.details } : {}),
-        },
-      },
-      ...(error instanceof RateLimitedError ? { headers: { 'retry-after': String(error.retryAfterSeconds) } } : {}),
-    };
-  }
-  if (error instanceof ConcurrencyError) {
-    return {
-      statusCode: 409,
-      body: { error: { code: 'conflict', message: 'the resource changed while this request ran; try again' } },
-    };
-  }
-  return { statusCode: 500, body: { error: { code: 'internal', message: 'internal error' } } };
 }
 
 /** Builds the request handler for a route table. */
