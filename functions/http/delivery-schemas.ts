@@ -1,12 +1,11 @@
 /**
- * The wire shapes of webhook deliveries (snake_case, per ../shared/CONTRACT.md). As in schemas.ts,
+ * The wire shapes of webhook deliveries (snake_case, per ../shared/CONTRACT.md). As in common-schemas.ts,
  * these validate requests and generate the OpenAPI document.
  */
 import * as z from 'zod';
 import type { Delivery } from '#lib/domain/types';
-import { idParam, listQuery } from '#functions/http/schemas';
+import { idParam, listQuery, timestamp } from '#functions/http/common-schemas';
 
-const timestamp = z.string().describe('ISO-8601 UTC timestamp.');
 const deliveryStatus = z.enum(['pending', 'succeeded', 'failed']);
 
 export const deliveryParams = { delivery_id: idParam };

@@ -16,7 +16,7 @@ import {
   ValidationError,
 } from '#lib/domain/errors';
 import type { HttpResult } from '#functions/http/route';
-import type { errorResponse } from '#functions/http/schemas';
+import type { errorResponse } from '#functions/http/common-schemas';
 
 type ErrorCode = z.output<typeof errorResponse>['error']['code'];
 

@@ -5,17 +5,9 @@ import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
 import { fromWire, presentAi, toMessageOptions } from '#functions/http/presenters';
 import { toEmergencySettings, toFollowUpSettings } from '#functions/http/follow-up-schemas';
 import { defineRoute } from '#functions/http/route';
-import {
-  aiResponse,
-  aiWithSecretResponse,
-  createAiBody,
-  idParam,
-  listQuery,
-  pageOf,
-  testAnswerBody,
-  testAnswerResponse,
-  updateAiBody,
-} from '#functions/http/schemas';
+import { aiResponse, aiWithSecretResponse, createAiBody, updateAiBody } from '#functions/http/ai-schemas';
+import { idParam, listQuery, pageOf } from '#functions/http/common-schemas';
+import { testAnswerBody, testAnswerResponse } from '#functions/http/test-answer-schemas';
 
 const tags = ['AIs'];
 const params = { id: idParam };

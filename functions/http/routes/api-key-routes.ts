@@ -4,7 +4,7 @@ import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
 import type { ApiKeyRecord } from '#lib/domain/types';
 import { apiKeyResponse, createApiKeyBody, issuedApiKeyResponse } from '#functions/http/api-key-schemas';
 import { defineRoute } from '#functions/http/route';
-import { idParam, listQuery, pageOf } from '#functions/http/schemas';
+import { idParam, listQuery, pageOf } from '#functions/http/common-schemas';
 
 const tags = ['API keys'];
 const params = { id: idParam };

@@ -8,7 +8,7 @@ import {
   presentDelivery,
 } from '#functions/http/delivery-schemas';
 import { defineRoute } from '#functions/http/route';
-import { pageOf } from '#functions/http/schemas';
+import { pageOf } from '#functions/http/common-schemas';
 
 const tags = ['Deliveries'];
 

@@ -34,7 +34,7 @@ import {
   searchBody,
   searchResponse,
 } from '#functions/http/knowledge-schemas';
-import { idParam, listQuery, pageOf } from '#functions/http/schemas';
+import { idParam, listQuery, pageOf } from '#functions/http/common-schemas';
 
 const tags = ['Knowledge bases'];
 const baseParams = { id: idParam };

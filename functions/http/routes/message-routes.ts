@@ -6,12 +6,11 @@ import { presentAccepted, presentConversation, toMessageOptions } from '#functio
 import { defineRoute } from '#functions/http/route';
 import {
   acceptedMessageResponse,
-  conversationIdSchema,
-  conversationResponse,
   outgoingMessageBody,
   outgoingMessageResponse,
   postMessageBody,
-} from '#functions/http/schemas';
+} from '#functions/http/message-schemas';
+import { conversationIdSchema, conversationResponse } from '#functions/http/conversation-schemas';
 
 const conversationParams = { conversation_id: conversationIdSchema };
 const noConversation = { description: 'No such conversation in your account.' };

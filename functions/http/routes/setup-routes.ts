@@ -17,7 +17,7 @@ import type { SetupItems, SetupKind } from '#lib/domain/types';
 import { fromWire, presentGoal, presentProduct, presentStrategy } from '#functions/http/presenters';
 import { toFollowUpSettings } from '#functions/http/follow-up-schemas';
 import { defineRoute } from '#functions/http/route';
-import { idParam, listQuery, pageOf } from '#functions/http/schemas';
+import { idParam, listQuery, pageOf } from '#functions/http/common-schemas';
 import {
   createGoalBody,
   createProductBody,

@@ -4,7 +4,7 @@ import { recordFeedback, type StoredFeedback } from '#lib/app/feedback';
 import { askQuestion, getMessageStatus, type MessageStatus } from '#lib/app/v1-conversations';
 import { presentAccepted, presentConversation, toMessageOptions } from '#functions/http/presenters';
 import { defineRoute } from '#functions/http/route';
-import { conversationIdSchema, conversationResponse } from '#functions/http/schemas';
+import { conversationIdSchema, conversationResponse } from '#functions/http/conversation-schemas';
 import {
   feedbackBody,
   feedbackMessageIdParam,
