@@ -1,12 +1,14 @@
 import type { z } from 'zod';
 import { createAi, deleteAi, getAi, listAis, rotateWebhookSecret, updateAi } from '#lib/app/ais';
 import { testAnswer } from '#lib/app/test-answer';
-import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits';
-import { fromWire, presentAi, toMessageOptions } from '#functions/http/presenters';
+import { fromWire, toMessageOptions } from '#functions/http/from-wire';
+import { presentAi, presentAiWithSecret } from '#functions/http/presenters/ai-presenters';
+import { presentPage } from '#functions/http/presenters/page-presenter';
+import { presentTestAnswer } from '#functions/http/presenters/test-answer-presenters';
 import { toEmergencySettings, toFollowUpSettings } from '#functions/http/follow-up-schemas';
 import { defineRoute } from '#functions/http/route';
 import { aiResponse, aiWithSecretResponse, createAiBody, updateAiBody } from '#functions/http/ai-schemas';
-import { idParam, listQuery, pageOf } from '#functions/http/common-schemas';
+import { idParam, listQuery, pageOf, toPageRequest } from '#functions/http/common-schemas';
 import { testAnswerBody, testAnswerResponse } from '#functions/http/test-answer-schemas';
 
 const tags = ['AIs'];
@@ -37,7 +39,7 @@ export const aiRoutes = [
     creates: { idPrefix: 'ai' },
     responses: { 201: { description: 'Created.', schema: aiWithSecretResponse }, 404: missingReference },
     async handle(deps, { tenantId, body, newId }) {
-      const { ai, webhookSecret } = await createAi(deps, {
+      const created = await createAi(deps, {
         tenantId,
         aiId: newId,
         settings: {
@@ -53,7 +55,7 @@ export const aiRoutes = [
           ...(body.emergency ? { emergency: toEmergencySettings(body.emergency) } : {}),
         },
       });
-      return { statusCode: 201, body: { ...presentAi(ai), webhook_secret: webhookSecret } };
+      return { statusCode: 201, body: presentAiWithSecret(created) };
     },
   }),
   defineRoute<undefined, z.output<typeof listQuery>>({
@@ -65,11 +67,8 @@ export const aiRoutes = [
     query: listQuery,
     responses: { 200: { description: 'A page of AIs.', schema: pageOf(aiResponse) } },
     async handle(deps, { tenantId, query }) {
-      const page = await listAis(deps, tenantId, {
-        limit: query.limit ?? DEFAULT_PAGE_SIZE,
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-      });
-      return { statusCode: 200, body: { data: page.items.map(presentAi), next_cursor: page.nextCursor } };
+      const page = await listAis(deps, tenantId, toPageRequest(query));
+      return { statusCode: 200, body: presentPage(page, presentAi) };
     },
   }),
   defineRoute({
@@ -81,7 +80,8 @@ export const aiRoutes = [
     params,
     responses: { 200: { description: 'The AI.', schema: aiResponse }, 404: notFound },
     async handle(deps, { tenantId, params: p }) {
-      return { statusCode: 200, body: presentAi(await getAi(deps, tenantId, p.id ?? '')) };
+      const ai = await getAi(deps, tenantId, p.id ?? '');
+      return { statusCode: 200, body: presentAi(ai) };
     },
   }),
   defineRoute<z.output<typeof updateAiBody>>({
@@ -147,8 +147,8 @@ export const aiRoutes = [
     params,
     responses: { 200: { description: 'The AI with its new secret.', schema: aiWithSecretResponse }, 404: notFound },
     async handle(deps, { tenantId, params: p }) {
-      const { ai, webhookSecret } = await rotateWebhookSecret(deps, tenantId, p.id ?? '');
-      return { statusCode: 200, body: { ...presentAi(ai), webhook_secret: webhookSecret } };
+      const rotated = await rotateWebhookSecret(deps, tenantId, p.id ?? '');
+      return { statusCode: 200, body: presentAiWithSecret(rotated) };
     },
   }),
   defineRoute<z.output<typeof testAnswerBody>>({
@@ -162,22 +162,14 @@ export const aiRoutes = [
     body: testAnswerBody,
     responses: { 200: { description: 'The answer the AI would give.', schema: testAnswerResponse }, 404: notFound },
     async handle(deps, { tenantId, params: p, body }) {
-      const { citations, usage, latencyMs, ...answer } = await testAnswer(deps, {
+      const tested = await testAnswer(deps, {
         tenantId,
         aiId: p.id ?? '',
         message: body.message,
         ...(body.history ? { history: body.history } : {}),
         ...toMessageOptions(body),
       });
-      return {
-        statusCode: 200,
-        body: {
-          ...answer,
-          citations: citations.map((c) => ({ document_id: c.documentId, title: c.title, snippet: c.snippet })),
-          usage: usage ? { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens } : null,
-          latency_ms: latencyMs,
-        },
-      };
+      return { statusCode: 200, body: presentTestAnswer(tested) };
     },
   }),
 ];
