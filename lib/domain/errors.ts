@@ -16,14 +16,28 @@ export interface ParleyErrorOptions {
   details?: ErrorDetail[];
 }
 
-/** The base of every error Parley throws on purpose. Abstract: throw the class that says what happened. */
+/**
+ * The base of every error Parley throws on purpose. Abstract: throw the class that says what
+ * happened. Its `name` is the class's, set by {@link nameErrors}.
+ */
 export abstract class ParleyError extends Error {
   readonly details: ErrorDetail[];
 
   constructor(message: string, options?: ParleyErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.details = options?.details ?? [];
+  }
+}
+
+/**
+ * Gives each error class its `name` (what logs and stack traces show) from the key it is passed
+ * under. Not `new.target.name`: the deployed bundles are minified, which renames classes but keeps
+ * object keys.
+ * @param types error classes by name, e.g. `nameErrors({ ValidationError })`
+ */
+export function nameErrors(types: Record<string, abstract new (...args: never[]) => Error>): void {
+  for (const [name, type] of Object.entries(types)) {
+    Object.defineProperty(type.prototype, 'name', { value: name, writable: true, configurable: true });
   }
 }
 
@@ -75,3 +89,17 @@ export class ConcurrencyError extends ParleyError {}
  * with this message as the reason, which the business reads in the documents list.
  */
 export class UnreadableDocumentError extends ParleyError {}
+
+nameErrors({
+  ParleyError,
+  RequestRefusedError,
+  ValidationError,
+  UnauthorizedError,
+  NotFoundError,
+  ConflictError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  RateLimitedError,
+  ConcurrencyError,
+  UnreadableDocumentError,
+});

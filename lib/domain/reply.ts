@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import type { AiType, Channel, Contact, OutputFormat } from '#lib/domain/types';
+import { nameErrors, ParleyError } from '#lib/domain/errors';
 
 /** One earlier turn of the conversation, as the model sees it. */
 export interface Turn {
@@ -97,12 +98,8 @@ export function parseModelReply(raw: unknown): ModelReply {
   return result.data;
 }
 
-export class MalformedModelOutputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedModelOutputError';
-  }
-}
+/** The model answered, but not with a reply that fits the reply schema. */
+export class MalformedModelOutputError extends ParleyError {}
 
 /**
  * The chat model cannot be used at all: it has no credentials (the deployed stack's OpenAI secret
@@ -110,12 +107,7 @@ export class MalformedModelOutputError extends Error {
  * fixes the configuration, so the generator escalates at once with reason `model_unavailable`
  * instead of retrying. Transient faults (429, 5xx, timeouts) are not this error.
  */
-export class ModelUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ModelUnavailableError';
-  }
-}
+export class ModelUnavailableError extends ParleyError {}
 
 /**
  * The chat model could not answer this time, but may in a moment: a rate limit (429), a server
@@ -123,11 +115,12 @@ export class ModelUnavailableError extends Error {
  * `retryAfterMs`, the provider's `Retry-After` or `retry-after-ms`) within MODEL_FAULT_BUDGET_MS,
  * then escalates `model_unavailable`. The provider's message is kept as the cause only.
  */
-export class ModelBusyError extends Error {
+export class ModelBusyError extends ParleyError {
   readonly retryAfterMs: number | undefined;
   constructor(message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
-    this.name = 'ModelBusyError';
     this.retryAfterMs = options.retryAfterMs;
   }
 }
+
+nameErrors({ MalformedModelOutputError, ModelUnavailableError, ModelBusyError });
