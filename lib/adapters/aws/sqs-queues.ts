@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ChangeMessageVisibilityCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { ParleyError } from '#lib/domain/errors';
 import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
 import { MAX_MODEL_FAULT_WAITS } from '#lib/domain/model-faults';
 import type {
@@ -156,7 +157,7 @@ export function clampDelaySeconds(delaySeconds: number): number {
 }
 
 /** A queue record whose body is not the job it should be; retrying it cannot help. */
-export class MalformedJobError extends Error {
+export class MalformedJobError extends ParleyError {
   constructor(message: string) {
     super(message);
     this.name = 'MalformedJobError';
