@@ -1,6 +1,12 @@
 import { jest } from '@jest/globals';
 import * as z from 'zod';
-import { NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#lib/domain/errors';
+import {
+  ConcurrencyError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '#lib/domain/errors';
 import { MAX_IDEMPOTENCY_KEY_CHARS } from '#lib/domain/limits';
 import { apiKeyOf } from '#functions/http/pipeline/authenticate-caller';
 import { readBody } from '#functions/http/pipeline/body-limit';
@@ -8,7 +14,7 @@ import { compileRoutes, matchRoute } from '#functions/http/pipeline/match-route'
 import { parseRequestFields } from '#functions/http/pipeline/parse-body';
 import { fingerprintOf, runOnce } from '#functions/http/pipeline/replay-idempotent';
 import { validateRequest } from '#functions/http/pipeline/validate-request';
-import { type AnyRoute, defineRoute } from '#functions/http/route';
+import { type AnyRoute, defineRoute, type HttpResult } from '#functions/http/route';
 import { makeFakeDeps } from '#test/support/fakes';
 import { apiEvent } from '#test/support/http';
 
@@ -153,6 +159,37 @@ describe('runOnce', () => {
 
     expect(run).toHaveBeenCalledTimes(1);
     expect(retry).toEqual({ ...first, headers: { 'idempotent-replayed': 'true' } });
+  });
+
+  it('releases the key after a refusal, so a corrected request may use it again', async () => {
+    const deps = makeFakeDeps();
+    const route = aRoute({ creates: { idPrefix: 'thing' } });
+    const refuse = async (): Promise<HttpResult> => {
+      throw new ValidationError('invalid request body');
+    };
+
+    await refusal(runOnce(deps, route, { ...scope, key: 'k' }, refuse));
+    const corrected = await runOnce(deps, route, { ...scope, body: { fixed: true }, key: 'k' }, async () => ({
+      statusCode: 201,
+    }));
+
+    expect(corrected.statusCode).toBe(201);
+  });
+
+  it('keeps the claim after a lost write race, so the retry resumes the same id', async () => {
+    const deps = makeFakeDeps();
+    const route = aRoute({ creates: { idPrefix: 'thing' } });
+    const ids: string[] = [];
+    const raceOnce = async (newId: string): Promise<HttpResult> => {
+      ids.push(newId);
+      if (ids.length === 1) throw new ConcurrencyError('thing changed');
+      return { statusCode: 201 };
+    };
+
+    await refusal(runOnce(deps, route, { ...scope, key: 'k' }, raceOnce));
+    await runOnce(deps, route, { ...scope, key: 'k' }, raceOnce);
+
+    expect(ids[1]).toBe(ids[0]);
   });
 
   it('refuses a key longer than the limit', async () => {
