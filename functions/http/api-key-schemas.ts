@@ -1,5 +1,5 @@
 /**
- * The wire shapes of API keys (snake_case, per ../shared/CONTRACT.md). As in schemas.ts, these
+ * The wire shapes of API keys (snake_case, per ../shared/CONTRACT.md). As in common-schemas.ts, these
  * validate requests and generate the OpenAPI document.
  */
 import * as z from 'zod';

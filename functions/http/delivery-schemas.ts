@@ -1,12 +1,10 @@
 /**
- * The wire shapes of webhook deliveries (snake_case, per ../shared/CONTRACT.md). As in schemas.ts,
+ * The wire shapes of webhook deliveries (snake_case, per ../shared/CONTRACT.md). As in common-schemas.ts,
  * these validate requests and generate the OpenAPI document.
  */
 import * as z from 'zod';
-import type { Delivery } from '#lib/domain/types';
-import { idParam, listQuery } from '#functions/http/schemas';
+import { idParam, listQuery, timestamp } from '#functions/http/common-schemas';
 
-const timestamp = z.string().describe('ISO-8601 UTC timestamp.');
 const deliveryStatus = z.enum(['pending', 'succeeded', 'failed']);
 
 export const deliveryParams = { delivery_id: idParam };
@@ -31,21 +29,3 @@ export const deliveryResponse = z.object({
   next_attempt_at: timestamp.nullable().describe('When the next attempt is due; null unless pending.'),
   created_at: timestamp,
 });
-
-/** A delivery as clients see it: never its body (it carries message text) or its lease. */
-export function presentDelivery(delivery: Delivery): z.output<typeof deliveryResponse> {
-  return {
-    delivery_id: delivery.id,
-    event_id: delivery.eventId,
-    type: delivery.type,
-    ai_id: delivery.aiId,
-    conversation_id: delivery.conversationId,
-    url: delivery.url,
-    status: delivery.status,
-    attempts: delivery.attempts,
-    last_status_code: delivery.lastStatusCode ?? null,
-    last_error: delivery.lastError ?? null,
-    next_attempt_at: delivery.status === 'pending' ? delivery.nextAttemptAt : null,
-    created_at: delivery.createdAt,
-  };
-}

@@ -80,17 +80,3 @@ export function toFollowUpSettings(wire: z.output<typeof followUpSchema>): Follo
 export function toEmergencySettings(wire: z.output<typeof emergencySchema>): EmergencySettings {
   return { enabled: wire.enabled, triggers: wire.triggers ?? [...EMERGENCY_TRIGGERS], pauseAi: wire.pause_ai };
 }
-
-export function presentFollowUp(settings: FollowUpSettings) {
-  return {
-    enabled: settings.enabled,
-    dropoff_after_hours: settings.dropoffAfterHours,
-    max_nudges: settings.maxNudges,
-    ...(settings.quietHours ? { quiet_hours: { ...settings.quietHours } } : {}),
-    timezone: settings.timezone,
-  };
-}
-
-export function presentEmergency(settings: EmergencySettings) {
-  return { enabled: settings.enabled, triggers: [...settings.triggers], pause_ai: settings.pauseAi };
-}

@@ -1,9 +1,8 @@
-/** Wire shapes of knowledge bases, documents, search and knowledge gaps (see schemas.ts). */
+/** Wire shapes of knowledge bases, documents, search and knowledge gaps (see common-schemas.ts). */
 import * as z from 'zod';
 import { MAX_DOCUMENT_TITLE_CHARS, MAX_SEARCH_QUERY_CHARS, MAX_SEARCH_TOP_K } from '#lib/domain/limits/knowledge';
 import { MAX_NAME_CHARS, MAX_URL_CHARS } from '#lib/domain/limits/setup';
-
-const timestamp = z.string().describe('ISO-8601 UTC timestamp.');
+import { timestamp } from '#functions/http/common-schemas';
 
 export const createKnowledgeBaseBody = z.object({ name: z.string().trim().min(1).max(MAX_NAME_CHARS) }).strict();
 

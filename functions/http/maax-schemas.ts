@@ -7,7 +7,8 @@
 import * as z from 'zod';
 import { MAX_MESSAGE_CHARS } from '#lib/domain/limits/messages';
 import { MAX_NAME_CHARS, MAX_URL_CHARS } from '#lib/domain/limits/setup';
-import { conversationIdSchema, idParam } from '#functions/http/schemas';
+import { conversationIdSchema } from '#functions/http/conversation-schemas';
+import { idParam } from '#functions/http/common-schemas';
 
 /** A number or a string, as a trimmed string; blank is absent. */
 function maaxId<T extends z.ZodType<string, string>>(inner: T) {

@@ -1,7 +1,7 @@
 /** Builds the OpenAPI 3.1 document from the route table's zod schemas. */
 import * as z from 'zod';
 import type { Route } from '#functions/http/route';
-import { errorResponse } from '#functions/http/schemas';
+import { errorResponse } from '#functions/http/common-schemas';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });

@@ -55,6 +55,9 @@ export interface Route<B = unknown, Q = unknown> {
   handle(deps: Deps, request: RouteRequest<B, Q>): Promise<HttpResult>;
 }
 
+/** A route of any body and query type, as a route table holds it. */
+export type AnyRoute = Route<never, never>;
+
 /** Keeps each route's body and query types while collecting routes in one table. */
 export function defineRoute<B = undefined, Q = undefined>(route: Route<B, Q>): Route<B, Q> {
   return route;

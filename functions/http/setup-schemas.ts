@@ -1,6 +1,6 @@
 /**
  * The wire shapes of products, strategies and goals (snake_case, per ../shared/CONTRACT.md). As in
- * schemas.ts, these validate requests and generate the OpenAPI document.
+ * common-schemas.ts, these validate requests and generate the OpenAPI document.
  */
 import * as z from 'zod';
 import { followUpResponse, followUpSchema } from '#functions/http/follow-up-schemas';
@@ -13,9 +13,8 @@ import {
   MAX_TONE_CHARS,
   MAX_URL_CHARS,
 } from '#lib/domain/limits/setup';
-import { idParam } from '#functions/http/schemas';
+import { idParam, timestamp } from '#functions/http/common-schemas';
 
-const timestamp = z.string().describe('ISO-8601 UTC timestamp.');
 const name = z.string().trim().min(1).max(MAX_NAME_CHARS);
 const description = z.string().trim().min(1).max(MAX_DESCRIPTION_CHARS);
 

@@ -1,18 +1,18 @@
 /**
  * The wire shapes of V1 conversations (polling), per ../shared/CONTRACT.md. The field shapes and
- * limits they share with V2 are imported from schemas.ts, so the two versions cannot drift apart.
+ * limits they share with V2 are imported from their V2 modules, so the two versions cannot drift apart.
  */
 import * as z from 'zod';
 import { CONFIDENCE_LEVELS } from '#lib/domain/confidence';
 import { MAX_CORRECTION_CHARS, MAX_MESSAGE_CHARS } from '#lib/domain/limits/messages';
+import { acceptedMessageResponse } from '#functions/http/message-schemas';
 import {
-  acceptedMessageResponse,
   channelSchema,
   contactSchema,
   conversationIdSchema,
-  idParam,
   outputFormatSchema,
-} from '#functions/http/schemas';
+} from '#functions/http/conversation-schemas';
+import { idParam } from '#functions/http/common-schemas';
 
 export const messageIdParam = idParam.describe('The `message_id` that `POST /v1/conversations` returned.');
 

@@ -1,4 +1,5 @@
 import { conversationRef } from '#lib/domain/conversation-ref';
+import { ParleyError } from '#lib/domain/errors';
 import {
   GENERATION_MESSAGE_WINDOW,
   MAX_GENERATION_ATTEMPTS,
@@ -55,7 +56,7 @@ type GeneratorDeps = Pick<
  * `waitSeconds`. The generator keeps the queue record hidden that long (GenerationQueue.deferRecord)
  * and reports it as failed, so it comes back then; the wait is not a failed attempt.
  */
-export class ReplyDeferredError extends Error {
+export class ReplyDeferredError extends ParleyError {
   readonly waitSeconds: number;
   constructor(waitSeconds: number, options?: { cause?: unknown }) {
     super(`the chat model is busy; trying again in ${waitSeconds} s`, options);

@@ -1,4 +1,4 @@
-import { ConflictError, ParleyError } from '#lib/domain/errors';
+import { ConflictError, RequestRefusedError } from '#lib/domain/errors';
 import { IDEMPOTENCY_TTL_SECONDS } from '#lib/domain/limits/http';
 import type { Deps } from '#lib/app/deps';
 
@@ -41,7 +41,7 @@ export async function runIdempotent(
   } catch (error) {
     // A refused request (4xx) keeps no result, so the client may correct it and reuse the key, as
     // with Stripe. After an unexpected failure the claim stays: a retry resumes the same resource.
-    if (error instanceof ParleyError) await deps.store.releaseIdempotencyKey(params.tenantId, params.key);
+    if (error instanceof RequestRefusedError) await deps.store.releaseIdempotencyKey(params.tenantId, params.key);
     throw error;
   }
   await deps.store.completeIdempotencyKey(params.tenantId, params.key, response);

@@ -4,6 +4,7 @@
  * is validated and mapped to it by its adapter: nothing malformed reaches a prospect.
  */
 import type { ConfidenceLevel } from '#lib/domain/confidence';
+import { nameErrors, ParleyError } from '#lib/domain/errors';
 import type { AiType, Channel, Contact, ModelEscalation, OutputFormat } from '#lib/domain/types';
 
 /** One earlier turn of the conversation, as the model sees it. */
@@ -80,12 +81,8 @@ export interface ModelReply {
   citations: number[];
 }
 
-export class MalformedModelOutputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedModelOutputError';
-  }
-}
+/** The model answered, but not with a reply that fits the reply schema. */
+export class MalformedModelOutputError extends ParleyError {}
 
 /**
  * The chat model cannot be used at all: it has no credentials (the deployed stack's OpenAI secret
@@ -93,12 +90,7 @@ export class MalformedModelOutputError extends Error {
  * fixes the configuration, so the generator escalates at once with reason `model_unavailable`
  * instead of retrying. Transient faults (429, 5xx, timeouts) are not this error.
  */
-export class ModelUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ModelUnavailableError';
-  }
-}
+export class ModelUnavailableError extends ParleyError {}
 
 /**
  * The chat model could not answer this time, but may in a moment: a rate limit (429), a server
@@ -106,11 +98,12 @@ export class ModelUnavailableError extends Error {
  * `retryAfterMs`, the provider's `Retry-After` or `retry-after-ms`) within MODEL_FAULT_BUDGET_MS,
  * then escalates `model_unavailable`. The provider's message is kept as the cause only.
  */
-export class ModelBusyError extends Error {
+export class ModelBusyError extends ParleyError {
   readonly retryAfterMs: number | undefined;
   constructor(message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
-    this.name = 'ModelBusyError';
     this.retryAfterMs = options.retryAfterMs;
   }
 }
+
+nameErrors({ MalformedModelOutputError, ModelUnavailableError, ModelBusyError });

@@ -1,22 +1,15 @@
 import type { z } from 'zod';
 import { createAi, deleteAi, getAi, listAis, rotateWebhookSecret, updateAi } from '#lib/app/ais';
 import { testAnswer } from '#lib/app/test-answer';
-import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits/http';
-import { fromWire, presentAi, toMessageOptions } from '#functions/http/presenters';
-import { presentTestAnswer } from '#functions/http/test-answer-presenter';
+import { fromWire, toMessageOptions } from '#functions/http/from-wire';
+import { presentAi, presentAiWithSecret } from '#functions/http/presenters/ai-presenters';
+import { presentPage } from '#functions/http/presenters/page-presenter';
+import { presentTestAnswer } from '#functions/http/presenters/test-answer-presenters';
 import { toEmergencySettings, toFollowUpSettings } from '#functions/http/follow-up-schemas';
 import { defineRoute } from '#functions/http/route';
-import {
-  aiResponse,
-  aiWithSecretResponse,
-  createAiBody,
-  idParam,
-  listQuery,
-  pageOf,
-  testAnswerBody,
-  testAnswerResponse,
-  updateAiBody,
-} from '#functions/http/schemas';
+import { aiResponse, aiWithSecretResponse, createAiBody, updateAiBody } from '#functions/http/ai-schemas';
+import { idParam, listQuery, pageOf, toPageRequest } from '#functions/http/common-schemas';
+import { testAnswerBody, testAnswerResponse } from '#functions/http/test-answer-schemas';
 
 const tags = ['AIs'];
 const params = { id: idParam };
@@ -46,7 +39,7 @@ export const aiRoutes = [
     creates: { idPrefix: 'ai' },
     responses: { 201: { description: 'Created.', schema: aiWithSecretResponse }, 404: missingReference },
     async handle(deps, { tenantId, body, newId }) {
-      const { ai, webhookSecret } = await createAi(deps, {
+      const created = await createAi(deps, {
         tenantId,
         aiId: newId,
         settings: {
@@ -62,7 +55,7 @@ export const aiRoutes = [
           ...(body.emergency ? { emergency: toEmergencySettings(body.emergency) } : {}),
         },
       });
-      return { statusCode: 201, body: { ...presentAi(ai), webhook_secret: webhookSecret } };
+      return { statusCode: 201, body: presentAiWithSecret(created) };
     },
   }),
   defineRoute<undefined, z.output<typeof listQuery>>({
@@ -74,11 +67,8 @@ export const aiRoutes = [
     query: listQuery,
     responses: { 200: { description: 'A page of AIs.', schema: pageOf(aiResponse) } },
     async handle(deps, { tenantId, query }) {
-      const page = await listAis(deps, tenantId, {
-        limit: query.limit ?? DEFAULT_PAGE_SIZE,
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-      });
-      return { statusCode: 200, body: { data: page.items.map(presentAi), next_cursor: page.nextCursor } };
+      const page = await listAis(deps, tenantId, toPageRequest(query));
+      return { statusCode: 200, body: presentPage(page, presentAi) };
     },
   }),
   defineRoute({
@@ -90,7 +80,8 @@ export const aiRoutes = [
     params,
     responses: { 200: { description: 'The AI.', schema: aiResponse }, 404: notFound },
     async handle(deps, { tenantId, params: p }) {
-      return { statusCode: 200, body: presentAi(await getAi(deps, tenantId, p.id ?? '')) };
+      const ai = await getAi(deps, tenantId, p.id ?? '');
+      return { statusCode: 200, body: presentAi(ai) };
     },
   }),
   defineRoute<z.output<typeof updateAiBody>>({
@@ -156,8 +147,8 @@ export const aiRoutes = [
     params,
     responses: { 200: { description: 'The AI with its new secret.', schema: aiWithSecretResponse }, 404: notFound },
     async handle(deps, { tenantId, params: p }) {
-      const { ai, webhookSecret } = await rotateWebhookSecret(deps, tenantId, p.id ?? '');
-      return { statusCode: 200, body: { ...presentAi(ai), webhook_secret: webhookSecret } };
+      const rotated = await rotateWebhookSecret(deps, tenantId, p.id ?? '');
+      return { statusCode: 200, body: presentAiWithSecret(rotated) };
     },
   }),
   defineRoute<z.output<typeof testAnswerBody>>({
@@ -171,14 +162,14 @@ export const aiRoutes = [
     body: testAnswerBody,
     responses: { 200: { description: 'The answer the AI would give.', schema: testAnswerResponse }, 404: notFound },
     async handle(deps, { tenantId, params: p, body }) {
-      const answer = await testAnswer(deps, {
+      const tested = await testAnswer(deps, {
         tenantId,
         aiId: p.id ?? '',
         message: body.message,
         ...(body.history ? { history: body.history } : {}),
         ...toMessageOptions(body),
       });
-      return { statusCode: 200, body: presentTestAnswer(answer) };
+      return { statusCode: 200, body: presentTestAnswer(tested) };
     },
   }),
 ];

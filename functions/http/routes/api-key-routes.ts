@@ -1,19 +1,14 @@
 import type { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '#lib/app/api-keys';
-import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits/http';
-import type { ApiKeyRecord } from '#lib/domain/types';
 import { apiKeyResponse, createApiKeyBody, issuedApiKeyResponse } from '#functions/http/api-key-schemas';
+import { presentApiKey, presentIssuedApiKey } from '#functions/http/presenters/api-key-presenters';
+import { presentPage } from '#functions/http/presenters/page-presenter';
 import { defineRoute } from '#functions/http/route';
-import { idParam, listQuery, pageOf } from '#functions/http/schemas';
+import { idParam, listQuery, pageOf, toPageRequest } from '#functions/http/common-schemas';
 
 const tags = ['API keys'];
 const params = { id: idParam };
 const notFound = { description: 'No API key with this id in your account.' };
-
-/** A key as listed: never its hash. */
-function presentApiKey(record: ApiKeyRecord) {
-  return { id: record.id, name: record.name ?? null, prefix: record.prefix, created_at: record.createdAt };
-}
 
 export const apiKeyRoutes = [
   defineRoute<z.output<typeof createApiKeyBody>>({
@@ -26,12 +21,12 @@ export const apiKeyRoutes = [
     creates: { idPrefix: 'key' },
     responses: { 201: { description: 'Created.', schema: issuedApiKeyResponse } },
     async handle(deps, { tenantId, body, newId }) {
-      const { record, key } = await createApiKey(deps, {
+      const issued = await createApiKey(deps, {
         tenantId,
         keyId: newId,
         ...(body.name === undefined ? {} : { name: body.name }),
       });
-      return { statusCode: 201, body: { ...presentApiKey(record), key } };
+      return { statusCode: 201, body: presentIssuedApiKey(issued) };
     },
   }),
   defineRoute<undefined, z.output<typeof listQuery>>({
@@ -43,11 +38,8 @@ export const apiKeyRoutes = [
     query: listQuery,
     responses: { 200: { description: 'A page of API keys.', schema: pageOf(apiKeyResponse) } },
     async handle(deps, { tenantId, query }) {
-      const page = await listApiKeys(deps, tenantId, {
-        limit: query.limit ?? DEFAULT_PAGE_SIZE,
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-      });
-      return { statusCode: 200, body: { data: page.items.map(presentApiKey), next_cursor: page.nextCursor } };
+      const page = await listApiKeys(deps, tenantId, toPageRequest(query));
+      return { statusCode: 200, body: presentPage(page, presentApiKey) };
     },
   }),
   defineRoute({
@@ -77,8 +69,8 @@ export const apiKeyRoutes = [
     creates: { idPrefix: 'key' },
     responses: { 201: { description: 'The new key, shown only now.', schema: issuedApiKeyResponse }, 404: notFound },
     async handle(deps, { tenantId, params: p, newId }) {
-      const { record, key } = await rotateApiKey(deps, { tenantId, keyId: p.id ?? '', newKeyId: newId });
-      return { statusCode: 201, body: { ...presentApiKey(record), key } };
+      const issued = await rotateApiKey(deps, { tenantId, keyId: p.id ?? '', newKeyId: newId });
+      return { statusCode: 201, body: presentIssuedApiKey(issued) };
     },
   }),
 ];

@@ -1,14 +1,10 @@
 import type { z } from 'zod';
 import { listDeliveries, retryDelivery } from '#lib/app/deliveries';
-import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits/http';
-import {
-  deliveryParams,
-  deliveryResponse,
-  listDeliveriesQuery,
-  presentDelivery,
-} from '#functions/http/delivery-schemas';
+import { deliveryParams, deliveryResponse, listDeliveriesQuery } from '#functions/http/delivery-schemas';
+import { presentDelivery } from '#functions/http/presenters/delivery-presenters';
+import { presentPage } from '#functions/http/presenters/page-presenter';
 import { defineRoute } from '#functions/http/route';
-import { pageOf } from '#functions/http/schemas';
+import { pageOf, toPageRequest } from '#functions/http/common-schemas';
 
 const tags = ['Deliveries'];
 
@@ -22,13 +18,8 @@ export const deliveryRoutes = [
     query: listDeliveriesQuery,
     responses: { 200: { description: 'A page of deliveries.', schema: pageOf(deliveryResponse) } },
     async handle(deps, { tenantId, query }) {
-      const page = await listDeliveries(
-        deps,
-        tenantId,
-        { limit: query.limit ?? DEFAULT_PAGE_SIZE, ...(query.cursor ? { cursor: query.cursor } : {}) },
-        query.status,
-      );
-      return { statusCode: 200, body: { data: page.items.map(presentDelivery), next_cursor: page.nextCursor } };
+      const page = await listDeliveries(deps, tenantId, toPageRequest(query), query.status);
+      return { statusCode: 200, body: presentPage(page, presentDelivery) };
     },
   }),
   defineRoute({

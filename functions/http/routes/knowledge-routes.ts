@@ -17,9 +17,14 @@ import { listKnowledgeGaps } from '#lib/app/knowledge/knowledge-gaps';
 import { searchKnowledgeBase } from '#lib/app/knowledge/search-knowledge';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#lib/domain/errors';
 import { documentTypeOf } from '#lib/domain/knowledge/content-types';
-import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits/http';
 import { DEFAULT_SEARCH_TOP_K, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_REQUEST_BYTES } from '#lib/domain/limits/knowledge';
-import { presentDocument, presentKnowledgeBase, presentKnowledgeGap } from '#functions/http/presenters';
+import {
+  presentDocument,
+  presentKnowledgeBase,
+  presentKnowledgeGap,
+  presentSearchResult,
+} from '#functions/http/presenters/knowledge-presenters';
+import { presentPage } from '#functions/http/presenters/page-presenter';
 import { defineRoute } from '#functions/http/route';
 import {
   addDocumentBody,
@@ -30,16 +35,12 @@ import {
   searchBody,
   searchResponse,
 } from '#functions/http/knowledge-schemas';
-import { idParam, listQuery, pageOf } from '#functions/http/schemas';
+import { idParam, listQuery, pageOf, toPageRequest } from '#functions/http/common-schemas';
 
 const tags = ['Knowledge bases'];
 const baseParams = { id: idParam };
 const documentParams = { id: idParam, document_id: idParam };
 const notFound = { description: 'No knowledge base with this id in your account.' };
-const pageRequest = (query: z.output<typeof listQuery>) => ({
-  limit: query.limit ?? DEFAULT_PAGE_SIZE,
-  ...(query.cursor ? { cursor: query.cursor } : {}),
-});
 
 export const knowledgeRoutes = [
   defineRoute<z.output<typeof createKnowledgeBaseBody>>({
@@ -65,8 +66,8 @@ export const knowledgeRoutes = [
     query: listQuery,
     responses: { 200: { description: 'A page of knowledge bases.', schema: pageOf(knowledgeBaseResponse) } },
     async handle(deps, { tenantId, query }) {
-      const page = await listKnowledgeBases(deps, tenantId, pageRequest(query));
-      return { statusCode: 200, body: { data: page.items.map(presentKnowledgeBase), next_cursor: page.nextCursor } };
+      const page = await listKnowledgeBases(deps, tenantId, toPageRequest(query));
+      return { statusCode: 200, body: presentPage(page, presentKnowledgeBase) };
     },
   }),
   defineRoute({
@@ -78,7 +79,8 @@ export const knowledgeRoutes = [
     params: baseParams,
     responses: { 200: { description: 'The knowledge base.', schema: knowledgeBaseResponse }, 404: notFound },
     async handle(deps, { tenantId, params }) {
-      return { statusCode: 200, body: presentKnowledgeBase(await getKnowledgeBase(deps, tenantId, params.id ?? '')) };
+      const base = await getKnowledgeBase(deps, tenantId, params.id ?? '');
+      return { statusCode: 200, body: presentKnowledgeBase(base) };
     },
   }),
   defineRoute({
@@ -142,8 +144,8 @@ export const knowledgeRoutes = [
     query: listQuery,
     responses: { 200: { description: 'A page of documents.', schema: pageOf(documentResponse) }, 404: notFound },
     async handle(deps, { tenantId, params, query }) {
-      const page = await listDocuments(deps, tenantId, params.id ?? '', pageRequest(query));
-      return { statusCode: 200, body: { data: page.items.map(presentDocument), next_cursor: page.nextCursor } };
+      const page = await listDocuments(deps, tenantId, params.id ?? '', toPageRequest(query));
+      return { statusCode: 200, body: presentPage(page, presentDocument) };
     },
   }),
   defineRoute({
@@ -188,18 +190,7 @@ export const knowledgeRoutes = [
         query: body.query,
         topK: body.top_k ?? DEFAULT_SEARCH_TOP_K,
       });
-      return {
-        statusCode: 200,
-        body: {
-          data: passages.map((p) => ({
-            text: p.text,
-            score: p.score,
-            document_id: p.documentId,
-            title: p.title,
-            heading_path: p.headingPath,
-          })),
-        },
-      };
+      return { statusCode: 200, body: presentSearchResult(passages) };
     },
   }),
   defineRoute<undefined, z.output<typeof listQuery>>({
@@ -212,8 +203,8 @@ export const knowledgeRoutes = [
     query: listQuery,
     responses: { 200: { description: 'A page of knowledge gaps.', schema: pageOf(knowledgeGapResponse) } },
     async handle(deps, { tenantId, query }) {
-      const page = await listKnowledgeGaps(deps, tenantId, pageRequest(query));
-      return { statusCode: 200, body: { data: page.items.map(presentKnowledgeGap), next_cursor: page.nextCursor } };
+      const page = await listKnowledgeGaps(deps, tenantId, toPageRequest(query));
+      return { statusCode: 200, body: presentPage(page, presentKnowledgeGap) };
     },
   }),
 ];

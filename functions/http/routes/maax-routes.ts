@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ValidationError } from '#lib/domain/errors';
-import type { Contact, Message, OutputFormat } from '#lib/domain/types';
+import type { Contact, OutputFormat } from '#lib/domain/types';
 import { assertWebhookUrls } from '#lib/app/ais';
 import type { Deps } from '#lib/app/deps';
 import {
@@ -21,6 +21,12 @@ import {
   outgoingMessagesBody,
   retrieveAnswerQuery,
 } from '#functions/http/maax-schemas';
+import {
+  presentMaaxAccepted,
+  presentMaaxAnswer,
+  presentMaaxConversation,
+  presentMaaxHistory,
+} from '#functions/http/presenters/maax-presenters';
 import { defineRoute } from '#functions/http/route';
 
 const tags = ['Maax-compatible'];
@@ -64,27 +70,6 @@ function toMaaxMessage(
   };
 }
 
-function presentAccepted(accepted: { messageId: string; conversationId: string; prospectId: string }) {
-  return {
-    incoming_message_id: accepted.messageId,
-    conversation_id: accepted.conversationId,
-    prospect_id: accepted.prospectId,
-    status: 'pending' as const,
-  };
-}
-
-const SENDERS = { prospect: 'prospect', reply: 'ai', follow_up: 'ai', nudge: 'ai', human: 'human' } as const;
-
-function presentHistoryMessage(m: Message) {
-  return {
-    message_id: m.id,
-    sender: SENDERS[m.kind],
-    direction: m.direction,
-    message_content: m.text,
-    created_at: m.createdAt,
-  };
-}
-
 const WEBHOOK_FIELDS: Record<string, string> = {
   'webhooks.answer_url': 'send_response_url',
   'webhooks.follow_up_url': 'followup_url',
@@ -119,7 +104,7 @@ function initiateRoute(path: string, summary: string) {
     async handle(deps, request) {
       const format = request.body.output_format === 'html' ? 'html' : 'text';
       const result = await acceptMaaxMessage(deps, toMaaxMessage(request.body, request, format));
-      return { statusCode: 202, body: presentAccepted(result) };
+      return { statusCode: 202, body: presentMaaxAccepted(result) };
     },
   });
 }
@@ -147,17 +132,7 @@ export const maaxRoutes = [
     },
     async handle(deps, { tenantId, query }) {
       const answer = await getMaaxAnswer(deps, tenantId, query.incoming_message_id);
-      return {
-        statusCode: 200,
-        body: {
-          status: answer.status,
-          answer: answer.answer,
-          needs_human: answer.needsHuman,
-          incoming_message_id: answer.messageId,
-          conversation_id: answer.conversationId,
-          prospect_id: answer.prospectId,
-        },
-      };
+      return { statusCode: 200, body: presentMaaxAnswer(answer) };
     },
   }),
   defineRoute<z.output<typeof createConversationBody>>({
@@ -183,10 +158,7 @@ export const maaxRoutes = [
         ...(body.prospect_id ? { prospectId: body.prospect_id } : {}),
         ...(body.prospect_info ? { contact: toContact(body.prospect_info) } : {}),
       });
-      return {
-        statusCode: 201,
-        body: { conversation_id: created.conversationId, prospect_id: created.prospectId },
-      };
+      return { statusCode: 201, body: presentMaaxConversation(created) };
     },
   }),
   defineRoute<undefined, z.output<typeof conversationHistoryQuery>>({
@@ -202,14 +174,7 @@ export const maaxRoutes = [
     },
     async handle(deps, { tenantId, query }) {
       const history = await getMaaxHistory(deps, tenantId, query.conversation_id);
-      return {
-        statusCode: 200,
-        body: {
-          conversation_id: history.conversationId,
-          prospect_id: history.prospectId,
-          messages: history.messages.map(presentHistoryMessage),
-        },
-      };
+      return { statusCode: 200, body: presentMaaxHistory(history) };
     },
   }),
   defineRoute<OutgoingBody>({
@@ -231,7 +196,7 @@ export const maaxRoutes = [
         ...toMaaxMessage(body, request, format),
         webhooks: { answerUrl: body.send_response_url, followUpUrl: body.followup_url },
       });
-      return { statusCode: 202, body: presentAccepted(result) };
+      return { statusCode: 202, body: presentMaaxAccepted(result) };
     },
   }),
 ];

@@ -2,16 +2,17 @@ import type { z } from 'zod';
 import { acceptMessage } from '#lib/app/accept-message';
 import { getConversation } from '#lib/app/conversations';
 import { handOff, recordOutgoingMessage, resume } from '#lib/app/handoff';
-import { presentAccepted, presentConversation, toMessageOptions } from '#functions/http/presenters';
+import { toMessageOptions } from '#functions/http/from-wire';
+import { presentConversation } from '#functions/http/presenters/conversation-presenters';
+import { presentAccepted, presentOutgoingMessage } from '#functions/http/presenters/message-presenters';
 import { defineRoute } from '#functions/http/route';
 import {
   acceptedMessageResponse,
-  conversationIdSchema,
-  conversationResponse,
   outgoingMessageBody,
   outgoingMessageResponse,
   postMessageBody,
-} from '#functions/http/schemas';
+} from '#functions/http/message-schemas';
+import { conversationIdSchema, conversationResponse } from '#functions/http/conversation-schemas';
 
 const conversationParams = { conversation_id: conversationIdSchema };
 const noConversation = { description: 'No such conversation in your account.' };
@@ -29,8 +30,8 @@ function statusRoute(action: 'handoff' | 'resume', summary: string, change: type
     async handle(deps, { tenantId, params }) {
       const id = params.conversation_id ?? '';
       await change(deps, tenantId, id);
-      const { conversation, messages } = await getConversation(deps, tenantId, id);
-      return { statusCode: 200, body: presentConversation(conversation, messages) };
+      const conversation = await getConversation(deps, tenantId, id);
+      return { statusCode: 200, body: presentConversation(conversation) };
     },
   });
 }
@@ -74,8 +75,8 @@ export const messageRoutes = [
     params: conversationParams,
     responses: { 200: { description: 'The conversation.', schema: conversationResponse }, 404: noConversation },
     async handle(deps, { tenantId, params }) {
-      const { conversation, messages } = await getConversation(deps, tenantId, params.conversation_id ?? '');
-      return { statusCode: 200, body: presentConversation(conversation, messages) };
+      const conversation = await getConversation(deps, tenantId, params.conversation_id ?? '');
+      return { statusCode: 200, body: presentConversation(conversation) };
     },
   }),
   statusRoute(
@@ -106,16 +107,7 @@ export const messageRoutes = [
         messageId: newId,
         text: body.message,
       });
-      return {
-        statusCode: 201,
-        body: {
-          message_id: message.id,
-          conversation_id: message.conversationId,
-          direction: 'outbound',
-          kind: 'human',
-          created_at: message.createdAt,
-        },
-      };
+      return { statusCode: 201, body: presentOutgoingMessage(message) };
     },
   }),
 ];

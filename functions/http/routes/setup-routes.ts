@@ -12,12 +12,13 @@ import {
   type SetupFields,
   updateSetupItem,
 } from '#lib/app/setup';
-import { DEFAULT_PAGE_SIZE } from '#lib/domain/limits/http';
 import type { SetupItems, SetupKind } from '#lib/domain/types';
-import { fromWire, presentGoal, presentProduct, presentStrategy } from '#functions/http/presenters';
-import { toFollowUpSettings } from '#functions/http/follow-up-schemas';
+import { fromWire } from '#functions/http/from-wire';
+import { type followUpSchema, toFollowUpSettings } from '#functions/http/follow-up-schemas';
+import { presentPage } from '#functions/http/presenters/page-presenter';
+import { presentGoal, presentProduct, presentStrategy } from '#functions/http/presenters/setup-presenters';
 import { defineRoute } from '#functions/http/route';
-import { idParam, listQuery, pageOf } from '#functions/http/schemas';
+import { idParam, listQuery, pageOf, toPageRequest } from '#functions/http/common-schemas';
 import {
   createGoalBody,
   createProductBody,
@@ -30,7 +31,7 @@ import {
   updateStrategyBody,
 } from '#functions/http/setup-schemas';
 
-interface SetupResource<K extends SetupKind, C, U> {
+interface SetupResource<K extends SetupKind, C extends object, U extends object> {
   kind: K;
   /** The collection's path, e.g. `/v1/products`. */
   path: string;
@@ -40,12 +41,12 @@ interface SetupResource<K extends SetupKind, C, U> {
   createBody: z.ZodType<C>;
   updateBody: z.ZodType<U>;
   response: z.ZodType;
-  fromCreate(body: C): SetupFields<K>;
-  fromUpdate(body: U): SetupChanges<K>;
+  /** Domain field → wire field, in the create and the update body alike. */
+  names: Readonly<Record<string, keyof C & keyof U>>;
   present(item: SetupItems[K]): unknown;
 }
 
-function routesFor<K extends SetupKind, C, U>(resource: SetupResource<K, C, U>) {
+function routesFor<K extends SetupKind, C extends object, U extends object>(resource: SetupResource<K, C, U>) {
   const { kind, plural, present } = resource;
   const tags = [plural.charAt(0).toUpperCase() + plural.slice(1)];
   const params = { id: idParam };
@@ -62,7 +63,8 @@ function routesFor<K extends SetupKind, C, U>(resource: SetupResource<K, C, U>) 
       creates: { idPrefix: resource.idPrefix },
       responses: { 201: { description: 'Created.', schema: resource.response } },
       async handle(deps, { tenantId, body, newId }) {
-        const item = await createSetupItem(deps, { tenantId, kind, id: newId, fields: resource.fromCreate(body) });
+        const fields = toSetupFields(body, resource.names) as SetupFields<K>;
+        const item = await createSetupItem(deps, { tenantId, kind, id: newId, fields });
         return { statusCode: 201, body: present(item) };
       },
     }),
@@ -75,11 +77,8 @@ function routesFor<K extends SetupKind, C, U>(resource: SetupResource<K, C, U>) 
       query: listQuery,
       responses: { 200: { description: `A page of ${plural}.`, schema: pageOf(resource.response) } },
       async handle(deps, { tenantId, query }) {
-        const page = await listSetupItems(deps, kind, tenantId, {
-          limit: query.limit ?? DEFAULT_PAGE_SIZE,
-          ...(query.cursor ? { cursor: query.cursor } : {}),
-        });
-        return { statusCode: 200, body: { data: page.items.map(present), next_cursor: page.nextCursor } };
+        const page = await listSetupItems(deps, kind, tenantId, toPageRequest(query));
+        return { statusCode: 200, body: presentPage(page, present) };
       },
     }),
     defineRoute({
@@ -91,7 +90,8 @@ function routesFor<K extends SetupKind, C, U>(resource: SetupResource<K, C, U>) 
       params,
       responses: { 200: { description: `The ${kind}.`, schema: resource.response }, 404: notFound },
       async handle(deps, { tenantId, params: p }) {
-        return { statusCode: 200, body: present(await getSetupItem(deps, kind, tenantId, p.id ?? '')) };
+        const item = await getSetupItem(deps, kind, tenantId, p.id ?? '');
+        return { statusCode: 200, body: present(item) };
       },
     }),
     defineRoute<U>({
@@ -104,7 +104,7 @@ function routesFor<K extends SetupKind, C, U>(resource: SetupResource<K, C, U>) 
       body: resource.updateBody,
       responses: { 200: { description: `The changed ${kind}.`, schema: resource.response }, 404: notFound },
       async handle(deps, { tenantId, params: p, body }) {
-        const changes = resource.fromUpdate(body);
+        const changes = toSetupFields(body, resource.names) as SetupChanges<K>;
         const item = await updateSetupItem(deps, { tenantId, kind, id: p.id ?? '', changes });
         return { statusCode: 200, body: present(item) };
       },
@@ -138,6 +138,18 @@ const PRODUCT_NAMES = {
 const STRATEGY_NAMES = { name: 'name', instructions: 'instructions', tone: 'tone' } as const;
 const GOAL_NAMES = { name: 'name', description: 'description', goalUrl: 'goal_url' } as const;
 
+/**
+ * A create or update body → the domain's fields: the named ones, and the follow-up settings where
+ * the kind has them. Null is kept, since in a PATCH it clears the field.
+ */
+function toSetupFields<B extends object>(body: B, names: Readonly<Record<string, keyof B>>): Record<string, unknown> {
+  const followUp = (body as { follow_up?: z.output<typeof followUpSchema> | null }).follow_up;
+  return {
+    ...fromWire(body, names),
+    ...(followUp !== undefined ? { followUp: followUp && toFollowUpSettings(followUp) } : {}),
+  };
+}
+
 export const setupRoutes = [
   ...routesFor({
     kind: 'product',
@@ -147,8 +159,7 @@ export const setupRoutes = [
     createBody: createProductBody,
     updateBody: updateProductBody,
     response: productResponse,
-    fromCreate: (body) => fromWire(body, PRODUCT_NAMES),
-    fromUpdate: (body) => fromWire(body, PRODUCT_NAMES),
+    names: PRODUCT_NAMES,
     present: presentProduct,
   }),
   ...routesFor({
@@ -159,14 +170,7 @@ export const setupRoutes = [
     createBody: createStrategyBody,
     updateBody: updateStrategyBody,
     response: strategyResponse,
-    fromCreate: (body) => ({
-      ...fromWire(body, STRATEGY_NAMES),
-      ...(body.follow_up ? { followUp: toFollowUpSettings(body.follow_up) } : {}),
-    }),
-    fromUpdate: (body) => ({
-      ...fromWire(body, STRATEGY_NAMES),
-      ...(body.follow_up !== undefined ? { followUp: body.follow_up && toFollowUpSettings(body.follow_up) } : {}),
-    }),
+    names: STRATEGY_NAMES,
     present: presentStrategy,
   }),
   ...routesFor({
@@ -177,8 +181,7 @@ export const setupRoutes = [
     createBody: createGoalBody,
     updateBody: updateGoalBody,
     response: goalResponse,
-    fromCreate: (body) => fromWire(body, GOAL_NAMES),
-    fromUpdate: (body) => fromWire(body, GOAL_NAMES),
+    names: GOAL_NAMES,
     present: presentGoal,
   }),
 ];

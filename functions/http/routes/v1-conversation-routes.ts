@@ -1,10 +1,13 @@
 import type { z } from 'zod';
 import { getConversation } from '#lib/app/conversations';
-import { recordFeedback, type StoredFeedback } from '#lib/app/feedback';
-import { askQuestion, getMessageStatus, type MessageStatus } from '#lib/app/v1-conversations';
-import { presentAccepted, presentConversation, toMessageOptions } from '#functions/http/presenters';
+import { recordFeedback } from '#lib/app/feedback';
+import { askQuestion, getMessageStatus } from '#lib/app/v1-conversations';
+import { toMessageOptions } from '#functions/http/from-wire';
+import { presentConversation } from '#functions/http/presenters/conversation-presenters';
+import { presentAccepted } from '#functions/http/presenters/message-presenters';
+import { presentFeedback, presentMessageStatus } from '#functions/http/presenters/v1-presenters';
 import { defineRoute } from '#functions/http/route';
-import { conversationIdSchema, conversationResponse } from '#functions/http/schemas';
+import { conversationIdSchema, conversationResponse } from '#functions/http/conversation-schemas';
 import {
   feedbackBody,
   feedbackMessageIdParam,
@@ -16,28 +19,6 @@ import {
 } from '#functions/http/v1-schemas';
 
 const tags = ['Conversations (V1)'];
-
-function presentMessageStatus(s: MessageStatus): z.output<typeof messageStatusResponse> {
-  return {
-    message_id: s.messageId,
-    conversation_id: s.conversationId,
-    status: s.status,
-    ...(s.answer === undefined ? {} : { answer: s.answer }),
-    ...(s.answeredAt === undefined ? {} : { answered_at: s.answeredAt }),
-    ...(s.needsHuman === undefined ? {} : { needs_human: s.needsHuman }),
-    ...(s.confidence === undefined ? {} : { confidence: s.confidence }),
-  };
-}
-
-function presentFeedback(f: StoredFeedback): z.output<typeof feedbackResponse> {
-  return {
-    message_id: f.messageId,
-    conversation_id: f.conversationId,
-    rating: f.rating,
-    ...(f.correction === undefined ? {} : { correction: f.correction }),
-    created_at: f.createdAt,
-  };
-}
 
 /** V1: post a question, then poll for its answer (for clients that cannot receive webhooks). */
 export const v1ConversationRoutes = [
@@ -94,8 +75,8 @@ export const v1ConversationRoutes = [
       404: { description: 'No such conversation in your account.' },
     },
     async handle(deps, { tenantId, params }) {
-      const { conversation, messages } = await getConversation(deps, tenantId, params.conversation_id ?? '');
-      return { statusCode: 200, body: presentConversation(conversation, messages) };
+      const conversation = await getConversation(deps, tenantId, params.conversation_id ?? '');
+      return { statusCode: 200, body: presentConversation(conversation) };
     },
   }),
   defineRoute<z.output<typeof feedbackBody>>({

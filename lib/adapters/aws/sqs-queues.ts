@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ChangeMessageVisibilityCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { ParleyError } from '#lib/domain/errors';
 import type {
   DeliveryJob,
   DeliveryQueue,
@@ -137,7 +138,7 @@ export function clampDelaySeconds(delaySeconds: number): number {
 }
 
 /** A queue record whose body is not the job it should be; retrying it cannot help. */
-export class MalformedJobError extends Error {
+export class MalformedJobError extends ParleyError {
   constructor(message: string) {
     super(message);
     this.name = 'MalformedJobError';

@@ -11,6 +11,7 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup as lookupAll } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
+import { ParleyError } from '#lib/domain/errors';
 import { refusalForAddress, type WebhookTargetPolicy } from '#lib/domain/webhook-url';
 
 /** Every address a host name resolves to. */
@@ -20,7 +21,7 @@ export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
 export const resolveWithDns: ResolveHost = (hostname) => lookupAll(hostname, { all: true, verbatim: true });
 
 /** A host name resolved to an address the policy refuses; retrying will not help while DNS says so. */
-export class RefusedAddressError extends Error {
+export class RefusedAddressError extends ParleyError {
   override readonly name = 'RefusedAddressError';
   readonly code = 'ERR_REFUSED_ADDRESS';
 
@@ -34,7 +35,7 @@ export class RefusedAddressError extends Error {
 }
 
 /** A host name that did not resolve, or had no address of the family the socket asked for. */
-export class UnresolvedHostError extends Error {
+export class UnresolvedHostError extends ParleyError {
   override readonly name = 'UnresolvedHostError';
   readonly code = 'ERR_UNRESOLVED_HOST';
 }
