@@ -8,7 +8,7 @@
  */
 import type { Deps } from '#lib/app/deps';
 import type { Config } from '#lib/config';
-import type { Logger } from '#lib/ports';
+import type { Logger } from '#lib/ports/system';
 import { composeCore } from '#functions/composition/core';
 import { composeKnowledge } from '#functions/composition/knowledge';
 import { composeModels } from '#functions/composition/models';
@@ -21,6 +21,6 @@ export async function composeDeps(config: Config, logger: Logger): Promise<Deps>
     ...core,
     ...(await composeModels(config, logger)),
     ...composeKnowledge(config),
-    ...composeTimers(config, core.store),
+    ...composeTimers(config, core.timerStore),
   };
 }

@@ -9,7 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import * as z from 'zod';
 import { fireTimer } from '#lib/app/fire-timer';
 import { loadConfig } from '#lib/config';
-import type { TimerPayload } from '#lib/ports';
+import type { TimerPayload } from '#lib/ports/timers';
 import { composeCore } from '#functions/composition/core';
 import { composeModels } from '#functions/composition/models';
 import { composeTimers } from '#functions/composition/timers';
@@ -18,7 +18,7 @@ import { countTimerOutcome, metrics } from '#functions/metrics';
 
 const config = loadConfig();
 const core = composeCore(config, logger);
-const deps = { ...core, ...(await composeModels(config, logger)), ...composeTimers(config, core.store) };
+const deps = { ...core, ...(await composeModels(config, logger)), ...composeTimers(config, core.timerStore) };
 
 const timerPayload = z.object({
   kind: z.enum(['follow_up', 'dropoff']),

@@ -14,7 +14,7 @@ import { IN_PROCESS_SQS_ENDPOINT } from '#lib/adapters/local/in-process-registry
 import { createLambdaContext } from '#lib/adapters/local/lambda-events';
 import { INGESTION_VISIBILITY_SECONDS } from '#lib/adapters/local/local-queues';
 import { LocalTimerRunner } from '#lib/adapters/local/local-scheduler';
-import type { TimerPayload } from '#lib/ports';
+import type { TimerPayload } from '#lib/ports/timers';
 import { type PendingKind, recoverPending, staleCutoffs } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { ENV, loadConfig } from '#lib/config';
@@ -155,7 +155,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // EventBridge Scheduler invokes the timer function, and fires those missed while stopped at once.
   const timerHandler = timer.handler as unknown as (payload: TimerPayload, context: Context) => Promise<void>;
   const timers = new LocalTimerRunner({
-    store: deps.store,
+    store: deps.timerStore,
     logger: logging.logger,
     fire: (payload) => timerHandler(payload, createLambdaContext('parley-timer', region, 60)),
   });

@@ -1,13 +1,12 @@
 /**
- * What every function needs: the store, the queues, the event publisher, the webhook sender, time
+ * What every function needs: the stores, the queues, the event publisher, the webhook sender, time
  * and ids. The heavier parts (models, documents, timers) are in their own modules, so a function's
  * bundle holds only the SDKs it uses.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '#lib/app/deps';
+import type { Deps, Stores } from '#lib/app/deps';
 import type { Config } from '#lib/config';
-import { DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import { SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
 import { DeferredEventPublisher } from '#lib/adapters/deferred-adapters';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
@@ -19,23 +18,24 @@ import {
 } from '#lib/adapters/local/in-process-registry';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
-import type { EventPublisher, Logger } from '#lib/ports';
+import type { EventPublisher } from '#lib/ports/events';
+import type { Logger } from '#lib/ports/system';
 
-export type CoreDeps = Pick<
-  Deps,
-  | 'store'
-  | 'generationQueue'
-  | 'deliveryQueue'
-  | 'ingestionQueue'
-  | 'webhookSender'
-  | 'events'
-  | 'clock'
-  | 'ids'
-  | 'logger'
-  | 'webhookTargets'
-  | 'allowHttpWebhooks'
-  | 'modelFaultBudgetMs'
->;
+export type CoreDeps = Stores &
+  Pick<
+    Deps,
+    | 'generationQueue'
+    | 'deliveryQueue'
+    | 'ingestionQueue'
+    | 'webhookSender'
+    | 'events'
+    | 'clock'
+    | 'ids'
+    | 'logger'
+    | 'webhookTargets'
+    | 'allowHttpWebhooks'
+    | 'modelFaultBudgetMs'
+  >;
 
 /**
  * EventBridge in AWS, the JSON-lines log locally, else nowhere (tests, tools): logged at debug.
@@ -76,10 +76,7 @@ export function composeCore(config: Config, logger: Logger): CoreDeps {
       ? inProcessSqsSender()
       : new SQSClient({ region, ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}) });
   return {
-    store: new DynamoStore({
-      tableName: config.tableName,
-      client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-    }),
+    ...createDynamoStores({ tableName: config.tableName, client: createDocumentClient(dynamo) }),
     generationQueue: new SqsGenerationQueue({ queueUrl: config.generationQueueUrl, client: sqs }),
     deliveryQueue: new SqsDeliveryQueue({ queueUrl: config.deliveryQueueUrl, client: sqs }),
     ingestionQueue: new SqsIngestionQueue({ queueUrl: config.ingestionQueueUrl, client: sqs }),

@@ -3,9 +3,9 @@ import type { Deps } from '#lib/app/deps';
 import type { Config } from '#lib/config';
 import { DeferredTimerScheduler } from '#lib/adapters/deferred-adapters';
 import { LocalTimerScheduler } from '#lib/adapters/local/local-scheduler';
-import type { Store } from '#lib/ports';
+import type { TimerStore } from '#lib/ports/timers';
 
-export function composeTimers(config: Config, store: Store): Pick<Deps, 'timers'> {
+export function composeTimers(config: Config, store: TimerStore): Pick<Deps, 'timers'> {
   const { scheduler, region } = config;
   if (!scheduler) return { timers: new LocalTimerScheduler({ store }) };
   // The Scheduler client on first use: only requests that arm or cancel a timer need it.

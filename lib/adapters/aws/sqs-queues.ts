@@ -7,14 +7,9 @@ import { ChangeMessageVisibilityCommand, SQSClient, SendMessageCommand } from '@
 import type { SQSRecord } from 'aws-lambda';
 import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits';
 import { MAX_MODEL_FAULT_WAITS } from '#lib/domain/model-faults';
-import type {
-  DeliveryJob,
-  DeliveryQueue,
-  GenerationJob,
-  GenerationQueue,
-  IngestionJob,
-  IngestionQueue,
-} from '#lib/ports';
+import type { DeliveryJob, DeliveryQueue } from '#lib/ports/deliveries';
+import type { GenerationJob, GenerationQueue } from '#lib/ports/generation';
+import type { IngestionJob, IngestionQueue } from '#lib/ports/knowledge';
 
 /**
  * What the queue adapters need of an SQS client: SendMessage and ChangeMessageVisibility (an

@@ -4,7 +4,7 @@
  * plausible, honest reply: it states only what the business set up (a product's description and
  * price, a goal's exact link) and never invents prices or facts. Same request, same reply.
  */
-import type { ChatModel } from '#lib/ports';
+import type { ChatModel } from '#lib/ports/chat-model';
 import { parseModelReply, type ModelReply, type ReplyRequest, type SalesContext } from '#lib/domain/reply';
 import { type FollowUp, findFollowUp } from '#lib/adapters/offline/offline-follow-up';
 import { clip, detectIntent, extractTopic, type Intent, splitSentences } from '#lib/adapters/offline/offline-intents';

@@ -6,7 +6,7 @@
 import type OpenAI from 'openai';
 import { openAiClient } from '#lib/adapters/openai/openai-client';
 import * as z from 'zod';
-import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports';
+import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports/chat-model';
 import {
   MalformedModelOutputError,
   ModelBusyError,
