@@ -1,14 +1,6 @@
 /** Creating, reading, changing and removing AIs. */
 import { NotFoundError, ValidationError } from '#lib/domain/errors';
-import type {
-  Ai,
-  AiType,
-  AiWebhooks,
-  EmergencySettings,
-  FollowUpSettings,
-  OutputFormat,
-  Page,
-} from '#lib/domain/types';
+import type { Ai, AiType, EmergencySettings, FollowUpSettings, OutputFormat, Page } from '#lib/domain/types';
 import { checkWebhookUrl } from '#lib/domain/webhook-url';
 import type { PageRequest } from '#lib/ports/paging';
 import type { Deps } from '#lib/app/deps';
@@ -16,21 +8,8 @@ import { applyPatch } from '#lib/app/patch';
 import { assertKnowledgeBaseReferences } from '#lib/app/knowledge/knowledge-bases';
 import { assertSetupReferences } from '#lib/app/setup';
 
-export interface AiSettings {
-  type: AiType;
-  name: string;
-  instructions?: string;
-  language?: string;
-  webhooks: AiWebhooks;
-  outputFormat: OutputFormat;
-  replyDelaySeconds: number;
-  productId?: string;
-  strategyId?: string;
-  goalId?: string;
-  knowledgeBaseIds?: string[];
-  followUp?: FollowUpSettings;
-  emergency?: EmergencySettings;
-}
+/** What a client sets on an AI: its record without the ids, signing secret, health and times Parley keeps. */
+export type AiSettings = Omit<Ai, 'tenantId' | 'id' | 'webhookSecret' | 'webhookHealth' | 'createdAt' | 'updatedAt'>;
 
 /** A PATCH: fields left out stay as they are; `null` clears an optional field. */
 export interface AiChanges {

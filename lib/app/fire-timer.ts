@@ -15,7 +15,7 @@ import { armTimer, followUpSettingsOf, forgetTimer } from '#lib/app/conversation
 import { createDelivery, deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
 import { notifyEscalation } from '#lib/app/finish-reply';
-import { buildReplyRequest, loadSetupOf } from '#lib/app/generate-reply';
+import { buildReplyRequest, loadSetupOf, type ModelReplyDeps } from '#lib/app/generate-reply';
 import { ModelBusyError, ModelUnavailableError } from '#lib/domain/reply';
 import { sanitizeHtml } from '#lib/domain/safe-html';
 
@@ -26,23 +26,7 @@ import { sanitizeHtml } from '#lib/domain/safe-html';
  */
 export type TimerOutcome = 'sent' | 'stale' | 'skipped' | 'model_unavailable' | 'waiting';
 
-type FireDeps = Pick<
-  Deps,
-  | 'ais'
-  | 'setup'
-  | 'conversations'
-  | 'deliveries'
-  | 'chatModel'
-  | 'deliveryQueue'
-  | 'events'
-  | 'clock'
-  | 'timers'
-  | 'logger'
-  | 'modelFaultBudgetMs'
-> & {
-  /** A number in [0, 1) for the jitter of a wait; Math.random when absent. */
-  random?: () => number;
-};
+type FireDeps = ModelReplyDeps;
 
 /**
  * Sends the timer's follow-up or nudge, once: a timer older than the conversation (the prospect

@@ -27,28 +27,30 @@ import { loadSalesSetup, type SalesSetup } from '#lib/app/setup';
  */
 export type GenerationOutcome = 'answered' | 'escalated' | 'model_unavailable' | 'nothing_to_do' | 'failed';
 
-type GeneratorDeps = Pick<
+/**
+ * What writing a reply with the model and sending it takes, for the generator and for the timers
+ * (follow-ups and nudges) alike.
+ */
+export type ModelReplyDeps = Pick<
   Deps,
   | 'ais'
   | 'setup'
   | 'conversations'
   | 'deliveries'
-  | 'knowledge'
   | 'chatModel'
   | 'deliveryQueue'
   | 'events'
   | 'clock'
-  | 'ids'
-  | 'logger'
-  | 'blobs'
-  | 'embedder'
-  | 'knowledgeIndex'
   | 'timers'
+  | 'logger'
   | 'modelFaultBudgetMs'
 > & {
   /** A number in [0, 1) for the jitter of a wait; Math.random when absent. */
   random?: () => number;
 };
+
+/** The generator also searches the knowledge bases and records gaps. */
+type GeneratorDeps = ModelReplyDeps & Pick<Deps, 'knowledge' | 'ids' | 'blobs' | 'embedder' | 'knowledgeIndex'>;
 
 /**
  * The model is busy (429, 5xx, a timeout) and the reply's wait budget is not spent: try again in

@@ -1,6 +1,6 @@
 /** AI setups in the single table: one item per AI in the tenant's partition. */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attempt, type DynamoContext, getRecord } from '#lib/adapters/aws/dynamo-context';
+import { attempt, getRecord, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import { aiKey, PREFIX_AI } from '#lib/adapters/aws/dynamo-keys';
 import { createItem, deleteItem, listTenantItems, replaceItem } from '#lib/adapters/aws/dynamo-tenant-items';
 import type { Ai, Page, WebhookHealth } from '#lib/domain/types';
@@ -8,13 +8,7 @@ import type { PageRequest } from '#lib/ports/paging';
 import type { AiStore } from '#lib/ports/ais';
 
 /** The AiStore port on the single table. */
-export class DynamoAiStore implements AiStore {
-  private readonly ctx: DynamoContext;
-
-  constructor(ctx: DynamoContext) {
-    this.ctx = ctx;
-  }
-
+export class DynamoAiStore extends DynamoTableAdapter implements AiStore {
   /** Throws ConcurrencyError if an AI with this id exists. */
   async createAi(ai: Ai): Promise<void> {
     return createItem(this.ctx, aiKey(ai.tenantId, ai.id), ai, `AI ${ai.id}`);

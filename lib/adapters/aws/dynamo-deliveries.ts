@@ -5,11 +5,11 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   attempt,
-  type DynamoContext,
   getRecord,
   type Item,
   isConditionFailed,
   putIfAbsent,
+  DynamoTableAdapter,
 } from '#lib/adapters/aws/dynamo-context';
 import {
   decodeCursor,
@@ -29,16 +29,8 @@ import type { Delivery, DeliveryStatus, Page } from '#lib/domain/types';
 import type { DeliveryStore } from '#lib/ports/deliveries';
 import type { PageRequest } from '#lib/ports/paging';
 
-type AttemptResult = Parameters<DeliveryStore['recordAttempt']>[2];
-
 /** The DeliveryStore port on the single table. */
-export class DynamoDeliveryStore implements DeliveryStore {
-  private readonly ctx: DynamoContext;
-
-  constructor(ctx: DynamoContext) {
-    this.ctx = ctx;
-  }
-
+export class DynamoDeliveryStore extends DynamoTableAdapter implements DeliveryStore {
   /** Stores the delivery unless one with its id exists; returns false if it existed. */
   async createDelivery(delivery: Delivery): Promise<boolean> {
     return putIfAbsent(this.ctx, {
@@ -87,7 +79,11 @@ export class DynamoDeliveryStore implements DeliveryStore {
    * pending moves in the pending index to its next attempt time; a final one leaves the index.
    * Throws ConcurrencyError if the delivery does not exist (an update would otherwise create a stub).
    */
-  async recordAttempt(tenantId: string, deliveryId: string, result: AttemptResult): Promise<void> {
+  async recordAttempt(
+    tenantId: string,
+    deliveryId: string,
+    result: Parameters<DeliveryStore['recordAttempt']>[2],
+  ): Promise<void> {
     const fields: Record<string, unknown> = {
       status: result.status,
       attempts: result.attempts,

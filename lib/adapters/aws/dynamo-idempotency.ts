@@ -3,7 +3,7 @@
  * deletes late (hours) and dynalite never does, so expiry is decided by `expiresAt` on every read.
  */
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attempt, type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
+import { attempt, getRecord, putIfAbsent, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import { idempotencyKey } from '#lib/adapters/aws/dynamo-keys';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ConcurrencyError } from '#lib/domain/errors';
@@ -14,13 +14,7 @@ import type { IdempotencyStore } from '#lib/ports/idempotency';
 const MAX_CLAIM_TRIES = 3;
 
 /** The IdempotencyStore port on the single table. */
-export class DynamoIdempotencyStore implements IdempotencyStore {
-  private readonly ctx: DynamoContext;
-
-  constructor(ctx: DynamoContext) {
-    this.ctx = ctx;
-  }
-
+export class DynamoIdempotencyStore extends DynamoTableAdapter implements IdempotencyStore {
   /**
    * Claims the key: undefined if the claim is new, else the unexpired record stored earlier. An
    * expired record is overwritten by the same conditional put that guards against a live one.

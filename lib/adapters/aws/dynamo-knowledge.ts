@@ -5,7 +5,14 @@
  * same document, racing, can neither lose the other's change nor index a superseded upload.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attempt, type DynamoContext, getRecord, putIfAbsent, queryAll } from '#lib/adapters/aws/dynamo-context';
+import {
+  attempt,
+  type DynamoContext,
+  getRecord,
+  putIfAbsent,
+  queryAll,
+  DynamoTableAdapter,
+} from '#lib/adapters/aws/dynamo-context';
 import {
   correctionKey,
   correctionPrefix,
@@ -26,16 +33,8 @@ import type { Page } from '#lib/domain/types';
 import type { KnowledgeStore } from '#lib/ports/knowledge';
 import type { PageRequest } from '#lib/ports/paging';
 
-type StatusChanges = Parameters<KnowledgeStore['updateDocumentStatus']>[4];
-
 /** The KnowledgeStore port on the single table. */
-export class DynamoKnowledgeStore implements KnowledgeStore {
-  private readonly ctx: DynamoContext;
-
-  constructor(ctx: DynamoContext) {
-    this.ctx = ctx;
-  }
-
+export class DynamoKnowledgeStore extends DynamoTableAdapter implements KnowledgeStore {
   /** Throws ConcurrencyError if a base with this id exists. */
   async createKnowledgeBase(base: KnowledgeBase): Promise<void> {
     return createItem(this.ctx, knowledgeBaseKey(base.tenantId, base.id), base, `Knowledge base ${base.id}`);
@@ -56,13 +55,7 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
   }
 
   /** Makes `uploadId` the document's latest upload and takes its indexed passages out of search. */
-  async startUpload(
-    tenantId: string,
-    baseId: string,
-    documentId: string,
-    uploadId: string,
-    at: string,
-  ): Promise<boolean> {
+  async startUpload(tenantId: string, baseId: string, documentId: string, uploadId: string, at: string) {
     return updateBase(this.ctx, tenantId, baseId, documentId, at, {
       update: 'SET #uploads.#doc = :upload, #updatedAt = :at REMOVE #indexed.#doc',
       values: { ':upload': uploadId },
@@ -70,13 +63,7 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
   }
 
   /** Makes the upload searchable, only while it is still the document's latest upload. */
-  async markIndexed(
-    tenantId: string,
-    baseId: string,
-    documentId: string,
-    uploadId: string,
-    at: string,
-  ): Promise<boolean> {
+  async markIndexed(tenantId: string, baseId: string, documentId: string, uploadId: string, at: string) {
     return updateBase(this.ctx, tenantId, baseId, documentId, at, {
       update: 'SET #indexed.#doc = :upload, #updatedAt = :at',
       condition: '#uploads.#doc = :upload',
@@ -119,7 +106,7 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
     baseId: string,
     documentId: string,
     uploadId: string,
-    changes: StatusChanges,
+    changes: Parameters<KnowledgeStore['updateDocumentStatus']>[4],
   ): Promise<boolean> {
     const assignments = ['#status = :status', 'chunkCount = :chunks', 'updatedAt = :at'];
     const names: Record<string, string> = { '#status': 'status', '#error': 'error' };

@@ -1,16 +1,10 @@
 /** The Maax-compatible API's message index: one small item per message in the tenant's partition. */
-import { type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
+import { getRecord, putIfAbsent, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import { maaxMessageKey } from '#lib/adapters/aws/dynamo-keys';
 import type { MaaxMessageRef, MaaxMessageStore } from '#lib/app/maax/message-store';
 
 /** The Maax-compatible API's MaaxMessageStore on the single table. */
-export class DynamoMaaxMessageStore implements MaaxMessageStore {
-  private readonly ctx: DynamoContext;
-
-  constructor(ctx: DynamoContext) {
-    this.ctx = ctx;
-  }
-
+export class DynamoMaaxMessageStore extends DynamoTableAdapter implements MaaxMessageStore {
   /** Stores the reference unless one exists for the message id; a retried request finds it already there. */
   async putMaaxMessageRef(ref: MaaxMessageRef): Promise<void> {
     await putIfAbsent(this.ctx, { ...ref, ...maaxMessageKey(ref.tenantId, ref.messageId) });

@@ -5,11 +5,11 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   attempt,
-  type DynamoContext,
   getRecord,
   putIfAbsent,
   queryAll,
   queryUpTo,
+  DynamoTableAdapter,
 } from '#lib/adapters/aws/dynamo-context';
 import { conversationPk, messageKey, PREFIX_MESSAGE, toRecord } from '#lib/adapters/aws/dynamo-keys';
 import { pendingMessageAttributes } from '#lib/adapters/aws/dynamo-pending';
@@ -23,15 +23,10 @@ type Outcome = Parameters<ConversationStore['settleMessage']>[3];
  * conversation's partition. DynamoConversationStore extends it with the conversation records.
  */
 export abstract class DynamoMessages
+  extends DynamoTableAdapter
   implements
     Omit<ConversationStore, 'getConversation' | 'ensureConversation' | 'updateConversation' | 'bumpConversation'>
 {
-  protected readonly ctx: DynamoContext;
-
-  constructor(ctx: DynamoContext) {
-    this.ctx = ctx;
-  }
-
   /** Stores the message unless one with its id exists; returns false if it existed. */
   async putMessage(message: Message): Promise<boolean> {
     return putIfAbsent(this.ctx, {

@@ -4,7 +4,7 @@
  * in `PENDING#{shard}` partitions of gsi1, sorted by the time they have been waiting since. The
  * recovery sweep reads it to re-queue work whose queue record was lost.
  */
-import type { DynamoContext, Item } from '#lib/adapters/aws/dynamo-context';
+import { type DynamoContext, type Item, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import { queryUpTo } from '#lib/adapters/aws/dynamo-context';
 import {
   PENDING_SHARDS,
@@ -45,13 +45,7 @@ export function pendingDocumentAttributes(document: KnowledgeDocument): Item {
 }
 
 /** The PendingWorkStore port on the pending index. */
-export class DynamoPendingWorkStore implements PendingWorkStore {
-  private readonly ctx: DynamoContext;
-
-  constructor(ctx: DynamoContext) {
-    this.ctx = ctx;
-  }
-
+export class DynamoPendingWorkStore extends DynamoTableAdapter implements PendingWorkStore {
   /**
    * Records waiting since before `olderThan`, across all tenants, oldest first. Each shard is sorted,
    * so the oldest `limit` overall are among the oldest `limit` of each shard: query each for that

@@ -1,5 +1,5 @@
 /** Products, strategies and goals in the single table: one item each in the tenant's partition. */
-import { type DynamoContext, getRecord } from '#lib/adapters/aws/dynamo-context';
+import { getRecord, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import { SETUP_PREFIXES, setupItemKey } from '#lib/adapters/aws/dynamo-keys';
 import { createItem, deleteItem, listTenantItems, replaceItem } from '#lib/adapters/aws/dynamo-tenant-items';
 import type { Page, SetupItems, SetupKind } from '#lib/domain/types';
@@ -7,13 +7,7 @@ import type { PageRequest } from '#lib/ports/paging';
 import type { SetupStore } from '#lib/ports/setup';
 
 /** The SetupStore port on the single table. */
-export class DynamoSetupStore implements SetupStore {
-  private readonly ctx: DynamoContext;
-
-  constructor(ctx: DynamoContext) {
-    this.ctx = ctx;
-  }
-
+export class DynamoSetupStore extends DynamoTableAdapter implements SetupStore {
   /** Throws ConcurrencyError if an item of this kind with this id exists. */
   async createSetupItem<K extends SetupKind>(kind: K, item: SetupItems[K]): Promise<void> {
     return createItem(this.ctx, setupItemKey(kind, item.tenantId, item.id), item, `${kind} ${item.id}`);

@@ -1,6 +1,12 @@
 /** Tenants and their API keys in the single table. */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attempt, type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
+import {
+  attempt,
+  type DynamoContext,
+  DynamoTableAdapter,
+  getRecord,
+  putIfAbsent,
+} from '#lib/adapters/aws/dynamo-context';
 import {
   API_KEY_HASH_SK,
   apiKeyHashPk,
@@ -19,13 +25,8 @@ import type { PageRequest } from '#lib/ports/paging';
 import type { TenantStore } from '#lib/ports/tenants';
 
 /** The TenantStore port on the single table. */
-export class DynamoTenantStore implements TenantStore {
-  private readonly ctx: DynamoContext;
+export class DynamoTenantStore extends DynamoTableAdapter implements TenantStore {
   private readonly apiKeyLocations = new ApiKeyLocations();
-
-  constructor(ctx: DynamoContext) {
-    this.ctx = ctx;
-  }
 
   /** Creates the tenant unless it exists; returns the stored one either way. */
   async ensureTenant(tenant: Tenant): Promise<Tenant> {

@@ -11,7 +11,7 @@
  * payload free to grow without a key format to keep in step.
  */
 import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoContext, Item } from '#lib/adapters/aws/dynamo-context';
+import { type DynamoContext, type Item, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import { type ItemKey, pendingShard, tenantPk, toRecord } from '#lib/adapters/aws/dynamo-keys';
 import { soonestAcrossShards } from '#lib/adapters/aws/dynamo-pending';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
@@ -39,13 +39,7 @@ const timersPk = (shard: number): string => `TIMERS#${shard}`;
 const timerSortKey = (timer: TimerRecord): string => `${timer.at}#${timer.name}`;
 
 /** The TimerStore port on the single table. */
-export class DynamoTimerStore implements TimerStore {
-  private readonly ctx: DynamoContext;
-
-  constructor(ctx: DynamoContext) {
-    this.ctx = ctx;
-  }
-
+export class DynamoTimerStore extends DynamoTableAdapter implements TimerStore {
   /** Creates or replaces the timer, in the partition of the payload's tenant. */
   async putTimer(timer: TimerRecord): Promise<void> {
     await this.ctx.client.send(
