@@ -13,7 +13,6 @@ import { buildWebhookPayload } from '#lib/domain/webhook-payload';
 import type { TimerPayload } from '#lib/ports/timers';
 import { armTimer, followUpSettingsOf, forgetTimer } from '#lib/app/conversation-timers';
 import { createDelivery, deriveId } from '#lib/app/create-delivery';
-import type { Deps } from '#lib/app/deps';
 import { notifyEscalation } from '#lib/app/finish-reply';
 import { buildReplyRequest, loadSetupOf, type ModelReplyDeps } from '#lib/app/generate-reply';
 import { ModelBusyError, ModelUnavailableError } from '#lib/domain/reply';
