@@ -1,0 +1,39 @@
+/**
+ * Items a deployed stack already holds must read the same after any change to the storage
+ * adapters: a stack upgrades in place, with no migration. The items were written by the store as
+ * it was (test/fixtures/stored-items/generate.ts); here they are put back raw and read again.
+ */
+import { readFileSync } from 'node:fs';
+import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import type { Store } from '#lib/ports';
+import { STORED_ITEM_READS } from '#test/fixtures/stored-items/reads';
+import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
+
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../fixtures/stored-items/${name}`, import.meta.url), 'utf8'));
+const items = fixture('items.json') as Record<string, AttributeValue>[];
+const expected = fixture('expected.json') as Record<string, unknown>;
+
+let dynalite: RunningDynalite;
+let store: Store;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  const tableName = await createTestTable(dynalite.client);
+  for (const item of items) await dynalite.client.send(new PutItemCommand({ TableName: tableName, Item: item }));
+  store = new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) });
+});
+afterAll(async () => {
+  await dynalite.stop();
+});
+
+describe('items stored by earlier code', () => {
+  it('has an expected result for every read, and a read for every expected result', () => {
+    expect(Object.keys(STORED_ITEM_READS).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(Object.entries(STORED_ITEM_READS))('read back as before: %s', async (name, read) => {
+    expect(await read(store)).toEqual(expected[name]);
+  });
+});
