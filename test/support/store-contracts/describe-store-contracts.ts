@@ -7,8 +7,11 @@ import { describeAiStoreContract } from '#test/support/store-contracts/ai-store-
 import { describeConversationStoreContract } from '#test/support/store-contracts/conversation-store-contract';
 import { describeDeliveryStoreContract } from '#test/support/store-contracts/delivery-store-contract';
 import { describeIdempotencyStoreContract } from '#test/support/store-contracts/idempotency-store-contract';
+import { describeKnowledgeDocumentStoreContract } from '#test/support/store-contracts/knowledge-document-store-contract';
+import { describeKnowledgeFeedbackStoreContract } from '#test/support/store-contracts/knowledge-feedback-store-contract';
 import { describeKnowledgeStoreContract } from '#test/support/store-contracts/knowledge-store-contract';
 import { describeMaaxMessageStoreContract } from '#test/support/store-contracts/maax-message-store-contract';
+import { describeMessageStoreContract } from '#test/support/store-contracts/message-store-contract';
 import { describePendingWorkStoreContract } from '#test/support/store-contracts/pending-work-store-contract';
 import { describeSetupStoreContract } from '#test/support/store-contracts/setup-store-contract';
 import type { StoresSetup } from '#test/support/store-contracts/stores-under-test';
@@ -22,11 +25,14 @@ export function describeStoreContracts(name: string, setup: StoresSetup): void {
     describeAiStoreContract(setup);
     describeSetupStoreContract(setup);
     describeConversationStoreContract(setup);
+    describeMessageStoreContract(setup);
     describePendingWorkStoreContract(setup);
     describeTimerStoreContract(setup);
     describeDeliveryStoreContract(setup);
     describeMaaxMessageStoreContract(setup);
     describeIdempotencyStoreContract(setup);
     describeKnowledgeStoreContract(setup);
+    describeKnowledgeDocumentStoreContract(setup);
+    describeKnowledgeFeedbackStoreContract(setup);
   });
 }
