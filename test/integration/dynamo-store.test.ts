@@ -1,6 +1,6 @@
 import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { PENDING_SHARDS, pendingShard } from '#lib/adapters/aws/dynamo-keys';
+import { conversationKey, PENDING_SHARDS, pendingShard } from '#lib/adapters/aws/dynamo-keys';
 import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import {
   ensureTable,
@@ -10,6 +10,7 @@ import {
 } from '#lib/adapters/aws/table-definition';
 import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
+import { aConversation, TENANT } from '#test/support/store-contracts/fixtures';
 import { describeStoreContracts } from '#test/support/store-contracts/describe-store-contracts';
 
 let dynalite: RunningDynalite;
@@ -155,37 +156,25 @@ describe('DynamoStore table', () => {
 
   it("keeps a conversation's prospect id under `maax`, as items written before it had a neutral name", async () => {
     const { tableName, documents, stores } = await freshStore();
-    const at = '2025-03-01T12:00:00.000Z';
-    const conversation = {
-      tenantId: 'ten_1',
-      id: 'conv_1',
-      aiId: 'ai_1',
-      status: 'active',
-      contact: {},
-      metadata: {},
-      createdAt: at,
-      updatedAt: at,
-    } as const;
+    const older = aConversation({ id: 'older@example.com' });
+    const olderKey = conversationKey(TENANT, older.id);
     await documents.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...conversation, id: 'conv_old', pk: 'T#ten_1#C#conv_old', sk: 'CONV', maax: { prospectId: '7' } },
-      }),
+      new PutCommand({ TableName: tableName, Item: { ...older, ...olderKey, maax: { prospectId: '7' } } }),
     );
 
-    await stores.conversations.ensureConversation({ ...conversation, prospectId: '8' });
-    const bumped = await stores.conversations.bumpConversation('ten_1', 'conv_old', { prospectId: '9' });
+    await stores.conversations.ensureConversation(aConversation({ prospectId: '8' }));
+    const bumped = await stores.conversations.bumpConversation(TENANT, older.id, { prospectId: '9' });
 
     const { Item } = await documents.send(
-      new GetCommand({ TableName: tableName, Key: { pk: 'T#ten_1#C#conv_1', sk: 'CONV' } }),
+      new GetCommand({ TableName: tableName, Key: conversationKey(TENANT, aConversation().id) }),
     );
-    expect(Item?.maax).toStrictEqual({ prospectId: '8' });
-    expect(Item).not.toHaveProperty('prospectId');
-    expect(bumped.prospectId).toBe('9');
-    expect(await stores.conversations.getConversation('ten_1', 'conv_1')).toStrictEqual({
-      ...conversation,
-      prospectId: '8',
-    });
+    const { Item: olderItem } = await documents.send(new GetCommand({ TableName: tableName, Key: olderKey }));
+    expect([Item?.maax, olderItem?.maax]).toStrictEqual([{ prospectId: '8' }, { prospectId: '9' }]);
+    expect([Item, olderItem]).not.toContainEqual(expect.objectContaining({ prospectId: expect.anything() }));
+    expect(bumped).toStrictEqual({ ...older, prospectId: '9', version: 1 });
+    expect(await stores.conversations.getConversation(TENANT, aConversation().id)).toStrictEqual(
+      aConversation({ prospectId: '8' }),
+    );
   });
 
   it('stores an idempotency record with a TTL in epoch seconds', async () => {

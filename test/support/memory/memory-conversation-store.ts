@@ -26,11 +26,7 @@ export class MemoryConversationStore implements ConversationStore {
     if (stored === undefined) throw new ConcurrencyError(`Conversation ${conversationId} does not exist`);
     applyChanges(stored, changes);
   }
-  async bumpConversation(
-    tenantId: string,
-    conversationId: string,
-    changes: ConversationChanges,
-  ): Promise<Conversation> {
+  async bumpConversation(tenantId: string, conversationId: string, changes: ConversationChanges) {
     const stored = this.conversations.get(key(tenantId, conversationId));
     if (stored === undefined) {
       throw new NotFoundError(`no conversation with id ${conversationId}`, {
@@ -71,12 +67,7 @@ export class MemoryConversationStore implements ConversationStore {
     message.replyId = replyId;
     return true;
   }
-  async settleMessage(
-    tenantId: string,
-    conversationId: string,
-    messageId: string,
-    outcome: MessageOutcome,
-  ): Promise<void> {
+  async settleMessage(tenantId: string, conversationId: string, messageId: string, outcome: MessageOutcome) {
     const message = this.messages.get(key(tenantId, conversationId, messageId));
     if (message === undefined || !isUnanswered(message)) return;
     if (outcome.replyId !== undefined && message.replyId !== undefined && message.replyId !== outcome.replyId) return;
@@ -85,12 +76,7 @@ export class MemoryConversationStore implements ConversationStore {
     if (outcome.replyId !== undefined) message.replyId = outcome.replyId;
     if (outcome.answer !== undefined) message.answer = outcome.answer;
   }
-  async recordFeedback(
-    tenantId: string,
-    conversationId: string,
-    messageId: string,
-    feedback: MessageFeedback,
-  ): Promise<boolean> {
+  async recordFeedback(tenantId: string, conversationId: string, messageId: string, feedback: MessageFeedback) {
     const message = this.messages.get(key(tenantId, conversationId, messageId));
     if (message === undefined) return false;
     message.feedback = clone(feedback);

@@ -21,12 +21,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
   async getDelivery(tenantId: string, deliveryId: string): Promise<Delivery | undefined> {
     return clone(this.deliveries.get(key(tenantId, deliveryId)));
   }
-  async leaseDelivery(
-    tenantId: string,
-    deliveryId: string,
-    now: string,
-    leaseUntil: string,
-  ): Promise<Delivery | undefined> {
+  async leaseDelivery(tenantId: string, deliveryId: string, now: string, leaseUntil: string) {
     const delivery = this.deliveries.get(key(tenantId, deliveryId));
     if (delivery === undefined || delivery.status !== 'pending') return undefined;
     if (delivery.leaseUntil !== undefined && delivery.leaseUntil > now) return undefined;

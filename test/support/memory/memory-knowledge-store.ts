@@ -29,13 +29,7 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
   async deleteKnowledgeBase(tenantId: string, id: string): Promise<boolean> {
     return this.knowledgeBases.delete(key(tenantId, id));
   }
-  async startUpload(
-    tenantId: string,
-    baseId: string,
-    documentId: string,
-    uploadId: string,
-    at: string,
-  ): Promise<boolean> {
+  async startUpload(tenantId: string, baseId: string, documentId: string, uploadId: string, at: string) {
     const base = this.knowledgeBases.get(key(tenantId, baseId));
     if (base === undefined) return false;
     base.uploads[documentId] = uploadId;
@@ -43,13 +37,7 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
     touch(base, at);
     return true;
   }
-  async markIndexed(
-    tenantId: string,
-    baseId: string,
-    documentId: string,
-    uploadId: string,
-    at: string,
-  ): Promise<boolean> {
+  async markIndexed(tenantId: string, baseId: string, documentId: string, uploadId: string, at: string) {
     const base = this.knowledgeBases.get(key(tenantId, baseId));
     if (base === undefined || base.uploads[documentId] !== uploadId) return false;
     base.indexed[documentId] = uploadId;
