@@ -39,7 +39,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
   }
   async listDeliveries(tenantId: string, page: PageRequest, status?: DeliveryStatus): Promise<Page<Delivery>> {
     const matching = [...this.deliveries.values()].filter((d) => status === undefined || d.status === status);
-    // Newest first, as DynamoStore reads `DLV#{id}` backwards; one cursor list whatever the filter.
+    // Newest first, as the DynamoDB store reads `DLV#{id}` backwards; one cursor list whatever the filter.
     return listPage(matching, 'delivery', tenantId, page, { descending: true });
   }
   async retryFailedDelivery(tenantId: string, deliveryId: string, at: string): Promise<Delivery | undefined> {

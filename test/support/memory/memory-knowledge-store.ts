@@ -94,7 +94,7 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
     insertIfAbsent(this.gaps, key(gap.tenantId, gap.id), gap);
   }
   async listKnowledgeGaps(tenantId: string, page: PageRequest): Promise<Page<KnowledgeGap>> {
-    // Newest first, ties by id, as DynamoStore's sort key `GAP#{createdAt}#{id}` read backwards.
+    // Newest first, ties by id, as the DynamoDB store's sort key `GAP#{createdAt}#{id}` read backwards.
     return listPage(this.gaps.values(), 'gap', tenantId, page, {
       sortKey: (gap) => `${gap.createdAt}#${gap.id}`,
       descending: true,

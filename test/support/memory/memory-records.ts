@@ -13,7 +13,7 @@ export function key(tenantId: string, ...rest: string[]): string {
   return JSON.stringify([checkTenant(tenantId), ...rest]);
 }
 
-/** Refuses a tenant id with '#' (or none), as DynamoStore's table keys do. */
+/** Refuses a tenant id with '#' (or none), as the DynamoDB stores' table keys do. */
 export function checkTenant(tenantId: string): string {
   if (tenantId.length === 0 || tenantId.includes('#')) {
     throw new Error(`Invalid tenant id for a table key: ${JSON.stringify(tenantId)}`);
@@ -30,7 +30,7 @@ export function insertIfAbsent<T>(map: Map<string, T>, k: string, value: T): T {
 
 /**
  * One page of a tenant's records in id order (or by `order.sortKey`, optionally descending), as
- * DynamoStore's listTenantItems pages them: a null cursor exactly when nothing follows, and a
+ * the DynamoDB stores' listTenantItems pages them: a null cursor exactly when nothing follows, and a
  * cursor accepted only by the list (`list`, tenant) that made it.
  */
 export function listPage<T extends { tenantId: string; id: string }>(

@@ -12,7 +12,7 @@ export class MemoryTimerStore implements TimerStore {
     this.timers.delete(key(tenantId, name));
   }
   async listTimers(before: string, limit: number): Promise<TimerRecord[]> {
-    // Soonest first, ties by name, as DynamoStore's index sort key `{at}#{name}` < before.
+    // Soonest first, ties by name, as the DynamoDB timer index's sort key `{at}#{name}` < before.
     return [...this.timers.values()]
       .filter((timer) => timer.at < before)
       .sort((a, b) => compare(`${a.at}#${a.name}`, `${b.at}#${b.name}`))
