@@ -1,7 +1,7 @@
 /**
  * What 1,000 answered messages cost, modelled from what the real code does. The real use cases
  * (the HTTP route table with acceptMessage, generateReply, deliverWebhook) run in-process on the real
- * adapters: DynamoStore on dynalite, the SQS queues on fauxqs, FetchWebhookSender to a loopback
+ * adapters: the DynamoDB stores on dynalite, the SQS queues on fauxqs, FetchWebhookSender to a loopback
  * receiver, EventBridgePublisher with its transport stubbed, and the offline model standing in for
  * OpenAI. A middleware on each SDK client counts every command by type and measures DynamoDB
  * capacity; the prices and assumptions below turn the counts into dollars. Modelled from local
@@ -27,7 +27,7 @@ import {
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { isConditionFailed } from '#lib/adapters/aws/dynamo-context';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import { EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
 import {
   deliveryJobFromRecord,
@@ -53,7 +53,9 @@ import { SWEEP_STALE_AFTER_SECONDS, recoverPending, staleCutoffs } from '#lib/ap
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { buildChatMessages } from '#lib/domain/prompt';
 import type { ReplyRequest } from '#lib/domain/reply';
-import type { ChatModel, Logger, WebhookSender } from '#lib/ports';
+import type { ChatModel } from '#lib/ports/chat-model';
+import type { WebhookSender } from '#lib/ports/deliveries';
+import type { Logger } from '#lib/ports/system';
 import { QUEUE_SETTINGS } from '#lib/queue-settings';
 import { createHttpHandler } from '#functions/http/router';
 import { routes } from '#functions/http/routes/index';
@@ -710,7 +712,7 @@ async function startEnvironment(cleanups: Array<() => Promise<unknown>>): Promis
 
   const prompts = { chars: [] as number[] };
   const common: Omit<Deps, 'logger'> = {
-    store: new DynamoStore({ tableName, client: createDocumentClient(dynamo) }),
+    ...createDynamoStores({ tableName, client: createDocumentClient(dynamo) }),
     generationQueue: new SqsGenerationQueue({ queueUrl: queues.generationQueueUrl, client: sqsClient }),
     deliveryQueue: new SqsDeliveryQueue({ queueUrl: queues.deliveryQueueUrl, client: sqsClient }),
     ingestionQueue: new SqsIngestionQueue({ queueUrl: queues.ingestionQueueUrl, client: sqsClient }),

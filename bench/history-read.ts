@@ -1,14 +1,14 @@
 /**
  * What the generator reads of a conversation per answer, as the conversation grows: the whole
  * conversation (`listMessages`, what it read before) against the newest GENERATION_MESSAGE_WINDOW
- * messages (`listRecentMessages`, what it reads now), on the DynamoStore reached as the local
+ * messages (`listRecentMessages`, what it reads now), on the DynamoDB conversation store reached as the local
  * runtime reaches it (dynalite in a worker thread, over its MessagePort). Items and bytes read are
  * what a deployed table bills for (consistent reads: one read unit per 4 KB); the times are dynalite's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
 import { createDynamoClient } from '#lib/adapters/local/in-process-registry';
@@ -59,7 +59,7 @@ export async function runHistoryReadBenchmark(): Promise<HistoryReadReport> {
   });
   try {
     await ensureTable(client, TABLE);
-    const store = new DynamoStore({ tableName: TABLE, client: createDocumentClient(client) });
+    const store = createDynamoStores({ tableName: TABLE, client: createDocumentClient(client) }).conversations;
     const lengths: HistoryReadReport['lengths'] = [];
     for (const messages of SETTINGS.lengths) {
       const conversationId = `conversation-${messages}`;

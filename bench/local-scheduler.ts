@@ -8,13 +8,15 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
 import { createDynamoClient } from '#lib/adapters/local/in-process-registry';
 import { LocalTimerRunner, LocalTimerScheduler, TimerChannel } from '#lib/adapters/local/local-scheduler';
-import type { Logger, Store, TimerPayload } from '#lib/ports';
-import { MemoryStore } from '#test/support/memory-store';
+import type { TimerStore } from '#lib/ports/timers';
+import type { Logger } from '#lib/ports/system';
+import type { TimerPayload } from '#lib/ports/timers';
+import { MemoryTimerStore } from '#test/support/memory/memory-timer-store';
 import { percentile } from './support/stats.ts';
 import { currentLoad, describeMachine, formatTable, type Machine, round1, sleep, writeReport } from './report.ts';
 
@@ -132,7 +134,7 @@ async function forEachTimer(
 }
 
 /** Nearest rank, so the figure is one that was measured. */
-async function measureStore(label: string, store: Store, gc: (() => void) | undefined): Promise<StoreFigures> {
+async function measureStore(label: string, store: TimerStore, gc: (() => void) | undefined): Promise<StoreFigures> {
   const problems: string[] = [];
   const channel = new TimerChannel();
   const scheduler = new LocalTimerScheduler({ store, channel });
@@ -223,7 +225,7 @@ async function placeWindow(scheduler: LocalTimerScheduler): Promise<number> {
   return Math.max(SETTINGS.dueFromMs, Math.ceil(needed / 500) * 500);
 }
 
-async function withDynalite<T>(work: (store: Store) => Promise<T>): Promise<T> {
+async function withDynalite<T>(work: (store: TimerStore) => Promise<T>): Promise<T> {
   const server = await startDynaliteWorker();
   // As the local runtime's functions reach it: over the worker's MessagePort, unsigned.
   const client = createDynamoClient({
@@ -233,7 +235,9 @@ async function withDynalite<T>(work: (store: Store) => Promise<T>): Promise<T> {
   });
   try {
     await ensureTable(client, 'parley-bench');
-    return await work(new DynamoStore({ tableName: 'parley-bench', client: createDocumentClient(client) }));
+    return await work(
+      createDynamoStores({ tableName: 'parley-bench', client: createDocumentClient(client) }).timerStore,
+    );
   } finally {
     client.destroy();
     await server.close();
@@ -244,7 +248,7 @@ export async function runLocalSchedulerBenchmark(): Promise<{ problems: string[]
   const loadBefore = currentLoad();
   const gc = findGc();
   const stores = [
-    await measureStore('MemoryStore', new MemoryStore(), gc),
+    await measureStore('MemoryStore', new MemoryTimerStore(), gc),
     await withDynalite((store) => measureStore('DynamoStore on dynalite (worker)', store, gc)),
   ];
   const report: LocalSchedulerReport = {

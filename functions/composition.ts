@@ -8,7 +8,7 @@
  */
 import type { Deps } from '#lib/app/deps';
 import type { Config } from '#lib/config';
-import type { Logger } from '#lib/ports';
+import type { Logger } from '#lib/ports/system';
 import { composeCore } from '#functions/composition/core';
 import { composeKnowledge } from '#functions/composition/knowledge';
 import { composeModels } from '#functions/composition/models';

@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { GenerationQueue } from '#lib/ports';
+import type { GenerationQueue } from '#lib/ports/generation';
 
 /**
  * Defers the records the FIFO processor skipped behind a waiting one (the rest of its

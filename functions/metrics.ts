@@ -1,7 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { GenerationOutcome } from '#lib/app/generate-reply';
 import type { TimerOutcome } from '#lib/app/fire-timer';
-import type { TimerPayload } from '#lib/ports';
+import type { TimerPayload } from '#lib/ports/timers';
 import { logger } from '#functions/logger';
 
 /** The CloudWatch namespace and `service` dimension of Parley's metrics (the alarms in infra/ use them). */

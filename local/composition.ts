@@ -12,7 +12,7 @@ import { FileBlobStore } from '#lib/adapters/local/file-blob-store';
 import { inProcessSqs } from '#lib/adapters/local/in-process-queues';
 import { createDynamoClient } from '#lib/adapters/local/in-process-registry';
 import { LocalTimerScheduler } from '#lib/adapters/local/local-scheduler';
-import type { Logger } from '#lib/ports';
+import type { Logger } from '#lib/ports/system';
 import { assembleCore } from '#functions/composition/core';
 import { composeDocumentTools } from '#functions/composition/documents';
 import { composeModels } from '#functions/composition/models';
@@ -63,7 +63,7 @@ export async function composeLocal(config: Config, logger: Logger): Promise<Loca
     ...(await composeModels(config, logger)),
     blobs: new FileBlobStore({ dir: documents.dir }),
     knowledgeIndex: new KnowledgeIndexCache(),
-    timers: new LocalTimerScheduler({ store: core.store }),
+    timers: new LocalTimerScheduler({ store: core.timerStore }),
   };
   return {
     deps,

@@ -125,7 +125,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Timers live in the store; the runner fires each at its time through the timer handler, as
   // EventBridge Scheduler invokes the timer function, and fires those missed while stopped at once.
   const timers = new LocalTimerRunner({
-    store: deps.store,
+    store: deps.timerStore,
     logger,
     fire: (payload) => handlers.timer(payload, createLambdaContext('parley-timer', region, 60)),
   });

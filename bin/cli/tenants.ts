@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import { readStackOutputs } from '#lib/adapters/aws/stack-outputs';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
@@ -26,12 +26,12 @@ export async function createStackTenant(
   const outputs = await readStackOutputs(input.stack, clients.cloudFormation ?? new CloudFormationClient(region));
   const tableName = outputs.TableName;
   if (!tableName) throw new Error(`stack ${input.stack} has no TableName output: is it a Parley stack?`);
-  const store = new DynamoStore({
+  const { tenants } = createDynamoStores({
     tableName,
     client: createDocumentClient(clients.dynamo ?? new DynamoDBClient(region)),
   });
   const { tenantId, apiKey } = await createTenant(
-    { store, clock: systemClock, ids: createUlidIds() },
+    { tenants, clock: systemClock, ids: createUlidIds() },
     { tenantName: input.name },
   );
   const api = outputs.ApiUrl ?? '<ApiUrl>';

@@ -1,35 +1,36 @@
 /**
- * What every function needs: the store, the queues, the event publisher, the webhook sender, time
+ * What every function needs: the stores, the queues, the event publisher, the webhook sender, time
  * and ids. The heavier parts (models, documents, timers) are in their own modules, so a function's
  * bundle holds only the SDKs it uses.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Deps } from '#lib/app/deps';
+import type { Deps, Stores } from '#lib/app/deps';
 import type { Config } from '#lib/config';
 import { type SqsSender, SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
 import { DeferredEventPublisher } from '#lib/adapters/deferred-adapters';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
-import type { EventPublisher, Logger } from '#lib/ports';
+import type { EventPublisher } from '#lib/ports/events';
+import type { Logger } from '#lib/ports/system';
 import { composeStores } from '#functions/composition/stores';
 
-export type CoreDeps = Pick<
-  Deps,
-  | 'store'
-  | 'generationQueue'
-  | 'deliveryQueue'
-  | 'ingestionQueue'
-  | 'webhookSender'
-  | 'events'
-  | 'clock'
-  | 'ids'
-  | 'logger'
-  | 'webhookTargets'
-  | 'allowHttpWebhooks'
-  | 'modelFaultBudgetMs'
->;
+export type CoreDeps = Stores &
+  Pick<
+    Deps,
+    | 'generationQueue'
+    | 'deliveryQueue'
+    | 'ingestionQueue'
+    | 'webhookSender'
+    | 'events'
+    | 'clock'
+    | 'ids'
+    | 'logger'
+    | 'webhookTargets'
+    | 'allowHttpWebhooks'
+    | 'modelFaultBudgetMs'
+  >;
 
 /**
  * EventBridge where a bus is named, else nowhere (tests, tools): logged at debug. The EventBridge

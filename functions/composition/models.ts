@@ -9,7 +9,7 @@ import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
 import { KEY_RECHECK_MS, KeyedChatModel } from '#lib/adapters/openai/keyed-chat-model';
 import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
 import { OpenAiEmbedder } from '#lib/adapters/openai/openai-embedder';
-import type { Logger } from '#lib/ports';
+import type { Logger } from '#lib/ports/system';
 
 export type ModelDeps = Pick<Deps, 'chatModel' | 'embedder'>;
 

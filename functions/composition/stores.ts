@@ -1,12 +1,10 @@
 /**
- * The store on a DynamoDB client: the one place the Lambda functions and the local runtime build
- * it, so both always read and write the same items.
+ * The stores on a DynamoDB client: the one place the Lambda functions and the local runtime build
+ * them, so both always read and write the same items.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 
 export function composeStores(tableName: string, dynamo: DynamoDBClient) {
-  const client = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  return { store: new DynamoStore({ tableName, client }) };
+  return createDynamoStores({ tableName, client: createDocumentClient(dynamo) });
 }

@@ -10,7 +10,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import * as z from 'zod';
 import { TIMER_KINDS } from '#lib/domain/timer-kinds';
 import { fireTimer } from '#lib/app/fire-timer';
-import type { TimerPayload } from '#lib/ports';
+import type { TimerPayload } from '#lib/ports/timers';
 import type { LambdaHandler } from '#functions/handlers/lambda-handler';
 import { logger } from '#functions/logger';
 import { countTimerOutcome, metrics } from '#functions/metrics';

@@ -5,7 +5,9 @@
  * ready (BENCHMARKS.md, cold start). Each wrapper builds its adapter once, on the first call, and
  * hands every call to it; the composition root still decides what is built and from which config.
  */
-import type { BlobStore, DomainEvent, EventPublisher, TimerPayload, TimerScheduler } from '#lib/ports';
+import type { DomainEvent, EventPublisher } from '#lib/ports/events';
+import type { BlobStore } from '#lib/ports/knowledge';
+import type { TimerPayload, TimerScheduler } from '#lib/ports/timers';
 
 /**
  * The first call starts `load`, later calls share its result. A failed load (a module that could

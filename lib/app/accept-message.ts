@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '#lib/domain/errors';
 import type { Channel, Contact, Conversation, OutputFormat } from '#lib/domain/types';
-import type { ConversationChanges } from '#lib/ports';
+import type { ConversationChanges } from '#lib/ports/conversations';
 import { assertWebhookUrls } from '#lib/app/ais';
 import { cancelTimers } from '#lib/app/conversation-timers';
 import type { Deps } from '#lib/app/deps';
@@ -17,8 +17,8 @@ export interface IncomingMessage {
   outputFormat?: OutputFormat;
   webhooks?: { answerUrl?: string; followUpUrl?: string };
   metadata?: Record<string, unknown>;
-  /** Set by the Maax-compatible API: marks the conversation as Maax's (see Conversation.maax). */
-  maax?: { prospectId: string };
+  /** The client's own id for the prospect (see Conversation.prospectId); the Maax-compatible API sets it. */
+  prospectId?: string;
 }
 
 export interface AcceptedMessage {
@@ -33,14 +33,17 @@ export interface AcceptedMessage {
  * retry or the recovery sweep sends on; every step is idempotent on the message id.
  */
 export async function acceptMessage(
-  deps: Pick<Deps, 'store' | 'generationQueue' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'timers'>,
+  deps: Pick<
+    Deps,
+    'ais' | 'conversations' | 'generationQueue' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'timers'
+  >,
   input: IncomingMessage,
 ): Promise<AcceptedMessage> {
   if (input.webhooks) assertWebhookUrls(input.webhooks, deps);
   // Two reads at once; nothing is written before the AI is known to exist.
   const [ai, existing] = await Promise.all([
-    deps.store.getAi(input.tenantId, input.aiId),
-    deps.store.getConversation(input.tenantId, input.conversationId),
+    deps.ais.getAi(input.tenantId, input.aiId),
+    deps.conversations.getConversation(input.tenantId, input.conversationId),
   ]);
   if (!ai) {
     throw new NotFoundError(`no AI with id ${input.aiId}`, {
@@ -50,7 +53,7 @@ export async function acceptMessage(
   const now = deps.clock.now().toISOString();
   const { conversation, changes } = await recordConversation(deps, input, existing);
   await restartConversation(deps, conversation, changes, now);
-  await deps.store.putMessage({
+  await deps.conversations.putMessage({
     tenantId: input.tenantId,
     conversationId: input.conversationId,
     id: input.messageId,
@@ -76,7 +79,7 @@ export async function acceptMessage(
  * a person stays with the person. The contact's new details go in the same write.
  */
 async function restartConversation(
-  deps: Pick<Deps, 'store' | 'timers'>,
+  deps: Pick<Deps, 'conversations' | 'timers'>,
   conversation: Conversation,
   changes: ConversationChanges,
   now: string,
@@ -85,7 +88,7 @@ async function restartConversation(
   // spares them firing.
   await Promise.all([
     cancelTimers(deps, conversation),
-    deps.store.bumpConversation(conversation.tenantId, conversation.id, {
+    deps.conversations.bumpConversation(conversation.tenantId, conversation.id, {
       ...changes,
       scheduled: [],
       ...(conversation.status === 'closed' ? { status: 'active' } : {}),
@@ -99,7 +102,7 @@ async function restartConversation(
  * message's contact details and overrides is new (written with the version bump, in one UpdateItem).
  */
 async function recordConversation(
-  deps: Pick<Deps, 'store' | 'clock'>,
+  deps: Pick<Deps, 'conversations' | 'clock'>,
   input: IncomingMessage,
   existing: Conversation | undefined,
 ): Promise<{ conversation: Conversation; changes: ConversationChanges }> {
@@ -116,9 +119,9 @@ async function recordConversation(
     ...(input.channel ? { channel: input.channel } : {}),
     ...(input.outputFormat ? { outputFormat: input.outputFormat } : {}),
     ...(input.webhooks ? { webhooks: input.webhooks } : {}),
-    ...(input.maax ? { maax: input.maax } : {}),
+    ...(input.prospectId !== undefined ? { prospectId: input.prospectId } : {}),
   };
-  const stored = existing ?? (await deps.store.ensureConversation(fresh));
+  const stored = existing ?? (await deps.conversations.ensureConversation(fresh));
   if (stored.aiId !== input.aiId) {
     throw new ConflictError(`conversation ${input.conversationId} belongs to another AI`, {
       details: [{ path: 'conversation_id', message: `already used with AI ${stored.aiId}` }],
@@ -130,7 +133,7 @@ async function recordConversation(
     outputFormat: input.outputFormat,
     webhooks: input.webhooks ? { ...stored.webhooks, ...input.webhooks } : undefined,
     metadata: input.metadata ? { ...stored.metadata, ...input.metadata } : undefined,
-    maax: input.maax,
+    prospectId: input.prospectId,
   };
   const changes: ConversationChanges = Object.fromEntries(
     Object.entries(desired).filter(

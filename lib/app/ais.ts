@@ -1,36 +1,15 @@
 /** Creating, reading, changing and removing AIs. */
 import { NotFoundError, ValidationError } from '#lib/domain/errors';
-import type {
-  Ai,
-  AiType,
-  AiWebhooks,
-  EmergencySettings,
-  FollowUpSettings,
-  OutputFormat,
-  Page,
-} from '#lib/domain/types';
+import type { Ai, AiType, EmergencySettings, FollowUpSettings, OutputFormat, Page } from '#lib/domain/types';
 import { checkWebhookUrl } from '#lib/domain/webhook-url';
-import type { PageRequest } from '#lib/ports';
+import type { PageRequest } from '#lib/ports/paging';
 import type { Deps } from '#lib/app/deps';
 import { applyPatch } from '#lib/app/patch';
 import { assertKnowledgeBaseReferences } from '#lib/app/knowledge/knowledge-bases';
 import { assertSetupReferences } from '#lib/app/setup';
 
-export interface AiSettings {
-  type: AiType;
-  name: string;
-  instructions?: string;
-  language?: string;
-  webhooks: AiWebhooks;
-  outputFormat: OutputFormat;
-  replyDelaySeconds: number;
-  productId?: string;
-  strategyId?: string;
-  goalId?: string;
-  knowledgeBaseIds?: string[];
-  followUp?: FollowUpSettings;
-  emergency?: EmergencySettings;
-}
+/** What a client sets on an AI: its record without the ids, signing secret, health and times Parley keeps. */
+export type AiSettings = Omit<Ai, 'tenantId' | 'id' | 'webhookSecret' | 'webhookHealth' | 'createdAt' | 'updatedAt'>;
 
 /** A PATCH: fields left out stay as they are; `null` clears an optional field. */
 export interface AiChanges {
@@ -83,7 +62,7 @@ export function newWebhookSecret(deps: Pick<Deps, 'ids'>): string {
  * names must exist in the tenant (NotFoundError naming `product_id` etc. otherwise).
  */
 export async function createAi(
-  deps: Pick<Deps, 'store' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'ids'>,
+  deps: Pick<Deps, 'ais' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'ids' | 'setup' | 'knowledge'>,
   input: { tenantId: string; aiId: string; settings: AiSettings },
 ): Promise<{ ai: Ai; webhookSecret: string }> {
   assertWebhookUrls(input.settings.webhooks, deps);
@@ -98,23 +77,23 @@ export async function createAi(
     createdAt: now,
     updatedAt: now,
   };
-  await deps.store.createAi(ai);
+  await deps.ais.createAi(ai);
   return { ai, webhookSecret: ai.webhookSecret };
 }
 
-export async function getAi(deps: Pick<Deps, 'store'>, tenantId: string, aiId: string): Promise<Ai> {
-  const ai = await deps.store.getAi(tenantId, aiId);
+export async function getAi(deps: Pick<Deps, 'ais'>, tenantId: string, aiId: string): Promise<Ai> {
+  const ai = await deps.ais.getAi(tenantId, aiId);
   if (!ai) throw new NotFoundError(`no AI with id ${aiId}`);
   return ai;
 }
 
-export function listAis(deps: Pick<Deps, 'store'>, tenantId: string, page: PageRequest): Promise<Page<Ai>> {
-  return deps.store.listAis(tenantId, page);
+export function listAis(deps: Pick<Deps, 'ais'>, tenantId: string, page: PageRequest): Promise<Page<Ai>> {
+  return deps.ais.listAis(tenantId, page);
 }
 
 /** Applies a PATCH; references it sets are checked as createAi checks them. */
 export async function updateAi(
-  deps: Pick<Deps, 'store' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks'>,
+  deps: Pick<Deps, 'ais' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'setup' | 'knowledge'>,
   input: { tenantId: string; aiId: string; changes: AiChanges },
 ): Promise<Ai> {
   const current = await getAi(deps, input.tenantId, input.aiId);
@@ -127,22 +106,22 @@ export async function updateAi(
     webhooks: applyPatch(current.webhooks, webhooks ?? {}),
     updatedAt: deps.clock.now().toISOString(),
   };
-  await deps.store.updateAi(next);
+  await deps.ais.updateAi(next);
   return next;
 }
 
-export async function deleteAi(deps: Pick<Deps, 'store'>, tenantId: string, aiId: string): Promise<void> {
-  if (!(await deps.store.deleteAi(tenantId, aiId))) throw new NotFoundError(`no AI with id ${aiId}`);
+export async function deleteAi(deps: Pick<Deps, 'ais'>, tenantId: string, aiId: string): Promise<void> {
+  if (!(await deps.ais.deleteAi(tenantId, aiId))) throw new NotFoundError(`no AI with id ${aiId}`);
 }
 
 /** Replaces an AI's webhook secret; the new one is returned only this once. */
 export async function rotateWebhookSecret(
-  deps: Pick<Deps, 'store' | 'clock' | 'ids'>,
+  deps: Pick<Deps, 'ais' | 'clock' | 'ids'>,
   tenantId: string,
   aiId: string,
 ): Promise<{ ai: Ai; webhookSecret: string }> {
   const current = await getAi(deps, tenantId, aiId);
   const ai = { ...current, webhookSecret: newWebhookSecret(deps), updatedAt: deps.clock.now().toISOString() };
-  await deps.store.updateAi(ai);
+  await deps.ais.updateAi(ai);
   return { ai, webhookSecret: ai.webhookSecret };
 }

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '#lib/domain/errors';
 import type { ApiKeyRecord, Page } from '#lib/domain/types';
 import type { Deps } from '#lib/app/deps';
 import { generateApiKey } from '#lib/app/tenants';
-import type { PageRequest } from '#lib/ports';
+import type { PageRequest } from '#lib/ports/paging';
 
 /** A key just made: its record and the key itself, which is never available again. */
 export interface IssuedApiKey {
@@ -15,7 +15,7 @@ export interface IssuedApiKey {
   key: string;
 }
 
-type KeyDeps = Pick<Deps, 'store' | 'clock' | 'ids'>;
+type KeyDeps = Pick<Deps, 'tenants' | 'clock' | 'ids'>;
 
 /**
  * Makes a new key for the tenant under `keyId` (reserved with the request's Idempotency-Key). A
@@ -26,8 +26,8 @@ export async function createApiKey(
   deps: KeyDeps,
   input: { tenantId: string; keyId: string; name?: string },
 ): Promise<IssuedApiKey> {
-  if ((await deps.store.getApiKey(input.tenantId, input.keyId)) !== undefined) {
-    await deps.store.revokeApiKey(input.tenantId, input.keyId);
+  if ((await deps.tenants.getApiKey(input.tenantId, input.keyId)) !== undefined) {
+    await deps.tenants.revokeApiKey(input.tenantId, input.keyId);
   }
   const key = generateApiKey(deps);
   const record: ApiKeyRecord = {
@@ -38,32 +38,32 @@ export async function createApiKey(
     ...(input.name === undefined ? {} : { name: input.name }),
     createdAt: deps.clock.now().toISOString(),
   };
-  await deps.store.putApiKey(record);
+  await deps.tenants.putApiKey(record);
   return { record, key };
 }
 
 /** The tenant's keys (hashes included; the edge shows none), oldest first. */
 export function listApiKeys(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'tenants'>,
   tenantId: string,
   page: PageRequest,
 ): Promise<Page<ApiKeyRecord>> {
-  return deps.store.listApiKeys(tenantId, page);
+  return deps.tenants.listApiKeys(tenantId, page);
 }
 
 /**
  * Revokes a key: it stops authenticating at once. The tenant's last key cannot be revoked, so an
  * account cannot lock itself out (make a new key first, or rotate this one).
  */
-export async function revokeApiKey(deps: Pick<Deps, 'store'>, tenantId: string, keyId: string): Promise<void> {
-  if ((await deps.store.getApiKey(tenantId, keyId)) === undefined) throw keyNotFound(keyId);
-  const { items } = await deps.store.listApiKeys(tenantId, { limit: 2 });
+export async function revokeApiKey(deps: Pick<Deps, 'tenants'>, tenantId: string, keyId: string): Promise<void> {
+  if ((await deps.tenants.getApiKey(tenantId, keyId)) === undefined) throw keyNotFound(keyId);
+  const { items } = await deps.tenants.listApiKeys(tenantId, { limit: 2 });
   if (items.length < 2) {
     throw new ConflictError('this is the last API key of the account; create another before revoking it', {
       details: [{ path: 'id', message: 'the only remaining API key' }],
     });
   }
-  await deps.store.revokeApiKey(tenantId, keyId);
+  await deps.tenants.revokeApiKey(tenantId, keyId);
 }
 
 /**
@@ -76,15 +76,15 @@ export async function rotateApiKey(
   input: { tenantId: string; keyId: string; newKeyId: string },
 ): Promise<IssuedApiKey> {
   const old =
-    (await deps.store.getApiKey(input.tenantId, input.keyId)) ??
-    (await deps.store.getApiKey(input.tenantId, input.newKeyId));
+    (await deps.tenants.getApiKey(input.tenantId, input.keyId)) ??
+    (await deps.tenants.getApiKey(input.tenantId, input.newKeyId));
   if (old === undefined) throw keyNotFound(input.keyId);
   const issued = await createApiKey(deps, {
     tenantId: input.tenantId,
     keyId: input.newKeyId,
     ...(old.name === undefined ? {} : { name: old.name }),
   });
-  await deps.store.revokeApiKey(input.tenantId, input.keyId);
+  await deps.tenants.revokeApiKey(input.tenantId, input.keyId);
   return issued;
 }
 

@@ -13,18 +13,18 @@ export interface Caller {
  * Resolves an API key to its tenant and key. Every use case after this works within that tenant
  * only: no tenant id is ever taken from a request body. A revoked key is refused at once.
  */
-export async function identifyCaller(deps: Pick<Deps, 'store'>, apiKey: string | undefined): Promise<Caller> {
+export async function identifyCaller(deps: Pick<Deps, 'tenants'>, apiKey: string | undefined): Promise<Caller> {
   if (!apiKey) {
     throw new UnauthorizedError('missing API key: send "Authorization: Bearer <key>" or "x-api-key: <key>"');
   }
   if (apiKey.length > MAX_API_KEY_CHARS) throw new UnauthorizedError('invalid API key');
-  const record = await deps.store.findApiKeyByHash(hashApiKey(apiKey));
+  const record = await deps.tenants.findApiKeyByHash(hashApiKey(apiKey));
   if (!record) throw new UnauthorizedError('invalid API key');
   return { tenantId: record.tenantId, keyId: record.id };
 }
 
 /** Resolves an API key to its tenant id (see identifyCaller); no request is counted. */
-export async function authenticate(deps: Pick<Deps, 'store'>, apiKey: string | undefined): Promise<string> {
+export async function authenticate(deps: Pick<Deps, 'tenants'>, apiKey: string | undefined): Promise<string> {
   return (await identifyCaller(deps, apiKey)).tenantId;
 }
 
@@ -34,13 +34,13 @@ export async function authenticate(deps: Pick<Deps, 'store'>, apiKey: string | u
  * @throws RateLimitedError once the key has used up the current second; retry in the next one.
  */
 export async function authenticateRequest(
-  deps: Pick<Deps, 'store' | 'clock'>,
+  deps: Pick<Deps, 'tenants' | 'clock'>,
   apiKey: string | undefined,
 ): Promise<Caller> {
   const caller = await identifyCaller(deps, apiKey);
   const now = deps.clock.now().getTime();
   const second = new Date(now - (now % 1000)).toISOString();
-  const admitted = await deps.store.countRequest(caller.tenantId, caller.keyId, second, API_RATE_LIMIT_PER_SECOND);
+  const admitted = await deps.tenants.countRequest(caller.tenantId, caller.keyId, second, API_RATE_LIMIT_PER_SECOND);
   if (!admitted) {
     throw new RateLimitedError(`more than ${API_RATE_LIMIT_PER_SECOND} requests per second with this API key`, {
       retryAfterSeconds: 1,

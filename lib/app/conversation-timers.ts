@@ -8,12 +8,12 @@ import { resolveFollowUpSettings, timerName } from '#lib/domain/follow-up-policy
 import type { Ai, Conversation, FollowUpSettings, ScheduledTimer, TimerKind } from '#lib/domain/types';
 import type { Deps } from '#lib/app/deps';
 
-type TimerDeps = Pick<Deps, 'store' | 'timers' | 'clock'>;
+type TimerDeps = Pick<Deps, 'conversations' | 'timers' | 'clock'>;
 
 /** The AI's follow-up settings: its own, else its strategy's (read only then), else the defaults. */
-export async function followUpSettingsOf(deps: Pick<Deps, 'store'>, ai: Ai): Promise<FollowUpSettings> {
+export async function followUpSettingsOf(deps: Pick<Deps, 'setup'>, ai: Ai): Promise<FollowUpSettings> {
   const strategy =
-    ai.followUp || !ai.strategyId ? undefined : await deps.store.getSetupItem('strategy', ai.tenantId, ai.strategyId);
+    ai.followUp || !ai.strategyId ? undefined : await deps.setup.getSetupItem('strategy', ai.tenantId, ai.strategyId);
   return resolveFollowUpSettings(ai, strategy);
 }
 
@@ -35,7 +35,7 @@ export async function armTimer(
     ...(conversation.scheduled ?? []).filter((t) => t.kind !== timer.kind),
     { kind: timer.kind, at, name },
   ].sort((a, b) => a.at.localeCompare(b.at));
-  await deps.store.updateConversation(tenantId, conversationId, { scheduled });
+  await deps.conversations.updateConversation(tenantId, conversationId, { scheduled });
   conversation.scheduled = scheduled;
 }
 
@@ -46,13 +46,13 @@ export async function cancelTimers(deps: Pick<Deps, 'timers'>, conversation: Con
 
 /** Drops a fired timer from the conversation's list, unless it was re-armed for another time meanwhile. */
 export async function forgetTimer(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'conversations'>,
   conversation: Conversation,
   fired: { kind: TimerKind; at: string },
 ): Promise<void> {
   const scheduled = conversation.scheduled ?? [];
   const remaining = scheduled.filter((t) => !(t.kind === fired.kind && t.at === fired.at));
   if (remaining.length === scheduled.length) return;
-  await deps.store.updateConversation(conversation.tenantId, conversation.id, { scheduled: remaining });
+  await deps.conversations.updateConversation(conversation.tenantId, conversation.id, { scheduled: remaining });
   conversation.scheduled = remaining;
 }

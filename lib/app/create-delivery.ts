@@ -7,12 +7,12 @@ import type { Deps } from '#lib/app/deps';
  * nothing new: the delivery use case sends each delivery until it succeeds, once.
  */
 export async function createDelivery(
-  deps: Pick<Deps, 'store' | 'deliveryQueue' | 'clock'>,
+  deps: Pick<Deps, 'deliveries' | 'deliveryQueue' | 'clock'>,
   input: { tenantId: string; deliveryId: string; url: string; payload: WebhookPayload; delaySeconds: number },
 ): Promise<void> {
   const now = deps.clock.now();
   const { payload } = input;
-  await deps.store.createDelivery({
+  await deps.deliveries.createDelivery({
     tenantId: input.tenantId,
     id: input.deliveryId,
     eventId: payload.event_id,

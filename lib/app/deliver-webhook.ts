@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { ENDPOINT_MAX_REQUESTS_PER_SECOND, WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits/delivery';
 import { decideRetry } from '#lib/domain/retry-schedule';
 import type { Ai, Delivery } from '#lib/domain/types';
-import type { DeliveryJob, DomainEvent } from '#lib/ports';
+import type { DeliveryJob } from '#lib/ports/deliveries';
+import type { DomainEvent } from '#lib/ports/events';
 import { deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
 
@@ -14,7 +15,10 @@ export const LEASE_TAKEOVER_MARGIN_SECONDS = 1;
 
 export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'deferred' | 'throttled' | 'leased' | 'skipped';
 
-type DeliveryDeps = Pick<Deps, 'store' | 'deliveryQueue' | 'webhookSender' | 'events' | 'clock' | 'logger'> & {
+type DeliveryDeps = Pick<
+  Deps,
+  'ais' | 'deliveries' | 'deliveryQueue' | 'webhookSender' | 'events' | 'clock' | 'logger'
+> & {
   /** Jitter source; injected by tests. */
   random?: () => number;
 };
@@ -35,7 +39,7 @@ type DeliveryDeps = Pick<Deps, 'store' | 'deliveryQueue' | 'webhookSender' | 'ev
  */
 export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Promise<DeliveryOutcome> {
   const now = deps.clock.now();
-  const delivery = await deps.store.getDelivery(job.tenantId, job.deliveryId);
+  const delivery = await deps.deliveries.getDelivery(job.tenantId, job.deliveryId);
   if (delivery?.status !== 'pending') return 'skipped';
   const dueInMs = Date.parse(delivery.nextAttemptAt) - now.getTime();
   if (dueInMs > 0) {
@@ -46,7 +50,7 @@ export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Prom
   if (leasedForMs > 0) return comeBackAfterLease(deps, job, leasedForMs);
   // Read while the slot and the lease are taken: the send needs the AI's secret. Should those say
   // no, the read is simply not used (and its failure not reported).
-  const aiRead = deps.store.getAi(delivery.tenantId, delivery.aiId);
+  const aiRead = deps.ais.getAi(delivery.tenantId, delivery.aiId);
   aiRead.catch(() => undefined);
   // Before the lease, so a throttled delivery costs no write of its own.
   if (!(await takeSendSlot(deps, delivery, now))) {
@@ -54,7 +58,7 @@ export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Prom
     return 'throttled';
   }
   const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_SECONDS * 1000).toISOString();
-  const leased = await deps.store.leaseDelivery(job.tenantId, job.deliveryId, now.toISOString(), leaseUntil);
+  const leased = await deps.deliveries.leaseDelivery(job.tenantId, job.deliveryId, now.toISOString(), leaseUntil);
   // Another worker leased it since the read (or it was settled): look again once that lease ends.
   if (!leased) return comeBackAfterLease(deps, job, DELIVERY_LEASE_SECONDS * 1000);
   return attempt(deps, leased, await aiRead, now);
@@ -73,8 +77,8 @@ async function attempt(
   now: Date,
 ): Promise<DeliveryOutcome> {
   const attempts = delivery.attempts + 1;
-  const record = (result: Omit<Parameters<Deps['store']['recordAttempt']>[2], 'attempts' | 'updatedAt'>) =>
-    deps.store.recordAttempt(delivery.tenantId, delivery.id, {
+  const record = (result: Omit<Parameters<Deps['deliveries']['recordAttempt']>[2], 'attempts' | 'updatedAt'>) =>
+    deps.deliveries.recordAttempt(delivery.tenantId, delivery.id, {
       ...result,
       attempts,
       updatedAt: deps.clock.now().toISOString(),
@@ -95,7 +99,7 @@ async function attempt(
   });
   const log = { deliveryId: delivery.id, eventId: delivery.eventId, type: delivery.type, attempts };
   if (result.ok) {
-    if (ai.webhookHealth) await deps.store.recordWebhookHealth(delivery.tenantId, ai.id, undefined);
+    if (ai.webhookHealth) await deps.ais.recordWebhookHealth(delivery.tenantId, ai.id, undefined);
     await record({ status: 'succeeded', lastStatusCode: result.statusCode, nextAttemptAt: delivery.nextAttemptAt });
     deps.logger.info('webhook delivered', { ...log, statusCode: result.statusCode });
     return 'succeeded';
@@ -134,7 +138,7 @@ async function attempt(
 /** Counts this send against the endpoint's per-second budget; false when the budget is spent. */
 function takeSendSlot(deps: DeliveryDeps, delivery: Delivery, now: Date): Promise<boolean> {
   const second = `${now.toISOString().slice(0, 19)}.000Z`;
-  return deps.store.takeSendSlot(
+  return deps.deliveries.takeSendSlot(
     delivery.tenantId,
     endpointKey(delivery.url),
     second,
@@ -156,7 +160,7 @@ function endpointKey(url: string): string {
 /** Marks the AI's webhooks as failing since the first failure after the last success. */
 async function flagFailingWebhooks(deps: DeliveryDeps, ai: Ai, now: Date): Promise<void> {
   const at = now.toISOString();
-  await deps.store.recordWebhookHealth(ai.tenantId, ai.id, {
+  await deps.ais.recordWebhookHealth(ai.tenantId, ai.id, {
     failingSince: ai.webhookHealth?.failingSince ?? at,
     lastFailureAt: at,
   });

@@ -1,17 +1,17 @@
 /** Webhook deliveries as an account sees them: listing them, and retrying a failed one by hand. */
 import { ConflictError, NotFoundError } from '#lib/domain/errors';
 import type { Delivery, DeliveryStatus, Page } from '#lib/domain/types';
-import type { PageRequest } from '#lib/ports';
+import type { PageRequest } from '#lib/ports/paging';
 import type { Deps } from '#lib/app/deps';
 
 /** The tenant's deliveries, newest first, only those with `status` when given. */
 export function listDeliveries(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'deliveries'>,
   tenantId: string,
   page: PageRequest,
   status?: DeliveryStatus,
 ): Promise<Page<Delivery>> {
-  return deps.store.listDeliveries(tenantId, page, status);
+  return deps.deliveries.listDeliveries(tenantId, page, status);
 }
 
 /**
@@ -20,13 +20,13 @@ export function listDeliveries(
  * delivery can be retried: a pending one is already being retried, a succeeded one arrived (409).
  */
 export async function retryDelivery(
-  deps: Pick<Deps, 'store' | 'deliveryQueue' | 'clock'>,
+  deps: Pick<Deps, 'deliveries' | 'deliveryQueue' | 'clock'>,
   tenantId: string,
   deliveryId: string,
 ): Promise<Delivery> {
-  const retried = await deps.store.retryFailedDelivery(tenantId, deliveryId, deps.clock.now().toISOString());
+  const retried = await deps.deliveries.retryFailedDelivery(tenantId, deliveryId, deps.clock.now().toISOString());
   if (!retried) {
-    const delivery = await deps.store.getDelivery(tenantId, deliveryId);
+    const delivery = await deps.deliveries.getDelivery(tenantId, deliveryId);
     if (!delivery) {
       throw new NotFoundError(`no delivery with id ${deliveryId}`, {
         details: [{ path: 'delivery_id', message: 'no delivery with this id' }],

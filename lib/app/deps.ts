@@ -1,24 +1,41 @@
-import type {
-  BlobStore,
-  ChatModel,
-  Clock,
-  DeliveryQueue,
-  Embedder,
-  EventPublisher,
-  GenerationQueue,
-  IdGenerator,
-  IngestionQueue,
-  Logger,
-  Store,
-  TimerScheduler,
-  WebhookSender,
-} from '#lib/ports';
+import type { MaaxMessageStore } from '#lib/app/maax/message-store';
 import type { WebhookTargetPolicy } from '#lib/domain/webhook-url';
-import type { KnowledgeIndexCache } from '#lib/app/knowledge/knowledge-index';
+import type { AiStore } from '#lib/ports/ais';
+import type { ChatModel } from '#lib/ports/chat-model';
+import type { ConversationStore } from '#lib/ports/conversations';
+import type { DeliveryQueue, DeliveryStore, WebhookSender } from '#lib/ports/deliveries';
+import type { EventPublisher } from '#lib/ports/events';
+import type { GenerationQueue } from '#lib/ports/generation';
+import type { IdempotencyStore } from '#lib/ports/idempotency';
+import type { BlobStore, Embedder, IngestionQueue, KnowledgeIndex, KnowledgeStore } from '#lib/ports/knowledge';
+import type { PendingWorkStore } from '#lib/ports/pending-work';
+import type { SetupStore } from '#lib/ports/setup';
+import type { Clock, IdGenerator, Logger } from '#lib/ports/system';
+import type { TenantStore } from '#lib/ports/tenants';
+import type { TimerScheduler, TimerStore } from '#lib/ports/timers';
 
-/** Everything the use cases may need; each takes only the part it uses. */
-export interface Deps {
-  store: Store;
+/**
+ * The stores, one per aggregate, under the keys every composition root and use case shares
+ * (`createDynamoStores` in AWS and locally, `createMemoryStores` in tests).
+ */
+export interface Stores {
+  tenants: TenantStore;
+  ais: AiStore;
+  setup: SetupStore;
+  conversations: ConversationStore;
+  deliveries: DeliveryStore;
+  /** The local runtime's timers (EventBridge Scheduler keeps them in AWS). */
+  timerStore: TimerStore;
+  knowledge: KnowledgeStore;
+  idempotency: IdempotencyStore;
+  /** What the recovery sweep finds still waiting, across aggregates. */
+  pendingWork: PendingWorkStore;
+  /** The Maax-compatible API's index of its messages by id. */
+  maaxMessages: MaaxMessageStore;
+}
+
+/** Everything the use cases may need, as named ports; each use case picks the keys it uses. */
+export interface Deps extends Stores {
   generationQueue: GenerationQueue;
   deliveryQueue: DeliveryQueue;
   ingestionQueue: IngestionQueue;
@@ -28,7 +45,7 @@ export interface Deps {
   /** Document originals and passages. */
   blobs: BlobStore;
   /** Search indexes kept warm between invocations. */
-  knowledgeIndex: KnowledgeIndexCache;
+  knowledgeIndex: KnowledgeIndex;
   /** One-time timers for follow-ups and nudges (EventBridge Scheduler in AWS, the store locally). */
   timers: TimerScheduler;
   webhookSender: WebhookSender;

@@ -34,11 +34,11 @@ export interface StoredFeedback {
  * @throws ConflictError when the question has no answer yet, or the message was written by a person
  */
 export async function recordFeedback(
-  deps: Pick<Deps, 'store' | 'clock'>,
+  deps: Pick<Deps, 'conversations' | 'knowledge' | 'clock'>,
   input: FeedbackInput,
 ): Promise<StoredFeedback> {
   const { tenantId, conversationId } = input;
-  const message = await deps.store.getMessage(tenantId, conversationId, input.messageId);
+  const message = await deps.conversations.getMessage(tenantId, conversationId, input.messageId);
   if (!message) throw await notFound(deps, input);
   const replyId = answeringMessageId(message);
   const createdAt = deps.clock.now().toISOString();
@@ -48,7 +48,7 @@ export async function recordFeedback(
     at: createdAt,
   };
   // Nothing deletes messages today; should something, a reply gone since the read is a 404, not a new item.
-  if (!(await deps.store.recordFeedback(tenantId, conversationId, replyId, feedback)))
+  if (!(await deps.conversations.recordFeedback(tenantId, conversationId, replyId, feedback)))
     throw await notFound(deps, input);
   await learnFrom(deps, input, replyId, createdAt);
   const { at: _at, ...fields } = feedback;
@@ -60,21 +60,26 @@ export async function recordFeedback(
  * per reply, a later correction replacing it) that later answers to close questions use first; a
  * thumbs-down lists the question as a knowledge gap.
  */
-async function learnFrom(deps: Pick<Deps, 'store'>, input: FeedbackInput, replyId: string, at: string): Promise<void> {
+async function learnFrom(
+  deps: Pick<Deps, 'conversations' | 'knowledge'>,
+  input: FeedbackInput,
+  replyId: string,
+  at: string,
+): Promise<void> {
   const { tenantId, conversationId } = input;
   const [conversation, reply] = await Promise.all([
-    deps.store.getConversation(tenantId, conversationId),
-    deps.store.getMessage(tenantId, conversationId, replyId),
+    deps.conversations.getConversation(tenantId, conversationId),
+    deps.conversations.getMessage(tenantId, conversationId, replyId),
   ]);
   if (!conversation || !reply) return;
   const asked = await Promise.all(
-    (reply.inReplyTo ?? []).map((id) => deps.store.getMessage(tenantId, conversationId, id)),
+    (reply.inReplyTo ?? []).map((id) => deps.conversations.getMessage(tenantId, conversationId, id)),
   );
   const question = asked.flatMap((m) => (m ? [m.text] : [])).join('\n\n');
   // A follow-up or nudge answers no question: its correction is kept on the message alone.
   if (question === '') return;
   if (input.correction !== undefined && input.correction.trim() !== '') {
-    await deps.store.putCorrection({
+    await deps.knowledge.putCorrection({
       tenantId,
       aiId: conversation.aiId,
       id: deriveId('cor', replyId),
@@ -116,8 +121,8 @@ function conflict(message: string, detail: string): ConflictError {
   return new ConflictError(message, { details: [{ path: 'message_id', message: detail }] });
 }
 
-async function notFound(deps: Pick<Deps, 'store'>, input: FeedbackInput): Promise<NotFoundError> {
-  if (!(await deps.store.getConversation(input.tenantId, input.conversationId))) {
+async function notFound(deps: Pick<Deps, 'conversations'>, input: FeedbackInput): Promise<NotFoundError> {
+  if (!(await deps.conversations.getConversation(input.tenantId, input.conversationId))) {
     return new NotFoundError(`no conversation with id ${input.conversationId}`, {
       details: [{ path: 'conversation_id', message: 'no conversation with this id' }],
     });

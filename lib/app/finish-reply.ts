@@ -15,13 +15,16 @@ import {
 } from '#lib/domain/follow-up-policy';
 import type { Ai, Conversation, Message } from '#lib/domain/types';
 import { buildWebhookPayload } from '#lib/domain/webhook-payload';
-import type { DomainEvent } from '#lib/ports';
+import type { DomainEvent } from '#lib/ports/events';
 import { armTimer, cancelTimers, followUpSettingsOf } from '#lib/app/conversation-timers';
 import { createDelivery, deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
 import { recordKnowledgeGap } from '#lib/app/knowledge/knowledge-gaps';
 
-type FinishDeps = Pick<Deps, 'store' | 'deliveryQueue' | 'events' | 'clock' | 'timers' | 'logger'>;
+type FinishDeps = Pick<
+  Deps,
+  'setup' | 'knowledge' | 'deliveries' | 'conversations' | 'deliveryQueue' | 'events' | 'clock' | 'timers' | 'logger'
+>;
 
 /**
  * Sets or clears the timers (and hands off or closes the conversation), queues the reply's webhook
@@ -86,7 +89,7 @@ export async function finishReply(
   if (gap) await recordKnowledgeGap(deps, { ai, conversation: c, message: reply, question, reason: gap });
   const at = deps.clock.now().toISOString();
   for (const m of covered) {
-    await deps.store.settleMessage(c.tenantId, c.id, m.id, {
+    await deps.conversations.settleMessage(c.tenantId, c.id, m.id, {
       status: 'answered',
       replyId: reply.id,
       answer: reply.text,
@@ -110,7 +113,7 @@ async function settleTimers(
   if (status) {
     if (c.status === status) return;
     await cancelTimers(deps, c);
-    await deps.store.bumpConversation(c.tenantId, c.id, { status, scheduled: [], updatedAt: reply.createdAt });
+    await deps.conversations.bumpConversation(c.tenantId, c.id, { status, scheduled: [], updatedAt: reply.createdAt });
     return;
   }
   if (c.status !== 'active') return;
@@ -209,7 +212,7 @@ export async function escalateWithoutReply(
  * claimed reply, or the message a timer would have sent), so doing it again sends nothing new.
  */
 export async function notifyEscalation(
-  deps: Pick<Deps, 'store' | 'deliveryQueue' | 'events' | 'clock'>,
+  deps: Pick<Deps, 'deliveryQueue' | 'events' | 'clock' | 'deliveries'>,
   input: {
     ai: Ai;
     conversation: Conversation;
@@ -266,11 +269,11 @@ export async function notifyEscalation(
 }
 
 export async function settleAll(
-  deps: Pick<Deps, 'store' | 'clock'>,
+  deps: Pick<Deps, 'conversations' | 'clock'>,
   c: Conversation,
   messages: Message[],
   status: 'failed' | 'escalated',
 ): Promise<void> {
   const at = deps.clock.now().toISOString();
-  for (const m of messages) await deps.store.settleMessage(c.tenantId, c.id, m.id, { status, at });
+  for (const m of messages) await deps.conversations.settleMessage(c.tenantId, c.id, m.id, { status, at });
 }

@@ -10,12 +10,11 @@ import { isUnanswered } from '#lib/domain/messages';
 import { timedId } from '#lib/domain/timed-id';
 import type { Ai, Conversation, FollowUpSettings, Message } from '#lib/domain/types';
 import { buildWebhookPayload } from '#lib/domain/webhook-payload';
-import type { TimerPayload } from '#lib/ports';
+import type { TimerPayload } from '#lib/ports/timers';
 import { armTimer, followUpSettingsOf, forgetTimer } from '#lib/app/conversation-timers';
 import { createDelivery, deriveId } from '#lib/app/create-delivery';
-import type { Deps } from '#lib/app/deps';
 import { notifyEscalation } from '#lib/app/finish-reply';
-import { buildReplyRequest, loadSetupOf } from '#lib/app/generate-reply';
+import { buildReplyRequest, loadSetupOf, type ModelReplyDeps } from '#lib/app/generate-reply';
 import { ModelBusyError, ModelUnavailableError } from '#lib/domain/reply';
 import { sanitizeHtml } from '#lib/domain/safe-html';
 
@@ -26,13 +25,7 @@ import { sanitizeHtml } from '#lib/domain/safe-html';
  */
 export type TimerOutcome = 'sent' | 'stale' | 'skipped' | 'model_unavailable' | 'waiting';
 
-type FireDeps = Pick<
-  Deps,
-  'store' | 'chatModel' | 'deliveryQueue' | 'events' | 'clock' | 'timers' | 'logger' | 'modelFaultBudgetMs'
-> & {
-  /** A number in [0, 1) for the jitter of a wait; Math.random when absent. */
-  random?: () => number;
-};
+type FireDeps = ModelReplyDeps;
 
 /**
  * Sends the timer's follow-up or nudge, once: a timer older than the conversation (the prospect
@@ -41,11 +34,11 @@ type FireDeps = Pick<
  */
 export async function fireTimer(deps: FireDeps, payload: TimerPayload): Promise<TimerOutcome> {
   const { tenantId, conversationId, kind } = payload;
-  const conversation = await deps.store.getConversation(tenantId, conversationId);
+  const conversation = await deps.conversations.getConversation(tenantId, conversationId);
   if (!conversation || (conversation.version ?? 0) !== payload.version || conversation.status !== 'active') {
     return 'stale';
   }
-  const ai = await deps.store.getAi(tenantId, conversation.aiId);
+  const ai = await deps.ais.getAi(tenantId, conversation.aiId);
   if (!ai) return 'stale';
   const settings = await followUpSettingsOf(deps, ai);
   const messageId = timedId(
@@ -53,7 +46,7 @@ export async function fireTimer(deps: FireDeps, payload: TimerPayload): Promise<
     new Date(payload.at),
     `${conversationId}\n${kind}\n${payload.version}\n${payload.at}`,
   );
-  const messages = await deps.store.listMessages(tenantId, conversationId);
+  const messages = await deps.conversations.listMessages(tenantId, conversationId);
   let message = messages.find((m) => m.id === messageId);
   if (!message) {
     const nudgesLeft = kind === 'follow_up' || nudgesSinceProspectWrote(messages) < settings.maxNudges;
@@ -210,8 +203,8 @@ async function writeMessage(
     createdAt: deps.clock.now().toISOString(),
     confidence: answer.confidence,
   };
-  if (await deps.store.putMessage(message)) return message;
-  return (await deps.store.getMessage(c.tenantId, c.id, input.messageId)) ?? message;
+  if (await deps.conversations.putMessage(message)) return message;
+  return (await deps.conversations.getMessage(c.tenantId, c.id, input.messageId)) ?? message;
 }
 
 /** To the follow-up webhook (the conversation's, else the AI's), else the answer webhook. */

@@ -20,7 +20,7 @@ import { isStopRequest } from '#lib/domain/follow-up-policy';
 import { isUnanswered } from '#lib/domain/messages';
 import { sanitizeHtml } from '#lib/domain/safe-html';
 import type { Ai, Channel, Citation, Contact, Conversation, Message, OutputFormat } from '#lib/domain/types';
-import type { GenerationJob } from '#lib/ports';
+import type { GenerationJob } from '#lib/ports/generation';
 import type { Deps } from '#lib/app/deps';
 import { escalateWithoutReply, finishReply, settleAll } from '#lib/app/finish-reply';
 import { citationsOf, type Grounding, groundReply } from '#lib/app/knowledge/ground-reply';
@@ -32,24 +32,30 @@ import { loadSalesSetup, type SalesSetup } from '#lib/app/setup';
  */
 export type GenerationOutcome = 'answered' | 'escalated' | 'model_unavailable' | 'nothing_to_do' | 'failed';
 
-type GeneratorDeps = Pick<
+/**
+ * What writing a reply with the model and sending it takes, for the generator and for the timers
+ * (follow-ups and nudges) alike.
+ */
+export type ModelReplyDeps = Pick<
   Deps,
-  | 'store'
+  | 'ais'
+  | 'setup'
+  | 'conversations'
+  | 'deliveries'
   | 'chatModel'
   | 'deliveryQueue'
   | 'events'
   | 'clock'
-  | 'ids'
-  | 'logger'
-  | 'blobs'
-  | 'embedder'
-  | 'knowledgeIndex'
   | 'timers'
+  | 'logger'
   | 'modelFaultBudgetMs'
 > & {
   /** A number in [0, 1) for the jitter of a wait; Math.random when absent. */
   random?: () => number;
 };
+
+/** The generator also searches the knowledge bases and records gaps. */
+type GeneratorDeps = ModelReplyDeps & Pick<Deps, 'knowledge' | 'ids' | 'blobs' | 'embedder' | 'knowledgeIndex'>;
 
 /**
  * The model is busy (429, 5xx, a timeout) and the reply's wait budget is not spent: try again in
@@ -81,7 +87,7 @@ export async function generateReply(
   const { tenantId, conversationId } = job;
   // Both reads at once: the messages do not depend on the conversation record.
   const [conversation, firstListing] = await Promise.all([
-    deps.store.getConversation(tenantId, conversationId),
+    deps.conversations.getConversation(tenantId, conversationId),
     readMessages(deps, job),
   ]);
   if (!conversation) {
@@ -96,7 +102,7 @@ export async function generateReply(
     const messages = round === 0 ? firstListing : await readMessages(deps, job);
     const unanswered = messages.filter(isUnanswered);
     if (unanswered.length === 0) return outcome;
-    const ai = await deps.store.getAi(tenantId, conversation.aiId);
+    const ai = await deps.ais.getAi(tenantId, conversation.aiId);
     if (!ai) {
       deps.logger.warn('conversation AI was deleted; its messages cannot be answered', {
         conversationRef: conversationRef(tenantId, conversationId),
@@ -131,13 +137,13 @@ export async function generateReply(
  * oldest message is itself unanswered, or when the job's own message is not in it (a client retry
  * can store a message under the id reserved hours earlier, which sorts among older ones).
  */
-async function readMessages(deps: Pick<GeneratorDeps, 'store'>, job: GenerationJob): Promise<Message[]> {
+async function readMessages(deps: Pick<GeneratorDeps, 'conversations'>, job: GenerationJob): Promise<Message[]> {
   const { tenantId, conversationId } = job;
-  const recent = await deps.store.listRecentMessages(tenantId, conversationId, GENERATION_MESSAGE_WINDOW);
+  const recent = await deps.conversations.listRecentMessages(tenantId, conversationId, GENERATION_MESSAGE_WINDOW);
   if (recent.length < GENERATION_MESSAGE_WINDOW) return recent;
   const [oldest] = recent;
   const mayMissOne = (oldest && isUnanswered(oldest)) || !recent.some((m) => m.id === job.messageId);
-  return mayMissOne ? deps.store.listMessages(tenantId, conversationId) : recent;
+  return mayMissOne ? deps.conversations.listMessages(tenantId, conversationId) : recent;
 }
 
 async function writeReply(
@@ -158,7 +164,7 @@ async function writeReply(
   const preparing = stopRequest ? undefined : prepareGrounding(deps, input);
   preparing?.catch(() => undefined);
   for (const m of input.unanswered) {
-    if (!(await deps.store.claimMessage(c.tenantId, c.id, m.id, replyId))) return 'taken';
+    if (!(await deps.conversations.claimMessage(c.tenantId, c.id, m.id, replyId))) return 'taken';
   }
   if (!preparing) return storeReply(deps, input, { ...STOP_CONFIRMATION, citations: [] }, 'text');
   const { setup, grounding } = await preparing;
@@ -231,7 +237,7 @@ async function waitOrEscalate(
   });
   if (decision.wait) {
     const modelFault = { replyId, since: new Date(since).toISOString(), waits: (fault?.waits ?? 0) + 1 };
-    await deps.store.updateConversation(c.tenantId, c.id, { modelFault });
+    await deps.conversations.updateConversation(c.tenantId, c.id, { modelFault });
     c.modelFault = modelFault;
     deps.logger.warn('the chat model is busy; the reply waits', {
       conversationRef: conversationRef(c.tenantId, c.id),
@@ -312,13 +318,13 @@ async function storeReply(
     ...(answer.reason ? { reason: answer.reason } : {}),
     ...(answer.followUpAt ? { followUpAt: answer.followUpAt } : {}),
   };
-  if (await deps.store.putMessage(reply)) return reply;
+  if (await deps.conversations.putMessage(reply)) return reply;
   // A twin worker stored this reply first: carry on with theirs so the prospect gets one answer.
-  return (await deps.store.getMessage(c.tenantId, c.id, replyId)) ?? reply;
+  return (await deps.conversations.getMessage(c.tenantId, c.id, replyId)) ?? reply;
 }
 
 /** A sales AI's product, strategy and goal; nothing (and no read) for an AI that references none. */
-export async function loadSetupOf(deps: Pick<Deps, 'store'>, ai: Ai): Promise<SalesSetup | undefined> {
+export async function loadSetupOf(deps: Pick<Deps, 'setup'>, ai: Ai): Promise<SalesSetup | undefined> {
   if (ai.type !== 'sales' || !(ai.productId || ai.strategyId || ai.goalId)) return undefined;
   return loadSalesSetup(deps, ai);
 }

@@ -9,10 +9,10 @@ import type { Conversation, Message } from '#lib/domain/types';
 import { armTimer, cancelTimers, followUpSettingsOf } from '#lib/app/conversation-timers';
 import type { Deps } from '#lib/app/deps';
 
-type HandoffDeps = Pick<Deps, 'store' | 'timers' | 'clock'>;
+type HandoffDeps = Pick<Deps, 'setup' | 'ais' | 'conversations' | 'timers' | 'clock'>;
 
-async function conversationOf(deps: Pick<Deps, 'store'>, tenantId: string, conversationId: string) {
-  const conversation = await deps.store.getConversation(tenantId, conversationId);
+async function conversationOf(deps: Pick<Deps, 'conversations'>, tenantId: string, conversationId: string) {
+  const conversation = await deps.conversations.getConversation(tenantId, conversationId);
   if (!conversation) {
     throw new NotFoundError(`no conversation with id ${conversationId}`, {
       details: [{ path: 'conversation_id', message: 'no conversation with this id' }],
@@ -25,7 +25,7 @@ async function conversationOf(deps: Pick<Deps, 'store'>, tenantId: string, conve
 export async function handOff(deps: HandoffDeps, tenantId: string, conversationId: string): Promise<Conversation> {
   const conversation = await conversationOf(deps, tenantId, conversationId);
   await cancelTimers(deps, conversation);
-  return deps.store.bumpConversation(tenantId, conversationId, {
+  return deps.conversations.bumpConversation(tenantId, conversationId, {
     status: 'handed_off',
     scheduled: [],
     updatedAt: deps.clock.now().toISOString(),
@@ -35,7 +35,7 @@ export async function handOff(deps: HandoffDeps, tenantId: string, conversationI
 /** The AI answers again from the next message on (what came meanwhile was the person's to answer). */
 export async function resume(deps: HandoffDeps, tenantId: string, conversationId: string): Promise<Conversation> {
   await conversationOf(deps, tenantId, conversationId);
-  return deps.store.bumpConversation(tenantId, conversationId, {
+  return deps.conversations.bumpConversation(tenantId, conversationId, {
     status: 'active',
     updatedAt: deps.clock.now().toISOString(),
   });
@@ -52,14 +52,14 @@ export async function recordOutgoingMessage(
   deps: HandoffDeps,
   input: { tenantId: string; aiId: string; conversationId: string; messageId: string; text: string },
 ): Promise<Message> {
-  const ai = await deps.store.getAi(input.tenantId, input.aiId);
+  const ai = await deps.ais.getAi(input.tenantId, input.aiId);
   if (!ai) {
     throw new NotFoundError(`no AI with id ${input.aiId}`, {
       details: [{ path: 'ai_id', message: 'no AI with this id' }],
     });
   }
   const now = deps.clock.now().toISOString();
-  const stored = await deps.store.ensureConversation({
+  const stored = await deps.conversations.ensureConversation({
     tenantId: input.tenantId,
     id: input.conversationId,
     aiId: ai.id,
@@ -83,9 +83,9 @@ export async function recordOutgoingMessage(
     text: input.text,
     createdAt: now,
   };
-  await deps.store.putMessage(message);
+  await deps.conversations.putMessage(message);
   await cancelTimers(deps, stored);
-  const conversation = await deps.store.bumpConversation(input.tenantId, input.conversationId, {
+  const conversation = await deps.conversations.bumpConversation(input.tenantId, input.conversationId, {
     scheduled: [],
     updatedAt: now,
   });

@@ -14,7 +14,7 @@ export interface StoredResponse {
  * response back. The same key with a different request is a 409.
  */
 export async function runIdempotent(
-  deps: Pick<Deps, 'store' | 'clock' | 'ids'>,
+  deps: Pick<Deps, 'idempotency' | 'clock' | 'ids'>,
   params: { tenantId: string; key: string; fingerprint: string; idPrefix: string },
   run: (resourceId: string) => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
@@ -28,7 +28,7 @@ export async function runIdempotent(
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_SECONDS * 1000).toISOString(),
   };
-  const earlier = await deps.store.claimIdempotencyKey(claim, now.toISOString());
+  const earlier = await deps.idempotency.claimIdempotencyKey(claim, now.toISOString());
   if (earlier && earlier.fingerprint !== params.fingerprint) {
     throw new ConflictError('this Idempotency-Key was already used with a different request', {
       details: [{ path: 'Idempotency-Key', message: 'reused with a different method, path or body' }],
@@ -41,9 +41,9 @@ export async function runIdempotent(
   } catch (error) {
     // A refused request (4xx) keeps no result, so the client may correct it and reuse the key, as
     // with Stripe. After an unexpected failure the claim stays: a retry resumes the same resource.
-    if (error instanceof RequestRefusedError) await deps.store.releaseIdempotencyKey(params.tenantId, params.key);
+    if (error instanceof RequestRefusedError) await deps.idempotency.releaseIdempotencyKey(params.tenantId, params.key);
     throw error;
   }
-  await deps.store.completeIdempotencyKey(params.tenantId, params.key, response);
+  await deps.idempotency.completeIdempotencyKey(params.tenantId, params.key, response);
   return { ...response, replayed: false };
 }

@@ -18,10 +18,20 @@ const AI_TYPES: Readonly<Record<MaaxServiceType, AiType>> = {
   sales_automation: 'sales',
 };
 
-type AcceptDeps = Pick<Deps, 'store' | 'generationQueue' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'timers'>;
+type AcceptDeps = Pick<
+  Deps,
+  | 'ais'
+  | 'conversations'
+  | 'maaxMessages'
+  | 'generationQueue'
+  | 'clock'
+  | 'webhookTargets'
+  | 'allowHttpWebhooks'
+  | 'timers'
+>;
 
 /** A Maax message: a V2 message whose AI, conversation and prospect may be left for Parley to pick. */
-export type MaaxMessage = Omit<IncomingMessage, 'aiId' | 'conversationId' | 'maax'> & {
+export type MaaxMessage = Omit<IncomingMessage, 'aiId' | 'conversationId' | 'prospectId'> & {
   serviceType: MaaxServiceType;
   aiId?: string;
   conversationId?: string;
@@ -47,11 +57,11 @@ export async function acceptMaaxMessage(deps: AcceptDeps, input: MaaxMessage): P
   const conversationId = input.conversationId ?? deriveId('conv', input.messageId);
   const prospectId =
     givenProspectId ??
-    (await deps.store.getConversation(input.tenantId, conversationId))?.maax?.prospectId ??
+    (await deps.conversations.getConversation(input.tenantId, conversationId))?.prospectId ??
     deriveId('prs', input.messageId);
-  const accepted = await acceptMessage(deps, { ...message, aiId, conversationId, maax: { prospectId } });
+  const accepted = await acceptMessage(deps, { ...message, aiId, conversationId, prospectId });
   // After the message, so a refused request indexes nothing; a crash in between is healed by the retry.
-  await deps.store.putMaaxMessageRef({
+  await deps.maaxMessages.putMaaxMessageRef({
     tenantId: input.tenantId,
     messageId: input.messageId,
     conversationId,
@@ -66,7 +76,7 @@ export async function acceptMaaxMessage(deps: AcceptDeps, input: MaaxMessage): P
  * @throws NotFoundError (naming `ai_id`) when the AI named does not exist
  */
 export async function createMaaxConversation(
-  deps: Pick<Deps, 'store' | 'clock'>,
+  deps: Pick<Deps, 'ais' | 'conversations' | 'clock'>,
   input: {
     tenantId: string;
     conversationId: string;
@@ -77,22 +87,22 @@ export async function createMaaxConversation(
   },
 ): Promise<{ conversationId: string; prospectId: string }> {
   const aiId = await resolveAiOfType(deps, input.tenantId, input.aiId, AI_TYPES[input.serviceType]);
-  if (!(await deps.store.getAi(input.tenantId, aiId))) {
+  if (!(await deps.ais.getAi(input.tenantId, aiId))) {
     throw new NotFoundError(`no AI with id ${aiId}`, { details: [{ path: 'ai_id', message: 'no AI with this id' }] });
   }
   const now = deps.clock.now().toISOString();
-  const stored = await deps.store.ensureConversation({
+  const stored = await deps.conversations.ensureConversation({
     tenantId: input.tenantId,
     id: input.conversationId,
     aiId,
     status: 'active',
     contact: input.contact ?? {},
     metadata: {},
-    maax: { prospectId: input.prospectId ?? deriveId('prs', input.conversationId) },
+    prospectId: input.prospectId ?? deriveId('prs', input.conversationId),
     createdAt: now,
     updatedAt: now,
   });
-  return { conversationId: stored.id, prospectId: stored.maax?.prospectId ?? '' };
+  return { conversationId: stored.id, prospectId: stored.prospectId ?? '' };
 }
 
 export interface MaaxAnswer {
@@ -119,11 +129,11 @@ const MAAX_STATUS = {
  * @throws NotFoundError (naming `incoming_message_id`) when no Maax message has this id
  */
 export async function getMaaxAnswer(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'maaxMessages' | 'conversations'>,
   tenantId: string,
   messageId: string,
 ): Promise<MaaxAnswer> {
-  const ref = await deps.store.getMaaxMessageRef(tenantId, messageId);
+  const ref = await deps.maaxMessages.getMaaxMessageRef(tenantId, messageId);
   if (!ref) {
     throw new NotFoundError(`no message with id ${messageId}`, {
       details: [{ path: 'incoming_message_id', message: 'no message with this id' }],
@@ -149,13 +159,13 @@ export interface MaaxHistory {
 
 /** A conversation's messages, oldest first, with its Maax prospect id. */
 export async function getMaaxHistory(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'conversations'>,
   tenantId: string,
   conversationId: string,
 ): Promise<MaaxHistory> {
   try {
     const { conversation, messages } = await getConversation(deps, tenantId, conversationId);
-    return { conversationId, prospectId: conversation.maax?.prospectId ?? null, messages };
+    return { conversationId, prospectId: conversation.prospectId ?? null, messages };
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
     throw new NotFoundError(error.message, {

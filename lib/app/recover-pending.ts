@@ -1,4 +1,4 @@
-import type { PendingRef } from '#lib/ports';
+import type { PendingRef } from '#lib/ports/pending-work';
 import type { Deps } from '#lib/app/deps';
 import { QUEUE_SETTINGS, type QueueName } from '#lib/queue-settings';
 
@@ -35,7 +35,7 @@ export function staleCutoffs(now: Date, staleAfterSeconds: Readonly<Record<Pendi
  * records that turn out to be duplicates are no-ops downstream, so sweeping too much is harmless.
  */
 export async function recoverPending(
-  deps: Pick<Deps, 'store' | 'generationQueue' | 'deliveryQueue' | 'ingestionQueue' | 'clock' | 'logger'>,
+  deps: Pick<Deps, 'pendingWork' | 'generationQueue' | 'deliveryQueue' | 'ingestionQueue' | 'clock' | 'logger'>,
   input: { olderThan: Date | Readonly<Record<PendingKind, Date>>; limit: number },
 ): Promise<{ messages: number; deliveries: number; documents: number }> {
   const { olderThan } = input;
@@ -43,7 +43,7 @@ export async function recoverPending(
   // One listing up to the latest cutoff; each kind then keeps what is older than its own.
   const listBefore =
     olderThan instanceof Date ? olderThan : new Date(Math.max(...Object.values(olderThan).map((d) => d.getTime())));
-  const listed = await deps.store.listPending(listBefore.toISOString(), input.limit);
+  const listed = await deps.pendingWork.listPending(listBefore.toISOString(), input.limit);
   const refs = cutoffs ? listed.filter((ref) => ref.since < cutoffs[ref.kind].toISOString()) : listed;
   const counts = { messages: 0, deliveries: 0, documents: 0 };
   const now = deps.clock.now().getTime();

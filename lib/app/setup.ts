@@ -6,7 +6,7 @@
 import { ConflictError, type ErrorDetail, NotFoundError } from '#lib/domain/errors';
 import { MAX_PAGE_SIZE } from '#lib/domain/limits/http';
 import type { Ai, Page, SetupItems, SetupKind } from '#lib/domain/types';
-import type { PageRequest } from '#lib/ports';
+import type { PageRequest } from '#lib/ports/paging';
 import type { Deps } from '#lib/app/deps';
 import { assertKnowledgeBaseReferences } from '#lib/app/knowledge/knowledge-bases';
 import { applyPatch, type Patch } from '#lib/app/patch';
@@ -35,7 +35,7 @@ const wireField = (kind: SetupKind) => `${kind}_id`;
 
 /** Creates an item of `kind` under the id the caller reserved (see runIdempotent). */
 export async function createSetupItem<K extends SetupKind>(
-  deps: Pick<Deps, 'store' | 'clock'>,
+  deps: Pick<Deps, 'setup' | 'clock' | 'knowledge'>,
   input: { tenantId: string; kind: K; id: string; fields: SetupFields<K> },
 ): Promise<SetupItems[K]> {
   await assertProductKnowledgeBases(deps, input.tenantId, input.kind, input.fields);
@@ -47,25 +47,25 @@ export async function createSetupItem<K extends SetupKind>(
     createdAt: now,
     updatedAt: now,
   } as SetupItems[K];
-  await deps.store.createSetupItem(input.kind, item);
+  await deps.setup.createSetupItem(input.kind, item);
   return item;
 }
 
 /** The item, or a NotFoundError if the tenant has no item of this kind with this id. */
 export async function getSetupItem<K extends SetupKind>(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'setup'>,
   kind: K,
   tenantId: string,
   id: string,
 ): Promise<SetupItems[K]> {
-  const item = await deps.store.getSetupItem(kind, tenantId, id);
+  const item = await deps.setup.getSetupItem(kind, tenantId, id);
   if (!item) throw new NotFoundError(`no ${kind} with id ${id}`);
   return item;
 }
 
 /** A product's knowledge bases must exist in the tenant (404 naming `knowledge_base_ids.N`). */
 async function assertProductKnowledgeBases(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'knowledge'>,
   tenantId: string,
   kind: SetupKind,
   fields: object,
@@ -77,17 +77,17 @@ async function assertProductKnowledgeBases(
 
 /** One page of the tenant's items of `kind`, oldest first. */
 export function listSetupItems<K extends SetupKind>(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'setup'>,
   kind: K,
   tenantId: string,
   page: PageRequest,
 ): Promise<Page<SetupItems[K]>> {
-  return deps.store.listSetupItems(kind, tenantId, page);
+  return deps.setup.listSetupItems(kind, tenantId, page);
 }
 
 /** Applies a PATCH to an existing item (NotFoundError if there is none). */
 export async function updateSetupItem<K extends SetupKind>(
-  deps: Pick<Deps, 'store' | 'clock'>,
+  deps: Pick<Deps, 'setup' | 'clock' | 'knowledge'>,
   input: { tenantId: string; kind: K; id: string; changes: SetupChanges<K> },
 ): Promise<SetupItems[K]> {
   const current = await getSetupItem(deps, input.kind, input.tenantId, input.id);
@@ -96,7 +96,7 @@ export async function updateSetupItem<K extends SetupKind>(
     ...applyPatch(current as SetupFields<K>, input.changes),
     updatedAt: deps.clock.now().toISOString(),
   } as SetupItems[K];
-  await deps.store.updateSetupItem(input.kind, next);
+  await deps.setup.updateSetupItem(input.kind, next);
   return next;
 }
 
@@ -106,7 +106,7 @@ export async function updateSetupItem<K extends SetupKind>(
  * referencing a deleted item: loadSalesSetup treats that as no item.
  */
 export async function deleteSetupItem(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'ais' | 'setup'>,
   kind: SetupKind,
   tenantId: string,
   id: string,
@@ -118,19 +118,19 @@ export async function deleteSetupItem(
       details: users.map((ai) => ({ path: 'id', message: `used by AI ${ai.name} (${ai.id})` })),
     });
   }
-  if (!(await deps.store.deleteSetupItem(kind, tenantId, id))) throw new NotFoundError(`no ${kind} with id ${id}`);
+  if (!(await deps.setup.deleteSetupItem(kind, tenantId, id))) throw new NotFoundError(`no ${kind} with id ${id}`);
 }
 
 /**
  * The tenant's AIs that reference the item. It reads every AI of the tenant: an account has a
  * handful, so this costs less than keeping (and maintaining) an index of references.
  */
-async function listAisUsing(deps: Pick<Deps, 'store'>, kind: SetupKind, tenantId: string, id: string): Promise<Ai[]> {
+async function listAisUsing(deps: Pick<Deps, 'ais'>, kind: SetupKind, tenantId: string, id: string): Promise<Ai[]> {
   const field = AI_REFERENCE_FIELDS[kind];
   const users: Ai[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.store.listAis(tenantId, { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    const page = await deps.ais.listAis(tenantId, { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
     users.push(...page.items.filter((ai) => ai[field] === id));
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
@@ -143,14 +143,14 @@ async function listAisUsing(deps: Pick<Deps, 'store'>, kind: SetupKind, tenantId
  * (`product_id`, …), as acceptMessage does for `ai_id`. Null and absent references are fine.
  */
 export async function assertSetupReferences(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'setup'>,
   tenantId: string,
   references: AiReferences,
 ): Promise<void> {
   const checks = await Promise.all(
     KINDS.map(async (kind): Promise<ErrorDetail | undefined> => {
       const id = references[AI_REFERENCE_FIELDS[kind]];
-      if (typeof id !== 'string' || (await deps.store.getSetupItem(kind, tenantId, id))) return undefined;
+      if (typeof id !== 'string' || (await deps.setup.getSetupItem(kind, tenantId, id))) return undefined;
       return { path: wireField(kind), message: `no ${kind} with id ${id}` };
     }),
   );
@@ -164,10 +164,10 @@ export async function assertSetupReferences(
 export type SalesSetup = { [K in SetupKind]?: SetupItems[K] };
 
 /** What a sales AI works from: the items it references that exist (a missing one is left out). */
-export async function loadSalesSetup(deps: Pick<Deps, 'store'>, ai: Ai): Promise<SalesSetup> {
+export async function loadSalesSetup(deps: Pick<Deps, 'setup'>, ai: Ai): Promise<SalesSetup> {
   const load = <K extends SetupKind>(kind: K) => {
     const id = ai[AI_REFERENCE_FIELDS[kind]];
-    return id === undefined ? Promise.resolve(undefined) : deps.store.getSetupItem(kind, ai.tenantId, id);
+    return id === undefined ? Promise.resolve(undefined) : deps.setup.getSetupItem(kind, ai.tenantId, id);
   };
   const [product, strategy, goal] = await Promise.all([load('product'), load('strategy'), load('goal')]);
   return { ...(product ? { product } : {}), ...(strategy ? { strategy } : {}), ...(goal ? { goal } : {}) };

@@ -7,15 +7,15 @@ import type { Deps } from '#lib/app/deps';
  * @returns the tenant id the key belongs to
  */
 export async function ensureTenantForKey(
-  deps: Pick<Deps, 'store' | 'clock' | 'ids'>,
+  deps: Pick<Deps, 'tenants' | 'clock' | 'ids'>,
   input: { apiKey: string; tenantName: string },
 ): Promise<string> {
   const hash = hashApiKey(input.apiKey);
-  const existing = await deps.store.findApiKeyByHash(hash);
+  const existing = await deps.tenants.findApiKeyByHash(hash);
   if (existing) return existing.tenantId;
   const now = deps.clock.now().toISOString();
-  const tenant = await deps.store.ensureTenant({ id: deps.ids.newId('ten'), name: input.tenantName, createdAt: now });
-  await deps.store.putApiKey({
+  const tenant = await deps.tenants.ensureTenant({ id: deps.ids.newId('ten'), name: input.tenantName, createdAt: now });
+  await deps.tenants.putApiKey({
     tenantId: tenant.id,
     id: deps.ids.newId('key'),
     hash,
@@ -35,7 +35,7 @@ export function generateApiKey(deps: Pick<Deps, 'ids'>): string {
  * is stored.
  */
 export async function createTenant(
-  deps: Pick<Deps, 'store' | 'clock' | 'ids'>,
+  deps: Pick<Deps, 'tenants' | 'clock' | 'ids'>,
   input: { tenantName: string },
 ): Promise<{ tenantId: string; apiKey: string }> {
   const apiKey = generateApiKey(deps);

@@ -7,7 +7,7 @@ import { MODEL_FAULT_MIN_WAIT_SECONDS } from '#lib/domain/model-faults';
 import { ModelBusyError, type ModelReply, type Turn } from '#lib/domain/reply';
 import { sanitizeHtml } from '#lib/domain/safe-html';
 import type { Channel, Citation, Contact, OutputFormat } from '#lib/domain/types';
-import type { TokenUsage } from '#lib/ports';
+import type { TokenUsage } from '#lib/ports/chat-model';
 import type { Deps } from '#lib/app/deps';
 import { getAi } from '#lib/app/ais';
 import { buildReplyRequestFromTurns, loadSetupOf } from '#lib/app/generate-reply';
@@ -37,7 +37,10 @@ export interface TestAnswer extends Omit<ModelReply, 'citations'> {
  * (setup, prompt, output format) generateReply builds. NotFoundError if the tenant has no such AI.
  */
 export async function testAnswer(
-  deps: Pick<Deps, 'store' | 'chatModel' | 'clock' | 'blobs' | 'embedder' | 'knowledgeIndex' | 'logger'>,
+  deps: Pick<
+    Deps,
+    'chatModel' | 'clock' | 'blobs' | 'embedder' | 'knowledgeIndex' | 'logger' | 'ais' | 'setup' | 'knowledge'
+  >,
   input: TestAnswerInput,
 ): Promise<TestAnswer> {
   const ai = await getAi(deps, input.tenantId, input.aiId);

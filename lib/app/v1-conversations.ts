@@ -32,11 +32,7 @@ export interface MessageStatus {
  *
  * @throws ValidationError (naming `ai_id`) when none is named and the account has no or several support AIs
  */
-export function resolveSupportAi(
-  deps: Pick<Deps, 'store'>,
-  tenantId: string,
-  aiId: string | undefined,
-): Promise<string> {
+export function resolveSupportAi(deps: Pick<Deps, 'ais'>, tenantId: string, aiId: string | undefined): Promise<string> {
   return resolveAiOfType(deps, tenantId, aiId, 'support');
 }
 
@@ -46,7 +42,7 @@ export function resolveSupportAi(
  * @throws ValidationError (naming `ai_id`) when none is named and the account has no or several AIs of the type
  */
 export async function resolveAiOfType(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'ais'>,
   tenantId: string,
   aiId: string | undefined,
   type: AiType,
@@ -55,7 +51,7 @@ export async function resolveAiOfType(
   const aiIds: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.store.listAis(tenantId, { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    const page = await deps.ais.listAis(tenantId, { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
     aiIds.push(...page.items.filter((ai) => ai.type === type).map((ai) => ai.id));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -72,7 +68,10 @@ export async function resolveAiOfType(
  * the same conversation rather than in a second one.
  */
 export async function askQuestion(
-  deps: Pick<Deps, 'store' | 'generationQueue' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'timers'>,
+  deps: Pick<
+    Deps,
+    'ais' | 'generationQueue' | 'clock' | 'webhookTargets' | 'allowHttpWebhooks' | 'timers' | 'conversations'
+  >,
   question: Question,
 ): Promise<AcceptedMessage> {
   const aiId = await resolveSupportAi(deps, question.tenantId, question.aiId);
@@ -90,14 +89,14 @@ export async function askQuestion(
  * @throws NotFoundError (naming `conversation_id` or `message_id`)
  */
 export async function getMessageStatus(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'conversations'>,
   tenantId: string,
   conversationId: string,
   messageId: string,
 ): Promise<MessageStatus> {
-  const message = await deps.store.getMessage(tenantId, conversationId, messageId);
+  const message = await deps.conversations.getMessage(tenantId, conversationId, messageId);
   if (message?.direction !== 'inbound' || !message.status) {
-    if (!(await deps.store.getConversation(tenantId, conversationId))) {
+    if (!(await deps.conversations.getConversation(tenantId, conversationId))) {
       throw new NotFoundError(`no conversation with id ${conversationId}`, {
         details: [{ path: 'conversation_id', message: 'no conversation with this id' }],
       });
@@ -108,7 +107,9 @@ export async function getMessageStatus(
   }
   const status: MessageStatus = { messageId, conversationId, status: message.status };
   if (message.answer === undefined) return status;
-  const reply = message.replyId ? await deps.store.getMessage(tenantId, conversationId, message.replyId) : undefined;
+  const reply = message.replyId
+    ? await deps.conversations.getMessage(tenantId, conversationId, message.replyId)
+    : undefined;
   return {
     ...status,
     answer: message.answer,

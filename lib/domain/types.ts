@@ -197,10 +197,11 @@ export interface Conversation {
   /** Timers pending for this conversation, as `GET …/conversations/{id}` shows them. */
   scheduled?: ScheduledTimer[];
   /**
-   * Set on conversations started through the Maax-compatible `/api/*` endpoints: their webhooks
-   * carry Maax's keys too (see buildWebhookPayload).
+   * The client's own id for this prospect, when the client named one (or asked Parley to): such a
+   * conversation's webhooks carry it as `prospect_id`, with the keys that go with it (see
+   * buildWebhookPayload).
    */
-  maax?: { prospectId: string };
+  prospectId?: string;
   /**
    * The reply being held back by a busy model (429, 5xx, timeouts): when it first failed and how
    * many waits it has taken. The budget counts from `since`; the waits are not failed attempts.
@@ -209,14 +210,6 @@ export interface Conversation {
   modelFault?: { replyId: string; since: string; waits: number };
   createdAt: string;
   updatedAt: string;
-}
-
-/** Where a message accepted through the Maax-compatible API lives, so it can be found by its id alone. */
-export interface MaaxMessageRef {
-  tenantId: string;
-  messageId: string;
-  conversationId: string;
-  prospectId: string;
 }
 
 export type { TimerKind };

@@ -25,11 +25,11 @@ export interface WebhookPayload {
   summary?: string;
   /** conversation.escalated: what the AI answered (or would have), for the colleague to reuse. */
   suggested_reply?: string;
-  /** Maax-compatible conversations only: the reply again, under Maax's name. */
+  /** Conversations with a prospect id only (Maax-compatible clients read these keys): the reply again, under Maax's name. */
   message_content?: string;
-  /** Maax-compatible conversations only: the prospect's latest message ('' when there is none). */
+  /** Conversations with a prospect id only: the prospect's latest message ('' when there is none). */
   incoming_message_id?: string;
-  /** Maax-compatible conversations only. */
+  /** Conversations with a prospect id only: the client's own id for the prospect. */
   prospect_id?: string;
 }
 
@@ -73,11 +73,11 @@ export function buildWebhookPayload(input: {
     ...(input.summary ? { summary: input.summary } : {}),
     ...(input.suggestedReply ? { suggested_reply: input.suggestedReply } : {}),
     // A Zap written for Maax reads these keys; other conversations keep the contract's body alone.
-    ...(c.maax
+    ...(c.prospectId !== undefined
       ? {
           message_content: input.reply,
           incoming_message_id: input.inboundMessageId ?? '',
-          prospect_id: c.maax.prospectId,
+          prospect_id: c.prospectId,
         }
       : {}),
   };

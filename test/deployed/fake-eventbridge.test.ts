@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE, EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
-import type { DomainEvent } from '#lib/ports';
+import type { DomainEvent } from '#lib/ports/events';
 import { type FakeEventBridge, startFakeEventBridge } from '#test/deployed/support/fakes/fake-eventbridge';
 
 const REGION = 'eu-west-1';

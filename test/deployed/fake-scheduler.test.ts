@@ -15,7 +15,7 @@ import {
   TIMER_MAX_EVENT_AGE_SECONDS,
   TIMER_MAX_RETRY_ATTEMPTS,
 } from '#lib/adapters/aws/scheduler';
-import type { TimerPayload } from '#lib/ports';
+import type { TimerPayload } from '#lib/ports/timers';
 import { type FakeScheduler, startFakeScheduler } from '#test/deployed/support/fakes/fake-scheduler';
 
 const REGION = 'eu-west-1';

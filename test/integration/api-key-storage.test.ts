@@ -4,7 +4,7 @@
  * raw and searched for them.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { hashApiKey } from '#lib/domain/api-keys';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
@@ -24,7 +24,7 @@ afterAll(async () => {
 async function givenTenantOnDynamo() {
   const tableName = await createTestTable(dynalite.client);
   const documents = createDocumentClient(dynalite.client);
-  const deps = makeFakeDeps({ store: new DynamoStore({ tableName, client: documents }) });
+  const deps = makeFakeDeps(createDynamoStores({ tableName, client: documents }));
   await ensureTenantForKey(deps, { apiKey: TEST_API_KEY, tenantName: 'Acme' });
   const scanTable = async () => {
     const items: Record<string, unknown>[] = [];

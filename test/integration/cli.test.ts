@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runCli, UsageError } from '#bin/parley';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import { authenticate } from '#lib/app/authenticate';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
 
@@ -48,9 +48,9 @@ describe('npm run parley -- create-tenant', () => {
 
     expect(cloudFormation.commandCalls(DescribeStacksCommand)[0]?.args[0].input).toEqual({ StackName: 'Parley' });
     const apiKey = /API key[^:]*: (\S+)/.exec(printed)?.[1] ?? '';
-    const store = new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) });
-    const tenantId = await authenticate({ store }, apiKey);
-    expect((await store.getTenant(tenantId))?.name).toBe('Acme');
+    const { tenants } = createDynamoStores({ tableName, client: createDocumentClient(dynalite.client) });
+    const tenantId = await authenticate({ tenants }, apiKey);
+    expect((await tenants.getTenant(tenantId))?.name).toBe('Acme');
     expect(printed).toContain('curl -s https://abc.execute-api.eu-west-1.amazonaws.com/v1/ais');
   });
 
@@ -72,8 +72,8 @@ describe('npm run parley -- create-tenant', () => {
     });
 
     const apiKey = /API key[^:]*: (\S+)/.exec(printed)?.[1] ?? '';
-    const store = new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) });
-    expect((await store.getTenant(await authenticate({ store }, apiKey)))?.name).toBe('Globex');
+    const { tenants } = createDynamoStores({ tableName, client: createDocumentClient(dynalite.client) });
+    expect((await tenants.getTenant(await authenticate({ tenants }, apiKey)))?.name).toBe('Globex');
   });
 
   it("prints the local runtime's API key from its data dir with `tenants create --local`", async () => {

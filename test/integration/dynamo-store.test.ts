@@ -1,7 +1,7 @@
 import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { PENDING_SHARDS, pendingShard } from '#lib/adapters/aws/dynamo-keys';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { conversationKey, PENDING_SHARDS, pendingShard } from '#lib/adapters/aws/dynamo-keys';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import {
   ensureTable,
   GSI1_PROJECTED_ATTRIBUTES,
@@ -10,7 +10,8 @@ import {
 } from '#lib/adapters/aws/table-definition';
 import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits/http';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
-import { describeStoreContract } from '#test/support/store-contract';
+import { aConversation, TENANT } from '#test/support/store-contracts/fixtures';
+import { describeStoreContracts } from '#test/support/store-contracts/describe-store-contracts';
 
 let dynalite: RunningDynalite;
 
@@ -24,20 +25,20 @@ afterAll(async () => {
 async function freshStore() {
   const tableName = await createTestTable(dynalite.client);
   const documents = createDocumentClient(dynalite.client);
-  return { tableName, documents, store: new DynamoStore({ tableName, client: documents }) };
+  return { tableName, documents, stores: createDynamoStores({ tableName, client: documents }) };
 }
 
-describeStoreContract('DynamoStore', async () => {
-  const { tableName, store } = await freshStore();
+describeStoreContracts('DynamoStore', async () => {
+  const { tableName, stores } = await freshStore();
   return {
-    store,
+    stores,
     teardown: async () => void (await dynalite.client.send(new DeleteTableCommand({ TableName: tableName }))),
   };
 });
 
 describe('DynamoStore API key lookups', () => {
   it('reads a key found before with one consistent GetItem, without querying the index again', async () => {
-    const { store } = await freshStore();
+    const { stores } = await freshStore();
     const key = {
       tenantId: 'ten_1',
       id: 'key_1',
@@ -46,7 +47,7 @@ describe('DynamoStore API key lookups', () => {
       name: 'zap',
       createdAt: '2026-11-27T00:00:00.000Z',
     };
-    await store.putApiKey(key);
+    await stores.tenants.putApiKey(key);
     const commands: string[] = [];
     dynalite.client.middlewareStack.add(
       (next, context) => (args) => {
@@ -56,9 +57,9 @@ describe('DynamoStore API key lookups', () => {
       { step: 'initialize', name: 'countCommands' },
     );
     try {
-      await store.findApiKeyByHash(key.hash);
+      await stores.tenants.findApiKeyByHash(key.hash);
       const first = commands.splice(0);
-      const found = await store.findApiKeyByHash(key.hash);
+      const found = await stores.tenants.findApiKeyByHash(key.hash);
 
       expect(first).toEqual(['QueryCommand', 'GetItemCommand']);
       expect(commands).toEqual(['GetItemCommand']);
@@ -104,11 +105,17 @@ describe('DynamoStore table', () => {
   });
 
   it("starts every item's partition key with the tenant", async () => {
-    const { tableName, documents, store } = await freshStore();
+    const { tableName, documents, stores } = await freshStore();
     const at = '2025-03-01T12:00:00.000Z';
-    await store.ensureTenant({ id: 'ten_1', name: 'Acme', createdAt: at });
-    await store.putApiKey({ tenantId: 'ten_1', id: 'key_1', hash: 'f'.repeat(64), prefix: 'prly_x', createdAt: at });
-    await store.ensureConversation({
+    await stores.tenants.ensureTenant({ id: 'ten_1', name: 'Acme', createdAt: at });
+    await stores.tenants.putApiKey({
+      tenantId: 'ten_1',
+      id: 'key_1',
+      hash: 'f'.repeat(64),
+      prefix: 'prly_x',
+      createdAt: at,
+    });
+    await stores.conversations.ensureConversation({
       tenantId: 'ten_1',
       id: 'T#ten_2',
       aiId: 'ai_1',
@@ -118,7 +125,7 @@ describe('DynamoStore table', () => {
       createdAt: at,
       updatedAt: at,
     });
-    await store.putMessage({
+    await stores.conversations.putMessage({
       tenantId: 'ten_1',
       conversationId: 'T#ten_2',
       id: 'msg_1',
@@ -128,7 +135,7 @@ describe('DynamoStore table', () => {
       createdAt: at,
       status: 'queued',
     });
-    await store.claimIdempotencyKey(
+    await stores.idempotency.claimIdempotencyKey(
       {
         tenantId: 'ten_1',
         key: 'k',
@@ -147,8 +154,31 @@ describe('DynamoStore table', () => {
     for (const item of Items) expect(String(item.pk)).toMatch(/^T#ten_1(#C#.*)?$/);
   });
 
+  it("keeps a conversation's prospect id under `maax`, as items written before it had a neutral name", async () => {
+    const { tableName, documents, stores } = await freshStore();
+    const older = aConversation({ id: 'older@example.com' });
+    const olderKey = conversationKey(TENANT, older.id);
+    await documents.send(
+      new PutCommand({ TableName: tableName, Item: { ...older, ...olderKey, maax: { prospectId: '7' } } }),
+    );
+
+    await stores.conversations.ensureConversation(aConversation({ prospectId: '8' }));
+    const bumped = await stores.conversations.bumpConversation(TENANT, older.id, { prospectId: '9' });
+
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: conversationKey(TENANT, aConversation().id) }),
+    );
+    const { Item: olderItem } = await documents.send(new GetCommand({ TableName: tableName, Key: olderKey }));
+    expect([Item?.maax, olderItem?.maax]).toStrictEqual([{ prospectId: '8' }, { prospectId: '9' }]);
+    expect([Item, olderItem]).not.toContainEqual(expect.objectContaining({ prospectId: expect.anything() }));
+    expect(bumped).toStrictEqual({ ...older, prospectId: '9', version: 1 });
+    expect(await stores.conversations.getConversation(TENANT, aConversation().id)).toStrictEqual(
+      aConversation({ prospectId: '8' }),
+    );
+  });
+
   it('stores an idempotency record with a TTL in epoch seconds', async () => {
-    const { tableName, documents, store } = await freshStore();
+    const { tableName, documents, stores } = await freshStore();
     const record = {
       tenantId: 'ten_1',
       key: 'k',
@@ -159,7 +189,7 @@ describe('DynamoStore table', () => {
       expiresAt: '2025-03-02T12:00:00.500Z',
     } as const;
 
-    await store.claimIdempotencyKey(record, record.createdAt);
+    await stores.idempotency.claimIdempotencyKey(record, record.createdAt);
 
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: { pk: 'T#ten_1', sk: 'IDEM#k' } }),
@@ -168,11 +198,11 @@ describe('DynamoStore table', () => {
   });
 
   it("counts a key's requests in one item per second, which TTL removes a minute later", async () => {
-    const { tableName, documents, store } = await freshStore();
+    const { tableName, documents, stores } = await freshStore();
     const second = '2025-03-01T12:00:00.000Z';
 
-    await store.countRequest('ten_1', 'key_1', second, 20);
-    await store.countRequest('ten_1', 'key_1', second, 20);
+    await stores.tenants.countRequest('ten_1', 'key_1', second, 20);
+    await stores.tenants.countRequest('ten_1', 'key_1', second, 20);
 
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: { pk: 'T#ten_1', sk: `RATE#KEY#key_1#${second}` } }),

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonlEventLog } from '#lib/adapters/local/event-log';
-import type { DomainEvent } from '#lib/ports';
+import type { DomainEvent } from '#lib/ports/events';
 
 function event(n: number, type: DomainEvent['type'] = 'message.answered'): DomainEvent {
   return {

@@ -18,8 +18,10 @@ import { UnreadableDocumentError } from '#lib/domain/errors';
 import { fireTimer } from '#lib/app/fire-timer';
 import { generateReply } from '#lib/app/generate-reply';
 import { recoverPending } from '#lib/app/recover-pending';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
-import type { DeliveryJob, GenerationJob, TimerPayload } from '#lib/ports';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
+import type { DeliveryJob } from '#lib/ports/deliveries';
+import type { GenerationJob } from '#lib/ports/generation';
+import type { TimerPayload } from '#lib/ports/timers';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
 import { httpClient } from '#test/support/http';
@@ -120,38 +122,38 @@ interface Point {
 }
 
 const WRITES: Point[] = [
-  { name: 'the Idempotency-Key claim', target: (d) => d.store, method: 'claimIdempotencyKey' },
-  { name: 'the conversation', target: (d) => d.store, method: 'ensureConversation' },
-  { name: 'the version bump', target: (d) => d.store, method: 'bumpConversation' },
+  { name: 'the Idempotency-Key claim', target: (d) => d.idempotency, method: 'claimIdempotencyKey' },
+  { name: 'the conversation', target: (d) => d.conversations, method: 'ensureConversation' },
+  { name: 'the version bump', target: (d) => d.conversations, method: 'bumpConversation' },
   {
     name: 'the stored message',
-    target: (d) => d.store,
+    target: (d) => d.conversations,
     method: 'putMessage',
     filter: ((m: { direction: string }) => m.direction === 'inbound') as never,
   },
   { name: 'the generation record', target: (d) => d.generationQueue, method: 'enqueueGeneration' },
-  { name: 'the Idempotency-Key completion', target: (d) => d.store, method: 'completeIdempotencyKey' },
-  { name: 'the claim', target: (d) => d.store, method: 'claimMessage' },
-  { name: 'the reply', target: (d) => d.store, method: 'putMessage', filter: outbound('reply') as never },
+  { name: 'the Idempotency-Key completion', target: (d) => d.idempotency, method: 'completeIdempotencyKey' },
+  { name: 'the claim', target: (d) => d.conversations, method: 'claimMessage' },
+  { name: 'the reply', target: (d) => d.conversations, method: 'putMessage', filter: outbound('reply') as never },
   {
     name: 'the answer delivery',
-    target: (d) => d.store,
+    target: (d) => d.deliveries,
     method: 'createDelivery',
     filter: ((d: { type: string }) => d.type === 'message.answered') as never,
   },
   { name: 'the answer delivery record', target: (d) => d.deliveryQueue, method: 'enqueueDelivery' },
   { name: 'the domain events', target: (d) => d.events, method: 'publish' },
   { name: 'the timers', target: (d) => d.timers, method: 'schedule' },
-  { name: 'the conversation timers', target: (d) => d.store, method: 'updateConversation' },
-  { name: 'the messages marked answered', target: (d) => d.store, method: 'settleMessage' },
-  { name: 'the send slot', target: (d) => d.store, method: 'takeSendSlot' },
-  { name: 'the lease', target: (d) => d.store, method: 'leaseDelivery' },
+  { name: 'the conversation timers', target: (d) => d.conversations, method: 'updateConversation' },
+  { name: 'the messages marked answered', target: (d) => d.conversations, method: 'settleMessage' },
+  { name: 'the send slot', target: (d) => d.deliveries, method: 'takeSendSlot' },
+  { name: 'the lease', target: (d) => d.deliveries, method: 'leaseDelivery' },
   { name: 'the webhook sent', target: (d) => d.webhookSender, method: 'send', mayResend: 'after' },
-  { name: 'the send recorded', target: (d) => d.store, method: 'recordAttempt', mayResend: 'before' },
-  { name: 'the nudge', target: (d) => d.store, method: 'putMessage', filter: outbound('nudge') as never },
+  { name: 'the send recorded', target: (d) => d.deliveries, method: 'recordAttempt', mayResend: 'before' },
+  { name: 'the nudge', target: (d) => d.conversations, method: 'putMessage', filter: outbound('nudge') as never },
   {
     name: 'the nudge delivery',
-    target: (d) => d.store,
+    target: (d) => d.deliveries,
     method: 'createDelivery',
     filter: ((d: { type: string }) => d.type === 'dropoff.sent') as never,
   },
@@ -183,8 +185,8 @@ describe.each<[StoreKind, Recovery]>([
     const deps = makeFakeDeps();
     if (!dynalite) return deps;
     const tableName = await createTestTable(dynalite.client);
-    const store = new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) });
-    return Object.assign(deps, { store }) as unknown as FakeDeps;
+    const stores = createDynamoStores({ tableName, client: createDocumentClient(dynalite.client) });
+    return Object.assign(deps, stores) as unknown as FakeDeps;
   }
 
   it.each(CASES)('%s ends with one answer and one nudge, each sent under one webhook id', async (_, point, when) => {
@@ -222,7 +224,7 @@ describe.each<[StoreKind, Recovery]>([
     expect(crash.crashed()).toBe(true);
     expect(posted.status).toBe(202);
     expect(answeredBeforeSweep).toBe(true);
-    const messages = await deps.store.listMessages(tenantId, conversationId);
+    const messages = await deps.conversations.listMessages(tenantId, conversationId);
     expect(messages.map((m) => [m.direction, m.kind, m.status])).toEqual([
       ['inbound', 'prospect', 'answered'],
       ['outbound', 'reply', undefined],
@@ -233,7 +235,7 @@ describe.each<[StoreKind, Recovery]>([
       expect(new Set(sent.map((w) => w.eventId)).size).toBe(1);
       if (point.mayResend !== when) expect(sent).toHaveLength(1);
       const deliveryId = sent[0]?.eventId.replace(/^evt_/, 'dlv_') ?? '';
-      expect((await deps.store.getDelivery(tenantId, deliveryId))?.status).toBe('succeeded');
+      expect((await deps.deliveries.getDelivery(tenantId, deliveryId))?.status).toBe('succeeded');
     }
   });
 });
@@ -266,8 +268,8 @@ const INGESTION_WRITES: Point[] = [
     method: 'put',
     filter: ((key: string) => key.includes('original')) as never,
   },
-  { name: 'the document record', target: (d) => d.store, method: 'putDocument' },
-  { name: 'the upload started', target: (d) => d.store, method: 'startUpload' },
+  { name: 'the document record', target: (d) => d.knowledge, method: 'putDocument' },
+  { name: 'the upload started', target: (d) => d.knowledge, method: 'startUpload' },
   { name: 'the ingestion record', target: (d) => d.ingestionQueue, method: 'enqueueIngestion' },
   {
     name: 'the passages stored',
@@ -275,8 +277,8 @@ const INGESTION_WRITES: Point[] = [
     method: 'put',
     filter: ((key: string) => !key.includes('original')) as never,
   },
-  { name: 'the index marked', target: (d) => d.store, method: 'markIndexed' },
-  { name: 'the document ready', target: (d) => d.store, method: 'updateDocumentStatus' },
+  { name: 'the index marked', target: (d) => d.knowledge, method: 'markIndexed' },
+  { name: 'the document ready', target: (d) => d.knowledge, method: 'updateDocumentStatus' },
 ];
 
 const INGESTION_CASES = INGESTION_WRITES.flatMap((point) =>
@@ -303,7 +305,7 @@ describe.each<[StoreKind, Recovery]>([
     const deps = makeFakeDeps();
     if (dynalite) {
       const tableName = await createTestTable(dynalite.client);
-      Object.assign(deps, { store: new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) }) });
+      Object.assign(deps, createDynamoStores({ tableName, client: createDocumentClient(dynalite.client) }));
     }
     const { tenantId } = await givenTenantWithAi(deps);
     await createKnowledgeBase(deps, { tenantId, id: 'kb_1', name: 'Help' });
@@ -321,7 +323,10 @@ describe.each<[StoreKind, Recovery]>([
     await drainIngestion(deps, recovery);
 
     expect(crash.crashed()).toBe(true);
-    expect(await deps.store.getDocument(tenantId, 'kb_1', 'doc_1')).toMatchObject({ status: 'ready', chunkCount: 1 });
+    expect(await deps.knowledge.getDocument(tenantId, 'kb_1', 'doc_1')).toMatchObject({
+      status: 'ready',
+      chunkCount: 1,
+    });
     const hits = await searchKnowledgeBase(deps, { tenantId, baseId: 'kb_1', query: 'ship to Canada', topK: 3 });
     expect(hits.map((h) => h.documentId)).toEqual(['doc_1']);
   });

@@ -1,11 +1,11 @@
 import { DeleteTableCommand, type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import { isConditionFailed } from '#lib/adapters/aws/dynamo-context';
 import { type DynaliteServer, startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
 import { createDynamoClient, inProcessRequestHandler } from '#lib/adapters/local/in-process-registry';
 import { createTestTable } from '#test/support/dynalite';
-import { describeStoreContract } from '#test/support/store-contract';
+import { describeStoreContracts } from '#test/support/store-contracts/describe-store-contracts';
 
 let dynalite: DynaliteServer;
 let client: DynamoDBClient;
@@ -30,10 +30,10 @@ function clientFor(endpoint: string): DynamoDBClient {
 }
 
 // Every store operation, its errors and its paging, over the MessagePort instead of TCP.
-describeStoreContract('DynamoStore over the in-process handler', async () => {
+describeStoreContracts('DynamoStore over the in-process handler', async () => {
   const tableName = await createTestTable(client);
   return {
-    store: new DynamoStore({ tableName, client: createDocumentClient(client) }),
+    stores: createDynamoStores({ tableName, client: createDocumentClient(client) }),
     teardown: async () => void (await client.send(new DeleteTableCommand({ TableName: tableName }))),
   };
 });

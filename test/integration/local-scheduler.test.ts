@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import {
   LocalTimerRunner,
   type LocalTimerRunnerOptions,
@@ -9,10 +9,10 @@ import {
   TimerChannel,
   tenantOfTimer,
 } from '#lib/adapters/local/local-scheduler';
-import type { TimerPayload, TimerStore } from '#lib/ports';
+import type { TimerPayload, TimerStore } from '#lib/ports/timers';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
 import { SilentLogger } from '#test/support/fakes';
-import { MemoryStore } from '#test/support/memory-store';
+import { MemoryTimerStore } from '#test/support/memory/memory-timer-store';
 
 const TENANT = 'ten_1';
 const FAR_FUTURE = '9999-01-01T00:00:00.000Z';
@@ -70,7 +70,7 @@ async function untilStoreHolds(store: TimerStore, count: number): Promise<void> 
 }
 
 describe('LocalTimerScheduler and LocalTimerRunner', () => {
-  let store: MemoryStore;
+  let store: MemoryTimerStore;
   let channel: TimerChannel;
   let scheduler: LocalTimerScheduler;
   let fired: Fired;
@@ -85,7 +85,7 @@ describe('LocalTimerScheduler and LocalTimerRunner', () => {
   };
 
   beforeEach(() => {
-    store = new MemoryStore();
+    store = new MemoryTimerStore();
     channel = new TimerChannel();
     scheduler = new LocalTimerScheduler({ store, channel });
     fired = new Fired();
@@ -333,8 +333,8 @@ describe('LocalTimerRunner on DynamoDB (dynalite)', () => {
   it('wakes the runner from a scheduler on another store object, through the process channel', async () => {
     dynalite = await startDynalite();
     const tableName = await createTestTable(dynalite.client);
-    const runnerStore = new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) });
-    const handlerStore = new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) });
+    const runnerStore = createDynamoStores({ tableName, client: createDocumentClient(dynalite.client) }).timerStore;
+    const handlerStore = createDynamoStores({ tableName, client: createDocumentClient(dynalite.client) }).timerStore;
     const fired = new Fired();
     const runner = new LocalTimerRunner({ store: runnerStore, fire: fired.fire, logger: new SilentLogger() });
     await runner.start();
@@ -358,7 +358,7 @@ describe('LocalTimerRunner on DynamoDB (dynalite)', () => {
     dynalite = await startDynalite({ path: dir });
     const tableName = await createTestTable(dynalite.client);
     const channel = new TimerChannel();
-    const before = new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) });
+    const before = createDynamoStores({ tableName, client: createDocumentClient(dynalite.client) }).timerStore;
     const scheduler = new LocalTimerScheduler({ store: before, channel });
     await scheduler.schedule({ name: `${TENANT}.soon`, at: inMs(100), payload: aPayload({ version: 1 }) });
     const laterAt = inMs(1_200);
@@ -367,7 +367,7 @@ describe('LocalTimerRunner on DynamoDB (dynalite)', () => {
     await sleep(150);
 
     dynalite = await startDynalite({ path: dir });
-    const after = new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) });
+    const after = createDynamoStores({ tableName, client: createDocumentClient(dynalite.client) }).timerStore;
     const fired = new Fired();
     const runner = new LocalTimerRunner({ store: after, channel, fire: fired.fire, logger: new SilentLogger() });
     await runner.start();

@@ -54,7 +54,7 @@ describe('a generator whose OpenAI key is refused', () => {
     expect(outcome).toBe('model_unavailable');
     expect(fake.requests).toHaveLength(1);
     const deliveries = await Promise.all(
-      deps.deliveryQueue.jobs.map((j) => deps.store.getDelivery(tenantId, j.job.deliveryId)),
+      deps.deliveryQueue.jobs.map((j) => deps.deliveries.getDelivery(tenantId, j.job.deliveryId)),
     );
     expect(deliveries.map((d) => [d?.type, d?.url])).toEqual([
       ['conversation.escalated', 'https://hooks.example.com/help'],
@@ -63,6 +63,6 @@ describe('a generator whose OpenAI key is refused', () => {
     expect(body).toMatchObject({ reason: 'model_unavailable', reply: '', question: 'Is it in stock?' });
     // The provider's message quotes part of the key: it stays out of the webhook.
     expect(JSON.stringify(body)).not.toContain('sk-revo');
-    expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('escalated');
+    expect((await deps.conversations.getMessage(tenantId, conversationId, messageId))?.status).toBe('escalated');
   });
 });

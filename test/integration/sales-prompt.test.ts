@@ -101,7 +101,7 @@ describe('generateReply with the OpenAI model against a fake OpenAI server', () 
 
     await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
-    const reply = (await deps.store.listMessages(tenantId, conversationId)).at(-1);
+    const reply = (await deps.conversations.listMessages(tenantId, conversationId)).at(-1);
     expect(reply?.text).toBe(
       '<p>Book here: now</p>&lt;script&gt;steal()&lt;/script&gt;' +
         '<p><a href="https://acme.example/book?plan=pro&amp;ref=parley">Book a demo</a></p>',

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
-import type { Store } from '#lib/ports';
+import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
+import type { Stores } from '#lib/app/deps';
 import { STORED_ITEM_READS } from '#test/fixtures/stored-items/reads';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
 
@@ -16,13 +16,13 @@ const items = fixture('items.json') as Record<string, AttributeValue>[];
 const expected = fixture('expected.json') as Record<string, unknown>;
 
 let dynalite: RunningDynalite;
-let store: Store;
+let stores: Stores;
 
 beforeAll(async () => {
   dynalite = await startDynalite();
   const tableName = await createTestTable(dynalite.client);
   for (const item of items) await dynalite.client.send(new PutItemCommand({ TableName: tableName, Item: item }));
-  store = new DynamoStore({ tableName, client: createDocumentClient(dynalite.client) });
+  stores = createDynamoStores({ tableName, client: createDocumentClient(dynalite.client) });
 });
 afterAll(async () => {
   await dynalite.stop();
@@ -34,6 +34,6 @@ describe('items stored by earlier code', () => {
   });
 
   it.each(Object.entries(STORED_ITEM_READS))('read back as before: %s', async (name, read) => {
-    expect(await read(store)).toEqual(expected[name]);
+    expect(await read(stores)).toEqual(expected[name]);
   });
 });

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { FetchWebhookSender, parseRetryAfter, signWebhook } from '#lib/adapters/http/webhook-sender';
-import type { WebhookRequest } from '#lib/ports';
+import type { WebhookRequest } from '#lib/ports/deliveries';
 import { type WebhookReceiver, startWebhookReceiver } from '#test/support/webhook-receiver';
 
 const secret = `whsec_${randomBytes(24).toString('base64')}`;

@@ -1,7 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { createSafeLookup, RefusedAddressError, type ResolveHost } from '#lib/adapters/http/safe-lookup';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
-import type { WebhookRequest } from '#lib/ports';
+import type { WebhookRequest } from '#lib/ports/deliveries';
 import { startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
 
 /** Host names the tests make up, resolved without DNS; each name may answer differently on each call. */

@@ -7,6 +7,7 @@ import type { Route } from '#functions/http/route';
 import { generateReply } from '#lib/app/generate-reply';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import type { FakeDeps } from '#test/support/fakes';
+import type { MemoryStores } from '#test/support/memory/memory-stores';
 import { httpClient } from '#test/support/http';
 
 export type AnyRoute = Route<never, never>;
@@ -192,7 +193,20 @@ export function fillPath(route: AnyRoute, idOf: (param: string) => string): stri
   return route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(idOf(name)));
 }
 
-/** Everything the fakes hold, as text: the store's maps (read off the instance), queues, blobs, timers, events. */
+/** The stores whose maps a snapshot reads (the pending-work list holds none of its own). */
+const SNAPSHOT_STORES = [
+  'tenants',
+  'ais',
+  'setup',
+  'conversations',
+  'deliveries',
+  'timerStore',
+  'knowledge',
+  'idempotency',
+  'maaxMessages',
+] as const satisfies readonly (keyof MemoryStores)[];
+
+/** Everything the fakes hold, as text: the stores' maps (read off the instances), queues, blobs, timers, events. */
 export function snapshot(deps: FakeDeps): string {
   const replacer = (_: string, value: unknown) => {
     if (value instanceof Map) return [...value.entries()].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1));
@@ -202,7 +216,9 @@ export function snapshot(deps: FakeDeps): string {
   return JSON.stringify(
     {
       // Rate-limit counters are not records: every request, refused or not, counts.
-      store: Object.fromEntries(Object.entries(deps.store).filter(([name]) => name !== 'requestCounts')),
+      store: Object.fromEntries(
+        SNAPSHOT_STORES.flatMap((name) => Object.entries(deps[name])).filter(([name]) => name !== 'requestCounts'),
+      ),
       generation: deps.generationQueue.jobs,
       delivery: deps.deliveryQueue.jobs,
       ingestion: deps.ingestionQueue.jobs,

@@ -2,7 +2,7 @@
  * The behaviour every BlobStore must have. S3BlobStore (against s3rver) and FileBlobStore both run
  * this suite, so the local runtime keeps documents exactly as AWS does.
  */
-import type { BlobStore } from '#lib/ports';
+import type { BlobStore } from '#lib/ports/knowledge';
 
 export interface BlobStoreUnderTest {
   blobs: BlobStore;

@@ -5,27 +5,14 @@
 import type { Deps } from '#lib/app/deps';
 import type { ModelReply, ReplyRequest } from '#lib/domain/reply';
 import { KnowledgeIndexCache } from '#lib/app/knowledge/knowledge-index';
-import type {
-  BlobStore,
-  ChatModel,
-  Clock,
-  DeliveryJob,
-  DeliveryQueue,
-  DomainEvent,
-  EventPublisher,
-  GenerationJob,
-  GenerationQueue,
-  IdGenerator,
-  IngestionJob,
-  IngestionQueue,
-  Logger,
-  TimerPayload,
-  TimerScheduler,
-  WebhookRequest,
-  WebhookResult,
-  WebhookSender,
-} from '#lib/ports';
-import { MemoryStore } from '#test/support/memory-store';
+import type { ChatModel } from '#lib/ports/chat-model';
+import type { DeliveryJob, DeliveryQueue, WebhookRequest, WebhookResult, WebhookSender } from '#lib/ports/deliveries';
+import type { DomainEvent, EventPublisher } from '#lib/ports/events';
+import type { GenerationJob, GenerationQueue } from '#lib/ports/generation';
+import type { BlobStore, IngestionJob, IngestionQueue } from '#lib/ports/knowledge';
+import type { Clock, IdGenerator, Logger } from '#lib/ports/system';
+import type { TimerPayload, TimerScheduler } from '#lib/ports/timers';
+import { createMemoryStores, type MemoryStores } from '#test/support/memory/memory-stores';
 
 export class FakeClock implements Clock {
   constructor(private current = new Date('2026-11-27T10:00:00.000Z')) {}
@@ -214,8 +201,7 @@ export class RecordingTimerScheduler implements TimerScheduler {
   }
 }
 
-export interface FakeDeps extends Deps {
-  store: MemoryStore;
+export interface FakeDeps extends Omit<Deps, keyof MemoryStores>, MemoryStores {
   generationQueue: RecordingGenerationQueue;
   deliveryQueue: RecordingDeliveryQueue;
   ingestionQueue: RecordingIngestionQueue;
@@ -231,7 +217,7 @@ export interface FakeDeps extends Deps {
 
 export function makeFakeDeps(overrides: Partial<Deps> = {}): FakeDeps {
   return {
-    store: new MemoryStore(),
+    ...createMemoryStores(),
     generationQueue: new RecordingGenerationQueue(),
     deliveryQueue: new RecordingDeliveryQueue(),
     ingestionQueue: new RecordingIngestionQueue(),

@@ -12,7 +12,8 @@ import { type GenerationOutcome, generateReply, ReplyDeferredError } from '#lib/
 import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits/generation';
 import { MODEL_FAULT_BUDGET_MS, MODEL_FAULT_MAX_WAIT_SECONDS } from '#lib/domain/model-faults';
 import { MalformedModelOutputError, ModelBusyError, type ModelReply, type ReplyRequest } from '#lib/domain/reply';
-import type { ChatModel, TimerPayload } from '#lib/ports';
+import type { ChatModel } from '#lib/ports/chat-model';
+import type { TimerPayload } from '#lib/ports/timers';
 import { answerTo, makeFakeDeps, type FakeClock, type FakeDeps } from '#test/support/fakes';
 import { givenMessage, givenTenantWithAi } from '#test/support/scenario';
 
@@ -79,7 +80,7 @@ async function deliverLikeSqs(
 
 async function deliveries(deps: FakeDeps, tenantId: string) {
   const ids = [...new Set(deps.deliveryQueue.jobs.map((j) => j.job.deliveryId))];
-  const all = await Promise.all(ids.map((id) => deps.store.getDelivery(tenantId, id)));
+  const all = await Promise.all(ids.map((id) => deps.deliveries.getDelivery(tenantId, id)));
   return all.map((d) => ({ type: d?.type, url: d?.url, payload: JSON.parse(d?.payload ?? '{}') }));
 }
 
@@ -95,7 +96,7 @@ describe('generateReply when the model is busy', () => {
     expect(deps.clock.now().getTime() - start).toBeGreaterThanOrEqual(MINUTE);
     expect((await deliveries(deps, tenantId)).map((d) => d.type)).toEqual(['message.answered']);
     expect(deps.events.ofType('conversation.escalated')).toEqual([]);
-    expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('answered');
+    expect((await deps.conversations.getMessage(tenantId, conversationId, messageId))?.status).toBe('answered');
     // Few tries, each after a longer wait: 2, 2, 4, 8, 16, 32 s (and jitter), far from the receive limit.
     expect(model.calls).toBe(receives);
     expect(waits.length).toBeLessThanOrEqual(8);
@@ -126,7 +127,7 @@ describe('generateReply when the model is busy', () => {
       },
     ]);
     expect(deps.events.ofType('conversation.escalated').map((e) => e.detail.reason)).toEqual(['model_unavailable']);
-    expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('escalated');
+    expect((await deps.conversations.getMessage(tenantId, conversationId, messageId))?.status).toBe('escalated');
   });
 
   it('escalates after a shortened budget when one is configured', async () => {
@@ -181,8 +182,8 @@ describe('generateReply when the model is busy', () => {
     const outcome = await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
     expect(outcome).toBe('escalated');
-    expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('escalated');
-    expect((await deps.store.getConversation(tenantId, conversationId))?.modelFault).toBeUndefined();
+    expect((await deps.conversations.getMessage(tenantId, conversationId, messageId))?.status).toBe('escalated');
+    expect((await deps.conversations.getConversation(tenantId, conversationId))?.modelFault).toBeUndefined();
   });
 });
 

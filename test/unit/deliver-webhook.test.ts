@@ -3,7 +3,7 @@ import { generateReply } from '#lib/app/generate-reply';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_SECONDS } from '#lib/domain/retry-schedule';
 import { WEBHOOK_TIMEOUT_MS } from '#lib/domain/limits/delivery';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
-import type { DeliveryJob } from '#lib/ports';
+import type { DeliveryJob } from '#lib/ports/deliveries';
 import { givenMessage, givenTenantWithAi } from '#test/support/scenario';
 
 /** Arranges one answered message whose webhook delivery is stored and queued; returns its job. */
@@ -19,7 +19,7 @@ async function givenPendingDelivery(deps: FakeDeps, replyDelaySeconds = 0) {
 /** Another worker (alive or dead) holds the delivery's lease for the next `forMs`. */
 async function givenLeasedElsewhere(deps: FakeDeps, job: DeliveryJob, forMs: number): Promise<void> {
   const now = deps.clock.now();
-  await deps.store.leaseDelivery(
+  await deps.deliveries.leaseDelivery(
     job.tenantId,
     job.deliveryId,
     now.toISOString(),
@@ -38,7 +38,7 @@ describe('deliverWebhook', () => {
 
     expect(outcome).toBe('succeeded');
     const [sent] = deps.webhookSender.sent;
-    const delivery = await deps.store.getDelivery(job.tenantId, job.deliveryId);
+    const delivery = await deps.deliveries.getDelivery(job.tenantId, job.deliveryId);
     expect(sent).toEqual({
       url: 'https://hooks.example.com/answer',
       eventId: delivery?.eventId,
@@ -105,7 +105,7 @@ describe('deliverWebhook', () => {
     const outcome = await deliverWebhook({ ...deps, random: noJitter }, job);
 
     expect(outcome).toBe('retrying');
-    const delivery = await deps.store.getDelivery(job.tenantId, job.deliveryId);
+    const delivery = await deps.deliveries.getDelivery(job.tenantId, job.deliveryId);
     expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: 500, lastError: 'HTTP 500' });
     expect(delivery?.nextAttemptAt).toBe(new Date(deps.clock.now().getTime() + 5_000).toISOString());
     expect(deps.deliveryQueue.jobs).toEqual([{ job, delaySeconds: 5 }]);
@@ -139,7 +139,7 @@ describe('deliverWebhook', () => {
 
     expect(await deliverWebhook(deps, job)).toBe('failed');
     expect(deps.deliveryQueue.jobs).toHaveLength(0);
-    expect((await deps.store.getDelivery(job.tenantId, job.deliveryId))?.status).toBe('failed');
+    expect((await deps.deliveries.getDelivery(job.tenantId, job.deliveryId))?.status).toBe('failed');
   });
 
   it('stops at once when the sender refuses the target for good', async () => {
@@ -150,7 +150,7 @@ describe('deliverWebhook', () => {
 
     expect(await deliverWebhook(deps, job)).toBe('failed');
     expect(deps.deliveryQueue.jobs).toHaveLength(0);
-    const delivery = await deps.store.getDelivery(job.tenantId, job.deliveryId);
+    const delivery = await deps.deliveries.getDelivery(job.tenantId, job.deliveryId);
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
     expect(delivery?.lastError).toContain(error);
     expect(deps.events.published.map((e) => e.type)).toContain('delivery.failed');
@@ -172,7 +172,7 @@ describe('deliverWebhook', () => {
     }
 
     expect(outcomes).toEqual([...Array(MAX_DELIVERY_ATTEMPTS - 1).fill('retrying'), 'failed']);
-    const delivery = await deps.store.getDelivery(job.tenantId, job.deliveryId);
+    const delivery = await deps.deliveries.getDelivery(job.tenantId, job.deliveryId);
     expect(delivery).toMatchObject({ status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS });
     expect(delivery?.lastError).toContain(`gave up after ${MAX_DELIVERY_ATTEMPTS} attempts`);
   });
@@ -186,7 +186,7 @@ describe('deliverWebhook', () => {
 
       await deliverWebhook(deps, job);
 
-      const delivery = await deps.store.getDelivery(job.tenantId, job.deliveryId);
+      const delivery = await deps.deliveries.getDelivery(job.tenantId, job.deliveryId);
       expect(deps.events.published).toEqual([
         {
           type: 'delivery.failed',
@@ -226,7 +226,7 @@ describe('deliverWebhook', () => {
       const deps = makeFakeDeps();
       const { job, ai } = await givenPendingDelivery(deps);
       deps.events.published.splice(0);
-      await deps.store.deleteAi(job.tenantId, ai.id);
+      await deps.ais.deleteAi(job.tenantId, ai.id);
 
       expect(await deliverWebhook(deps, job)).toBe('failed');
       expect(deps.events.published.map((e) => [e.type, e.detail.last_error])).toEqual([
@@ -244,7 +244,7 @@ describe('deliverWebhook', () => {
       );
       deps.events.failNext();
       await expect(deliverWebhook(deps, job)).rejects.toThrow('event bus unavailable');
-      expect((await deps.store.getDelivery(job.tenantId, job.deliveryId))?.status).toBe('pending');
+      expect((await deps.deliveries.getDelivery(job.tenantId, job.deliveryId))?.status).toBe('pending');
       deps.clock.advance(DELIVERY_LEASE_SECONDS * 1000);
 
       expect(await deliverWebhook(deps, job)).toBe('failed');

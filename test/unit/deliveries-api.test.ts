@@ -34,7 +34,7 @@ async function givenDelivery(
     updatedAt: now,
     ...input,
   };
-  await deps.store.createDelivery(delivery);
+  await deps.deliveries.createDelivery(delivery);
   return delivery;
 }
 
@@ -137,7 +137,7 @@ describe('POST /v2/deliveries/{delivery_id}/retry', () => {
 
     expect(outcome).toBe('retrying');
     expect(deps.deliveryQueue.jobs.at(-1)?.delaySeconds).toBe(5);
-    expect(await deps.store.getDelivery(tenantId, 'dlv_0001')).toMatchObject({ status: 'pending', attempts: 9 });
+    expect(await deps.deliveries.getDelivery(tenantId, 'dlv_0001')).toMatchObject({ status: 'pending', attempts: 9 });
   });
 
   it('refuses to retry a delivery that is not failed, naming it', async () => {
@@ -160,7 +160,7 @@ describe('POST /v2/deliveries/{delivery_id}/retry', () => {
 
     expect(refused.status).toBe(404);
     expect(refused.body.error.details[0].path).toBe('delivery_id');
-    expect((await deps.store.getDelivery(otherTenant, 'dlv_0001'))?.status).toBe('failed');
+    expect((await deps.deliveries.getDelivery(otherTenant, 'dlv_0001'))?.status).toBe('failed');
   });
 });
 
@@ -225,7 +225,7 @@ describe('the outbound rate limit per endpoint', () => {
     expect(requeued.every(({ delaySeconds }) => delaySeconds >= 1 && delaySeconds <= 2)).toBe(true);
     expect(later.every((o) => o === 'succeeded')).toBe(true);
     expect(deps.webhookSender.sent).toHaveLength(40);
-    const stored = await Promise.all(ids.map((id) => deps.store.getDelivery(tenantId, id)));
+    const stored = await Promise.all(ids.map((id) => deps.deliveries.getDelivery(tenantId, id)));
     expect(stored.every((d) => d?.status === 'succeeded' && d.attempts === 1)).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgePublisher } from '#lib/adapters/aws/eventbridge-publisher';
-import type { DomainEvent } from '#lib/ports';
+import type { DomainEvent } from '#lib/ports/events';
 
 const eventBridge = mockClient(EventBridgeClient);
 

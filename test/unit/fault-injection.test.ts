@@ -9,7 +9,8 @@
 import { DELIVERY_LEASE_SECONDS, deliverWebhook } from '#lib/app/deliver-webhook';
 import { generateReply } from '#lib/app/generate-reply';
 import { recoverPending } from '#lib/app/recover-pending';
-import type { DeliveryJob, GenerationJob } from '#lib/ports';
+import type { DeliveryJob } from '#lib/ports/deliveries';
+import type { GenerationJob } from '#lib/ports/generation';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
 import { httpClient } from '#test/support/http';
 import { givenTenantWithAi, TEST_API_KEY } from '#test/support/scenario';
@@ -68,11 +69,11 @@ const CRASH_POINTS: CrashPoint[] = [
   {
     name: 'reply generated, not yet stored',
     inject: (deps) =>
-      crashOnce(deps.store, 'putMessage', ((m: { direction: string }) => m.direction === 'outbound') as never),
+      crashOnce(deps.conversations, 'putMessage', ((m: { direction: string }) => m.direction === 'outbound') as never),
   },
   {
     name: 'reply stored, delivery not yet stored',
-    inject: (deps) => crashOnce(deps.store, 'createDelivery'),
+    inject: (deps) => crashOnce(deps.deliveries, 'createDelivery'),
   },
   {
     name: 'delivery stored, not yet queued',
@@ -84,15 +85,15 @@ const CRASH_POINTS: CrashPoint[] = [
   },
   {
     name: 'events published, messages not yet marked answered',
-    inject: (deps) => crashOnce(deps.store, 'settleMessage'),
+    inject: (deps) => crashOnce(deps.conversations, 'settleMessage'),
   },
   {
     name: 'delivery due, lease not yet taken',
-    inject: (deps) => crashOnce(deps.store, 'leaseDelivery'),
+    inject: (deps) => crashOnce(deps.deliveries, 'leaseDelivery'),
   },
   {
     name: 'webhook delivered, success not yet recorded',
-    inject: (deps) => crashOnce(deps.store, 'recordAttempt'),
+    inject: (deps) => crashOnce(deps.deliveries, 'recordAttempt'),
   },
 ];
 
@@ -114,7 +115,7 @@ describe('a crash between any two steps loses nothing and doubles nothing', () =
 
     expect(crash.crashed()).toBe(true);
     expect(posted.status).toBe(202);
-    const messages = await deps.store.listMessages(tenantId, conversationId);
+    const messages = await deps.conversations.listMessages(tenantId, conversationId);
     expect(messages.map((m) => [m.direction, m.status])).toEqual([
       ['inbound', 'answered'],
       ['outbound', undefined],
@@ -125,7 +126,7 @@ describe('a crash between any two steps loses nothing and doubles nothing', () =
     expect(new Set(answered.map((w) => w.eventId)).size).toBe(1);
     if (point.name !== 'webhook delivered, success not yet recorded') expect(answered).toHaveLength(1);
     const deliveryId = [...new Set(deps.webhookSender.sent.map((w) => w.eventId))][0]?.replace(/^evt_/, 'dlv_') ?? '';
-    expect((await deps.store.getDelivery(tenantId, deliveryId))?.status).toBe('succeeded');
+    expect((await deps.deliveries.getDelivery(tenantId, deliveryId))?.status).toBe('succeeded');
     const events = deps.events.ofType('message.answered');
     expect(new Set(events.map((e) => e.id)).size).toBe(1);
   });

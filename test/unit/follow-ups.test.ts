@@ -50,7 +50,7 @@ function reply(overrides: Partial<ModelReply> = {}): ModelReply {
 /** The stored deliveries, each once (a repeated step queues the same delivery again, which sends nothing twice). */
 async function deliveries(deps: FakeDeps, tenantId: string) {
   const ids = [...new Set(deps.deliveryQueue.jobs.map((j) => j.job.deliveryId))];
-  const all = await Promise.all(ids.map((id) => deps.store.getDelivery(tenantId, id)));
+  const all = await Promise.all(ids.map((id) => deps.deliveries.getDelivery(tenantId, id)));
   return all.map((d) => ({ type: d?.type, url: d?.url, payload: JSON.parse(d?.payload ?? '{}') }));
 }
 
@@ -84,7 +84,7 @@ describe('follow-ups and drop-off nudges', () => {
     const enqueue = deps.deliveryQueue.enqueueDelivery.bind(deps.deliveryQueue);
     let scheduledWhenQueued: unknown;
     deps.deliveryQueue.enqueueDelivery = async (job, delaySeconds) => {
-      scheduledWhenQueued = (await deps.store.getConversation(tenantId, conversationId))?.scheduled;
+      scheduledWhenQueued = (await deps.conversations.getConversation(tenantId, conversationId))?.scheduled;
       return enqueue(job, delaySeconds);
     };
 
@@ -129,7 +129,7 @@ describe('follow-ups and drop-off nudges', () => {
         payload: expect.objectContaining({ reply: 'Following up as promised!' }),
       },
     ]);
-    const messages = await deps.store.listMessages(tenantId, conversationId);
+    const messages = await deps.conversations.listMessages(tenantId, conversationId);
     expect(messages.map((m) => m.kind)).toEqual(['prospect', 'reply', 'follow_up']);
     expect(deps.events.ofType('follow_up.sent')).toHaveLength(2);
     expect(new Set(deps.events.ofType('follow_up.sent').map((e) => e.id)).size).toBe(1);
@@ -221,7 +221,7 @@ describe('handoff, resume and outgoing messages', () => {
     expect(handedOff.body).toMatchObject({ status: 'handed_off', scheduled: [] });
     expect(deps.timers.cancelled).toHaveLength(1);
     expect(resumed.body.status).toBe('active');
-    const messages = await deps.store.listMessages(tenantId, conversationId);
+    const messages = await deps.conversations.listMessages(tenantId, conversationId);
     expect(messages.map((m) => [m.kind, m.status])).toEqual([
       ['prospect', 'answered'],
       ['reply', undefined],
@@ -272,7 +272,7 @@ describe('opt-outs', () => {
 
     await ask('STOP');
 
-    const conversation = await deps.store.getConversation(tenantId, conversationId);
+    const conversation = await deps.conversations.getConversation(tenantId, conversationId);
     expect(conversation?.status).toBe('closed');
     expect(deps.chatModel.requests).toHaveLength(modelCalls);
     expect((await deliveries(deps, tenantId)).at(-1)?.payload.reply).toMatch(/unsubscribed/);
@@ -286,7 +286,7 @@ describe('opt-outs', () => {
 
     await ask('Actually, I have a question');
 
-    expect((await deps.store.getConversation(tenantId, conversationId))?.status).toBe('active');
+    expect((await deps.conversations.getConversation(tenantId, conversationId))?.status).toBe('active');
   });
 });
 
@@ -326,7 +326,7 @@ describe('the emergency webhook', () => {
 
     await ask('I will sue you');
 
-    expect((await deps.store.getConversation(tenantId, conversationId))?.status).toBe('handed_off');
+    expect((await deps.conversations.getConversation(tenantId, conversationId))?.status).toBe('handed_off');
     expect(deps.timers.pending.size).toBe(0);
   });
 

@@ -26,7 +26,7 @@ async function givenLongHistory(deps: ReturnType<typeof makeFakeDeps>, tenantId:
       createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
       ...(inbound ? { status: 'answered' as const } : {}),
     };
-    await deps.store.putMessage(message);
+    await deps.conversations.putMessage(message);
   }
 }
 
@@ -36,7 +36,7 @@ describe('generateReply', () => {
     const { tenantId, ai } = await givenTenantWithAi(deps);
     await givenLongHistory(deps, tenantId, GENERATION_MESSAGE_WINDOW * 2);
     const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Still there?' });
-    const readAll = jest.spyOn(deps.store, 'listMessages');
+    const readAll = jest.spyOn(deps.conversations, 'listMessages');
 
     const outcome = await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
@@ -51,7 +51,7 @@ describe('generateReply', () => {
   it('reads the whole conversation when its message sorts before the newest ones (a late retry kept an old id)', async () => {
     const deps = makeFakeDeps();
     const { tenantId, ai } = await givenTenantWithAi(deps);
-    await deps.store.ensureConversation({
+    await deps.conversations.ensureConversation({
       tenantId,
       id: conversationId,
       aiId: ai.id,
@@ -71,14 +71,14 @@ describe('generateReply', () => {
       createdAt: '2026-01-01T00:00:00.000Z',
       status: 'queued',
     };
-    await deps.store.putMessage(old);
+    await deps.conversations.putMessage(old);
     await givenLongHistory(deps, tenantId, GENERATION_MESSAGE_WINDOW);
 
     const outcome = await generateReply(deps, { tenantId, conversationId, messageId: old.id, attempt: 1 });
 
     expect(outcome).toBe('answered');
     expect(deps.chatModel.requests[0]?.pending.map((t) => t.text)).toEqual(['The question a retry stored late']);
-    expect((await deps.store.getMessage(tenantId, conversationId, old.id))?.status).toBe('answered');
+    expect((await deps.conversations.getMessage(tenantId, conversationId, old.id))?.status).toBe('answered');
   });
 
   it('answers every unanswered message of the conversation with one reply', async () => {
@@ -92,7 +92,7 @@ describe('generateReply', () => {
     expect(outcome).toBe('answered');
     expect(deps.chatModel.requests).toHaveLength(1);
     expect(deps.chatModel.requests[0]?.pending.map((t) => t.text)).toEqual(['Hi there', 'Do you ship to Canada?']);
-    const messages = await deps.store.listMessages(tenantId, conversationId);
+    const messages = await deps.conversations.listMessages(tenantId, conversationId);
     expect(messages.map((m) => [m.direction, m.status])).toEqual([
       ['inbound', 'answered'],
       ['inbound', 'answered'],
@@ -125,7 +125,7 @@ describe('generateReply', () => {
 
     const [queued] = deps.deliveryQueue.jobs;
     expect(queued?.delaySeconds).toBe(120);
-    const delivery = await deps.store.getDelivery(tenantId, queued?.job.deliveryId ?? '');
+    const delivery = await deps.deliveries.getDelivery(tenantId, queued?.job.deliveryId ?? '');
     expect(delivery).toMatchObject({
       status: 'pending',
       attempts: 0,
@@ -133,7 +133,7 @@ describe('generateReply', () => {
       type: 'message.answered',
     });
     expect(delivery?.nextAttemptAt).toBe(new Date(deps.clock.now().getTime() + 120_000).toISOString());
-    const reply = (await deps.store.listMessages(tenantId, conversationId)).at(-1);
+    const reply = (await deps.conversations.listMessages(tenantId, conversationId)).at(-1);
     expect(JSON.parse(delivery?.payload ?? '{}')).toEqual({
       type: 'message.answered',
       event_id: delivery?.eventId,
@@ -160,11 +160,11 @@ describe('generateReply', () => {
     await expect(generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 })).rejects.toThrow(
       'model unavailable',
     );
-    const claimed = await deps.store.getMessage(tenantId, conversationId, messageId);
+    const claimed = await deps.conversations.getMessage(tenantId, conversationId, messageId);
 
     await generateReply(deps, { tenantId, conversationId, messageId, attempt: 2 });
 
-    const messages = await deps.store.listMessages(tenantId, conversationId);
+    const messages = await deps.conversations.listMessages(tenantId, conversationId);
     expect(messages.filter((m) => m.direction === 'outbound').map((m) => m.id)).toEqual([claimed?.replyId]);
     expect(deps.deliveryQueue.jobs).toHaveLength(1);
   });
@@ -173,19 +173,19 @@ describe('generateReply', () => {
     const deps = makeFakeDeps();
     const { tenantId, ai } = await givenTenantWithAi(deps);
     const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
-    const settle = deps.store.settleMessage.bind(deps.store);
-    deps.store.settleMessage = async () => {
+    const settle = deps.conversations.settleMessage.bind(deps.conversations);
+    deps.conversations.settleMessage = async () => {
       throw new Error('crash before the messages were marked');
     };
     await expect(generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 })).rejects.toThrow('crash');
-    deps.store.settleMessage = settle;
+    deps.conversations.settleMessage = settle;
 
     const outcome = await generateReply(deps, { tenantId, conversationId, messageId, attempt: 2 });
 
     expect(outcome).toBe('answered');
     expect(deps.chatModel.requests).toHaveLength(1);
     expect(new Set(deps.deliveryQueue.jobs.map((j) => j.job.deliveryId)).size).toBe(1);
-    expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('answered');
+    expect((await deps.conversations.getMessage(tenantId, conversationId, messageId))?.status).toBe('answered');
   });
 
   it('lets a model failure be retried, and marks the messages failed on the last attempt', async () => {
@@ -203,21 +203,21 @@ describe('generateReply', () => {
     });
 
     expect(outcome).toBe('failed');
-    expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('failed');
+    expect((await deps.conversations.getMessage(tenantId, conversationId, messageId))?.status).toBe('failed');
     expect(deps.deliveryQueue.jobs).toHaveLength(0);
-    expect(await deps.store.listPending('9999-01-01T00:00:00.000Z', 10)).toEqual([]);
+    expect(await deps.pendingWork.listPending('9999-01-01T00:00:00.000Z', 10)).toEqual([]);
   });
 
   it('marks the messages failed when the AI was deleted', async () => {
     const deps = makeFakeDeps();
     const { tenantId, ai } = await givenTenantWithAi(deps);
     const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
-    await deps.store.deleteAi(tenantId, ai.id);
+    await deps.ais.deleteAi(tenantId, ai.id);
 
     const outcome = await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
     expect(outcome).toBe('failed');
-    expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('failed');
+    expect((await deps.conversations.getMessage(tenantId, conversationId, messageId))?.status).toBe('failed');
   });
 
   it('sends the prospect nothing and escalates when the model output stays malformed', async () => {
@@ -231,10 +231,10 @@ describe('generateReply', () => {
     const outcome = await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
     expect(outcome).toBe('escalated');
-    const messages = await deps.store.listMessages(tenantId, conversationId);
+    const messages = await deps.conversations.listMessages(tenantId, conversationId);
     expect(messages.map((m) => [m.direction, m.status])).toEqual([['inbound', 'escalated']]);
     const deliveries = await Promise.all(
-      deps.deliveryQueue.jobs.map((j) => deps.store.getDelivery(tenantId, j.job.deliveryId)),
+      deps.deliveryQueue.jobs.map((j) => deps.deliveries.getDelivery(tenantId, j.job.deliveryId)),
     );
     expect(deliveries.map((d) => [d?.type, d?.url])).toEqual([
       ['conversation.escalated', 'https://hooks.example.com/help'],
@@ -285,7 +285,7 @@ describe('generateReply', () => {
     await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
     const deliveries = await Promise.all(
-      deps.deliveryQueue.jobs.map((j) => deps.store.getDelivery(tenantId, j.job.deliveryId)),
+      deps.deliveryQueue.jobs.map((j) => deps.deliveries.getDelivery(tenantId, j.job.deliveryId)),
     );
     expect(deliveries.map((d) => [d?.type, d?.url])).toEqual([
       ['message.answered', 'https://hooks.example.com/answer'],
@@ -322,16 +322,16 @@ describe('generateReply', () => {
       const { tenantId, ai } = await givenTenantWithAi(deps);
       const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Do you ship to Canada?' });
       const publishedWhenSettling: number[] = [];
-      const settle = deps.store.settleMessage.bind(deps.store);
-      deps.store.settleMessage = async (...args) => {
+      const settle = deps.conversations.settleMessage.bind(deps.conversations);
+      deps.conversations.settleMessage = async (...args) => {
         publishedWhenSettling.push(deps.events.published.length);
         return settle(...args);
       };
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
-      const reply = (await deps.store.listMessages(tenantId, conversationId)).at(-1);
-      const delivery = await deps.store.getDelivery(tenantId, deps.deliveryQueue.jobs[0]?.job.deliveryId ?? '');
+      const reply = (await deps.conversations.listMessages(tenantId, conversationId)).at(-1);
+      const delivery = await deps.deliveries.getDelivery(tenantId, deps.deliveryQueue.jobs[0]?.job.deliveryId ?? '');
       expect(deps.events.published).toEqual([
         {
           type: 'message.answered',
@@ -371,7 +371,7 @@ describe('generateReply', () => {
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
-      const escalation = await deps.store.getDelivery(tenantId, deps.deliveryQueue.jobs[1]?.job.deliveryId ?? '');
+      const escalation = await deps.deliveries.getDelivery(tenantId, deps.deliveryQueue.jobs[1]?.job.deliveryId ?? '');
       expect(deps.events.published.map((e) => e.type)).toEqual(['message.answered', 'conversation.escalated']);
       const [, escalated] = deps.events.published;
       expect(escalated).toMatchObject({
@@ -414,12 +414,12 @@ describe('generateReply', () => {
       const deps = makeFakeDeps();
       const { tenantId, ai } = await givenTenantWithAi(deps);
       const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hello?' });
-      const settle = deps.store.settleMessage.bind(deps.store);
-      deps.store.settleMessage = async () => {
+      const settle = deps.conversations.settleMessage.bind(deps.conversations);
+      deps.conversations.settleMessage = async () => {
         throw new Error('crash before the messages were marked');
       };
       await expect(generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 })).rejects.toThrow('crash');
-      deps.store.settleMessage = settle;
+      deps.conversations.settleMessage = settle;
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 2 });
 
@@ -436,13 +436,13 @@ describe('generateReply', () => {
       await expect(generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 })).rejects.toThrow(
         'event bus unavailable',
       );
-      expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('answering');
+      expect((await deps.conversations.getMessage(tenantId, conversationId, messageId))?.status).toBe('answering');
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 2 });
 
       expect(deps.events.ofType('message.answered')).toHaveLength(1);
       expect(deps.chatModel.requests).toHaveLength(1);
-      expect((await deps.store.getMessage(tenantId, conversationId, messageId))?.status).toBe('answered');
+      expect((await deps.conversations.getMessage(tenantId, conversationId, messageId))?.status).toBe('answered');
     });
 
     it('publishes nothing for a queue record with nothing to answer, and only an escalation for messages given up on', async () => {
@@ -481,7 +481,7 @@ describe('generateReply', () => {
     it('leaves out a referenced item that no longer exists', async () => {
       const deps = makeFakeDeps();
       const { tenantId, ai } = await givenSalesAi(deps);
-      await deps.store.deleteSetupItem('goal', tenantId, ai.goalId ?? '');
+      await deps.setup.deleteSetupItem('goal', tenantId, ai.goalId ?? '');
       const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
@@ -497,11 +497,11 @@ describe('generateReply', () => {
       const { tenantId, ai } = await givenTenantWithAi(deps, { type: 'sales' });
       const { messageId } = await givenMessage(deps, { tenantId, aiId: ai.id, text: 'Hi' });
       let reads = 0;
-      const getSetupItem = deps.store.getSetupItem.bind(deps.store);
-      deps.store.getSetupItem = (async (...args: Parameters<typeof getSetupItem>) => {
+      const getSetupItem = deps.setup.getSetupItem.bind(deps.setup);
+      deps.setup.getSetupItem = (async (...args: Parameters<typeof getSetupItem>) => {
         reads++;
         return getSetupItem(...args);
-      }) as typeof deps.store.getSetupItem;
+      }) as typeof deps.setup.getSetupItem;
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
@@ -528,7 +528,7 @@ describe('generateReply', () => {
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
-      const reply = (await deps.store.listMessages(tenantId, conversationId)).at(-1);
+      const reply = (await deps.conversations.listMessages(tenantId, conversationId)).at(-1);
       expect(reply?.text).toBe('<p>Hello &lt;img src=x onerror=alert(1)&gt;</p>');
     });
 
@@ -549,7 +549,7 @@ describe('generateReply', () => {
 
       await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
-      expect((await deps.store.listMessages(tenantId, conversationId)).at(-1)?.text).toBe('Use a < b & c > d');
+      expect((await deps.conversations.listMessages(tenantId, conversationId)).at(-1)?.text).toBe('Use a < b & c > d');
     });
   });
 });

@@ -65,7 +65,7 @@ describe('a reply grounded in knowledge', () => {
 
     const request = deps.chatModel.requests[0];
     expect(request?.knowledge?.passages[0]).toMatchObject({ ref: 1, title: 'Shipping' });
-    const delivery = await deps.store.getDelivery(tenantId, deps.deliveryQueue.jobs[0]?.job.deliveryId ?? '');
+    const delivery = await deps.deliveries.getDelivery(tenantId, deps.deliveryQueue.jobs[0]?.job.deliveryId ?? '');
     expect(JSON.parse(delivery?.payload ?? '{}').citations).toEqual([
       { document_id: documentIds[0], title: 'Shipping', snippet: HELP[0]?.content },
     ]);

@@ -154,7 +154,7 @@ describe('the HTTP API', () => {
 
       expect(rotated.status).toBe(200);
       expect(rotated.body.webhook_secret).not.toBe(ai.webhookSecret);
-      expect((await deps.store.getAi(tenantId, ai.id))?.webhookSecret).toBe(rotated.body.webhook_secret);
+      expect((await deps.ais.getAi(tenantId, ai.id))?.webhookSecret).toBe(rotated.body.webhook_secret);
     });
 
     it('refuses webhook URLs that point at metadata, private or non-http addresses, naming the field', async () => {
@@ -192,7 +192,7 @@ describe('the HTTP API', () => {
       expect(deps.generationQueue.jobs).toEqual([
         { tenantId, conversationId: 'lead-1', messageId: response.body.message_id },
       ]);
-      expect(await deps.store.getMessage(tenantId, 'lead-1', response.body.message_id)).toMatchObject({
+      expect(await deps.conversations.getMessage(tenantId, 'lead-1', response.body.message_id)).toMatchObject({
         status: 'queued',
         text: 'Hi',
       });
@@ -228,7 +228,7 @@ describe('the HTTP API', () => {
         message: 'invalid request body',
         details: [{ path: 'channel', message: expect.any(String) }],
       });
-      expect(await deps.store.getConversation(tenantId, 'lead-1')).toBeUndefined();
+      expect(await deps.conversations.getConversation(tenantId, 'lead-1')).toBeUndefined();
       expect(deps.generationQueue.jobs).toEqual([]);
     });
 

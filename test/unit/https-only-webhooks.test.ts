@@ -51,7 +51,7 @@ describe('https-only webhook and document URLs', () => {
       expect((error as ValidationError).details).toEqual([
         { path: 'webhooks.answer_url', message: 'webhook URL must use https' },
       ]);
-      expect(await deps.store.getAi('ten_1', 'ai_1')).toBeUndefined();
+      expect(await deps.ais.getAi('ten_1', 'ai_1')).toBeUndefined();
     });
   });
 

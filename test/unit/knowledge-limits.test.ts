@@ -24,7 +24,7 @@ import {
   MAX_SEARCH_TOP_K,
 } from '#lib/domain/limits/knowledge';
 import { ensureTenantForKey } from '#lib/app/tenants';
-import type { BlobStore } from '#lib/ports';
+import type { BlobStore } from '#lib/ports/knowledge';
 import type { KnowledgeBase } from '#lib/domain/knowledge/types';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
 import { apiEvent, httpClient } from '#test/support/http';
@@ -145,7 +145,7 @@ describe('knowledge base limits', () => {
     const base = await createKnowledgeBase(deps, { tenantId, id: 'kb_help', name: 'Help' });
     await givenShippingDocuments(deps, tenantId, base.id, MAX_PROMPT_PASSAGES + 2);
     for (let i = 0; i < MAX_PROMPT_CORRECTIONS + 2; i++) {
-      await deps.store.putCorrection({
+      await deps.knowledge.putCorrection({
         tenantId,
         aiId: bare.id,
         id: `cor_${i}`,

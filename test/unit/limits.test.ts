@@ -383,7 +383,7 @@ describe('input limits', () => {
 
   it(`treats an API key over ${MAX_API_KEY_CHARS} characters as invalid without looking it up`, async () => {
     const deps = makeFakeDeps();
-    deps.store.findApiKeyByHash = async () => {
+    deps.tenants.findApiKeyByHash = async () => {
       throw new Error('must not be looked up');
     };
 

@@ -18,7 +18,7 @@ async function setup() {
 async function webhookBodies(deps: FakeDeps, tenantId: string) {
   const bodies = [];
   for (const { job } of deps.deliveryQueue.jobs) {
-    const delivery = await deps.store.getDelivery(tenantId, job.deliveryId);
+    const delivery = await deps.deliveries.getDelivery(tenantId, job.deliveryId);
     if (delivery) bodies.push({ url: delivery.url, body: JSON.parse(delivery.payload) });
   }
   return bodies;
@@ -81,7 +81,7 @@ describe('the Maax-compatible API', () => {
         service_type: 'sales_automation',
         conversation_id: 9001,
       });
-      const stored = await deps.store.getConversation(tenantId, '9001');
+      const stored = await deps.conversations.getConversation(tenantId, '9001');
 
       expect(posted.status).toBe(202);
       expect(stored?.aiId).toBe(sales.id);
@@ -129,7 +129,7 @@ describe('the Maax-compatible API', () => {
         output_format: '',
         prospect_info: { first_name: 'Ana', last_name: '', phone: 5550100, instagram: '@ana', facebook: '' },
       });
-      const stored = await deps.store.getConversation(tenantId, 'c-1');
+      const stored = await deps.conversations.getConversation(tenantId, 'c-1');
 
       expect(stored).toMatchObject({
         contact: { firstName: 'Ana', phone: '5550100', handles: { instagram: '@ana' } },
@@ -255,7 +255,7 @@ describe('the Maax-compatible API', () => {
       });
       await answerQueued(deps);
       const [webhook] = await webhookBodies(deps, tenantId);
-      const conversation = await deps.store.getConversation(tenantId, posted.body.conversation_id);
+      const conversation = await deps.conversations.getConversation(tenantId, posted.body.conversation_id);
 
       expect(conversation?.outputFormat).toBe('html');
       expect(conversation?.webhooks).toEqual({

@@ -1,11 +1,11 @@
-import { describeStoreContract } from '#test/support/store-contract';
-import { MemoryStore } from '#test/support/memory-store';
+import { createMemoryStores } from '#test/support/memory/memory-stores';
+import { describeStoreContracts } from '#test/support/store-contracts/describe-store-contracts';
 
-describeStoreContract('MemoryStore', async () => ({ store: new MemoryStore(), teardown: async () => {} }));
+describeStoreContracts('MemoryStore', async () => ({ stores: createMemoryStores(), teardown: async () => {} }));
 
 describe('MemoryStore copies', () => {
   it('does not let a caller change a stored record through an object it passed in or got back', async () => {
-    const store = new MemoryStore();
+    const store = createMemoryStores().tenants;
     const tenant = { id: 'ten_1', name: 'Acme', createdAt: '2025-03-01T12:00:00.000Z' };
     await store.ensureTenant(tenant);
 

@@ -32,7 +32,7 @@ async function setup(settings: Partial<AiSettings> = {}) {
 /** The stored deliveries, each once. */
 async function deliveries(deps: FakeDeps, tenantId: string) {
   const ids = [...new Set(deps.deliveryQueue.jobs.map((j) => j.job.deliveryId))];
-  const all = await Promise.all(ids.map((id) => deps.store.getDelivery(tenantId, id)));
+  const all = await Promise.all(ids.map((id) => deps.deliveries.getDelivery(tenantId, id)));
   return all.map((d) => ({ type: d?.type, url: d?.url, payload: JSON.parse(d?.payload ?? '{}') }));
 }
 
@@ -78,9 +78,9 @@ describe('generateReply when the chat model is unavailable', () => {
 
     await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
-    const messages = await deps.store.listMessages(tenantId, conversationId);
+    const messages = await deps.conversations.listMessages(tenantId, conversationId);
     expect(messages.map((m) => [m.direction, m.status])).toEqual([['inbound', 'escalated']]);
-    expect((await deps.store.listKnowledgeGaps(tenantId, { limit: 10 })).items).toEqual([]);
+    expect((await deps.knowledge.listKnowledgeGaps(tenantId, { limit: 10 })).items).toEqual([]);
   });
 
   it('escalates at once, on the first attempt, rather than retrying what cannot succeed', async () => {
@@ -159,7 +159,10 @@ describe('fireTimer when the chat model is unavailable', () => {
       payload: { reason: 'model_unavailable', reply: '', summary: expect.stringContaining('nudge') },
     });
     expect(new Set(deps.events.ofType('conversation.escalated').map((e) => e.id)).size).toBe(1);
-    expect((await deps.store.listMessages(tenantId, conversationId)).map((m) => m.kind)).toEqual(['prospect', 'reply']);
+    expect((await deps.conversations.listMessages(tenantId, conversationId)).map((m) => m.kind)).toEqual([
+      'prospect',
+      'reply',
+    ]);
     expect(deps.timers.ofKind('dropoff')).toBeUndefined();
     expect(recorded(METRIC.modelUnavailable)).toBe(1);
     expect(recorded(METRIC.nudgesSent)).toBeUndefined();

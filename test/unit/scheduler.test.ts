@@ -15,7 +15,7 @@ import {
   toAtExpression,
   toScheduleName,
 } from '#lib/adapters/aws/scheduler';
-import type { TimerPayload } from '#lib/ports';
+import type { TimerPayload } from '#lib/ports/timers';
 
 const scheduler = mockClient(SchedulerClient);
 

@@ -256,9 +256,9 @@ describe('loadSalesSetup', () => {
     const { body: p } = await call('POST', '/v1/products', product);
     const { body: g } = await call('POST', '/v1/goals', goal);
     const { body: ai } = await call('POST', '/v1/ais', { ...newAi, product_id: p.id, goal_id: g.id });
-    await deps.store.deleteSetupItem('goal', tenantId, g.id);
+    await deps.setup.deleteSetupItem('goal', tenantId, g.id);
 
-    const loaded = await loadSalesSetup(deps, (await deps.store.getAi(tenantId, ai.id))!);
+    const loaded = await loadSalesSetup(deps, (await deps.ais.getAi(tenantId, ai.id))!);
 
     expect(loaded).toEqual({ product: expect.objectContaining({ id: p.id, name: 'Pro plan', price: '$49/month' }) });
   });

@@ -14,7 +14,7 @@ async function setup(settings: Parameters<typeof givenSalesAi>[1] = {}) {
 /** Everything a real answer would leave behind: pending messages or deliveries, jobs, events. */
 async function traces(deps: FakeDeps) {
   return {
-    pending: await deps.store.listPending('9999-12-31T00:00:00.000Z', 100),
+    pending: await deps.pendingWork.listPending('9999-12-31T00:00:00.000Z', 100),
     generationJobs: deps.generationQueue.jobs,
     deliveryJobs: deps.deliveryQueue.jobs,
     events: deps.events.published,
@@ -96,13 +96,13 @@ describe('POST /v1/ais/{id}/test', () => {
 
   it('stores nothing, queues nothing and sends nothing', async () => {
     const { deps, tenantId, ai, call } = await setup();
-    const before = await deps.store.getAi(tenantId, ai.id);
+    const before = await deps.ais.getAi(tenantId, ai.id);
 
     const response = await call('POST', `/v1/ais/${ai.id}/test`, { message: 'What does it do?' });
 
     expect(response.status).toBe(200);
     expect(await traces(deps)).toEqual({ pending: [], generationJobs: [], deliveryJobs: [], events: [], webhooks: [] });
-    expect(await deps.store.getAi(tenantId, ai.id)).toEqual(before);
+    expect(await deps.ais.getAi(tenantId, ai.id)).toEqual(before);
   });
 
   it("answers 404 for another tenant's AI", async () => {

@@ -63,7 +63,7 @@ describe('the V1 conversations API', () => {
       const { call, deps, tenantId } = await setup();
       const posted = await call('POST', '/v1/conversations', { question: 'Hi', conversation_id: 'c-1' });
 
-      await deps.store.claimMessage(tenantId, 'c-1', posted.body.message_id, 'msg_reply');
+      await deps.conversations.claimMessage(tenantId, 'c-1', posted.body.message_id, 'msg_reply');
       const polled = await call('GET', statusPath(posted.body));
 
       expect(polled.body).toEqual({ message_id: posted.body.message_id, conversation_id: 'c-1', status: 'answering' });
@@ -98,7 +98,7 @@ describe('the V1 conversations API', () => {
       const { call, deps, tenantId } = await setup();
       const posted = await call('POST', '/v1/conversations', { question: 'Hi', conversation_id: 'c-1' });
 
-      await deps.store.settleMessage(tenantId, 'c-1', posted.body.message_id, {
+      await deps.conversations.settleMessage(tenantId, 'c-1', posted.body.message_id, {
         status: 'failed',
         at: deps.clock.now().toISOString(),
       });
@@ -118,7 +118,7 @@ describe('the V1 conversations API', () => {
 
       expect(first.body.conversation_id).toMatch(/^conv_/);
       expect(second.body.conversation_id).toBe(first.body.conversation_id);
-      const messages = await deps.store.listMessages(tenantId, first.body.conversation_id);
+      const messages = await deps.conversations.listMessages(tenantId, first.body.conversation_id);
       expect(messages.map((m) => m.text)).toEqual(['Hi', 'Still there?']);
     });
   });
@@ -131,7 +131,7 @@ describe('the V1 conversations API', () => {
       const posted = await call('POST', '/v1/conversations', { question: 'Hi', conversation_id: 'c-1' });
 
       expect(posted.status).toBe(202);
-      expect((await deps.store.getConversation(tenantId, 'c-1'))?.aiId).toBe(ai.id);
+      expect((await deps.conversations.getConversation(tenantId, 'c-1'))?.aiId).toBe(ai.id);
     });
 
     it('uses the AI named by ai_id, of either type', async () => {
@@ -145,7 +145,7 @@ describe('the V1 conversations API', () => {
       });
 
       expect(posted.status).toBe(202);
-      expect((await deps.store.getConversation(tenantId, 'c-1'))?.aiId).toBe(sales.id);
+      expect((await deps.conversations.getConversation(tenantId, 'c-1'))?.aiId).toBe(sales.id);
     });
 
     it('refuses a question without ai_id when the account has several support AIs, naming ai_id', async () => {
@@ -226,7 +226,7 @@ describe('the V1 conversations API', () => {
       expect(crashed.status).toBe(500);
       expect(retried.status).toBe(202);
       // One stored question in all: the retry did not start a second conversation.
-      expect(await deps.store.listPending('9999-01-01T00:00:00.000Z', 10)).toEqual([
+      expect(await deps.pendingWork.listPending('9999-01-01T00:00:00.000Z', 10)).toEqual([
         expect.objectContaining({ conversationId: retried.body.conversation_id, messageId: retried.body.message_id }),
       ]);
       expect(deps.generationQueue.jobs).toEqual([
@@ -251,7 +251,7 @@ describe('the V1 conversations API', () => {
       const { call, deps, tenantId } = await setup();
       await call('POST', '/v1/conversations', { question: 'Hi', conversation_id: 'c-1' });
       await answerQueued(deps);
-      const reply = (await deps.store.listMessages(tenantId, 'c-1')).find((m) => m.direction === 'outbound');
+      const reply = (await deps.conversations.listMessages(tenantId, 'c-1')).find((m) => m.direction === 'outbound');
 
       const response = await call('GET', `/v1/conversations/c-1/messages/${reply?.id}`);
 
@@ -305,7 +305,9 @@ describe('the V1 conversations API', () => {
       const ctx = await setup();
       const posted = await ctx.call('POST', '/v1/conversations', { question: 'How much?', conversation_id: 'c-1' });
       await answerQueued(ctx.deps);
-      const reply = (await ctx.deps.store.listMessages(ctx.tenantId, 'c-1')).find((m) => m.direction === 'outbound');
+      const reply = (await ctx.deps.conversations.listMessages(ctx.tenantId, 'c-1')).find(
+        (m) => m.direction === 'outbound',
+      );
       return { ...ctx, questionId: posted.body.message_id as string, replyId: reply?.id ?? '' };
     }
 
@@ -326,12 +328,12 @@ describe('the V1 conversations API', () => {
         correction: 'It costs 12 EUR a month.',
         created_at: now,
       });
-      expect((await deps.store.getMessage(tenantId, 'c-1', replyId))?.feedback).toEqual({
+      expect((await deps.conversations.getMessage(tenantId, 'c-1', replyId))?.feedback).toEqual({
         rating: 'down',
         correction: 'It costs 12 EUR a month.',
         at: now,
       });
-      expect((await deps.store.getMessage(tenantId, 'c-1', questionId))?.feedback).toBeUndefined();
+      expect((await deps.conversations.getMessage(tenantId, 'c-1', questionId))?.feedback).toBeUndefined();
     });
 
     it("replaces earlier feedback when the reply's own id is rated again", async () => {
@@ -346,7 +348,7 @@ describe('the V1 conversations API', () => {
         rating: 'up',
         created_at: expect.any(String),
       });
-      expect((await deps.store.getMessage(tenantId, 'c-1', replyId))?.feedback).toEqual({
+      expect((await deps.conversations.getMessage(tenantId, 'c-1', replyId))?.feedback).toEqual({
         rating: 'up',
         at: expect.any(String),
       });
@@ -363,7 +365,7 @@ describe('the V1 conversations API', () => {
         code: 'conflict',
         details: [{ path: 'message_id', message: 'is not answered yet' }],
       });
-      expect((await deps.store.listMessages(tenantId, 'c-1')).map((m) => m.feedback)).toEqual([undefined]);
+      expect((await deps.conversations.listMessages(tenantId, 'c-1')).map((m) => m.feedback)).toEqual([undefined]);
     });
 
     it('answers 404 for an unknown message or conversation, naming which', async () => {
@@ -395,7 +397,7 @@ describe('the V1 conversations API', () => {
       });
 
       expect(response.status).toBe(404);
-      expect((await deps.store.getMessage(tenantId, 'c-1', replyId))?.feedback).toBeUndefined();
+      expect((await deps.conversations.getMessage(tenantId, 'c-1', replyId))?.feedback).toBeUndefined();
     });
   });
 

@@ -5,7 +5,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3BlobStore } from '#lib/adapters/aws/s3-blob-store';
-import type { BlobStore } from '#lib/ports';
+import type { BlobStore } from '#lib/ports/knowledge';
 
 export function createS3BlobStore(bucket: string, region: string): BlobStore {
   return new S3BlobStore({ bucket, client: new S3Client({ region }) });

@@ -2,7 +2,7 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { EventBridgeTimerScheduler } from '#lib/adapters/aws/scheduler';
 import type { Config } from '#lib/config';
-import type { TimerScheduler } from '#lib/ports';
+import type { TimerScheduler } from '#lib/ports/timers';
 
 export function createSchedulerTimers(scheduler: NonNullable<Config['scheduler']>, region: string): TimerScheduler {
   return new EventBridgeTimerScheduler({ ...scheduler, client: new SchedulerClient({ region }) });

@@ -20,6 +20,11 @@ export interface DynamoContext {
 
 export type Item = Record<string, unknown>;
 
+/** What every store adapter on the table holds: the shared client and table name. */
+export abstract class DynamoTableAdapter {
+  constructor(protected readonly ctx: DynamoContext) {}
+}
+
 /** True when a conditional write was refused because its condition did not hold. */
 export function isConditionFailed(error: unknown): boolean {
   // `name` as well as the class: the class identity differs when two SDK copies are bundled.

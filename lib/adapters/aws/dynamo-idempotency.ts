@@ -3,78 +3,77 @@
  * deletes late (hours) and dynalite never does, so expiry is decided by `expiresAt` on every read.
  */
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attempt, type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
+import { attempt, getRecord, putIfAbsent, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import { idempotencyKey } from '#lib/adapters/aws/dynamo-keys';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ConcurrencyError } from '#lib/domain/errors';
 import type { IdempotencyRecord } from '#lib/domain/types';
+import type { IdempotencyStore } from '#lib/ports/idempotency';
 
 /** A claim can lose a race to a record that then expires before it is read; retry that a few times. */
 const MAX_CLAIM_TRIES = 3;
 
-/**
- * Claims the key: undefined if the claim is new, else the unexpired record stored earlier. An
- * expired record is overwritten by the same conditional put that guards against a live one.
- */
-export async function claimIdempotencyKey(
-  ctx: DynamoContext,
-  record: IdempotencyRecord,
-  now: string,
-): Promise<IdempotencyRecord | undefined> {
-  const key = idempotencyKey(record.tenantId, record.key);
-  const item = {
-    ...record,
-    ...key,
-    [TABLE_KEYS.timeToLive]: Math.floor(Date.parse(record.expiresAt) / 1000),
-  };
-  for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
-    const claimed = await putIfAbsent(ctx, item, {
-      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-      ExpressionAttributeValues: { ':now': now },
-    });
-    if (claimed) return undefined;
-    const stored = await getRecord<IdempotencyRecord>(ctx, key);
-    if (stored !== undefined && stored.expiresAt > now) return stored;
+/** The IdempotencyStore port on the single table. */
+export class DynamoIdempotencyStore extends DynamoTableAdapter implements IdempotencyStore {
+  /**
+   * Claims the key: undefined if the claim is new, else the unexpired record stored earlier. An
+   * expired record is overwritten by the same conditional put that guards against a live one.
+   */
+  async claimIdempotencyKey(record: IdempotencyRecord, now: string): Promise<IdempotencyRecord | undefined> {
+    const key = idempotencyKey(record.tenantId, record.key);
+    const item = {
+      ...record,
+      ...key,
+      [TABLE_KEYS.timeToLive]: Math.floor(Date.parse(record.expiresAt) / 1000),
+    };
+    for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
+      const claimed = await putIfAbsent(this.ctx, item, {
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+        ExpressionAttributeValues: { ':now': now },
+      });
+      if (claimed) return undefined;
+      const stored = await getRecord<IdempotencyRecord>(this.ctx, key);
+      if (stored !== undefined && stored.expiresAt > now) return stored;
+    }
+    throw new ConcurrencyError('an Idempotency-Key kept changing while being claimed');
   }
-  throw new ConcurrencyError('an Idempotency-Key kept changing while being claimed');
-}
 
-/**
- * Stores the response of a claimed request. Throws ConcurrencyError if the record is gone (TTL
- * removed it), since then a replay could no longer be answered from it.
- */
-export async function completeIdempotencyKey(
-  ctx: DynamoContext,
-  tenantId: string,
-  key: string,
-  response: { statusCode: number; body: unknown },
-): Promise<void> {
-  const completed = await attempt(() =>
-    ctx.client.send(
-      new UpdateCommand({
-        TableName: ctx.tableName,
-        Key: idempotencyKey(tenantId, key),
-        UpdateExpression: 'SET #status = :completed, #response = :response',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
-        ExpressionAttributeValues: { ':completed': 'completed', ':response': response },
-      }),
-    ),
-  );
-  if (!completed) throw new ConcurrencyError('a completed Idempotency-Key does not exist');
-}
+  /**
+   * Stores the response of a claimed request. Throws ConcurrencyError if the record is gone (TTL
+   * removed it), since then a replay could no longer be answered from it.
+   */
+  async completeIdempotencyKey(
+    tenantId: string,
+    key: string,
+    response: { statusCode: number; body: unknown },
+  ): Promise<void> {
+    const completed = await attempt(() =>
+      this.ctx.client.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: idempotencyKey(tenantId, key),
+          UpdateExpression: 'SET #status = :completed, #response = :response',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
+          ExpressionAttributeValues: { ':completed': 'completed', ':response': response },
+        }),
+      ),
+    );
+    if (!completed) throw new ConcurrencyError('a completed Idempotency-Key does not exist');
+  }
 
-/** Deletes a claim that is still pending; a completed record, or none, is left as it is. */
-export async function releaseIdempotencyKey(ctx: DynamoContext, tenantId: string, key: string): Promise<void> {
-  await attempt(() =>
-    ctx.client.send(
-      new DeleteCommand({
-        TableName: ctx.tableName,
-        Key: idempotencyKey(tenantId, key),
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pending': 'pending' },
-      }),
-    ),
-  );
+  /** Deletes a claim that is still pending; a completed record, or none, is left as it is. */
+  async releaseIdempotencyKey(tenantId: string, key: string): Promise<void> {
+    await attempt(() =>
+      this.ctx.client.send(
+        new DeleteCommand({
+          TableName: this.ctx.tableName,
+          Key: idempotencyKey(tenantId, key),
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        }),
+      ),
+    );
+  }
 }

@@ -5,7 +5,14 @@
  * same document, racing, can neither lose the other's change nor index a superseded upload.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attempt, type DynamoContext, getRecord, putIfAbsent, queryAll } from '#lib/adapters/aws/dynamo-context';
+import {
+  attempt,
+  type DynamoContext,
+  getRecord,
+  putIfAbsent,
+  queryAll,
+  DynamoTableAdapter,
+} from '#lib/adapters/aws/dynamo-context';
 import {
   correctionKey,
   correctionPrefix,
@@ -23,75 +30,170 @@ import { pendingDocumentAttributes } from '#lib/adapters/aws/dynamo-pending';
 import { createItem, deleteItem, listTenantItems } from '#lib/adapters/aws/dynamo-tenant-items';
 import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
 import type { Page } from '#lib/domain/types';
-import type { KnowledgeStore, PageRequest } from '#lib/ports';
+import type { KnowledgeStore } from '#lib/ports/knowledge';
+import type { PageRequest } from '#lib/ports/paging';
 
-type StatusChanges = Parameters<KnowledgeStore['updateDocumentStatus']>[4];
+/** The KnowledgeStore port on the single table. */
+export class DynamoKnowledgeStore extends DynamoTableAdapter implements KnowledgeStore {
+  /** Throws ConcurrencyError if a base with this id exists. */
+  async createKnowledgeBase(base: KnowledgeBase): Promise<void> {
+    return createItem(this.ctx, knowledgeBaseKey(base.tenantId, base.id), base, `Knowledge base ${base.id}`);
+  }
 
-/** Throws ConcurrencyError if a base with this id exists. */
-export function createKnowledgeBase(ctx: DynamoContext, base: KnowledgeBase): Promise<void> {
-  return createItem(ctx, knowledgeBaseKey(base.tenantId, base.id), base, `Knowledge base ${base.id}`);
-}
+  async getKnowledgeBase(tenantId: string, id: string): Promise<KnowledgeBase | undefined> {
+    return getRecord<KnowledgeBase>(this.ctx, knowledgeBaseKey(tenantId, id));
+  }
 
-export function getKnowledgeBase(ctx: DynamoContext, tenantId: string, id: string): Promise<KnowledgeBase | undefined> {
-  return getRecord<KnowledgeBase>(ctx, knowledgeBaseKey(tenantId, id));
-}
+  /** One page of the tenant's bases in id (= creation) order; see listTenantItems. */
+  async listKnowledgeBases(tenantId: string, page: PageRequest): Promise<Page<KnowledgeBase>> {
+    return listTenantItems<KnowledgeBase>(this.ctx, tenantId, PREFIX_KNOWLEDGE_BASE, page);
+  }
 
-/** One page of the tenant's bases in id (= creation) order; see listTenantItems. */
-export function listKnowledgeBases(
-  ctx: DynamoContext,
-  tenantId: string,
-  page: PageRequest,
-): Promise<Page<KnowledgeBase>> {
-  return listTenantItems<KnowledgeBase>(ctx, tenantId, PREFIX_KNOWLEDGE_BASE, page);
-}
+  /** Deletes the base's own item only; its documents are deleted by the caller first. */
+  async deleteKnowledgeBase(tenantId: string, id: string): Promise<boolean> {
+    return deleteItem(this.ctx, knowledgeBaseKey(tenantId, id));
+  }
 
-/** Deletes the base's own item only; its documents are deleted by the caller first. */
-export function deleteKnowledgeBase(ctx: DynamoContext, tenantId: string, id: string): Promise<boolean> {
-  return deleteItem(ctx, knowledgeBaseKey(tenantId, id));
-}
+  /** Makes `uploadId` the document's latest upload and takes its indexed passages out of search. */
+  async startUpload(tenantId: string, baseId: string, documentId: string, uploadId: string, at: string) {
+    return updateBase(this.ctx, tenantId, baseId, documentId, at, {
+      update: 'SET #uploads.#doc = :upload, #updatedAt = :at REMOVE #indexed.#doc',
+      values: { ':upload': uploadId },
+    });
+  }
 
-/** Makes `uploadId` the document's latest upload and takes its indexed passages out of search. */
-export function startUpload(
-  ctx: DynamoContext,
-  tenantId: string,
-  baseId: string,
-  documentId: string,
-  uploadId: string,
-  at: string,
-): Promise<boolean> {
-  return updateBase(ctx, tenantId, baseId, documentId, at, {
-    update: 'SET #uploads.#doc = :upload, #updatedAt = :at REMOVE #indexed.#doc',
-    values: { ':upload': uploadId },
-  });
-}
+  /** Makes the upload searchable, only while it is still the document's latest upload. */
+  async markIndexed(tenantId: string, baseId: string, documentId: string, uploadId: string, at: string) {
+    return updateBase(this.ctx, tenantId, baseId, documentId, at, {
+      update: 'SET #indexed.#doc = :upload, #updatedAt = :at',
+      condition: '#uploads.#doc = :upload',
+      values: { ':upload': uploadId },
+    });
+  }
 
-/** Makes the upload searchable, only while it is still the document's latest upload. */
-export function markIndexed(
-  ctx: DynamoContext,
-  tenantId: string,
-  baseId: string,
-  documentId: string,
-  uploadId: string,
-  at: string,
-): Promise<boolean> {
-  return updateBase(ctx, tenantId, baseId, documentId, at, {
-    update: 'SET #indexed.#doc = :upload, #updatedAt = :at',
-    condition: '#uploads.#doc = :upload',
-    values: { ':upload': uploadId },
-  });
-}
+  /** Takes the document out of search and forgets its uploads; a missing base is fine. */
+  async forgetDocument(tenantId: string, baseId: string, documentId: string, at: string): Promise<void> {
+    await updateBase(this.ctx, tenantId, baseId, documentId, at, {
+      update: 'SET #updatedAt = :at REMOVE #indexed.#doc, #uploads.#doc',
+    });
+  }
 
-/** Takes the document out of search and forgets its uploads; a missing base is fine. */
-export async function forgetDocument(
-  ctx: DynamoContext,
-  tenantId: string,
-  baseId: string,
-  documentId: string,
-  at: string,
-): Promise<void> {
-  await updateBase(ctx, tenantId, baseId, documentId, at, {
-    update: 'SET #updatedAt = :at REMOVE #indexed.#doc, #uploads.#doc',
-  });
+  /** Creates or replaces the document record. */
+  async putDocument(document: KnowledgeDocument): Promise<void> {
+    await this.ctx.client.send(
+      new PutCommand({
+        TableName: this.ctx.tableName,
+        Item: {
+          ...document,
+          ...documentKey(document.tenantId, document.knowledgeBaseId, document.id),
+          ...pendingDocumentAttributes(document),
+        },
+      }),
+    );
+  }
+
+  async getDocument(tenantId: string, baseId: string, documentId: string): Promise<KnowledgeDocument | undefined> {
+    return getRecord<KnowledgeDocument>(this.ctx, documentKey(tenantId, baseId, documentId));
+  }
+
+  /**
+   * Records an ingestion's outcome on the document, only while `uploadId` is still its upload. The
+   * error describes this outcome: without one, an earlier error is removed. The title is kept unless
+   * a new one is given.
+   */
+  async updateDocumentStatus(
+    tenantId: string,
+    baseId: string,
+    documentId: string,
+    uploadId: string,
+    changes: Parameters<KnowledgeStore['updateDocumentStatus']>[4],
+  ): Promise<boolean> {
+    const assignments = ['#status = :status', 'chunkCount = :chunks', 'updatedAt = :at'];
+    const names: Record<string, string> = { '#status': 'status', '#error': 'error' };
+    const values: Record<string, unknown> = {
+      ':status': changes.status,
+      ':chunks': changes.chunkCount,
+      ':at': changes.updatedAt,
+      ':upload': uploadId,
+    };
+    if (changes.error !== undefined) {
+      assignments.push('#error = :error');
+      values[':error'] = changes.error;
+    }
+    if (changes.title !== undefined) {
+      assignments.push('#title = :title');
+      names['#title'] = 'title';
+      values[':title'] = changes.title;
+    }
+    // A settled document leaves the pending index (see pendingDocumentAttributes).
+    const removals = ['gsi1pk', 'gsi1sk', ...(changes.error === undefined ? ['#error'] : [])];
+    const removal = ` REMOVE ${removals.join(', ')}`;
+    return attempt(() =>
+      this.ctx.client.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: documentKey(tenantId, baseId, documentId),
+          UpdateExpression: `SET ${assignments.join(', ')}${removal}`,
+          ConditionExpression: 'attribute_exists(pk) AND uploadId = :upload',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+  }
+
+  /** One page of the base's documents in id order; see listTenantItems. */
+  async listDocuments(tenantId: string, baseId: string, page: PageRequest): Promise<Page<KnowledgeDocument>> {
+    return listTenantItems<KnowledgeDocument>(this.ctx, tenantId, documentPrefix(baseId), page);
+  }
+
+  /** Returns false if there was nothing to delete. */
+  async deleteDocument(tenantId: string, baseId: string, documentId: string): Promise<boolean> {
+    return deleteItem(this.ctx, documentKey(tenantId, baseId, documentId));
+  }
+
+  /** Stores a correction, replacing one with the same id. */
+  async putCorrection(correction: Correction): Promise<void> {
+    await this.ctx.client.send(
+      new PutCommand({
+        TableName: this.ctx.tableName,
+        Item: { ...correction, ...correctionKey(correction.tenantId, correction.aiId, correction.id) },
+      }),
+    );
+  }
+
+  /** All of the AI's corrections, oldest first (by when they were made, then by id). */
+  async listCorrections(tenantId: string, aiId: string): Promise<Correction[]> {
+    const items = await queryAll(this.ctx, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': tenantPk(tenantId), ':prefix': correctionPrefix(aiId) },
+      ConsistentRead: true,
+    });
+    return items
+      .map((item) => toRecord<Correction>(item))
+      .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id));
+  }
+
+  /**
+   * Records a gap once per id. The listed item's key holds the time, so a gap recorded again later
+   * would land elsewhere; a marker keyed by the id alone, written first, fixes the time the gap is
+   * listed under. A retry after a crash between the two writes finds the marker and completes the
+   * listed item at the marker's time.
+   */
+  async putKnowledgeGap(gap: KnowledgeGap): Promise<void> {
+    const marker = gapIdKey(gap.tenantId, gap.id);
+    let createdAt = gap.createdAt;
+    if (!(await putIfAbsent(this.ctx, { ...marker, createdAt }))) {
+      const stored = await getRecord<{ createdAt: string }>(this.ctx, marker);
+      createdAt = stored?.createdAt ?? createdAt;
+    }
+    await putIfAbsent(this.ctx, { ...gap, createdAt, ...gapKey(gap.tenantId, createdAt, gap.id) });
+  }
+
+  /** One page of the tenant's gaps, newest first; see listTenantItems. */
+  async listKnowledgeGaps(tenantId: string, page: PageRequest): Promise<Page<KnowledgeGap>> {
+    return listTenantItems<KnowledgeGap>(this.ctx, tenantId, PREFIX_GAP, page, 'descending');
+  }
 }
 
 const BASE_NAMES = { '#indexed': 'indexed', '#uploads': 'uploads', '#version': 'version', '#updatedAt': 'updatedAt' };
@@ -123,143 +225,6 @@ function updateBase(
       }),
     ),
   );
-}
-
-/** Creates or replaces the document record. */
-export async function putDocument(ctx: DynamoContext, document: KnowledgeDocument): Promise<void> {
-  await ctx.client.send(
-    new PutCommand({
-      TableName: ctx.tableName,
-      Item: {
-        ...document,
-        ...documentKey(document.tenantId, document.knowledgeBaseId, document.id),
-        ...pendingDocumentAttributes(document),
-      },
-    }),
-  );
-}
-
-export function getDocument(
-  ctx: DynamoContext,
-  tenantId: string,
-  baseId: string,
-  documentId: string,
-): Promise<KnowledgeDocument | undefined> {
-  return getRecord<KnowledgeDocument>(ctx, documentKey(tenantId, baseId, documentId));
-}
-
-/**
- * Records an ingestion's outcome on the document, only while `uploadId` is still its upload. The
- * error describes this outcome: without one, an earlier error is removed. The title is kept unless
- * a new one is given.
- */
-export function updateDocumentStatus(
-  ctx: DynamoContext,
-  tenantId: string,
-  baseId: string,
-  documentId: string,
-  uploadId: string,
-  changes: StatusChanges,
-): Promise<boolean> {
-  const assignments = ['#status = :status', 'chunkCount = :chunks', 'updatedAt = :at'];
-  const names: Record<string, string> = { '#status': 'status', '#error': 'error' };
-  const values: Record<string, unknown> = {
-    ':status': changes.status,
-    ':chunks': changes.chunkCount,
-    ':at': changes.updatedAt,
-    ':upload': uploadId,
-  };
-  if (changes.error !== undefined) {
-    assignments.push('#error = :error');
-    values[':error'] = changes.error;
-  }
-  if (changes.title !== undefined) {
-    assignments.push('#title = :title');
-    names['#title'] = 'title';
-    values[':title'] = changes.title;
-  }
-  // A settled document leaves the pending index (see pendingDocumentAttributes).
-  const removals = ['gsi1pk', 'gsi1sk', ...(changes.error === undefined ? ['#error'] : [])];
-  const removal = ` REMOVE ${removals.join(', ')}`;
-  return attempt(() =>
-    ctx.client.send(
-      new UpdateCommand({
-        TableName: ctx.tableName,
-        Key: documentKey(tenantId, baseId, documentId),
-        UpdateExpression: `SET ${assignments.join(', ')}${removal}`,
-        ConditionExpression: 'attribute_exists(pk) AND uploadId = :upload',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    ),
-  );
-}
-
-/** One page of the base's documents in id order; see listTenantItems. */
-export function listDocuments(
-  ctx: DynamoContext,
-  tenantId: string,
-  baseId: string,
-  page: PageRequest,
-): Promise<Page<KnowledgeDocument>> {
-  return listTenantItems<KnowledgeDocument>(ctx, tenantId, documentPrefix(baseId), page);
-}
-
-/** Returns false if there was nothing to delete. */
-export function deleteDocument(
-  ctx: DynamoContext,
-  tenantId: string,
-  baseId: string,
-  documentId: string,
-): Promise<boolean> {
-  return deleteItem(ctx, documentKey(tenantId, baseId, documentId));
-}
-
-/** Stores a correction, replacing one with the same id. */
-export async function putCorrection(ctx: DynamoContext, correction: Correction): Promise<void> {
-  await ctx.client.send(
-    new PutCommand({
-      TableName: ctx.tableName,
-      Item: { ...correction, ...correctionKey(correction.tenantId, correction.aiId, correction.id) },
-    }),
-  );
-}
-
-/** All of the AI's corrections, oldest first (by when they were made, then by id). */
-export async function listCorrections(ctx: DynamoContext, tenantId: string, aiId: string): Promise<Correction[]> {
-  const items = await queryAll(ctx, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': tenantPk(tenantId), ':prefix': correctionPrefix(aiId) },
-    ConsistentRead: true,
-  });
-  return items
-    .map((item) => toRecord<Correction>(item))
-    .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id));
-}
-
-/**
- * Records a gap once per id. The listed item's key holds the time, so a gap recorded again later
- * would land elsewhere; a marker keyed by the id alone, written first, fixes the time the gap is
- * listed under. A retry after a crash between the two writes finds the marker and completes the
- * listed item at the marker's time.
- */
-export async function putKnowledgeGap(ctx: DynamoContext, gap: KnowledgeGap): Promise<void> {
-  const marker = gapIdKey(gap.tenantId, gap.id);
-  let createdAt = gap.createdAt;
-  if (!(await putIfAbsent(ctx, { ...marker, createdAt }))) {
-    const stored = await getRecord<{ createdAt: string }>(ctx, marker);
-    createdAt = stored?.createdAt ?? createdAt;
-  }
-  await putIfAbsent(ctx, { ...gap, createdAt, ...gapKey(gap.tenantId, createdAt, gap.id) });
-}
-
-/** One page of the tenant's gaps, newest first; see listTenantItems. */
-export function listKnowledgeGaps(
-  ctx: DynamoContext,
-  tenantId: string,
-  page: PageRequest,
-): Promise<Page<KnowledgeGap>> {
-  return listTenantItems<KnowledgeGap>(ctx, tenantId, PREFIX_GAP, page, 'descending');
 }
 
 // Code-unit order, as the other list orders here (ISO times and ASCII ids sort alike either way).

@@ -1,17 +1,16 @@
 /** The Maax-compatible API's message index: one small item per message in the tenant's partition. */
-import { type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
+import { getRecord, putIfAbsent, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import { maaxMessageKey } from '#lib/adapters/aws/dynamo-keys';
-import type { MaaxMessageRef } from '#lib/domain/types';
+import type { MaaxMessageRef, MaaxMessageStore } from '#lib/app/maax/message-store';
 
-/** Stores the reference unless one exists for the message id; a retried request finds it already there. */
-export async function putMaaxMessageRef(ctx: DynamoContext, ref: MaaxMessageRef): Promise<void> {
-  await putIfAbsent(ctx, { ...ref, ...maaxMessageKey(ref.tenantId, ref.messageId) });
-}
+/** The Maax-compatible API's MaaxMessageStore on the single table. */
+export class DynamoMaaxMessageStore extends DynamoTableAdapter implements MaaxMessageStore {
+  /** Stores the reference unless one exists for the message id; a retried request finds it already there. */
+  async putMaaxMessageRef(ref: MaaxMessageRef): Promise<void> {
+    await putIfAbsent(this.ctx, { ...ref, ...maaxMessageKey(ref.tenantId, ref.messageId) });
+  }
 
-export function getMaaxMessageRef(
-  ctx: DynamoContext,
-  tenantId: string,
-  messageId: string,
-): Promise<MaaxMessageRef | undefined> {
-  return getRecord<MaaxMessageRef>(ctx, maaxMessageKey(tenantId, messageId));
+  async getMaaxMessageRef(tenantId: string, messageId: string): Promise<MaaxMessageRef | undefined> {
+    return getRecord<MaaxMessageRef>(this.ctx, maaxMessageKey(tenantId, messageId));
+  }
 }

@@ -5,156 +5,143 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   attempt,
-  type DynamoContext,
   getRecord,
   putIfAbsent,
   queryAll,
   queryUpTo,
+  DynamoTableAdapter,
 } from '#lib/adapters/aws/dynamo-context';
 import { conversationPk, messageKey, PREFIX_MESSAGE, toRecord } from '#lib/adapters/aws/dynamo-keys';
 import { pendingMessageAttributes } from '#lib/adapters/aws/dynamo-pending';
 import type { Message, MessageFeedback } from '#lib/domain/types';
-import type { ConversationStore } from '#lib/ports';
+import type { ConversationStore } from '#lib/ports/conversations';
 
 type Outcome = Parameters<ConversationStore['settleMessage']>[3];
 
-/** Stores the message unless one with its id exists; returns false if it existed. */
-export function putMessage(ctx: DynamoContext, message: Message): Promise<boolean> {
-  return putIfAbsent(ctx, {
-    ...message,
-    ...messageKey(message.tenantId, message.conversationId, message.id),
-    ...pendingMessageAttributes(message),
-  });
-}
+/**
+ * The message half of the ConversationStore port: messages and their feedback live in their
+ * conversation's partition. DynamoConversationStore extends it with the conversation records.
+ */
+export abstract class DynamoMessages
+  extends DynamoTableAdapter
+  implements
+    Omit<ConversationStore, 'getConversation' | 'ensureConversation' | 'updateConversation' | 'bumpConversation'>
+{
+  /** Stores the message unless one with its id exists; returns false if it existed. */
+  async putMessage(message: Message): Promise<boolean> {
+    return putIfAbsent(this.ctx, {
+      ...message,
+      ...messageKey(message.tenantId, message.conversationId, message.id),
+      ...pendingMessageAttributes(message),
+    });
+  }
 
-export function getMessage(
-  ctx: DynamoContext,
-  tenantId: string,
-  conversationId: string,
-  messageId: string,
-): Promise<Message | undefined> {
-  return getRecord<Message>(ctx, messageKey(tenantId, conversationId, messageId));
-}
+  async getMessage(tenantId: string, conversationId: string, messageId: string): Promise<Message | undefined> {
+    return getRecord<Message>(this.ctx, messageKey(tenantId, conversationId, messageId));
+  }
 
-/** All messages of the conversation, oldest first (sort key order = id order = arrival order). */
-export async function listMessages(ctx: DynamoContext, tenantId: string, conversationId: string): Promise<Message[]> {
-  const items = await queryAll(ctx, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': conversationPk(tenantId, conversationId), ':prefix': PREFIX_MESSAGE },
-    ConsistentRead: true,
-  });
-  return items.map((item) => toRecord<Message>(item));
-}
-
-/** The newest `limit` messages, read newest first and returned oldest first. */
-export async function listRecentMessages(
-  ctx: DynamoContext,
-  tenantId: string,
-  conversationId: string,
-  limit: number,
-): Promise<Message[]> {
-  const items = await queryUpTo(
-    ctx,
-    {
+  /** All messages of the conversation, oldest first (sort key order = id order = arrival order). */
+  async listMessages(tenantId: string, conversationId: string): Promise<Message[]> {
+    const items = await queryAll(this.ctx, {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': conversationPk(tenantId, conversationId), ':prefix': PREFIX_MESSAGE },
       ConsistentRead: true,
-      ScanIndexForward: false,
-    },
-    limit,
-  );
-  return items.map((item) => toRecord<Message>(item)).reverse();
-}
-
-/**
- * Claims an unanswered inbound message for `replyId`. The same reply may claim again (a retried
- * generator); a different reply is refused, which is what keeps two generators from both answering.
- */
-export function claimMessage(
-  ctx: DynamoContext,
-  tenantId: string,
-  conversationId: string,
-  messageId: string,
-  replyId: string,
-): Promise<boolean> {
-  return attempt(() =>
-    ctx.client.send(
-      new UpdateCommand({
-        TableName: ctx.tableName,
-        Key: messageKey(tenantId, conversationId, messageId),
-        UpdateExpression: 'SET #status = :answering, replyId = :reply',
-        ConditionExpression:
-          'attribute_exists(pk) AND #status IN (:queued, :answering) AND (attribute_not_exists(replyId) OR replyId = :reply)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':answering': 'answering', ':queued': 'queued', ':reply': replyId },
-      }),
-    ),
-  );
-}
-
-/**
- * Records the outcome and drops the message from the pending index. A message already settled
- * (or missing) is left alone: settling is the last step of an at-least-once job and may repeat.
- */
-export async function settleMessage(
-  ctx: DynamoContext,
-  tenantId: string,
-  conversationId: string,
-  messageId: string,
-  outcome: Outcome,
-): Promise<void> {
-  const assignments = ['#status = :status', 'answeredAt = :at'];
-  const values: Record<string, unknown> = {
-    ':status': outcome.status,
-    ':at': outcome.at,
-    ':queued': 'queued',
-    ':answering': 'answering',
-  };
-  let condition = '#status IN (:queued, :answering)';
-  if (outcome.replyId !== undefined) {
-    assignments.push('replyId = :reply');
-    values[':reply'] = outcome.replyId;
-    // Only the reply that claimed the message may settle it as answered by that reply.
-    condition += ' AND (attribute_not_exists(replyId) OR replyId = :reply)';
+    });
+    return items.map((item) => toRecord<Message>(item));
   }
-  if (outcome.answer !== undefined) {
-    assignments.push('answer = :answer');
-    values[':answer'] = outcome.answer;
-  }
-  await attempt(() =>
-    ctx.client.send(
-      new UpdateCommand({
-        TableName: ctx.tableName,
-        Key: messageKey(tenantId, conversationId, messageId),
-        UpdateExpression: `SET ${assignments.join(', ')} REMOVE gsi1pk, gsi1sk`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: values,
-      }),
-    ),
-  );
-}
 
-/**
- * Sets the message's feedback in one UpdateItem, replacing any earlier feedback as a whole (so a
- * later rating without a correction drops the earlier correction). False if the message is missing.
- */
-export function recordFeedback(
-  ctx: DynamoContext,
-  tenantId: string,
-  conversationId: string,
-  messageId: string,
-  feedback: MessageFeedback,
-): Promise<boolean> {
-  return attempt(() =>
-    ctx.client.send(
-      new UpdateCommand({
-        TableName: ctx.tableName,
-        Key: messageKey(tenantId, conversationId, messageId),
-        UpdateExpression: 'SET feedback = :feedback',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':feedback': feedback },
-      }),
-    ),
-  );
+  /** The newest `limit` messages, read newest first and returned oldest first. */
+  async listRecentMessages(tenantId: string, conversationId: string, limit: number): Promise<Message[]> {
+    const items = await queryUpTo(
+      this.ctx,
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': conversationPk(tenantId, conversationId), ':prefix': PREFIX_MESSAGE },
+        ConsistentRead: true,
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+    return items.map((item) => toRecord<Message>(item)).reverse();
+  }
+
+  /**
+   * Claims an unanswered inbound message for `replyId`. The same reply may claim again (a retried
+   * generator); a different reply is refused, which is what keeps two generators from both answering.
+   */
+  async claimMessage(tenantId: string, conversationId: string, messageId: string, replyId: string): Promise<boolean> {
+    return attempt(() =>
+      this.ctx.client.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: messageKey(tenantId, conversationId, messageId),
+          UpdateExpression: 'SET #status = :answering, replyId = :reply',
+          ConditionExpression:
+            'attribute_exists(pk) AND #status IN (:queued, :answering) AND (attribute_not_exists(replyId) OR replyId = :reply)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':answering': 'answering', ':queued': 'queued', ':reply': replyId },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Records the outcome and drops the message from the pending index. A message already settled
+   * (or missing) is left alone: settling is the last step of an at-least-once job and may repeat.
+   */
+  async settleMessage(tenantId: string, conversationId: string, messageId: string, outcome: Outcome): Promise<void> {
+    const assignments = ['#status = :status', 'answeredAt = :at'];
+    const values: Record<string, unknown> = {
+      ':status': outcome.status,
+      ':at': outcome.at,
+      ':queued': 'queued',
+      ':answering': 'answering',
+    };
+    let condition = '#status IN (:queued, :answering)';
+    if (outcome.replyId !== undefined) {
+      assignments.push('replyId = :reply');
+      values[':reply'] = outcome.replyId;
+      // Only the reply that claimed the message may settle it as answered by that reply.
+      condition += ' AND (attribute_not_exists(replyId) OR replyId = :reply)';
+    }
+    if (outcome.answer !== undefined) {
+      assignments.push('answer = :answer');
+      values[':answer'] = outcome.answer;
+    }
+    await attempt(() =>
+      this.ctx.client.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: messageKey(tenantId, conversationId, messageId),
+          UpdateExpression: `SET ${assignments.join(', ')} REMOVE gsi1pk, gsi1sk`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Sets the message's feedback in one UpdateItem, replacing any earlier feedback as a whole (so a
+   * later rating without a correction drops the earlier correction). False if the message is missing.
+   */
+  async recordFeedback(
+    tenantId: string,
+    conversationId: string,
+    messageId: string,
+    feedback: MessageFeedback,
+  ): Promise<boolean> {
+    return attempt(() =>
+      this.ctx.client.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: messageKey(tenantId, conversationId, messageId),
+          UpdateExpression: 'SET feedback = :feedback',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':feedback': feedback },
+        }),
+      ),
+    );
+  }
 }

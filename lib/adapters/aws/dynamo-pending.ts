@@ -4,7 +4,7 @@
  * in `PENDING#{shard}` partitions of gsi1, sorted by the time they have been waiting since. The
  * recovery sweep reads it to re-queue work whose queue record was lost.
  */
-import type { DynamoContext, Item } from '#lib/adapters/aws/dynamo-context';
+import { type DynamoContext, type Item, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import { queryUpTo } from '#lib/adapters/aws/dynamo-context';
 import {
   PENDING_SHARDS,
@@ -20,7 +20,7 @@ import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import type { KnowledgeDocument } from '#lib/domain/knowledge/types';
 import { isUnanswered } from '#lib/domain/messages';
 import type { Delivery, Message } from '#lib/domain/types';
-import type { PendingRef } from '#lib/ports';
+import type { PendingRef, PendingWorkStore } from '#lib/ports/pending-work';
 
 const { indexName, partitionKey: GSI_PK, sortKey: GSI_SK } = TABLE_KEYS.gsi1;
 
@@ -44,14 +44,17 @@ export function pendingDocumentAttributes(document: KnowledgeDocument): Item {
   };
 }
 
-/**
- * Records waiting since before `olderThan`, across all tenants, oldest first. Each shard is sorted,
- * so the oldest `limit` overall are among the oldest `limit` of each shard: query each for that
- * many and merge.
- */
-export async function listPending(ctx: DynamoContext, olderThan: string, limit: number): Promise<PendingRef[]> {
-  const items = await soonestAcrossShards(ctx, pendingPk, olderThan, limit);
-  return items.map(toPendingRef);
+/** The PendingWorkStore port on the pending index. */
+export class DynamoPendingWorkStore extends DynamoTableAdapter implements PendingWorkStore {
+  /**
+   * Records waiting since before `olderThan`, across all tenants, oldest first. Each shard is sorted,
+   * so the oldest `limit` overall are among the oldest `limit` of each shard: query each for that
+   * many and merge.
+   */
+  async listPending(olderThan: string, limit: number): Promise<PendingRef[]> {
+    const items = await soonestAcrossShards(this.ctx, pendingPk, olderThan, limit);
+    return items.map(toPendingRef);
+  }
 }
 
 /**

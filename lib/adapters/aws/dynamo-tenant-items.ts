@@ -7,7 +7,7 @@ import { attempt, type DynamoContext, putIfAbsent, queryUpTo } from '#lib/adapte
 import { decodeCursor, encodeCursor, type ItemKey, tenantPk, toRecord } from '#lib/adapters/aws/dynamo-keys';
 import { ConcurrencyError, ValidationError } from '#lib/domain/errors';
 import type { Page } from '#lib/domain/types';
-import type { PageRequest } from '#lib/ports';
+import type { PageRequest } from '#lib/ports/paging';
 
 /** Stores `record` under `key`; throws ConcurrencyError (naming `what`) if the key is taken. */
 export async function createItem(ctx: DynamoContext, key: ItemKey, record: object, what: string): Promise<void> {

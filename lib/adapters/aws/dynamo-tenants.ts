@@ -1,6 +1,12 @@
 /** Tenants and their API keys in the single table. */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attempt, type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
+import {
+  attempt,
+  type DynamoContext,
+  DynamoTableAdapter,
+  getRecord,
+  putIfAbsent,
+} from '#lib/adapters/aws/dynamo-context';
 import {
   API_KEY_HASH_SK,
   apiKeyHashPk,
@@ -15,55 +21,99 @@ import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ConcurrencyError } from '#lib/domain/errors';
 import { RATE_COUNTER_TTL_SECONDS } from '#lib/domain/limits/http';
 import type { ApiKeyRecord, Page, Tenant } from '#lib/domain/types';
-import type { PageRequest } from '#lib/ports';
+import type { PageRequest } from '#lib/ports/paging';
+import type { TenantStore } from '#lib/ports/tenants';
 
-/** Creates the tenant unless it exists; returns the stored one either way. */
-export async function ensureTenant(ctx: DynamoContext, tenant: Tenant): Promise<Tenant> {
-  if (await putIfAbsent(ctx, { ...tenant, ...tenantKey(tenant.id) })) return tenant;
-  const stored = await getRecord<Tenant>(ctx, tenantKey(tenant.id));
-  // Tenants are never deleted, so a failed create always leaves one to read.
-  if (stored === undefined) throw new ConcurrencyError(`Tenant ${tenant.id} vanished after a conflicting create`);
-  return stored;
-}
+/** The TenantStore port on the single table. */
+export class DynamoTenantStore extends DynamoTableAdapter implements TenantStore {
+  private readonly apiKeyLocations = new ApiKeyLocations();
 
-export function getTenant(ctx: DynamoContext, tenantId: string): Promise<Tenant | undefined> {
-  return getRecord<Tenant>(ctx, tenantKey(tenantId));
-}
-
-/**
- * Stores the key unless its hash (or its id) is already stored. The hash check goes through the
- * eventually consistent index, so it is a best effort; SHA-256 hashes of random keys do not collide
- * in practice, and the conditional put still keeps an existing key id from being overwritten.
- */
-export async function putApiKey(ctx: DynamoContext, key: ApiKeyRecord): Promise<void> {
-  if ((await findApiKeyByHash(ctx, key.hash)) !== undefined) return;
-  await putIfAbsent(ctx, {
-    ...key,
-    ...apiKeyKey(key.tenantId, key.id),
-    [TABLE_KEYS.gsi1.partitionKey]: apiKeyHashPk(key.hash),
-    [TABLE_KEYS.gsi1.sortKey]: API_KEY_HASH_SK,
-  });
-}
-
-/**
- * Looks a key up by hash across all tenants. The GSI only says which key the hash belongs to (and
- * is eventually consistent: it may still list a key revoked a moment ago); the key's own item, read
- * consistently, decides, so a revoked key stops working at once.
- */
-export async function findApiKeyByHash(
-  ctx: DynamoContext,
-  hash: string,
-  known: ApiKeyLocations = new ApiKeyLocations(),
-): Promise<ApiKeyRecord | undefined> {
-  const listed = known.get(hash) ?? (await findIndexedApiKey(ctx, hash));
-  if (listed === undefined) return undefined;
-  const stored = await getApiKey(ctx, listed.tenantId, listed.id);
-  if (stored?.hash !== hash) {
-    known.forget(hash);
-    return undefined;
+  /** Creates the tenant unless it exists; returns the stored one either way. */
+  async ensureTenant(tenant: Tenant): Promise<Tenant> {
+    if (await putIfAbsent(this.ctx, { ...tenant, ...tenantKey(tenant.id) })) return tenant;
+    const stored = await getRecord<Tenant>(this.ctx, tenantKey(tenant.id));
+    // Tenants are never deleted, so a failed create always leaves one to read.
+    if (stored === undefined) throw new ConcurrencyError(`Tenant ${tenant.id} vanished after a conflicting create`);
+    return stored;
   }
-  known.remember(hash, { tenantId: stored.tenantId, id: stored.id });
-  return stored;
+
+  async getTenant(tenantId: string): Promise<Tenant | undefined> {
+    return getRecord<Tenant>(this.ctx, tenantKey(tenantId));
+  }
+
+  /**
+   * Stores the key unless its hash (or its id) is already stored. The hash check goes through the
+   * eventually consistent index, so it is a best effort; SHA-256 hashes of random keys do not collide
+   * in practice, and the conditional put still keeps an existing key id from being overwritten.
+   */
+  async putApiKey(key: ApiKeyRecord): Promise<void> {
+    // A fresh cache: what a write learns is not kept for the requests this store authenticates.
+    if ((await this.lookUpApiKey(key.hash, new ApiKeyLocations())) !== undefined) return;
+    await putIfAbsent(this.ctx, {
+      ...key,
+      ...apiKeyKey(key.tenantId, key.id),
+      [TABLE_KEYS.gsi1.partitionKey]: apiKeyHashPk(key.hash),
+      [TABLE_KEYS.gsi1.sortKey]: API_KEY_HASH_SK,
+    });
+  }
+
+  /**
+   * Looks a key up by hash across all tenants. The GSI only says which key the hash belongs to (and
+   * is eventually consistent: it may still list a key revoked a moment ago); the key's own item, read
+   * consistently, decides, so a revoked key stops working at once.
+   */
+  async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
+    return this.lookUpApiKey(hash, this.apiKeyLocations);
+  }
+
+  private async lookUpApiKey(hash: string, known: ApiKeyLocations): Promise<ApiKeyRecord | undefined> {
+    const listed = known.get(hash) ?? (await findIndexedApiKey(this.ctx, hash));
+    if (listed === undefined) return undefined;
+    const stored = await this.getApiKey(listed.tenantId, listed.id);
+    if (stored?.hash !== hash) {
+      known.forget(hash);
+      return undefined;
+    }
+    known.remember(hash, { tenantId: stored.tenantId, id: stored.id });
+    return stored;
+  }
+
+  async getApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
+    return getRecord<ApiKeyRecord>(this.ctx, apiKeyKey(tenantId, keyId));
+  }
+
+  /** One page of the tenant's keys in id (= creation) order; see listTenantItems. */
+  async listApiKeys(tenantId: string, page: PageRequest): Promise<Page<ApiKeyRecord>> {
+    return listTenantItems<ApiKeyRecord>(this.ctx, tenantId, PREFIX_KEY, page);
+  }
+
+  /** Deleting the item also drops its hash from the GSI; returns false if there was nothing to delete. */
+  async revokeApiKey(tenantId: string, keyId: string): Promise<boolean> {
+    return deleteItem(this.ctx, apiKeyKey(tenantId, keyId));
+  }
+
+  /**
+   * One atomic conditional increment of the key's counter for `second`: refused once it reached
+   * `limit`. Each second has its own item, so an old count is never read again; TTL removes it later.
+   */
+  async countRequest(tenantId: string, keyId: string, second: string, limit: number): Promise<boolean> {
+    return attempt(() =>
+      this.ctx.client.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: rateCounterKey(tenantId, keyId, second),
+          UpdateExpression: 'SET #ttl = :ttl ADD #n :one',
+          ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+          ExpressionAttributeNames: { '#n': 'n', '#ttl': TABLE_KEYS.timeToLive },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':limit': limit,
+            ':ttl': Math.floor(Date.parse(second) / 1000) + RATE_COUNTER_TTL_SECONDS,
+          },
+        }),
+      ),
+    );
+  }
 }
 
 /** Where a key hash's item is: fixed for the key's life, so it can be remembered; only the item says if it still holds. */
@@ -113,47 +163,4 @@ async function findIndexedApiKey(ctx: DynamoContext, hash: string): Promise<ApiK
   );
   const item = output.Items?.[0];
   return item === undefined ? undefined : toRecord<ApiKeyRecord>(item);
-}
-
-export function getApiKey(ctx: DynamoContext, tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
-  return getRecord<ApiKeyRecord>(ctx, apiKeyKey(tenantId, keyId));
-}
-
-/** One page of the tenant's keys in id (= creation) order; see listTenantItems. */
-export function listApiKeys(ctx: DynamoContext, tenantId: string, page: PageRequest): Promise<Page<ApiKeyRecord>> {
-  return listTenantItems<ApiKeyRecord>(ctx, tenantId, PREFIX_KEY, page);
-}
-
-/** Deleting the item also drops its hash from the GSI; returns false if there was nothing to delete. */
-export function revokeApiKey(ctx: DynamoContext, tenantId: string, keyId: string): Promise<boolean> {
-  return deleteItem(ctx, apiKeyKey(tenantId, keyId));
-}
-
-/**
- * One atomic conditional increment of the key's counter for `second`: refused once it reached
- * `limit`. Each second has its own item, so an old count is never read again; TTL removes it later.
- */
-export function countRequest(
-  ctx: DynamoContext,
-  tenantId: string,
-  keyId: string,
-  second: string,
-  limit: number,
-): Promise<boolean> {
-  return attempt(() =>
-    ctx.client.send(
-      new UpdateCommand({
-        TableName: ctx.tableName,
-        Key: rateCounterKey(tenantId, keyId, second),
-        UpdateExpression: 'SET #ttl = :ttl ADD #n :one',
-        ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
-        ExpressionAttributeNames: { '#n': 'n', '#ttl': TABLE_KEYS.timeToLive },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':limit': limit,
-          ':ttl': Math.floor(Date.parse(second) / 1000) + RATE_COUNTER_TTL_SECONDS,
-        },
-      }),
-    ),
-  );
 }

@@ -11,11 +11,12 @@
  * payload free to grow without a key format to keep in step.
  */
 import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoContext, Item } from '#lib/adapters/aws/dynamo-context';
+import { type DynamoContext, type Item, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import { type ItemKey, pendingShard, tenantPk, toRecord } from '#lib/adapters/aws/dynamo-keys';
 import { soonestAcrossShards } from '#lib/adapters/aws/dynamo-pending';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
-import type { TimerRecord } from '#lib/ports';
+import type { TimerRecord } from '#lib/ports/timers';
+import type { TimerStore } from '#lib/ports/timers';
 
 const { partitionKey: GSI_PK, sortKey: GSI_SK } = TABLE_KEYS.gsi1;
 
@@ -37,38 +38,41 @@ const timersPk = (shard: number): string => `TIMERS#${shard}`;
  */
 const timerSortKey = (timer: TimerRecord): string => `${timer.at}#${timer.name}`;
 
-/** Creates or replaces the timer, in the partition of the payload's tenant. */
-export async function putTimer(ctx: DynamoContext, timer: TimerRecord): Promise<void> {
-  await ctx.client.send(
-    new PutCommand({
-      TableName: ctx.tableName,
-      Item: {
-        ...timer,
-        ...timerKey(timer.payload.tenantId, timer.name),
-        [GSI_PK]: timersPk(pendingShard(timer.name)),
-        [GSI_SK]: timerSortKey(timer),
-      },
-    }),
-  );
-}
+/** The TimerStore port on the single table. */
+export class DynamoTimerStore extends DynamoTableAdapter implements TimerStore {
+  /** Creates or replaces the timer, in the partition of the payload's tenant. */
+  async putTimer(timer: TimerRecord): Promise<void> {
+    await this.ctx.client.send(
+      new PutCommand({
+        TableName: this.ctx.tableName,
+        Item: {
+          ...timer,
+          ...timerKey(timer.payload.tenantId, timer.name),
+          [GSI_PK]: timersPk(pendingShard(timer.name)),
+          [GSI_SK]: timerSortKey(timer),
+        },
+      }),
+    );
+  }
 
-/** Deletes the timer; fine if it does not exist. */
-export async function deleteTimer(ctx: DynamoContext, tenantId: string, name: string): Promise<void> {
-  await ctx.client.send(new DeleteCommand({ TableName: ctx.tableName, Key: timerKey(tenantId, name) }));
-}
+  /** Deletes the timer; fine if it does not exist. */
+  async deleteTimer(tenantId: string, name: string): Promise<void> {
+    await this.ctx.client.send(new DeleteCommand({ TableName: this.ctx.tableName, Key: timerKey(tenantId, name) }));
+  }
 
-/**
- * Timers due before `before`, soonest first (ties by name), across all tenants. Each shard is
- * sorted, so the soonest `limit` overall are among the soonest `limit` of each: query each for
- * that many, merge, then read those records. A timer deleted or moved between the two reads is
- * left out or shown as it is now, as a later list would show it.
- */
-export async function listTimers(ctx: DynamoContext, before: string, limit: number): Promise<TimerRecord[]> {
-  const soonest = (await soonestAcrossShards(ctx, timersPk, before, limit)).map(
-    (item): ItemKey => ({ pk: String(item.pk), sk: String(item.sk) }),
-  );
-  const records = (await batchGet(ctx, soonest)).map((item) => toRecord<TimerRecord>(item));
-  return records.filter((timer) => timer.at < before).sort((a, b) => compare(timerSortKey(a), timerSortKey(b)));
+  /**
+   * Timers due before `before`, soonest first (ties by name), across all tenants. Each shard is
+   * sorted, so the soonest `limit` overall are among the soonest `limit` of each: query each for
+   * that many, merge, then read those records. A timer deleted or moved between the two reads is
+   * left out or shown as it is now, as a later list would show it.
+   */
+  async listTimers(before: string, limit: number): Promise<TimerRecord[]> {
+    const soonest = (await soonestAcrossShards(this.ctx, timersPk, before, limit)).map(
+      (item): ItemKey => ({ pk: String(item.pk), sk: String(item.sk) }),
+    );
+    const records = (await batchGet(this.ctx, soonest)).map((item) => toRecord<TimerRecord>(item));
+    return records.filter((timer) => timer.at < before).sort((a, b) => compare(timerSortKey(a), timerSortKey(b)));
+  }
 }
 
 /** The items with these keys that exist, in no particular order, retrying unprocessed keys. */

@@ -1,6 +1,6 @@
 /** Domain events on an EventBridge bus: source `parley`, detail-type the event type. */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { DomainEvent, EventPublisher } from '#lib/ports';
+import type { DomainEvent, EventPublisher } from '#lib/ports/events';
 
 /** The `source` of every event Parley puts on the bus; rules match on it. */
 export const EVENT_SOURCE = 'parley';

@@ -10,7 +10,7 @@ import {
   S3Client,
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
-import type { BlobStore } from '#lib/ports';
+import type { BlobStore } from '#lib/ports/knowledge';
 
 /** The most keys one DeleteObjects request may name. */
 export const DELETE_OBJECTS_BATCH_SIZE = 1_000;

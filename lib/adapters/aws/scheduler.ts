@@ -10,7 +10,7 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import type { TimerPayload, TimerScheduler } from '#lib/ports';
+import type { TimerPayload, TimerScheduler } from '#lib/ports/timers';
 
 /** Retries of a failed invocation (throttling, the function erroring) before the event goes to the DLQ. */
 export const TIMER_MAX_RETRY_ATTEMPTS = 10;

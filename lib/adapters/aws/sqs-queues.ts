@@ -6,14 +6,9 @@ import { createHash } from 'node:crypto';
 import { ChangeMessageVisibilityCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { ParleyError } from '#lib/domain/errors';
-import type {
-  DeliveryJob,
-  DeliveryQueue,
-  GenerationJob,
-  GenerationQueue,
-  IngestionJob,
-  IngestionQueue,
-} from '#lib/ports';
+import type { DeliveryJob, DeliveryQueue } from '#lib/ports/deliveries';
+import type { GenerationJob, GenerationQueue } from '#lib/ports/generation';
+import type { IngestionJob, IngestionQueue } from '#lib/ports/knowledge';
 
 /**
  * What the queue adapters need of an SQS client: SendMessage and ChangeMessageVisibility (an

@@ -1,7 +1,7 @@
 /** DocumentReader on open-source parsers: one small module per format, dispatched by media type. */
 import { UnreadableDocumentError } from '#lib/domain/errors';
 import type { DocumentContentType, ParsedDocument } from '#lib/domain/knowledge/types';
-import type { DocumentReader } from '#lib/ports';
+import type { DocumentReader } from '#lib/ports/knowledge';
 import { readCsv } from '#lib/adapters/documents/csv';
 import { readDocx } from '#lib/adapters/documents/docx';
 import { readHtml } from '#lib/adapters/documents/html';

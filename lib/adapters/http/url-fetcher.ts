@@ -17,7 +17,7 @@ import { sniffContentType } from '#lib/domain/knowledge/content-types';
 import { UnreadableDocumentError } from '#lib/domain/errors';
 import { MAX_DOCUMENT_BYTES, MAX_URL_REDIRECTS, URL_FETCH_TIMEOUT_MS } from '#lib/domain/limits/knowledge';
 import { refusalForUrl, type WebhookTargetPolicy } from '#lib/domain/webhook-url';
-import type { FetchedResource, UrlFetcher } from '#lib/ports';
+import type { FetchedResource, UrlFetcher } from '#lib/ports/knowledge';
 import {
   createSafeLookup,
   RefusedAddressError,

@@ -7,7 +7,7 @@ import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { refusalForUrl, type WebhookTargetPolicy } from '#lib/domain/webhook-url';
-import type { WebhookRequest, WebhookResult, WebhookSender } from '#lib/ports';
+import type { WebhookRequest, WebhookResult, WebhookSender } from '#lib/ports/deliveries';
 import {
   createSafeLookup,
   RefusedAddressError,

@@ -1,7 +1,7 @@
 /** The local runtime's stand-in for the EventBridge bus: domain events appended to a file. */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { DomainEvent, EventPublisher } from '#lib/ports';
+import type { DomainEvent, EventPublisher } from '#lib/ports/events';
 
 /**
  * Appends each event as one JSON line (`{type, id, tenantId, occurredAt, detail}`), so that

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BlobStore } from '#lib/ports';
+import type { BlobStore } from '#lib/ports/knowledge';
 
 /** Where writes are staged before their rename: inside the root (so the rename stays on one file system), never a key. */
 const STAGING_DIR = '.staging';

@@ -20,7 +20,7 @@ import type { ChangeMessageVisibilityCommand, SendMessageCommand } from '@aws-sd
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLambdaContext, failedMessageIds, LOCAL_ACCOUNT_ID } from '#lib/adapters/local/lambda-events';
 import type { SqsSender } from '#lib/adapters/aws/sqs-queues';
-import type { Logger } from '#lib/ports';
+import type { Logger } from '#lib/ports/system';
 
 /** SQS drops a FIFO message whose deduplication id was sent within this long. */
 export const FIFO_DEDUPLICATION_WINDOW_MS = 5 * 60 * 1000;

@@ -9,7 +9,8 @@
 import { MinHeap } from '#lib/adapters/local/min-heap';
 import { localTimerChannel, type TimerChange, type TimerChannel, timerKey } from '#lib/adapters/local/timer-channel';
 import { systemClock } from '#lib/adapters/system/system-clock';
-import type { Clock, Logger, TimerPayload, TimerRecord, TimerScheduler, TimerStore } from '#lib/ports';
+import type { Clock, Logger } from '#lib/ports/system';
+import type { TimerPayload, TimerRecord, TimerScheduler, TimerStore } from '#lib/ports/timers';
 
 export { localTimerChannel, type TimerChange, TimerChannel } from '#lib/adapters/local/timer-channel';
 

@@ -3,7 +3,7 @@
  * composes its own store and LocalTimerScheduler, so the runner cannot be reached through object
  * identity; the process-wide `localTimerChannel` carries their changes to it instead.
  */
-import type { TimerRecord } from '#lib/ports';
+import type { TimerRecord } from '#lib/ports/timers';
 
 /** A change a scheduler made, as the runner hears of it. */
 export type TimerChange = { type: 'put'; timer: TimerRecord } | { type: 'delete'; tenantId: string; name: string };

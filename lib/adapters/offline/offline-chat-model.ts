@@ -4,7 +4,7 @@
  * plausible, honest reply: it states only what the business set up (a product's description and
  * price, a goal's exact link) and never invents prices or facts. Same request, same reply.
  */
-import type { ChatModel } from '#lib/ports';
+import type { ChatModel } from '#lib/ports/chat-model';
 import type { ConfidenceLevel } from '#lib/domain/confidence';
 import type { ModelEscalation } from '#lib/domain/types';
 import type { ModelReply, ReplyRequest, SalesContext } from '#lib/domain/reply';

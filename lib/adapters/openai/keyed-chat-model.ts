@@ -6,7 +6,7 @@
  * with ModelUnavailableError, which the generator escalates rather than answering from a template.
  */
 import { ModelUnavailableError, type ReplyRequest } from '#lib/domain/reply';
-import type { ChatModel, ChatModelReply } from '#lib/ports';
+import type { ChatModel, ChatModelReply } from '#lib/ports/chat-model';
 
 /** How often a missing or refused key is looked up again: often enough for an operator, rarely enough to cost nothing. */
 export const KEY_RECHECK_MS = 60_000;

@@ -6,7 +6,7 @@
 import type OpenAI from 'openai';
 import { openAiClient } from '#lib/adapters/openai/openai-client';
 import { buildReplyJsonSchema, parseReplyWire } from '#lib/adapters/openai/reply-wire-schema';
-import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports';
+import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports/chat-model';
 import {
   MalformedModelOutputError,
   ModelBusyError,

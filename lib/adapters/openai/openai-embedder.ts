@@ -7,7 +7,7 @@ import type OpenAI from 'openai';
 import { openAiClient } from '#lib/adapters/openai/openai-client';
 import { EMBEDDING_DIMENSIONS } from '#lib/domain/limits/knowledge';
 import { MalformedModelOutputError } from '#lib/domain/reply';
-import type { Embedder } from '#lib/ports';
+import type { Embedder } from '#lib/ports/knowledge';
 
 export const DEFAULT_EMBEDDING_MODEL = 'text-embedding-3-small';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
-import type { IdGenerator } from '#lib/ports';
+import type { IdGenerator } from '#lib/ports/system';
 
 /**
  * Ids are `prefix_` + a monotonic ULID: unique, time-ordered (so DynamoDB sort keys follow arrival

@@ -9,7 +9,7 @@ import type { DocumentContentType, DocumentSource, KnowledgeDocument } from '#li
 import { MAX_DOCUMENTS_PER_BASE } from '#lib/domain/limits/knowledge';
 import { refusalForUrl } from '#lib/domain/webhook-url';
 import type { Page } from '#lib/domain/types';
-import type { PageRequest } from '#lib/ports';
+import type { PageRequest } from '#lib/ports/paging';
 import type { Deps } from '#lib/app/deps';
 import { getKnowledgeBase } from '#lib/app/knowledge/knowledge-bases';
 
@@ -21,7 +21,7 @@ export type DocumentUpload =
 
 type DocumentDeps = Pick<
   Deps,
-  'store' | 'blobs' | 'ingestionQueue' | 'clock' | 'ids' | 'webhookTargets' | 'allowHttpWebhooks'
+  'knowledge' | 'blobs' | 'ingestionQueue' | 'clock' | 'ids' | 'webhookTargets' | 'allowHttpWebhooks'
 >;
 
 /**
@@ -55,7 +55,7 @@ export async function addDocument(
   if (original) {
     await deps.blobs.put(originalKey(tenantId, baseId, documentId, uploadId), original.bytes, original.contentType);
   }
-  const earlier = await deps.store.getDocument(tenantId, baseId, documentId);
+  const earlier = await deps.knowledge.getDocument(tenantId, baseId, documentId);
   const document: KnowledgeDocument = {
     tenantId,
     knowledgeBaseId: baseId,
@@ -70,8 +70,8 @@ export async function addDocument(
     createdAt: earlier?.createdAt ?? now,
     updatedAt: now,
   };
-  await deps.store.putDocument(document);
-  if (!(await deps.store.startUpload(tenantId, baseId, documentId, uploadId, now))) {
+  await deps.knowledge.putDocument(document);
+  if (!(await deps.knowledge.startUpload(tenantId, baseId, documentId, uploadId, now))) {
     throw new NotFoundError(`no knowledge base with id ${baseId}`);
   }
   await deps.ingestionQueue.enqueueIngestion({ tenantId, knowledgeBaseId: baseId, documentId, uploadId });
@@ -79,23 +79,23 @@ export async function addDocument(
 }
 
 export async function listDocuments(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'knowledge'>,
   tenantId: string,
   baseId: string,
   page: PageRequest,
 ): Promise<Page<KnowledgeDocument>> {
   await getKnowledgeBase(deps, tenantId, baseId);
-  return deps.store.listDocuments(tenantId, baseId, page);
+  return deps.knowledge.listDocuments(tenantId, baseId, page);
 }
 
 export async function getDocument(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'knowledge'>,
   tenantId: string,
   baseId: string,
   documentId: string,
 ): Promise<KnowledgeDocument> {
   await getKnowledgeBase(deps, tenantId, baseId);
-  const document = await deps.store.getDocument(tenantId, baseId, documentId);
+  const document = await deps.knowledge.getDocument(tenantId, baseId, documentId);
   if (!document) throw new NotFoundError(`no document with id ${documentId} in knowledge base ${baseId}`);
   return document;
 }
@@ -105,14 +105,14 @@ export async function getDocument(
  * record and blobs. Each step may be repeated, so an interrupted delete is finished by another.
  */
 export async function deleteDocument(
-  deps: Pick<Deps, 'store' | 'blobs' | 'clock'>,
+  deps: Pick<Deps, 'knowledge' | 'blobs' | 'clock'>,
   tenantId: string,
   baseId: string,
   documentId: string,
 ): Promise<void> {
   await getDocument(deps, tenantId, baseId, documentId);
-  await deps.store.forgetDocument(tenantId, baseId, documentId, deps.clock.now().toISOString());
-  await deps.store.deleteDocument(tenantId, baseId, documentId);
+  await deps.knowledge.forgetDocument(tenantId, baseId, documentId, deps.clock.now().toISOString());
+  await deps.knowledge.deleteDocument(tenantId, baseId, documentId);
   await deps.blobs.deletePrefix(documentPrefix(tenantId, baseId, documentId));
 }
 

@@ -34,7 +34,7 @@ export async function groundReply(
       query: question,
       topK: MAX_PROMPT_PASSAGES,
     }),
-    deps.store.listCorrections(ai.tenantId, ai.id),
+    deps.knowledge.listCorrections(ai.tenantId, ai.id),
   ]);
   const corrections = matchCorrections(question, allCorrections, MAX_PROMPT_CORRECTIONS);
   const sources = new Map<number, Citation>();

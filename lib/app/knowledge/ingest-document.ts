@@ -9,11 +9,11 @@ import { chunkDocument } from '#lib/domain/knowledge/chunking';
 import type { Chunk, ChunkSet, DocumentContentType, KnowledgeDocument } from '#lib/domain/knowledge/types';
 import { encodeVector } from '#lib/domain/knowledge/vectors';
 import { MAX_INGESTION_ATTEMPTS } from '#lib/domain/limits/knowledge';
-import type { DocumentReader, IngestionJob, UrlFetcher } from '#lib/ports';
+import type { DocumentReader, IngestionJob, UrlFetcher } from '#lib/ports/knowledge';
 import type { Deps } from '#lib/app/deps';
 import { documentTypeOf } from '#lib/domain/knowledge/content-types';
 
-export type IngestionDeps = Pick<Deps, 'store' | 'blobs' | 'embedder' | 'clock' | 'logger'> & {
+export type IngestionDeps = Pick<Deps, 'knowledge' | 'blobs' | 'embedder' | 'clock' | 'logger'> & {
   reader: DocumentReader;
   fetcher: UrlFetcher;
 };
@@ -33,7 +33,7 @@ export async function ingestDocument(
   job: IngestionJob & { attempt: number },
 ): Promise<IngestionOutcome> {
   const { tenantId, knowledgeBaseId: baseId, documentId, uploadId } = job;
-  const document = await deps.store.getDocument(tenantId, baseId, documentId);
+  const document = await deps.knowledge.getDocument(tenantId, baseId, documentId);
   if (!document || document.uploadId !== uploadId) return 'stale';
   try {
     const source = await loadSource(deps, document);
@@ -46,8 +46,8 @@ export async function ingestDocument(
     const body = Buffer.from(JSON.stringify(set), 'utf8');
     await deps.blobs.put(chunkSetKey(tenantId, baseId, documentId, uploadId), body, 'application/json');
     const now = deps.clock.now().toISOString();
-    if (!(await deps.store.markIndexed(tenantId, baseId, documentId, uploadId, now))) return 'stale';
-    const updated = await deps.store.updateDocumentStatus(tenantId, baseId, documentId, uploadId, {
+    if (!(await deps.knowledge.markIndexed(tenantId, baseId, documentId, uploadId, now))) return 'stale';
+    const updated = await deps.knowledge.updateDocumentStatus(tenantId, baseId, documentId, uploadId, {
       status: 'ready',
       chunkCount: chunks.length,
       title,
@@ -111,7 +111,7 @@ export function embeddingText(chunk: Chunk): string {
 
 async function fail(deps: IngestionDeps, document: KnowledgeDocument, reason: string): Promise<IngestionOutcome> {
   const { tenantId, knowledgeBaseId, id, uploadId } = document;
-  const updated = await deps.store.updateDocumentStatus(tenantId, knowledgeBaseId, id, uploadId, {
+  const updated = await deps.knowledge.updateDocumentStatus(tenantId, knowledgeBaseId, id, uploadId, {
     status: 'failed',
     chunkCount: 0,
     error: reason,

@@ -4,11 +4,11 @@ import { basePrefix } from '#lib/domain/knowledge/blob-keys';
 import type { KnowledgeBase } from '#lib/domain/knowledge/types';
 import { MAX_PAGE_SIZE } from '#lib/domain/limits/http';
 import type { Page } from '#lib/domain/types';
-import type { PageRequest } from '#lib/ports';
+import type { PageRequest } from '#lib/ports/paging';
 import type { Deps } from '#lib/app/deps';
 
 export async function createKnowledgeBase(
-  deps: Pick<Deps, 'store' | 'clock'>,
+  deps: Pick<Deps, 'knowledge' | 'clock'>,
   input: { tenantId: string; id: string; name: string },
 ): Promise<KnowledgeBase> {
   const now = deps.clock.now().toISOString();
@@ -22,18 +22,18 @@ export async function createKnowledgeBase(
     createdAt: now,
     updatedAt: now,
   };
-  await deps.store.createKnowledgeBase(base);
+  await deps.knowledge.createKnowledgeBase(base);
   return base;
 }
 
 /** The base, or a NotFoundError (naming `path` when given) if the tenant has none with this id. */
 export async function getKnowledgeBase(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'knowledge'>,
   tenantId: string,
   id: string,
   path?: string,
 ): Promise<KnowledgeBase> {
-  const base = await deps.store.getKnowledgeBase(tenantId, id);
+  const base = await deps.knowledge.getKnowledgeBase(tenantId, id);
   if (!base) {
     throw new NotFoundError(`no knowledge base with id ${id}`, {
       ...(path ? { details: [{ path, message: 'no knowledge base with this id' }] } : {}),
@@ -43,11 +43,11 @@ export async function getKnowledgeBase(
 }
 
 export function listKnowledgeBases(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'knowledge'>,
   tenantId: string,
   page: PageRequest,
 ): Promise<Page<KnowledgeBase>> {
-  return deps.store.listKnowledgeBases(tenantId, page);
+  return deps.knowledge.listKnowledgeBases(tenantId, page);
 }
 
 /**
@@ -56,7 +56,7 @@ export function listKnowledgeBases(
  * be repeated.
  */
 export async function deleteKnowledgeBase(
-  deps: Pick<Deps, 'store' | 'blobs' | 'clock'>,
+  deps: Pick<Deps, 'ais' | 'knowledge' | 'setup' | 'blobs' | 'clock'>,
   tenantId: string,
   id: string,
 ): Promise<void> {
@@ -67,28 +67,29 @@ export async function deleteKnowledgeBase(
   }
   const at = deps.clock.now().toISOString();
   for (;;) {
-    const page = await deps.store.listDocuments(tenantId, id, { limit: MAX_PAGE_SIZE });
+    const page = await deps.knowledge.listDocuments(tenantId, id, { limit: MAX_PAGE_SIZE });
     for (const document of page.items) {
-      await deps.store.forgetDocument(tenantId, id, document.id, at);
-      await deps.store.deleteDocument(tenantId, id, document.id);
+      await deps.knowledge.forgetDocument(tenantId, id, document.id, at);
+      await deps.knowledge.deleteDocument(tenantId, id, document.id);
     }
     if (page.nextCursor === null) break;
   }
   await deps.blobs.deletePrefix(basePrefix(tenantId, id));
-  if (!(await deps.store.deleteKnowledgeBase(tenantId, id))) throw new NotFoundError(`no knowledge base with id ${id}`);
+  if (!(await deps.knowledge.deleteKnowledgeBase(tenantId, id)))
+    throw new NotFoundError(`no knowledge base with id ${id}`);
 }
 
 /** The AIs and products that name the base, as error details. A tenant has few of either. */
-async function findUsers(deps: Pick<Deps, 'store'>, tenantId: string, id: string): Promise<ErrorDetail[]> {
+async function findUsers(deps: Pick<Deps, 'ais' | 'setup'>, tenantId: string, id: string): Promise<ErrorDetail[]> {
   const users: ErrorDetail[] = [];
   await forEachPage(
-    (cursor) => deps.store.listAis(tenantId, { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
+    (cursor) => deps.ais.listAis(tenantId, { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
     (ai) => {
       if (ai.knowledgeBaseIds?.includes(id)) users.push({ path: 'id', message: `used by AI ${ai.name} (${ai.id})` });
     },
   );
   await forEachPage(
-    (cursor) => deps.store.listSetupItems('product', tenantId, { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
+    (cursor) => deps.setup.listSetupItems('product', tenantId, { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
     (product) => {
       if (product.knowledgeBaseIds?.includes(id)) {
         users.push({ path: 'id', message: `used by product ${product.name} (${product.id})` });
@@ -112,13 +113,13 @@ async function forEachPage<T>(load: (cursor?: string) => Promise<Page<T>>, visit
  * missing base, naming its place in the list (`knowledge_base_ids.1`).
  */
 export async function assertKnowledgeBaseReferences(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'knowledge'>,
   tenantId: string,
   ids: readonly string[] | null | undefined,
   field = 'knowledge_base_ids',
 ): Promise<void> {
   if (!ids || ids.length === 0) return;
-  const found = await Promise.all(ids.map((id) => deps.store.getKnowledgeBase(tenantId, id)));
+  const found = await Promise.all(ids.map((id) => deps.knowledge.getKnowledgeBase(tenantId, id)));
   const missing = ids.flatMap((id, i) =>
     found[i] ? [] : [{ path: `${field}.${i}`, message: `no knowledge base with id ${id}` }],
   );

@@ -4,13 +4,13 @@
  */
 import type { KnowledgeGap, KnowledgeGapReason } from '#lib/domain/knowledge/types';
 import type { Ai, Conversation, Message, Page } from '#lib/domain/types';
-import type { PageRequest } from '#lib/ports';
+import type { PageRequest } from '#lib/ports/paging';
 import type { Deps } from '#lib/app/deps';
 import { deriveId } from '#lib/app/create-delivery';
 
 /** Records a gap once per message and reason, however often it is recorded (a retried generator). */
 export async function recordKnowledgeGap(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'knowledge'>,
   input: {
     ai: Pick<Ai, 'id'>;
     conversation: Conversation;
@@ -31,13 +31,13 @@ export async function recordKnowledgeGap(
     // The message's own time, not now: a retried write must land on the same item.
     createdAt: message.createdAt,
   };
-  await deps.store.putKnowledgeGap(gap);
+  await deps.knowledge.putKnowledgeGap(gap);
 }
 
 export function listKnowledgeGaps(
-  deps: Pick<Deps, 'store'>,
+  deps: Pick<Deps, 'knowledge'>,
   tenantId: string,
   page: PageRequest,
 ): Promise<Page<KnowledgeGap>> {
-  return deps.store.listKnowledgeGaps(tenantId, page);
+  return deps.knowledge.listKnowledgeGaps(tenantId, page);
 }

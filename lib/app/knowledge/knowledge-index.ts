@@ -8,7 +8,7 @@ import { chunkSetKey } from '#lib/domain/knowledge/blob-keys';
 import { SearchIndex } from '#lib/domain/knowledge/search-index';
 import type { ChunkSet, KnowledgeBase } from '#lib/domain/knowledge/types';
 import { MAX_CACHED_INDEXES } from '#lib/domain/limits/knowledge';
-import type { BlobStore } from '#lib/ports';
+import type { BlobStore, KnowledgeIndex } from '#lib/ports/knowledge';
 
 interface CachedIndex {
   version: number;
@@ -18,7 +18,7 @@ interface CachedIndex {
   sets: Map<string, ChunkSet>;
 }
 
-export class KnowledgeIndexCache {
+export class KnowledgeIndexCache implements KnowledgeIndex {
   /** In least-recently-used order: a Map iterates in insertion order, and a hit is re-inserted. */
   private readonly cached = new Map<string, CachedIndex>();
 

@@ -7,7 +7,7 @@ import type { KnowledgeBase, Passage } from '#lib/domain/knowledge/types';
 import type { Deps } from '#lib/app/deps';
 import { getKnowledgeBase } from '#lib/app/knowledge/knowledge-bases';
 
-export type SearchDeps = Pick<Deps, 'store' | 'blobs' | 'embedder' | 'knowledgeIndex' | 'logger'>;
+export type SearchDeps = Pick<Deps, 'knowledge' | 'blobs' | 'embedder' | 'knowledgeIndex' | 'logger'>;
 
 /** `POST /v1/knowledge-bases/{id}/search`: NotFoundError if the tenant has no such base. */
 export async function searchKnowledgeBase(
@@ -27,7 +27,7 @@ export async function searchKnowledge(
   input: { tenantId: string; baseIds: readonly string[]; query: string; topK: number },
 ): Promise<Passage[]> {
   if (input.baseIds.length === 0 || input.query.trim() === '') return [];
-  const bases = await Promise.all(input.baseIds.map((id) => deps.store.getKnowledgeBase(input.tenantId, id)));
+  const bases = await Promise.all(input.baseIds.map((id) => deps.knowledge.getKnowledgeBase(input.tenantId, id)));
   return searchBases(
     deps,
     bases.filter((base) => base !== undefined),

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient, DynamoStore } from '#lib/adapters/aws/dynamo-store';
+import { createDocumentClient, createDynamoStores, type DynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
 import { createTenant } from '#lib/app/tenants';
@@ -109,8 +109,8 @@ export interface DeployedStack {
   proxies: Record<Service, IamProxy>;
   /** Every AWS call a function made that its role did not allow. */
   denied(): { principal: string; action: string; resource: string }[];
-  /** The store, as the operator's tools reach it. */
-  store: DynamoStore;
+  /** The stores, as the operator's tools reach them. */
+  stores: DynamoStores;
   /**
    * Invokes each schedule's target as Scheduler would (with its Target.Input, through its role,
    * asynchronously), `times` times each, then applies ActionAfterCompletion. Only schedules due at
@@ -383,9 +383,9 @@ export async function startDeployedStack(options: DeployedStackOptions = {}): Pr
     }
 
     // A tenant and its key, written to the table as `parley tenants create` does.
-    const store = new DynamoStore({ tableName: tableName as string, client: createDocumentClient(adminDynamo) });
+    const stores = createDynamoStores({ tableName: tableName as string, client: createDocumentClient(adminDynamo) });
     const { apiKey } = await createTenant(
-      { store, clock: systemClock, ids: createUlidIds() },
+      { tenants: stores.tenants, clock: systemClock, ids: createUlidIds() },
       { tenantName: 'Deployed' },
     );
 
@@ -427,7 +427,7 @@ export async function startDeployedStack(options: DeployedStackOptions = {}): Pr
             .filter((d) => !d.allowed)
             .map((d) => ({ principal: d.principal, action: d.action, resource: d.resource })),
         ),
-      store,
+      stores,
       async fireSchedules({ now = new Date(), times = 1, all = false } = {}) {
         const fired: FiredSchedule[] = [];
         for (const schedule of all ? scheduler.schedules() : scheduler.due(now)) {

@@ -1,0 +1,74 @@
+/** Conversations, their messages and the feedback on them. */
+import type { Conversation, Message, MessageFeedback } from '#lib/domain/types';
+
+/**
+ * The fields updateConversation may change. Stores ignore anything else in `changes` (a caller
+ * passing a whole record, say), so an update can never move a conversation's tenant or id.
+ */
+export const CONVERSATION_UPDATABLE_FIELDS = [
+  'status',
+  'contact',
+  'channel',
+  'outputFormat',
+  'webhooks',
+  'metadata',
+  'scheduled',
+  'prospectId',
+  'modelFault',
+  'updatedAt',
+] as const satisfies readonly (keyof Conversation)[];
+
+export type ConversationChanges = Partial<Pick<Conversation, (typeof CONVERSATION_UPDATABLE_FIELDS)[number]>>;
+
+export interface ConversationStore {
+  getConversation(tenantId: string, conversationId: string): Promise<Conversation | undefined>;
+  /** Creates the conversation unless it exists; returns the stored one either way. */
+  ensureConversation(conversation: Conversation): Promise<Conversation>;
+  /** Applies a partial update to an existing conversation. */
+  updateConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<void>;
+  /**
+   * Adds one to the conversation's version (0 when it has none) and applies `changes`, in one
+   * write; returns the conversation as written. Throws NotFoundError if it does not exist.
+   */
+  bumpConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<Conversation>;
+  /**
+   * Stores a message unless one with its id exists; returns false if it existed. An inbound
+   * message with status `queued` or `answering` is listed as pending for the recovery sweep.
+   */
+  putMessage(message: Message): Promise<boolean>;
+  getMessage(tenantId: string, conversationId: string, messageId: string): Promise<Message | undefined>;
+  /** All messages of the conversation, oldest first. */
+  listMessages(tenantId: string, conversationId: string): Promise<Message[]>;
+  /**
+   * The newest `limit` messages of the conversation (all of them when it has fewer), oldest
+   * first. Message ids are ULIDs, so id order is time order.
+   */
+  listRecentMessages(tenantId: string, conversationId: string, limit: number): Promise<Message[]>;
+  /**
+   * Marks an unanswered inbound message as being answered by `replyId`. Succeeds if it is
+   * unclaimed or already claimed by the same reply; returns false if another reply holds it or it
+   * is no longer unanswered.
+   */
+  claimMessage(tenantId: string, conversationId: string, messageId: string, replyId: string): Promise<boolean>;
+  /**
+   * Records the outcome for an unanswered inbound message and drops it from the pending list. With
+   * `replyId`, only an unclaimed message or one claimed by that reply is settled. A no-op if it is
+   * already settled or held by another reply.
+   */
+  settleMessage(
+    tenantId: string,
+    conversationId: string,
+    messageId: string,
+    outcome: { status: 'answered' | 'escalated' | 'failed'; replyId?: string; answer?: string; at: string },
+  ): Promise<void>;
+  /**
+   * Stores feedback on a message, replacing any earlier feedback (one per message). Returns false,
+   * writing nothing, if the message does not exist.
+   */
+  recordFeedback(
+    tenantId: string,
+    conversationId: string,
+    messageId: string,
+    feedback: MessageFeedback,
+  ): Promise<boolean>;
+}

@@ -1,0 +1,23 @@
+/** Tenants, their API keys and the per-key request counters. */
+import type { ApiKeyRecord, Page, Tenant } from '#lib/domain/types';
+import type { PageRequest } from '#lib/ports/paging';
+
+export interface TenantStore {
+  /** Creates the tenant unless it exists; returns the stored one either way. */
+  ensureTenant(tenant: Tenant): Promise<Tenant>;
+  getTenant(tenantId: string): Promise<Tenant | undefined>;
+  /** Stores a key hash; a hash already stored is left as it is. */
+  putApiKey(key: ApiKeyRecord): Promise<void>;
+  /** The key whose hash this is, read consistently: a revoked key is never found. */
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  getApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** The tenant's keys in id (= creation) order; cursors as in listAis. */
+  listApiKeys(tenantId: string, page: PageRequest): Promise<Page<ApiKeyRecord>>;
+  /** Deletes the key, so it stops authenticating at once; returns false if there was nothing to delete. */
+  revokeApiKey(tenantId: string, keyId: string): Promise<boolean>;
+  /**
+   * Counts one request of the key in the window `second` (the ISO time the second starts) unless
+   * `limit` requests were already counted there; returns false, counting nothing, if they were.
+   */
+  countRequest(tenantId: string, keyId: string, second: string, limit: number): Promise<boolean>;
+}
