@@ -36,3 +36,22 @@ export type Conversation = ResponseBody<'/v2/conversations/{conversation_id}', '
 export type Message = Conversation['messages'][number];
 
 export type Delivery = ResponseBody<'/v2/deliveries', 'get'>['data'][number];
+
+/** The body of creating an AI; editing takes the same fields (PATCH), nulls clearing optional ones. */
+export type AiRequest = NonNullable<paths['/v1/ais']['post']['requestBody']>['content']['application/json'];
+
+export type FollowUpRequest = NonNullable<AiRequest['follow_up']>;
+
+export type EmergencyRequest = NonNullable<AiRequest['emergency']>;
+
+/** An AI with its new webhook secret, as rotating the secret returns it (this once). */
+export type RotatedAi = ResponseBody<'/v1/ais/{id}/rotate-secret', 'post'>;
+
+export type ApiKey = ResponseBody<'/v1/api-keys', 'get'>['data'][number];
+
+/** A key as creating or rotating returns it: with the key itself, shown this once. */
+export type CreatedApiKey = ResponseBody<'/v1/api-keys', 'post', 201>;
+
+export type KnowledgeGap = ResponseBody<'/v1/knowledge-gaps', 'get'>['data'][number];
+
+export type SearchResult = ResponseBody<'/v1/knowledge-bases/{id}/search', 'post'>['data'][number];

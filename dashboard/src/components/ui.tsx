@@ -2,6 +2,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useId } from 'preact/hooks';
 import { ApiError } from '../api.ts';
+import { FieldError, useFieldError } from './field-errors.tsx';
 
 /** An API error as the API words it: its message, then each field it names. */
 export function ErrorMessage({ error }: { error: unknown }) {
@@ -23,20 +24,24 @@ export function ErrorMessage({ error }: { error: unknown }) {
   );
 }
 
-type InputProps = JSX.InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ComponentChildren; name: string };
+/** `path`: the API's name for the field in error details, when it is not the form's `name`. */
+type Labelled = { label: string; hint?: ComponentChildren; name: string; path?: string };
+type InputProps = JSX.InputHTMLAttributes<HTMLInputElement> & Labelled;
 
-/** An input with its label (and hint) tied to it. */
-export function Field({ label, hint, ...input }: InputProps) {
+/** An input with its label, hint and error tied to it. */
+export function Field({ label, hint, path, ...input }: InputProps) {
   const id = useId();
+  const error = useFieldError(path ?? input.name, id, Boolean(hint));
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <input id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      <input id={id} {...error.controlProps} {...input} />
       {hint && (
         <p class="hint" id={`${id}-hint`}>
           {hint}
         </p>
       )}
+      <FieldError id={id} message={error.message} />
     </div>
   );
 }
@@ -44,18 +49,21 @@ export function Field({ label, hint, ...input }: InputProps) {
 export function TextArea({
   label,
   hint,
+  path,
   ...textarea
-}: JSX.TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ComponentChildren; name: string }) {
+}: JSX.TextareaHTMLAttributes<HTMLTextAreaElement> & Labelled) {
   const id = useId();
+  const error = useFieldError(path ?? textarea.name, id, Boolean(hint));
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <textarea id={id} rows={4} aria-describedby={hint ? `${id}-hint` : undefined} {...textarea} />
+      <textarea id={id} rows={4} {...error.controlProps} {...textarea} />
       {hint && (
         <p class="hint" id={`${id}-hint`}>
           {hint}
         </p>
       )}
+      <FieldError id={id} message={error.message} />
     </div>
   );
 }
@@ -68,19 +76,22 @@ export interface Option {
 export function Select({
   label,
   options,
+  path,
   ...select
-}: JSX.SelectHTMLAttributes<HTMLSelectElement> & { label: string; name: string; options: readonly Option[] }) {
+}: JSX.SelectHTMLAttributes<HTMLSelectElement> & Labelled & { options: readonly Option[] }) {
   const id = useId();
+  const error = useFieldError(path ?? select.name, id, false);
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <select id={id} {...select}>
+      <select id={id} {...error.controlProps} {...select}>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
           </option>
         ))}
       </select>
+      <FieldError id={id} message={error.message} />
     </div>
   );
 }
