@@ -2,11 +2,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { AiForm } from './pages/ai-form.tsx';
 import { AisPage } from './pages/ais.tsx';
+import { ApiKeysPage } from './pages/api-keys.tsx';
 import { ConversationPage } from './pages/conversation.tsx';
 import { ConversationsPage } from './pages/conversations.tsx';
 import { DeliveriesPage } from './pages/deliveries.tsx';
 import { KnowledgeBasePage } from './pages/knowledge-base.tsx';
 import { KnowledgeBasesPage } from './pages/knowledge-bases.tsx';
+import { KnowledgeGapsPage } from './pages/knowledge-gaps.tsx';
 import { SETUP_RESOURCES, SetupPage } from './pages/setup.tsx';
 import { SignIn } from './pages/sign-in.tsx';
 import { TestChatPage } from './pages/test-chat.tsx';
@@ -18,9 +20,11 @@ const NAV = [
   { section: 'ais', label: 'AIs' },
   ...SETUP_RESOURCES.map((resource) => ({ section: resource.section, label: resource.plural })),
   { section: 'knowledge', label: 'Knowledge' },
+  { section: 'gaps', label: 'Knowledge gaps' },
   { section: 'test', label: 'Test chat' },
   { section: 'conversations', label: 'Conversations' },
   { section: 'deliveries', label: 'Deliveries' },
+  { section: 'keys', label: 'API keys' },
 ] as const;
 
 function Page({ route }: { route: string[] }) {
@@ -32,12 +36,16 @@ function Page({ route }: { route: string[] }) {
       return id ? <AiForm key={id} id={id === 'new' ? null : id} /> : <AisPage />;
     case 'knowledge':
       return id ? <KnowledgeBasePage key={id} id={id} /> : <KnowledgeBasesPage />;
+    case 'gaps':
+      return <KnowledgeGapsPage />;
     case 'test':
       return <TestChatPage key={id} aiId={id ?? null} />;
     case 'conversations':
       return id ? <ConversationPage key={id} id={id} /> : <ConversationsPage />;
     case 'deliveries':
       return <DeliveriesPage />;
+    case 'keys':
+      return <ApiKeysPage />;
     default:
       return <p>There is no page here.</p>;
   }

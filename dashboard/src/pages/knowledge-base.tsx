@@ -1,10 +1,12 @@
 /**
- * One knowledge base: its documents with their indexing status, and three ways to add one (a file
- * with upload progress, a URL, pasted text). A new document is polled until ready or failed.
+ * One knowledge base: its documents with their indexing status, a search as an AI would make it,
+ * and three ways to add a document (a file with upload progress, a URL, pasted text). A new
+ * document is polled until ready or failed.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post, remove, segment, upload } from '../api.ts';
 import { ErrorMessage, Field, Pager, Section, Select, TextArea, text, When } from '../components/ui.tsx';
+import { KnowledgeSearch } from '../components/knowledge-search.tsx';
 import { type PagedList, useAction, usePagedList } from '../hooks.ts';
 import { navigate } from '../router.ts';
 import { useAnnounce } from '../status.tsx';
@@ -83,6 +85,7 @@ export function KnowledgeBasePage({ id }: { id: string }) {
         </ul>
         <Pager hasMore={documents.hasMore} loading={documents.loading} onMore={documents.loadMore} />
       </Section>
+      <KnowledgeSearch basePath={base} />
       <UploadFile base={base} onAdded={added} />
       <AddUrl base={base} onAdded={added} />
       <AddText base={base} onAdded={added} />
