@@ -1,8 +1,20 @@
 /** Small building blocks shared by the pages: labelled fields, API errors, paging. */
 import type { ComponentChildren, JSX } from 'preact';
-import { useId } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { FieldError, useFieldError } from './field-errors.tsx';
+
+let lastId = 0;
+
+/**
+ * An id unique in the page for as long as the component lives. Preact's useId derives ids from
+ * the tree's shape, and a form that appears inside a list (editing an item) can get the id of a
+ * field elsewhere, which ties a label to the wrong input.
+ */
+export function useUniqueId(): string {
+  const [id] = useState(() => `f${++lastId}`);
+  return id;
+}
 
 /** An API error as the API words it: its message, then each field it names. */
 export function ErrorMessage({ error }: { error: unknown }) {
@@ -30,7 +42,7 @@ type InputProps = JSX.InputHTMLAttributes<HTMLInputElement> & Labelled;
 
 /** An input with its label, hint and error tied to it. */
 export function Field({ label, hint, path, ...input }: InputProps) {
-  const id = useId();
+  const id = useUniqueId();
   const error = useFieldError(path ?? input.name, id, Boolean(hint));
   return (
     <div class="field">
@@ -52,7 +64,7 @@ export function TextArea({
   path,
   ...textarea
 }: JSX.TextareaHTMLAttributes<HTMLTextAreaElement> & Labelled) {
-  const id = useId();
+  const id = useUniqueId();
   const error = useFieldError(path ?? textarea.name, id, Boolean(hint));
   return (
     <div class="field">
@@ -79,7 +91,7 @@ export function Select({
   path,
   ...select
 }: JSX.SelectHTMLAttributes<HTMLSelectElement> & Labelled & { options: readonly Option[] }) {
-  const id = useId();
+  const id = useUniqueId();
   const error = useFieldError(path ?? select.name, id, false);
   return (
     <div class="field">
@@ -133,7 +145,7 @@ export function Pager({ hasMore, loading, onMore }: { hasMore: boolean; loading:
 }
 
 export function Section({ title, children }: { title: string; children: ComponentChildren }) {
-  const id = useId();
+  const id = useUniqueId();
   return (
     <section aria-labelledby={id} class="card">
       <h2 id={id}>{title}</h2>
