@@ -1,0 +1,98 @@
+/**
+ * Knowledge in the dashboard: a knowledge base is searched as an AI would search it, and a
+ * question the knowledge could not answer is listed as a knowledge gap, with a form for the answer.
+ * (Sending that answer, POST /v1/knowledge-gaps/{id}/answer, is tested once the API has it.)
+ */
+import { jest } from '@jest/globals';
+import { MAX_CORRECTION_CHARS } from '#lib/domain/limits/messages';
+import { type DashboardSession, openDashboard } from '#test/support/dashboard-session';
+
+jest.setTimeout(60_000);
+
+/** Indexing and answering run behind queues; they take about a second each locally. */
+const BACKGROUND_WORK_MS = 20_000;
+const POLL_MS = 250;
+
+const SHIPPING = `# Shipping
+
+We ship to every country in the European Union within 4 working days.
+
+# Returns
+
+Send the parcel back with the prepaid label in the box.
+`;
+const QUESTION = 'Can I pay with cryptocurrency?';
+
+describe('knowledge in the dashboard', () => {
+  let session: DashboardSession;
+
+  beforeAll(async () => {
+    session = await openDashboard();
+  });
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  /** Polls the API until `read` gives a value, as the dashboard's own pages poll. */
+  async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+    const deadline = Date.now() + BACKGROUND_WORK_MS;
+    for (;;) {
+      const value = await read();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error('timed out waiting for background work');
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  it('uploads a document and finds its passage by searching the knowledge base', async () => {
+    const { page } = session;
+    await session.go('Knowledge');
+    await page.getByLabel('Knowledge base name').fill('Help centre');
+    await page.getByRole('button', { name: 'Create knowledge base' }).click();
+    await page.getByRole('heading', { name: 'Help centre', level: 1 }).waitFor();
+    await page.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'shipping.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from(SHIPPING),
+    });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText('ready', { exact: true }).waitFor({ timeout: BACKGROUND_WORK_MS });
+
+    await page.getByLabel('Search this knowledge base').fill('How many days does shipping take?');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.getByRole('list', { name: 'Search results' });
+    await results.waitFor();
+    await session.screenshot('knowledge-search');
+
+    expect(await results.getByRole('listitem').first().textContent()).toContain('4 working days');
+  });
+
+  it('lists a question the knowledge could not answer as a gap, with a form for the missing answer', async () => {
+    const { page, api } = session;
+    const ai = await api('POST', '/v1/ais', {
+      type: 'support',
+      name: 'Ada',
+      webhooks: { answer_url: 'http://127.0.0.1:9/answer' },
+    });
+    // The AI has no knowledge base: the question cannot be answered from knowledge, a gap.
+    await api('POST', '/v2/messages', { ai_id: ai.body.id, conversation_id: 'lin@example.com', message: QUESTION });
+    const [listed] = await eventually(async () => {
+      const gaps = (await api('GET', '/v1/knowledge-gaps')).body.data;
+      return gaps.length > 0 ? gaps : undefined;
+    });
+    expect(listed).toMatchObject({ question: QUESTION, conversation_id: 'lin@example.com' });
+
+    await session.go('Knowledge gaps');
+    const gap = page.getByRole('listitem').filter({ hasText: QUESTION });
+    await gap.getByText('answered without knowledge').waitFor();
+    await gap.getByRole('button', { name: `Write the answer to ${QUESTION}` }).click();
+    await session.screenshot('knowledge-gaps');
+
+    const answer = gap.getByLabel('Answer');
+    expect(await answer.getAttribute('maxlength')).toBe(String(MAX_CORRECTION_CHARS));
+    expect(await gap.getByRole('link', { name: 'lin@example.com' }).getAttribute('href')).toBe(
+      '#/conversations/lin%40example.com',
+    );
+  });
+});
