@@ -33,7 +33,8 @@ describe('the dashboard', () => {
 
   const screenshot = (name: string, target = page) =>
     target.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-  const go = (link: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+  const go = (link: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link, exact: true }).click();
   const status = () => page.getByRole('status');
 
   beforeAll(async () => {
