@@ -12,7 +12,7 @@ import {
   MAX_URL_CHARS,
 } from '#lib/domain/limits/setup';
 import { isTimeZone } from '#lib/domain/time-zone';
-import { text } from './components/ui.tsx';
+import { text } from './form-values.ts';
 import type { AiRequest, EmergencyRequest, FollowUpRequest } from './types.ts';
 
 /** The API's pattern for quiet-hour bounds (functions/http/follow-up-schemas.ts). */

@@ -160,8 +160,4 @@ export function When({ at }: { at: string }) {
   return <time dateTime={at}>{dateTime.format(new Date(at))}</time>;
 }
 
-/** A form's text field, trimmed; empty becomes undefined. */
-export function text(form: FormData, name: string): string | undefined {
-  const value = String(form.get(name) ?? '').trim();
-  return value === '' ? undefined : value;
-}
+export { text } from '../form-values.ts';
