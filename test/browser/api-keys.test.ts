@@ -41,6 +41,7 @@ describe('the API keys page', () => {
     const shown = page.getByRole('region', { name: 'New key: Zapier' }).getByText(/^prly_/);
     await shown.waitFor();
     created = (await shown.textContent()) ?? '';
+    await page.getByRole('button', { name: 'Revoke Zapier' }).waitFor();
     await page.getByRole('button', { name: 'Copy' }).click();
     await page.getByRole('status').getByText('Copied.').waitFor();
     await session.screenshot('api-keys');
@@ -69,6 +70,9 @@ describe('the API keys page', () => {
     const { page } = session;
     await page.getByRole('button', { name: 'Revoke Zapier' }).click();
     await page.getByRole('status').getByText('Revoked the key Zapier.').waitFor();
+    // The list is read again after the revocation: wait for it to hold the remaining key.
+    await page.getByRole('button', { name: 'Revoke Zapier' }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: /^Revoke / }).waitFor();
 
     expect(await page.getByRole('button', { name: /^Revoke / }).count()).toBe(1);
     expect(await statusWith(rotated)).toBe(401);
