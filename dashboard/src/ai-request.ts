@@ -29,7 +29,7 @@ function numberField(form: FormData, name: string): number | undefined {
   return value === undefined ? undefined : Number(value);
 }
 
-function toFollowUp(form: FormData): FollowUpRequest {
+function ownFollowUp(form: FormData): FollowUpRequest {
   const start = text(form, 'quiet_start');
   const end = text(form, 'quiet_end');
   return {
@@ -40,6 +40,15 @@ function toFollowUp(form: FormData): FollowUpRequest {
     ...(start || end ? { quiet_hours: { start: start ?? '', end: end ?? '' } } : {}),
     timezone: text(form, 'timezone'),
   } as FollowUpRequest;
+}
+
+/**
+ * The follow-up fieldset's settings: the form's own, else none (the strategy's settings, or the
+ * defaults), which editing sends as null to clear them.
+ */
+export function toFollowUpRequest(form: FormData, editing: boolean): FollowUpRequest | null | undefined {
+  if (form.get('follow_up_mode') === 'own') return ownFollowUp(form);
+  return editing ? null : undefined;
 }
 
 function toEmergency(form: FormData): EmergencyRequest {
@@ -56,7 +65,6 @@ function toEmergency(form: FormData): EmergencyRequest {
  */
 export function toAiRequest(form: FormData, editing: boolean): AiRequest {
   const optional = (name: string) => text(form, name) ?? (editing ? null : undefined);
-  const followUp = form.get('follow_up_mode') === 'own' ? toFollowUp(form) : editing ? null : undefined;
   return {
     type: form.get('type'),
     name: text(form, 'name') ?? '',
@@ -73,14 +81,15 @@ export function toAiRequest(form: FormData, editing: boolean): AiRequest {
     strategy_id: optional('strategy_id'),
     goal_id: optional('goal_id'),
     knowledge_base_ids: form.getAll('knowledge_base_ids').map(String),
-    follow_up: followUp,
+    follow_up: toFollowUpRequest(form, editing),
     emergency: toEmergency(form),
   } as AiRequest;
 }
 
 const isWhole = (value: number) => Number.isInteger(value);
 
-function checkFollowUp(followUp: FollowUpRequest, errors: Record<string, string>): void {
+/** The API's checks on follow-up settings (an AI's or a strategy's), into `errors` by API path. */
+export function checkFollowUp(followUp: FollowUpRequest, errors: Record<string, string>): void {
   const hours = followUp.dropoff_after_hours;
   if (hours !== undefined && !(hours > 0 && hours <= MAX_DROPOFF_HOURS))
     errors['follow_up.dropoff_after_hours'] = `must be more than 0 and at most ${MAX_DROPOFF_HOURS} hours`;

@@ -1,8 +1,10 @@
 /**
- * Products, strategies and goals in the dashboard: each is created, edited and deleted through its
- * page, and the API reads back what the page did.
+ * Products, strategies and goals in the dashboard: each is created (a product with its knowledge
+ * base, a strategy with its own follow-ups), edited and deleted through its page, and the API
+ * reads back what the page did.
  */
 import { jest } from '@jest/globals';
+import type { Locator } from 'playwright-core';
 import { type DashboardSession, openDashboard } from '#test/support/dashboard-session';
 
 jest.setTimeout(60_000);
@@ -13,6 +15,8 @@ const RESOURCES = [
     singular: 'product',
     path: '/v1/products',
     fill: { Name: 'Starter plan', Description: 'Everything a small shop needs.', Price: '$49/month' },
+    choose: (form: Locator) => form.getByLabel('Help centre').check(),
+    created: { knowledge_base_ids: [expect.any(String)] },
     edit: { label: 'Price', value: '$59/month', field: 'price' },
   },
   {
@@ -20,6 +24,11 @@ const RESOURCES = [
     singular: 'strategy',
     path: '/v1/strategies',
     fill: { Name: 'Consultative', Instructions: 'Ask about their shop before proposing a plan.', Tone: 'warm' },
+    choose: async (form: Locator) => {
+      await form.getByLabel('Follow-up settings').selectOption({ label: "This strategy's own" });
+      await form.getByLabel('Nudge after (hours of silence)').fill('6');
+    },
+    created: { follow_up: expect.objectContaining({ enabled: true, dropoff_after_hours: 6 }) },
     edit: { label: 'Tone', value: 'warm, concise', field: 'tone' },
   },
   {
@@ -27,6 +36,8 @@ const RESOURCES = [
     singular: 'goal',
     path: '/v1/goals',
     fill: { Name: 'Book a demo', Description: 'A call with sales.', 'Goal URL': 'https://example.com/demo' },
+    choose: async () => {},
+    created: {},
     edit: { label: 'Goal URL', value: 'https://example.com/book', field: 'goal_url' },
   },
 ] as const;
@@ -36,6 +47,8 @@ describe('the setup pages', () => {
 
   beforeAll(async () => {
     session = await openDashboard();
+    // A knowledge base for a product to name.
+    await session.api('POST', '/v1/knowledge-bases', { name: 'Help centre' });
   });
 
   afterAll(async () => {
@@ -50,11 +63,12 @@ describe('the setup pages', () => {
       await session.go(resource.link);
       const form = page.getByRole('region', { name: `New ${resource.singular}` });
       for (const [label, value] of Object.entries(resource.fill)) await form.getByLabel(label).fill(value);
+      await resource.choose(form);
       await form.getByRole('button', { name: `Create ${resource.singular}` }).click();
       await page.getByRole('heading', { name, level: 2 }).waitFor();
 
       const listed = await session.api('GET', resource.path);
-      expect(listed.body.data).toEqual([expect.objectContaining({ name })]);
+      expect(listed.body.data).toEqual([expect.objectContaining({ name, ...resource.created })]);
     });
 
     it(`edits the ${resource.singular}`, async () => {

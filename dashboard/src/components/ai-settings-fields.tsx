@@ -25,8 +25,15 @@ function Check({ name, label, checked, value }: { name: string; label: string; c
   );
 }
 
-export function FollowUpFields({ ai }: { ai: Ai | null }) {
-  const own = ai?.follow_up;
+/** What the settings fall back to, and whose own they are, as the picker says it. */
+const MODES = {
+  ai: { inherit: "The strategy's (else a nudge after 24 hours)", own: "This AI's own" },
+  strategy: { inherit: 'The defaults (a nudge after 24 hours)', own: "This strategy's own" },
+} as const;
+
+/** Follow-up settings, an AI's or a strategy's: `settings` are its own, if it has any. */
+export function FollowUpFields({ settings, owner }: { settings: Ai['follow_up']; owner: keyof typeof MODES }) {
+  const own = settings;
   const [mode, setMode] = useState<FollowUpMode>(own ? 'own' : 'inherit');
   return (
     <fieldset class="field">
@@ -38,8 +45,8 @@ export function FollowUpFields({ ai }: { ai: Ai | null }) {
         value={mode}
         onChange={(event) => setMode((event.currentTarget as HTMLSelectElement).value as FollowUpMode)}
         options={[
-          { value: 'inherit', label: "The strategy's (else a nudge after 24 hours)" },
-          { value: 'own', label: "This AI's own" },
+          { value: 'inherit', label: MODES[owner].inherit },
+          { value: 'own', label: MODES[owner].own },
         ]}
       />
       {mode === 'own' && (

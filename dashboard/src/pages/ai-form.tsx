@@ -182,7 +182,7 @@ export function AiForm({ id }: { id: string | null }) {
               hint="Holds each answer back this long, so it does not arrive robotically fast."
               defaultValue={String(ai?.reply_delay_seconds ?? 0)}
             />
-            <FollowUpFields ai={ai} />
+            <FollowUpFields settings={ai?.follow_up} owner="ai" />
             <EmergencyFields ai={ai} />
             <ErrorMessage error={save.error} />
             <div class="actions">
