@@ -154,6 +154,19 @@ describe('the dashboard', () => {
     expect((await api('GET', '/v2/conversations/grace%40example.com')).body.status).toBe('active');
   });
 
+  it('records a message a person sent the prospect outside Parley', async () => {
+    await page.getByRole('textbox', { name: 'Message you sent' }).fill('I have refunded your order by hand, Grace.');
+    await page.getByRole('button', { name: 'Record message' }).click();
+    await page.getByRole('article', { name: 'human message' }).waitFor();
+
+    const messages = (await api('GET', '/v2/conversations/grace%40example.com')).body.messages;
+    expect(messages.at(-1)).toMatchObject({
+      direction: 'outbound',
+      kind: 'human',
+      text: expect.stringContaining('by hand'),
+    });
+  });
+
   it('lists the deliveries that have not succeeded', async () => {
     await go('Deliveries');
     await page.getByLabel('Status').selectOption({ label: 'All' });

@@ -1,9 +1,11 @@
 /**
  * One conversation: its messages with their citations, the follow-ups scheduled, hand off and
- * resume, and feedback on each answer (a rating, and a correction that later answers use).
+ * resume, feedback on each answer (a rating, and a correction that later answers use), and a
+ * message a person sent the prospect outside Parley.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, segment } from '../api.ts';
+import { RecordHumanMessage } from '../components/record-human-message.tsx';
 import { ErrorMessage, Section, TextArea, When } from '../components/ui.tsx';
 import { useAction } from '../hooks.ts';
 import { useAnnounce } from '../status.tsx';
@@ -86,6 +88,7 @@ export function ConversationPage({ id }: { id: string }) {
               ))}
             </ol>
           </Section>
+          <RecordHumanMessage aiId={conversation.ai_id} conversationId={id} onRecorded={refresh} />
         </>
       )}
     </>
