@@ -98,6 +98,7 @@ export async function refreshInboxRow(ctx: DynamoContext, tenantId: string, conv
       '#gpk': TABLE_KEYS.gsi2.partitionKey,
       '#gsk': TABLE_KEYS.gsi2.sortKey,
       '#updatedAt': 'updatedAt',
+      '#search': 'search',
     };
     const values: Record<string, unknown> = {
       ':gpk': inboxPk(tenantId),
@@ -119,7 +120,7 @@ export async function refreshInboxRow(ctx: DynamoContext, tenantId: string, conv
         new UpdateCommand({
           TableName: ctx.tableName,
           Key: key,
-          UpdateExpression: `SET #gpk = :gpk, #gsk = :gsk, messageCount = :count, search = :search${
+          UpdateExpression: `SET #gpk = :gpk, #gsk = :gsk, messageCount = :count, #search = :search${
             summary.lastMessage === undefined ? '' : ', lastMessage = :last'
           }`,
           ConditionExpression: condition,
