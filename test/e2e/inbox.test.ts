@@ -70,9 +70,7 @@ describe('the conversations inbox on the local runtime', () => {
   it('filters by channel and searches by the start of a name or id, any case', async () => {
     expect(idsOf((await api('GET', '/v2/conversations?channel=sms')).body)).toEqual(['+15550101']);
     expect(idsOf((await api('GET', '/v2/conversations?q=GR')).body)).toEqual(['ticket-7', 'grace@example.com']);
-    expect(idsOf((await api('GET', `/v2/conversations?q=${encodeURIComponent('+1555')}`)).body)).toEqual([
-      '+15550101',
-    ]);
+    expect(idsOf((await api('GET', `/v2/conversations?q=${encodeURIComponent('+1555')}`)).body)).toEqual(['+15550101']);
     expect((await api('GET', '/v2/conversations?channel=fax')).status).toBe(400);
   });
 
@@ -101,7 +99,11 @@ describe('the conversations inbox on the local runtime', () => {
     expect(waiting.body.data[0].message_count).toBe(4);
     expect(conversation.body.needs_human).toBe(true);
 
-    await api('POST', '/v2/outgoing-messages', { ai_id: aiId, conversation_id: 'grace@example.com', message: 'Hi, Sam here.' });
+    await api('POST', '/v2/outgoing-messages', {
+      ai_id: aiId,
+      conversation_id: 'grace@example.com',
+      message: 'Hi, Sam here.',
+    });
 
     expect((await api('GET', '/v2/conversations?needs_human=true')).body.data).toEqual([]);
     expect((await api('GET', '/v2/conversations/grace@example.com')).body.needs_human).toBe(false);

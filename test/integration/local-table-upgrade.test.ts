@@ -78,12 +78,16 @@ describe('ensureCurrentTable', () => {
 
     expect(await indexesOf('parley-stopped')).toEqual(['gsi1', 'gsi2']);
     expect(await countOf('parley-stopped')).toBe(items.length);
-    expect(await dynalite.client.send(new DescribeTableCommand({ TableName: 'parley-stopped-upgrade' })).catch(() => 'gone')).toBe('gone');
+    expect(
+      await dynalite.client.send(new DescribeTableCommand({ TableName: 'parley-stopped-upgrade' })).catch(() => 'gone'),
+    ).toBe('gone');
   });
 
   it('leaves a current table alone', async () => {
     await ensureCurrentTable(dynalite.client, 'parley-new');
-    await dynalite.client.send(new PutItemCommand({ TableName: 'parley-new', Item: items[0] as Record<string, AttributeValue> }));
+    await dynalite.client.send(
+      new PutItemCommand({ TableName: 'parley-new', Item: items[0] as Record<string, AttributeValue> }),
+    );
 
     await ensureCurrentTable(dynalite.client, 'parley-new');
 

@@ -53,14 +53,18 @@ describe('GET /v2/conversations', () => {
     }
 
     const ids = async (query: string) =>
-      (await call('GET', `/v2/conversations?${query}`)).body.data.map((row: { conversation_id: string }) => row.conversation_id);
+      (await call('GET', `/v2/conversations?${query}`)).body.data.map(
+        (row: { conversation_id: string }) => row.conversation_id,
+      );
 
     expect(await ids('q=gr')).toEqual(['c2', 'c0']);
     expect(await ids('channel=sms')).toEqual(['c1']);
     expect(await ids('status=closed')).toEqual([]);
     const first = await call('GET', '/v2/conversations?limit=2');
     const second = await call('GET', `/v2/conversations?limit=2&cursor=${first.body.next_cursor}`);
-    expect([...first.body.data, ...second.body.data].map((row: { conversation_id: string }) => row.conversation_id)).toEqual(['c2', 'c1', 'c0']);
+    expect(
+      [...first.body.data, ...second.body.data].map((row: { conversation_id: string }) => row.conversation_id),
+    ).toEqual(['c2', 'c1', 'c0']);
     expect(second.body.next_cursor).toBeNull();
   });
 
@@ -92,10 +96,16 @@ describe('needs_human', () => {
 
     const escalated = await call('GET', '/v2/conversations/lead@example.com');
     const waiting = await call('GET', '/v2/conversations?needs_human=true');
-    await call('POST', '/v2/outgoing-messages', { ai_id: ai.id, conversation_id: 'lead@example.com', message: 'Hi, Sam here.' });
+    await call('POST', '/v2/outgoing-messages', {
+      ai_id: ai.id,
+      conversation_id: 'lead@example.com',
+      message: 'Hi, Sam here.',
+    });
 
     expect(escalated.body.needs_human).toBe(true);
-    expect(waiting.body.data.map((row: { conversation_id: string }) => row.conversation_id)).toEqual(['lead@example.com']);
+    expect(waiting.body.data.map((row: { conversation_id: string }) => row.conversation_id)).toEqual([
+      'lead@example.com',
+    ]);
     expect((await call('GET', '/v2/conversations/lead@example.com')).body.needs_human).toBe(false);
     expect((await call('GET', '/v2/conversations?needs_human=true')).body.data).toEqual([]);
   });
@@ -115,7 +125,11 @@ describe('needs_human', () => {
 describe('POST /v1/knowledge-gaps/{id}/answer', () => {
   async function givenGap() {
     const context = await setup();
-    context.deps.chatModel.nextReply((request) => ({ ...answerTo(request), needsHuman: true, escalation: 'unanswerable' }));
+    context.deps.chatModel.nextReply((request) => ({
+      ...answerTo(request),
+      needsHuman: true,
+      escalation: 'unanswerable',
+    }));
     await context.post('lead@example.com', 'Do you ship to Mars?');
     await answerQueued(context.deps);
     const gaps = await context.call('GET', '/v1/knowledge-gaps');

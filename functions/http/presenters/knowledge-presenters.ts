@@ -1,12 +1,6 @@
 /** Knowledge bases, documents, search results and knowledge gaps → the contract's snake_case JSON. */
 import type { z } from 'zod';
-import type {
-  Correction,
-  KnowledgeBase,
-  KnowledgeDocument,
-  KnowledgeGap,
-  Passage,
-} from '#lib/domain/knowledge/types';
+import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap, Passage } from '#lib/domain/knowledge/types';
 import type {
   answeredGapResponse,
   documentResponse,

@@ -63,7 +63,8 @@ export async function queryInbox(
   const pageItems = items.slice(0, page.limit);
   const last = pageItems.at(-1);
   let nextCursor: string | null = null;
-  if (items.length > page.limit && last !== undefined) nextCursor = encodeCursor({ pk, sk: String(last[gsi2.sortKey]) });
+  if (items.length > page.limit && last !== undefined)
+    nextCursor = encodeCursor({ pk, sk: String(last[gsi2.sortKey]) });
   // The read budget ran out first: go on from the last entry read, matched or not.
   else if (startKey !== undefined) nextCursor = encodeCursor({ pk, sk: String(startKey[gsi2.sortKey]) });
   return { items: pageItems.map(toInboxEntry), nextCursor };
@@ -135,7 +136,11 @@ function rangeCondition(filter: InboxFilter) {
   const { updatedAfter: after, updatedBefore: before } = filter;
   // `{before}#…` sorts after `before` itself, so BETWEEN's inclusive upper bound still excludes it.
   if (after !== undefined && before !== undefined)
-    return { expression: ' AND #gsk BETWEEN :after AND :before', names, values: { ':after': after, ':before': before } };
+    return {
+      expression: ' AND #gsk BETWEEN :after AND :before',
+      names,
+      values: { ':after': after, ':before': before },
+    };
   if (after !== undefined) return { expression: ' AND #gsk >= :after', names, values: { ':after': after } };
   if (before !== undefined) return { expression: ' AND #gsk < :before', names, values: { ':before': before } };
   return { expression: '', names: {}, values: {} };
@@ -174,5 +179,9 @@ function filterExpression(filter: InboxFilter) {
 
 function toInboxEntry(item: Item): InboxEntry {
   const { search: _search, needsHuman, messageCount, ...rest } = toRecord<Record<string, unknown>>(item);
-  return { ...(rest as Omit<InboxEntry, 'needsHuman' | 'messageCount'>), needsHuman: needsHuman === true, messageCount: Number(messageCount ?? 0) };
+  return {
+    ...(rest as Omit<InboxEntry, 'needsHuman' | 'messageCount'>),
+    needsHuman: needsHuman === true,
+    messageCount: Number(messageCount ?? 0),
+  };
 }

@@ -9,7 +9,6 @@ import {
   attempt,
   type DynamoContext,
   getRecord,
-  putIfAbsent,
   queryAll,
   DynamoTableAdapter,
 } from '#lib/adapters/aws/dynamo-context';
@@ -18,8 +17,6 @@ import {
   correctionPrefix,
   documentKey,
   documentPrefix,
-  gapIdKey,
-  gapKey,
   knowledgeBaseKey,
   PREFIX_GAP,
   PREFIX_KNOWLEDGE_BASE,

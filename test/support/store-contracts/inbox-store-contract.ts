@@ -33,7 +33,13 @@ export function describeInboxStoreContract(setup: StoresSetup): void {
         needsHuman: false,
         messageCount: 1,
         updatedAt: at(20),
-        lastMessage: { id: 'msg_02', direction: 'inbound', kind: 'prospect', text: 'How much is it?', createdAt: at(20) },
+        lastMessage: {
+          id: 'msg_02',
+          direction: 'inbound',
+          kind: 'prospect',
+          text: 'How much is it?',
+          createdAt: at(20),
+        },
       });
       expect(listed.items[0]).toMatchObject({ channel: 'sms', messageCount: 0 });
       expect(listed.nextCursor).toBeNull();
@@ -82,7 +88,8 @@ export function describeInboxStoreContract(setup: StoresSetup): void {
       });
 
       expect(await ids()).toEqual(['ticket-42', 'other']);
-      for (const q of ['gra', 'HOP', 'grace h', 'grace@navy', '+1 555', 'TICKET-4']) expect(await ids({ q })).toEqual(['ticket-42']);
+      for (const q of ['gra', 'HOP', 'grace h', 'grace@navy', '+1 555', 'TICKET-4'])
+        expect(await ids({ q })).toEqual(['ticket-42']);
       expect(await ids({ q: 'ada' })).toEqual([]);
     });
 
