@@ -5,6 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { runCli } from '#bin/parley';
 import { createDocumentClient, createDynamoStores, type DynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import { backfillInbox, INBOX_BACKFILL } from '#lib/app/backfill-inbox';
 import { INBOX_BACKFILL_BATCH } from '#lib/domain/limits/inbox';
@@ -18,13 +21,14 @@ const items = JSON.parse(
 
 let dynalite: RunningDynalite;
 let stores: DynamoStores;
+let tableName: string;
 const clock = new FakeClock(new Date('2026-01-01T00:00:00.000Z'));
 
 beforeAll(async () => {
   dynalite = await startDynalite();
 });
 beforeEach(async () => {
-  const tableName = await createTestTable(dynalite.client);
+  tableName = await createTestTable(dynalite.client);
   for (const item of items) await dynalite.client.send(new PutItemCommand({ TableName: tableName, Item: item }));
   stores = createDynamoStores({ tableName, client: createDocumentClient(dynalite.client) });
 });
@@ -64,5 +68,29 @@ describe('backfillInbox on items stored before the inbox', () => {
     expect(await listed()).toHaveLength(2);
     expect(await stores.migrations.getMigration(INBOX_BACKFILL)).toMatchObject({ done: true, migrated: 2 });
     expect(await backfillInbox({ ...stores, clock })).toEqual({ done: true, migrated: 0 });
+  });
+
+  it('runs to the end from the CLI on a stack, and says how many it added', async () => {
+    // No CloudFormation emulator: the stack's outputs are mocked, the table is dynalite's.
+    const cloudFormation = mockClient(CloudFormationClient);
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'Parley',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [{ OutputKey: 'TableName', OutputValue: tableName }],
+        },
+      ],
+    });
+
+    const printed = await runCli(['backfill-inbox', '--stack', 'Parley'], {
+      cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
+      dynamo: dynalite.client,
+    });
+
+    cloudFormation.restore();
+    expect(printed).toContain('2 conversation(s)');
+    expect(await listed()).toHaveLength(2);
   });
 });
