@@ -5,13 +5,7 @@
  * same document, racing, can neither lose the other's change nor index a superseded upload.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  attempt,
-  type DynamoContext,
-  getRecord,
-  queryAll,
-  DynamoTableAdapter,
-} from '#lib/adapters/aws/dynamo-context';
+import { attempt, type DynamoContext, getRecord, queryAll, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import {
   correctionKey,
   correctionPrefix,
