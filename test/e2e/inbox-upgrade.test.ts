@@ -5,15 +5,14 @@
  */
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { conversationKey, messageKey } from '#lib/adapters/aws/dynamo-keys';
 import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
-import { tableDefinition } from '#lib/adapters/aws/table-definition';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
 import { createTenant } from '#lib/app/tenants';
 import { startDynalite } from '#test/support/dynalite';
+import { createTableWithoutInbox } from '#test/support/pre-inbox-table';
 import { apiClient, newDataDir, type RuntimeProcess, startRuntimeProcess } from '#test/support/runtime-process';
 
 jest.setTimeout(60_000);
@@ -21,18 +20,7 @@ jest.setTimeout(60_000);
 /** Writes, as the code before the inbox did, a tenant and one answered conversation into `dataDir`. */
 async function writeOldDataDir(dataDir: string): Promise<string> {
   const dynalite = await startDynalite({ path: join(dataDir, 'dynamodb') });
-  const definition = tableDefinition('parley');
-  await dynalite.client.send(
-    new CreateTableCommand({
-      ...definition,
-      AttributeDefinitions: definition.AttributeDefinitions?.filter((a) => !a.AttributeName?.startsWith('gsi2')),
-      GlobalSecondaryIndexes: definition.GlobalSecondaryIndexes?.filter((index) => index.IndexName !== 'gsi2'),
-    }),
-  );
-  while (
-    (await dynalite.client.send(new DescribeTableCommand({ TableName: 'parley' }))).Table?.TableStatus !== 'ACTIVE'
-  )
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  await createTableWithoutInbox(dynalite.client, 'parley');
   const documents = createDocumentClient(dynalite.client);
   const { tenants } = createDynamoStores({ tableName: 'parley', client: documents });
   const { tenantId, apiKey } = await createTenant(

@@ -6,15 +6,14 @@
 import { readFileSync } from 'node:fs';
 import {
   type AttributeValue,
-  CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from '#lib/adapters/aws/table-definition';
 import { ensureCurrentTable } from '#local/upgrade-table';
 import { type RunningDynalite, startDynalite } from '#test/support/dynalite';
+import { createTableWithoutInbox as createOldTable } from '#test/support/pre-inbox-table';
 
 const items = JSON.parse(
   readFileSync(new URL('../fixtures/stored-items/items.json', import.meta.url), 'utf8'),
@@ -28,21 +27,9 @@ afterAll(async () => {
   await dynalite.stop();
 });
 
-/** The table as it was made before gsi2: the same definition without it. */
+/** The table as it was made before gsi2, holding the stored-items fixtures. */
 async function createTableWithoutInbox(tableName: string): Promise<void> {
-  const definition = tableDefinition(tableName);
-  await dynalite.client.send(
-    new CreateTableCommand({
-      ...definition,
-      AttributeDefinitions: definition.AttributeDefinitions?.filter((a) => !a.AttributeName?.startsWith('gsi2')),
-      GlobalSecondaryIndexes: definition.GlobalSecondaryIndexes?.filter((index) => index.IndexName !== 'gsi2'),
-    }),
-  );
-  for (let i = 0; i < 200; i++) {
-    const { Table } = await dynalite.client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await createOldTable(dynalite.client, tableName);
   for (const item of items) await dynalite.client.send(new PutItemCommand({ TableName: tableName, Item: item }));
 }
 
