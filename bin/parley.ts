@@ -10,6 +10,7 @@ import { ApiError, type ApiClient, createApiClient } from '#bin/cli/api-client';
 import { tailConversation } from '#bin/cli/conversation-tail';
 import { uploadDocuments } from '#bin/cli/kb-upload';
 import { type CliIo, json, Output } from '#bin/cli/output';
+import { backfillStackInbox } from '#bin/cli/backfill-inbox';
 import { type AwsClients, createStackTenant, describeLocalTenant } from '#bin/cli/tenants';
 import { type LoadedExample, loadExample } from '#bin/load-example';
 
@@ -238,6 +239,15 @@ function buildProgram(out: Output, clients: Clients, env: NodeJS.ProcessEnv, wri
     .option('--region <region>', 'its AWS region')
     .action(async (options: { name: string; stack: string; region?: string }) => {
       out.print(await createStackTenant(options, clients));
+    });
+
+  program
+    .command('backfill-inbox')
+    .description('put conversations stored before the inbox existed in it, on a deployed stack (resumable)')
+    .option('--stack <stack>', 'the deployed stack', 'Parley')
+    .option('--region <region>', 'its AWS region')
+    .action(async (options: { stack: string; region?: string }) => {
+      out.print(await backfillStackInbox(options, clients));
     });
 
   program

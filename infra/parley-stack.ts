@@ -104,6 +104,8 @@ export class ParleyStack extends Stack {
     scheduling.grantScheduleTimers(timer, timer);
 
     storage.grantQuery(sweeper);
+    // It also runs the one-off inbox backfill, a bounded slice per run, until it is done.
+    storage.grantInboxBackfill(sweeper);
     messaging.grantSendGeneration(sweeper);
     messaging.grantSendDelivery(sweeper);
     // Documents whose ingestion record was lost are queued again too.

@@ -6,13 +6,14 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureTable } from '#lib/adapters/aws/table-definition';
 import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
 import { InProcessConsumer, inProcessSqs } from '#lib/adapters/local/in-process-queues';
 import { createLambdaContext } from '#lib/adapters/local/lambda-events';
 import { LocalTimerRunner } from '#lib/adapters/local/local-scheduler';
 import { type PendingKind, recoverPending, staleAfterVisibility, staleCutoffs } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
+import { backfillInbox } from '#lib/app/backfill-inbox';
+import { ensureCurrentTable } from '#local/upgrade-table';
 import { ENV, loadConfig, type ModelProvider } from '#lib/config';
 import { LOCAL_QUEUE_SETTINGS } from '#lib/queue-settings';
 import { startApiGatewayServer } from '#local/api-gateway-server';
@@ -60,7 +61,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await ensureTable(dynamoClient, LOCAL_TABLE_NAME);
+  await ensureCurrentTable(dynamoClient, LOCAL_TABLE_NAME);
   dynamoClient.destroy();
   const generationQueue = inProcessSqs.createQueue({
     name: 'parley-generation.fifo',
@@ -130,6 +131,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     fire: (payload) => handlers.timer(payload, createLambdaContext('parley-timer', region, 60)),
   });
   await timers.start();
+  // Conversations stored before the inbox existed are put in it (once: then it reads one item).
+  await backfillInbox(deps);
   // The queues live in memory: whatever was stored but not finished before a stop is queued again.
   await recoverPending(deps, { olderThan: END_OF_TIME, limit: 10_000 });
   // While running, a record can still be lost (a dead-lettered record, a crash of one invocation):

@@ -5245,6 +5245,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/knowledge-gaps/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write the missing answer: it becomes a correction for the gap's question (used first by later answers to close questions) and the gap is closed, no longer listed. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The answer to the gap's question: later answers to close questions use it first. */
+                        answer: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The closed gap and the correction made from the answer. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            reason: "escalated" | "ungrounded" | "rated_down";
+                            question: string;
+                            ai_id: string;
+                            conversation_id: string;
+                            message_id: string;
+                            /** @description ISO-8601 UTC timestamp. */
+                            created_at: string;
+                            /** @constant */
+                            status: "closed";
+                            /** @description ISO-8601 UTC timestamp. */
+                            closed_at: string;
+                            correction: {
+                                correction_id: string;
+                                ai_id: string;
+                                question: string;
+                                answer: string;
+                                /** @description ISO-8601 UTC timestamp. */
+                                created_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid request: `error.details` names each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No knowledge gap with this id in your account. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The gap was answered already. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Request body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Too many requests with this API key: wait the seconds the `Retry-After` header names. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Internal error (nothing internal is disclosed; the log has a correlation id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversations": {
         parameters: {
             query?: never;
@@ -5620,6 +5796,8 @@ export interface paths {
                             ai_id: string;
                             /** @enum {string} */
                             status: "active" | "handed_off" | "closed";
+                            /** @description True from an escalation or a handoff until a person writes or resumes. */
+                            needs_human: boolean;
                             contact: {
                                 first_name?: string;
                                 last_name?: string;
@@ -6172,6 +6350,8 @@ export interface paths {
                             ai_id: string;
                             /** @enum {string} */
                             status: "active" | "handed_off" | "closed";
+                            /** @description True from an escalation or a handoff until a person writes or resumes. */
+                            needs_human: boolean;
                             contact: {
                                 first_name?: string;
                                 last_name?: string;
@@ -6366,6 +6546,8 @@ export interface paths {
                             ai_id: string;
                             /** @enum {string} */
                             status: "active" | "handed_off" | "closed";
+                            /** @description True from an escalation or a handoff until a person writes or resumes. */
+                            needs_human: boolean;
                             contact: {
                                 first_name?: string;
                                 last_name?: string;
@@ -6558,6 +6740,8 @@ export interface paths {
                             ai_id: string;
                             /** @enum {string} */
                             status: "active" | "handed_off" | "closed";
+                            /** @description True from an escalation or a handoff until a person writes or resumes. */
+                            needs_human: boolean;
                             contact: {
                                 first_name?: string;
                                 last_name?: string;
@@ -6878,6 +7062,192 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your conversations, most recently updated first, filtered by AI, status, needs_human, channel, updated time or a search (`q`). A page may come back short, even empty, with a `next_cursor` when filters skip many conversations: read on with it. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    ai_id?: string;
+                    status?: "active" | "handed_off" | "closed";
+                    needs_human?: "true" | "false";
+                    channel?: "email" | "sms" | "website" | "chat" | "other";
+                    updated_after?: string;
+                    updated_before?: string;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of conversations. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                conversation_id: string;
+                                ai_id: string;
+                                /** @enum {string} */
+                                status: "active" | "handed_off" | "closed";
+                                /** @description True from an escalation or a handoff until a person writes or resumes. */
+                                needs_human: boolean;
+                                contact: {
+                                    first_name?: string;
+                                    last_name?: string;
+                                    /** Format: email */
+                                    email?: string;
+                                    phone?: string;
+                                    timezone?: string;
+                                    handles?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @enum {string} */
+                                channel?: "email" | "sms" | "website" | "chat" | "other";
+                                /** @description Null while the conversation has no message. */
+                                last_message: {
+                                    /** @enum {string} */
+                                    direction: "inbound" | "outbound";
+                                    /** @enum {string} */
+                                    kind: "prospect" | "reply" | "follow_up" | "nudge" | "human";
+                                    /** @description The message's first 200 characters. */
+                                    text: string;
+                                    /** @description ISO-8601 UTC timestamp. */
+                                    created_at: string;
+                                } | null;
+                                message_count: number;
+                                scheduled: {
+                                    /** @enum {string} */
+                                    kind: "follow_up" | "dropoff";
+                                    /** @description ISO-8601 UTC timestamp. */
+                                    at: string;
+                                }[];
+                                /** @description ISO-8601 UTC timestamp. */
+                                created_at: string;
+                                /** @description ISO-8601 UTC timestamp. */
+                                updated_at: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request: `error.details` names each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Request body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Too many requests with this API key: wait the seconds the `Retry-After` header names. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Internal error (nothing internal is disclosed; the log has a correlation id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

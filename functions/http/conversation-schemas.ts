@@ -41,6 +41,7 @@ export const conversationResponse = z.object({
   conversation_id: z.string(),
   ai_id: z.string(),
   status: z.enum(['active', 'handed_off', 'closed']),
+  needs_human: z.boolean().describe('True from an escalation or a handoff until a person writes or resumes.'),
   contact: contactSchema,
   channel: channelSchema.optional(),
   messages: z.array(

@@ -1,5 +1,6 @@
 /** Wire shapes of knowledge bases, documents, search and knowledge gaps (see common-schemas.ts). */
 import * as z from 'zod';
+import { MAX_CORRECTION_CHARS } from '#lib/domain/limits/messages';
 import { MAX_DOCUMENT_TITLE_CHARS, MAX_SEARCH_QUERY_CHARS, MAX_SEARCH_TOP_K } from '#lib/domain/limits/knowledge';
 import { MAX_NAME_CHARS, MAX_URL_CHARS } from '#lib/domain/limits/setup';
 import { timestamp } from '#functions/http/common-schemas';
@@ -106,4 +107,28 @@ export const knowledgeGapResponse = z.object({
   conversation_id: z.string(),
   message_id: z.string(),
   created_at: timestamp,
+});
+
+export const answerGapBody = z
+  .object({
+    answer: z
+      .string()
+      .trim()
+      .min(1)
+      .max(MAX_CORRECTION_CHARS)
+      .describe("The answer to the gap's question: later answers to close questions use it first."),
+  })
+  .strict();
+
+/** An answered gap: closed (no longer listed), with the correction its answer became. */
+export const answeredGapResponse = knowledgeGapResponse.extend({
+  status: z.literal('closed'),
+  closed_at: timestamp,
+  correction: z.object({
+    correction_id: z.string(),
+    ai_id: z.string(),
+    question: z.string(),
+    answer: z.string(),
+    created_at: timestamp,
+  }),
 });

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '#lib/adapters/aws/table-definition';
+import { GSI1_PROJECTED_ATTRIBUTES, GSI2_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ENV } from '#lib/config';
 import type { LambdaFunction } from './lambda-function.ts';
 
@@ -10,8 +10,8 @@ const string = (name: string) => ({ name, type: dynamodb.AttributeType.STRING })
 
 /**
  * What the DynamoDB store (lib/adapters/aws/dynamo-*.ts) calls, and the batch forms of the same.
- * Narrower than CDK's grantReadData/grantReadWriteData: no Scan (nothing lists the whole table),
- * no DescribeTable, no stream reads.
+ * Narrower than CDK's grantReadData/grantReadWriteData: no Scan (only the sweeper's one-off inbox
+ * backfill lists the whole table, see grantInboxBackfill), no DescribeTable, no stream reads.
  */
 export const TABLE_READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -36,7 +36,7 @@ export class Storage extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const { partitionKey, sortKey, gsi1, timeToLive } = TABLE_KEYS;
+    const { partitionKey, sortKey, gsi1, gsi2, timeToLive } = TABLE_KEYS;
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: string(partitionKey),
       sortKey: string(sortKey),
@@ -53,6 +53,14 @@ export class Storage extends Construct {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...GSI1_PROJECTED_ATTRIBUTES],
     });
+    // The inbox. CloudFormation adds one GSI per stack update: a release adds at most one.
+    this.table.addGlobalSecondaryIndex({
+      indexName: gsi2.indexName,
+      partitionKey: string(gsi2.partitionKey),
+      sortKey: string(gsi2.sortKey),
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...GSI2_PROJECTED_ATTRIBUTES],
+    });
   }
 
   /** Item reads and writes on the table and its index, and the table name in ENV.tableName. */
@@ -65,10 +73,23 @@ export class Storage extends Construct {
     this.grant(fn, ['dynamodb:Query']);
   }
 
+  /**
+   * The inbox backfill (run by the sweeper until its progress item says done): a Scan of the table
+   * for conversations stored before gsi2, their messages read, their rows and progress written.
+   * The one Scan any function may make.
+   */
+  grantInboxBackfill(fn: LambdaFunction): void {
+    this.grant(fn, ['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+  }
+
   private grant(fn: LambdaFunction, actions: readonly string[]): void {
-    // The index by name rather than CDK's table/…/index/*: no wildcard to justify.
-    const indexArn = `${this.table.tableArn}/index/${TABLE_KEYS.gsi1.indexName}`;
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources: [this.table.tableArn, indexArn] }));
+    // The indexes by name rather than CDK's table/…/index/*: no wildcard to justify.
+    const indexArns = [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2].map(
+      (index) => `${this.table.tableArn}/index/${index.indexName}`,
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...actions], resources: [this.table.tableArn, ...indexArns] }),
+    );
     fn.addEnvironment(ENV.tableName, this.table.tableName);
   }
 }

@@ -8,6 +8,7 @@ import type { EventPublisher } from '#lib/ports/events';
 import type { GenerationQueue } from '#lib/ports/generation';
 import type { IdempotencyStore } from '#lib/ports/idempotency';
 import type { BlobStore, Embedder, IngestionQueue, KnowledgeIndex, KnowledgeStore } from '#lib/ports/knowledge';
+import type { MigrationStore } from '#lib/ports/migrations';
 import type { PendingWorkStore } from '#lib/ports/pending-work';
 import type { SetupStore } from '#lib/ports/setup';
 import type { Clock, IdGenerator, Logger } from '#lib/ports/system';
@@ -32,6 +33,8 @@ export interface Stores {
   pendingWork: PendingWorkStore;
   /** The Maax-compatible API's index of its messages by id. */
   maaxMessages: MaaxMessageStore;
+  /** One-off data migrations' progress (the inbox backfill). */
+  migrations: MigrationStore;
 }
 
 /** Everything the use cases may need, as named ports; each use case picks the keys it uses. */

@@ -20,6 +20,7 @@ import { armTimer, cancelTimers, followUpSettingsOf } from '#lib/app/conversatio
 import { createDelivery, deriveId } from '#lib/app/create-delivery';
 import type { Deps } from '#lib/app/deps';
 import { recordKnowledgeGap } from '#lib/app/knowledge/knowledge-gaps';
+import { flagForPerson } from '#lib/app/needs-human';
 
 type FinishDeps = Pick<
   Deps,
@@ -51,6 +52,7 @@ export async function finishReply(
   };
   const escalation = escalationOf(reply, resolveEmergencySettings(ai));
   const emergencyUrl = escalation ? ai.webhooks.emergencyUrl : undefined;
+  if (escalation || reply.needsHuman) await flagForPerson(deps, c);
   await settleTimers(deps, {
     ai,
     conversation: c,
@@ -188,6 +190,8 @@ export async function escalateWithoutReply(
   const escalation = escalationFor(input.reason, resolveEmergencySettings(ai), input.summary);
   const lastMessage = input.unanswered.at(-1);
   const question = input.unanswered.map((m) => m.text).join('\n\n');
+  // Nothing was sent to the prospect: whatever the triggers say, a person has to pick it up.
+  await flagForPerson(deps, c);
   if (escalation && lastMessage) {
     await notifyEscalation(deps, {
       ai,

@@ -15,6 +15,7 @@ import { armTimer, followUpSettingsOf, forgetTimer } from '#lib/app/conversation
 import { createDelivery, deriveId } from '#lib/app/create-delivery';
 import { notifyEscalation } from '#lib/app/finish-reply';
 import { buildReplyRequest, loadSetupOf, type ModelReplyDeps } from '#lib/app/generate-reply';
+import { flagForPerson } from '#lib/app/needs-human';
 import { ModelBusyError, ModelUnavailableError } from '#lib/domain/reply';
 import { sanitizeHtml } from '#lib/domain/safe-html';
 
@@ -152,6 +153,7 @@ async function escalateUnwritten(
       : `The chat model is unavailable (Parley's model key is missing or was refused), so ${what} was not sent. The operator must set a valid key.`;
   const escalation = escalationFor('model_unavailable', resolveEmergencySettings(ai), summary);
   if (!escalation) return;
+  await flagForPerson(deps, c);
   const lastInbound = input.messages.findLast((m) => m.direction === 'inbound');
   await notifyEscalation(deps, {
     ai,

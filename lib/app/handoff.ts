@@ -27,6 +27,7 @@ export async function handOff(deps: HandoffDeps, tenantId: string, conversationI
   await cancelTimers(deps, conversation);
   return deps.conversations.bumpConversation(tenantId, conversationId, {
     status: 'handed_off',
+    needsHuman: true,
     scheduled: [],
     updatedAt: deps.clock.now().toISOString(),
   });
@@ -37,6 +38,7 @@ export async function resume(deps: HandoffDeps, tenantId: string, conversationId
   await conversationOf(deps, tenantId, conversationId);
   return deps.conversations.bumpConversation(tenantId, conversationId, {
     status: 'active',
+    needsHuman: false,
     updatedAt: deps.clock.now().toISOString(),
   });
 }
@@ -85,8 +87,10 @@ export async function recordOutgoingMessage(
   };
   await deps.conversations.putMessage(message);
   await cancelTimers(deps, stored);
+  // A person wrote: whatever waited for one has been seen to.
   const conversation = await deps.conversations.bumpConversation(input.tenantId, input.conversationId, {
     scheduled: [],
+    needsHuman: false,
     updatedAt: now,
   });
   if (conversation.status === 'active') {

@@ -208,6 +208,11 @@ export interface Conversation {
    * Only the reply `replyId` uses it: a later reply starts afresh.
    */
   modelFault?: { replyId: string; since: string; waits: number };
+  /**
+   * A person should look: set by an escalation or a handoff, cleared by a person's message or a
+   * resume. Absent (older records too): false.
+   */
+  needsHuman?: boolean;
   createdAt: string;
   updatedAt: string;
 }

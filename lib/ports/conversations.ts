@@ -1,5 +1,7 @@
 /** Conversations, their messages and the feedback on them. */
-import type { Conversation, Message, MessageFeedback } from '#lib/domain/types';
+import type { InboxEntry, InboxFilter } from '#lib/domain/inbox';
+import type { Conversation, Message, MessageFeedback, Page } from '#lib/domain/types';
+import type { PageRequest } from '#lib/ports/paging';
 
 /**
  * The fields updateConversation may change. Stores ignore anything else in `changes` (a caller
@@ -15,6 +17,7 @@ export const CONVERSATION_UPDATABLE_FIELDS = [
   'scheduled',
   'prospectId',
   'modelFault',
+  'needsHuman',
   'updatedAt',
 ] as const satisfies readonly (keyof Conversation)[];
 
@@ -33,7 +36,9 @@ export interface ConversationStore {
   bumpConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<Conversation>;
   /**
    * Stores a message unless one with its id exists; returns false if it existed. An inbound
-   * message with status `queued` or `answering` is listed as pending for the recovery sweep.
+   * message with status `queued` or `answering` is listed as pending for the recovery sweep. The
+   * conversation's inbox row (last message, message count) takes it in too, also when the message
+   * existed (a retry after a crash between the two writes), never counting it twice.
    */
   putMessage(message: Message): Promise<boolean>;
   getMessage(tenantId: string, conversationId: string, messageId: string): Promise<Message | undefined>;
@@ -71,4 +76,23 @@ export interface ConversationStore {
     messageId: string,
     feedback: MessageFeedback,
   ): Promise<boolean>;
+  /**
+   * One page of the tenant's inbox, most recently updated first: conversations that pass every
+   * filter. A page may come back short (even empty) with a cursor when the filters discarded many
+   * conversations; reading on with the cursor continues where it stopped.
+   *
+   * @throws ValidationError naming `cursor` for a cursor this list did not return
+   */
+  listInbox(tenantId: string, filter: InboxFilter, page: PageRequest): Promise<Page<InboxEntry>>;
+  /**
+   * Computes the conversation's inbox row from its messages and puts it in the inbox; false if
+   * the conversation does not exist. Idempotent: the backfill of conversations stored before the
+   * inbox existed, and the repair of a count a late message could not simply add to.
+   */
+  refreshInbox(tenantId: string, conversationId: string): Promise<boolean>;
+  /**
+   * Conversations of any tenant that are not in the inbox yet (stored before it existed), one
+   * page at a time; a page may be short or empty while `nextCursor` is not null.
+   */
+  listConversationsOutsideInbox(page: PageRequest): Promise<Page<{ tenantId: string; conversationId: string }>>;
 }

@@ -58,9 +58,13 @@ export interface KnowledgeStore {
   putCorrection(correction: Correction): Promise<void>;
   /** All of the AI's corrections, oldest first (a business writes tens, not thousands). */
   listCorrections(tenantId: string, aiId: string): Promise<Correction[]>;
-  /** Records a gap; the same id twice keeps one. */
+  /** Records a gap; the same id twice keeps one, and a closed gap recorded again stays closed. */
   putKnowledgeGap(gap: KnowledgeGap): Promise<void>;
-  /** Newest first. */
+  /** A gap by id, open or closed (then with `closedAt`). */
+  getKnowledgeGap(tenantId: string, gapId: string): Promise<KnowledgeGap | undefined>;
+  /** Closes the gap: it is no longer listed. Closing it again changes nothing. */
+  closeKnowledgeGap(gap: KnowledgeGap, closedAt: string): Promise<void>;
+  /** The open gaps, newest first. */
   listKnowledgeGaps(tenantId: string, page: PageRequest): Promise<Page<KnowledgeGap>>;
 }
 

@@ -211,9 +211,25 @@ describe('the sweeper', () => {
 
     const [swept] = await stack.runRule('GenerationSweepSchedule', { clockOffsetMs: 16 * 60_000 });
 
-    expect(swept).toMatchObject({ deliveries: 1 });
+    // The inbox backfill ran too (its Scan, under the sweeper's role): the new table had nothing to do.
+    expect(swept).toMatchObject({ deliveries: 1, inboxBackfill: { done: true } });
     const [webhook] = await receiver.waitFor(1, 20_000);
     expect(webhook?.json).toMatchObject({ type: 'message.answered', conversation_id: 'lost' });
+  });
+});
+
+describe('the conversations inbox', () => {
+  it('lists conversations through gsi2 under the api function’s role, filtered and searched', async () => {
+    const listed = await api('GET', '/v2/conversations?limit=100');
+    const searched = await api('GET', `/v2/conversations?q=${encodeURIComponent('GRACE@')}`);
+
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((row: { conversation_id: string }) => row.conversation_id)).toContain(
+      'grace@example.com',
+    );
+    expect(searched.body.data.map((row: { conversation_id: string }) => row.conversation_id)).toEqual([
+      'grace@example.com',
+    ]);
   });
 });
 

@@ -33,7 +33,11 @@ const CONSUME = [
   'sqs:GetQueueUrl',
   'sqs:ReceiveMessage',
 ];
-const table = (actions: string[]) => ({ '<StorageTable>': actions, '<StorageTable>/index/gsi1': actions });
+const table = (actions: string[]) => ({
+  '<StorageTable>': actions,
+  '<StorageTable>/index/gsi1': actions,
+  '<StorageTable>/index/gsi2': actions,
+});
 const documents = (objectActions: string[]) => ({
   '<KnowledgeDocuments>': ['s3:ListBucket'],
   '<KnowledgeDocuments>/*': objectActions.sort(),
@@ -112,10 +116,10 @@ describe('least privilege', () => {
     });
   });
 
-  it('gives the sweeper queries on the table and index, and sending to the three queues', () => {
+  it('gives the sweeper queries, the inbox backfill (its Scan, reads and writes), and sending to the three queues', () => {
     expect(permissionsOf(synth.template, roleOf('sweeper'))).toEqual({
       ...basics('sweeper'),
-      ...table(['dynamodb:Query']),
+      ...table(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem']),
       '<MessagingGenerationQueue>': SEND,
       '<MessagingDeliveryQueue>': SEND,
       '<KnowledgeIngestionQueue>': SEND,

@@ -8,7 +8,7 @@ import {
 } from '#lib/queue-settings';
 import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits/generation';
 import { MAX_MODEL_FAULT_WAITS } from '#lib/domain/model-faults';
-import { tableDefinition } from '#lib/adapters/aws/table-definition';
+import { GSI2_PROJECTED_ATTRIBUTES, tableDefinition } from '#lib/adapters/aws/table-definition';
 import { type PendingKind, SWEEP_STALE_AFTER_SECONDS } from '#lib/app/recover-pending';
 import {
   FUNCTION_IDS,
@@ -30,7 +30,7 @@ const resources = () => synth.template.toJSON().Resources as Record<string, Reco
 const ofType = (type: string) => Object.entries(resources()).filter(([, resource]) => resource.Type === type);
 
 describe('the table', () => {
-  it('mirrors tableDefinition: keys, attribute types, the gsi1 index and on-demand billing', () => {
+  it('mirrors tableDefinition: keys, attribute types, the gsi1 and gsi2 indexes and on-demand billing', () => {
     const definition = tableDefinition('ignored');
 
     synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -38,6 +38,21 @@ describe('the table', () => {
       AttributeDefinitions: Match.arrayEquals(definition.AttributeDefinitions!),
       GlobalSecondaryIndexes: definition.GlobalSecondaryIndexes,
       BillingMode: definition.BillingMode,
+    });
+  });
+
+  it('has the inbox index gsi2 (T#{tenant}#CONVS / {updatedAt}#{id}), projecting an inbox row', () => {
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        {
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...GSI2_PROJECTED_ATTRIBUTES] },
+        },
+      ]),
     });
   });
 

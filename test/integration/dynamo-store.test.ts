@@ -5,6 +5,7 @@ import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dyna
 import {
   ensureTable,
   GSI1_PROJECTED_ATTRIBUTES,
+  GSI2_PROJECTED_ATTRIBUTES,
   TABLE_KEYS,
   tableDefinition,
 } from '#lib/adapters/aws/table-definition';
@@ -71,7 +72,7 @@ describe('DynamoStore API key lookups', () => {
 });
 
 describe('DynamoStore table', () => {
-  it('is defined on demand, with gsi1 projecting every attribute', () => {
+  it('is defined on demand, with gsi1 and the inbox gsi2 projecting what their readers use', () => {
     const definition = tableDefinition('parley');
 
     expect(definition).toMatchObject({
@@ -89,6 +90,14 @@ describe('DynamoStore table', () => {
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...GSI1_PROJECTED_ATTRIBUTES] },
+        },
+        {
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...GSI2_PROJECTED_ATTRIBUTES] },
         },
       ],
     });

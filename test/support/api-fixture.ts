@@ -35,6 +35,8 @@ export interface SeededTenant {
   maaxMessageId: string;
   /** A webhook delivery of the V2 answer, when the answer was delivered by webhook. */
   deliveryId: string | undefined;
+  /** The knowledge gap the V1 answer's thumbs-down recorded. */
+  knowledgeGapId: string;
 }
 
 /** `METHOD /path` of a route, as the tables below key it. */
@@ -111,6 +113,8 @@ export async function seedTenantThroughApi(deps: FakeDeps, apiKey: string, name:
     { rating: 'down', correction: 'We ship to Canada in 3 days.' },
     200,
   );
+  const gaps = await call('GET', '/v1/knowledge-gaps');
+  const knowledgeGapId = expectStatus('GET /v1/knowledge-gaps', gaps.status, 200, gaps.body).data[0].id as string;
 
   return {
     tenantId,
@@ -129,6 +133,7 @@ export async function seedTenantThroughApi(deps: FakeDeps, apiKey: string, name:
     maaxConversationId: maax.conversation_id,
     maaxMessageId: maax.incoming_message_id,
     deliveryId: delivery?.job.deliveryId,
+    knowledgeGapId,
   };
 }
 
@@ -149,6 +154,7 @@ const PARAMETER_IDS: { param: string; pathPrefix: string; pick: (t: SeededTenant
   { param: 'message_id', pathPrefix: '/v1/conversations/', pick: (t) => t.v1MessageId },
   { param: 'conversation_id', pathPrefix: '/v2/conversations/', pick: (t) => t.conversationId },
   { param: 'delivery_id', pathPrefix: '/v2/deliveries/', pick: (t) => t.deliveryId },
+  { param: 'id', pathPrefix: '/v1/knowledge-gaps/', pick: (t) => t.knowledgeGapId },
 ];
 
 /**
@@ -204,6 +210,7 @@ const SNAPSHOT_STORES = [
   'knowledge',
   'idempotency',
   'maaxMessages',
+  'migrations',
 ] as const satisfies readonly (keyof MemoryStores)[];
 
 /** Everything the fakes hold, as text: the stores' maps (read off the instances), queues, blobs, timers, events. */
@@ -277,6 +284,7 @@ export const VALID_BODIES: Record<string, (t: SeededTenant) => unknown> = {
   'POST /v1/knowledge-bases/{id}/search': () => ({ query: 'shipping to canada', top_k: 3 }),
   'POST /v1/conversations': (t) => ({ ai_id: t.aiId, question: 'And to Mexico?', conversation_id: t.v1ConversationId }),
   'POST /v1/conversations/{conversation_id}/messages/{message_id}/feedback': () => ({ rating: 'up' }),
+  'POST /v1/knowledge-gaps/{id}/answer': () => ({ answer: 'We ship to Canada in 3 days.' }),
   'POST /v2/messages': (t) => ({
     ai_id: t.aiId,
     conversation_id: t.conversationId,

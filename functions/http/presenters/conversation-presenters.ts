@@ -31,6 +31,7 @@ export function presentConversation({
     conversation_id: conversation.id,
     ai_id: conversation.aiId,
     status: conversation.status,
+    needs_human: conversation.needsHuman === true,
     contact: presentContact(conversation.contact),
     channel: conversation.channel,
     messages: messages.map((m) =>

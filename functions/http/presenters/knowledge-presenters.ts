@@ -1,7 +1,8 @@
 /** Knowledge bases, documents, search results and knowledge gaps → the contract's snake_case JSON. */
 import type { z } from 'zod';
-import type { KnowledgeBase, KnowledgeDocument, KnowledgeGap, Passage } from '#lib/domain/knowledge/types';
+import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap, Passage } from '#lib/domain/knowledge/types';
 import type {
+  answeredGapResponse,
   documentResponse,
   knowledgeBaseResponse,
   knowledgeGapResponse,
@@ -62,5 +63,27 @@ export function presentKnowledgeGap(gap: KnowledgeGap): z.output<typeof knowledg
     conversation_id: gap.conversationId,
     message_id: gap.messageId,
     created_at: gap.createdAt,
+  };
+}
+
+/** A gap just answered: the closed gap and the correction its answer became. */
+export function presentAnsweredGap({
+  gap,
+  correction,
+}: {
+  gap: KnowledgeGap;
+  correction: Correction;
+}): z.output<typeof answeredGapResponse> {
+  return {
+    ...presentKnowledgeGap(gap),
+    status: 'closed',
+    closed_at: gap.closedAt ?? correction.createdAt,
+    correction: {
+      correction_id: correction.id,
+      ai_id: correction.aiId,
+      question: correction.question,
+      answer: correction.answer,
+      created_at: correction.createdAt,
+    },
   };
 }

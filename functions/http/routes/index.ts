@@ -3,6 +3,7 @@ import { buildOpenApiDocument } from '#functions/http/openapi';
 import { aiRoutes } from '#functions/http/routes/ai-routes';
 import { deliveryRoutes } from '#functions/http/routes/delivery-routes';
 import { apiKeyRoutes } from '#functions/http/routes/api-key-routes';
+import { inboxRoutes } from '#functions/http/routes/inbox-routes';
 import { knowledgeRoutes } from '#functions/http/routes/knowledge-routes';
 import { maaxRoutes } from '#functions/http/routes/maax-routes';
 import { messageRoutes } from '#functions/http/routes/message-routes';
@@ -17,6 +18,7 @@ const apiRoutes = [
   ...knowledgeRoutes,
   ...v1ConversationRoutes,
   ...messageRoutes,
+  ...inboxRoutes,
   ...deliveryRoutes,
   ...apiKeyRoutes,
   ...maaxRoutes,

@@ -13,12 +13,13 @@ import {
   getKnowledgeBase,
   listKnowledgeBases,
 } from '#lib/app/knowledge/knowledge-bases';
-import { listKnowledgeGaps } from '#lib/app/knowledge/knowledge-gaps';
+import { answerKnowledgeGap, listKnowledgeGaps } from '#lib/app/knowledge/knowledge-gaps';
 import { searchKnowledgeBase } from '#lib/app/knowledge/search-knowledge';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#lib/domain/errors';
 import { documentTypeOf } from '#lib/domain/knowledge/content-types';
 import { DEFAULT_SEARCH_TOP_K, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_REQUEST_BYTES } from '#lib/domain/limits/knowledge';
 import {
+  presentAnsweredGap,
   presentDocument,
   presentKnowledgeBase,
   presentKnowledgeGap,
@@ -28,6 +29,8 @@ import { presentPage } from '#functions/http/presenters/page-presenter';
 import { defineRoute } from '#functions/http/route';
 import {
   addDocumentBody,
+  answerGapBody,
+  answeredGapResponse,
   createKnowledgeBaseBody,
   documentResponse,
   knowledgeBaseResponse,
@@ -205,6 +208,25 @@ export const knowledgeRoutes = [
     async handle(deps, { tenantId, query }) {
       const page = await listKnowledgeGaps(deps, tenantId, toPageRequest(query));
       return { statusCode: 200, body: presentPage(page, presentKnowledgeGap) };
+    },
+  }),
+  defineRoute<z.output<typeof answerGapBody>>({
+    method: 'POST',
+    path: '/v1/knowledge-gaps/{id}/answer',
+    summary:
+      "Write the missing answer: it becomes a correction for the gap's question (used first by later answers to close questions) and the gap is closed, no longer listed.",
+    tags,
+    auth: true,
+    params: { id: idParam },
+    body: answerGapBody,
+    responses: {
+      200: { description: 'The closed gap and the correction made from the answer.', schema: answeredGapResponse },
+      404: { description: 'No knowledge gap with this id in your account.' },
+      409: { description: 'The gap was answered already.' },
+    },
+    async handle(deps, { tenantId, params, body }) {
+      const answered = await answerKnowledgeGap(deps, { tenantId, gapId: params.id ?? '', answer: body.answer });
+      return { statusCode: 200, body: presentAnsweredGap(answered) };
     },
   }),
 ];

@@ -4,8 +4,18 @@ import { attempt, getRecord, isConditionFailed, putIfAbsent } from '#lib/adapter
 import { conversationKey, toRecord } from '#lib/adapters/aws/dynamo-keys';
 import { conversationRef } from '#lib/domain/conversation-ref';
 import { ConcurrencyError, NotFoundError } from '#lib/domain/errors';
-import type { Conversation } from '#lib/domain/types';
+import type { InboxEntry, InboxFilter } from '#lib/domain/inbox';
+import type { Conversation, Message, Page } from '#lib/domain/types';
 import { DynamoMessages } from '#lib/adapters/aws/dynamo-messages';
+import {
+  INBOX_ROW_ATTRIBUTES,
+  inboxChanges,
+  newInboxAttributes,
+  noteMessage,
+  refreshInboxRow,
+} from '#lib/adapters/aws/dynamo-inbox';
+import { queryInbox, scanOutsideInbox } from '#lib/adapters/aws/dynamo-inbox-query';
+import type { PageRequest } from '#lib/ports/paging';
 import {
   type ConversationChanges,
   type ConversationStore,
@@ -29,7 +39,8 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
     // refused create (a write unit spent) and then the read.
     const existing = await getRecord<ConversationItem>(this.ctx, key);
     if (existing !== undefined) return fromItem(existing);
-    if (await putIfAbsent(this.ctx, { ...toItem(conversation), ...key })) return conversation;
+    if (await putIfAbsent(this.ctx, { ...toItem(conversation), ...newInboxAttributes(conversation), ...key }))
+      return conversation;
     const stored = await getRecord<ConversationItem>(this.ctx, key);
     // Conversations are never deleted, so a refused create leaves one to read.
     if (stored === undefined)
@@ -46,7 +57,7 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
    */
   async updateConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<void> {
     const key = conversationKey(tenantId, conversationId);
-    const { assignments, names, values } = setClause(changes);
+    const { assignments, names, values } = setClause(conversationId, changes);
     if (assignments.length === 0) {
       // Nothing to write, but the caller still learns that the conversation is missing.
       if ((await getRecord(this.ctx, key)) === undefined) throw missing(tenantId, conversationId);
@@ -77,7 +88,7 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
     conversationId: string,
     changes: ConversationChanges,
   ): Promise<Conversation> {
-    const { assignments, names, values } = setClause(changes);
+    const { assignments, names, values } = setClause(conversationId, changes);
     try {
       const output = await this.ctx.client.send(
         new UpdateCommand({
@@ -99,6 +110,27 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
       });
     }
   }
+
+  /** Stores the message (see DynamoMessages) and then takes it into its conversation's inbox row. */
+  override async putMessage(message: Message): Promise<boolean> {
+    const created = await super.putMessage(message);
+    // Also when it existed: a retry after a crash between the two writes must still note it.
+    await noteMessage(this.ctx, message);
+    return created;
+  }
+
+  /** See queryInbox: one Query of gsi2, the time range as key condition, the rest filtered. */
+  listInbox(tenantId: string, filter: InboxFilter, page: PageRequest): Promise<Page<InboxEntry>> {
+    return queryInbox(this.ctx, tenantId, filter, page);
+  }
+
+  refreshInbox(tenantId: string, conversationId: string): Promise<boolean> {
+    return refreshInboxRow(this.ctx, tenantId, conversationId);
+  }
+
+  listConversationsOutsideInbox(page: PageRequest): Promise<Page<{ tenantId: string; conversationId: string }>> {
+    return scanOutsideInbox(this.ctx, page);
+  }
 }
 
 /**
@@ -117,6 +149,8 @@ function toItem(conversation: Conversation): ConversationItem {
 
 function fromItem(item: ConversationItem): Conversation {
   const { [STORED_PROSPECT]: stored, ...rest } = item;
+  // The inbox row is the index's, not the conversation's.
+  for (const name of INBOX_ROW_ATTRIBUTES) delete (rest as Record<string, unknown>)[name];
   return stored === undefined ? rest : { ...rest, prospectId: stored.prospectId };
 }
 
@@ -124,7 +158,10 @@ function fromItem(item: ConversationItem): Conversation {
  * `#f0 = :v0, …` for the updatable fields present in `changes` (a field given as undefined is left
  * unchanged), so concurrent updates of different fields do not overwrite each other.
  */
-function setClause(changes: ConversationChanges): {
+function setClause(
+  conversationId: string,
+  changes: ConversationChanges,
+): {
   assignments: string[];
   names: Record<string, string>;
   values: Record<string, unknown>;
@@ -138,6 +175,12 @@ function setClause(changes: ConversationChanges): {
       return `#f${index} = :v${index}`;
     },
   );
+  // The inbox's sort key and search keys move in the same write as what they derive from.
+  for (const [index, [name, value]] of Object.entries(inboxChanges(conversationId, changes)).entries()) {
+    names[`#i${index}`] = name;
+    values[`:i${index}`] = value;
+    assignments.push(`#i${index} = :i${index}`);
+  }
   return { assignments, names, values };
 }
 

@@ -18,6 +18,8 @@ const KEY_ATTRIBUTES: readonly string[] = [
   TABLE_KEYS.sortKey,
   TABLE_KEYS.gsi1.partitionKey,
   TABLE_KEYS.gsi1.sortKey,
+  TABLE_KEYS.gsi2.partitionKey,
+  TABLE_KEYS.gsi2.sortKey,
   TABLE_KEYS.timeToLive,
 ];
 
@@ -144,6 +146,15 @@ export const gapIdKey = (tenantId: string, gapId: string): ItemKey => ({
   pk: tenantPk(tenantId),
   sk: PREFIX_GAP_ID + gapId,
 });
+
+/** The inbox's gsi2 partition: all of one tenant's conversations. */
+export const inboxPk = (tenantId: string): string => `${tenantPk(tenantId)}#CONVS`;
+/**
+ * A conversation's gsi2 sort key: by last update, then id (ISO times hold no '#', so the id is
+ * everything after the first one). The retention sweep reads `gsi2sk < cutoff` for conversations
+ * untouched since the cutoff.
+ */
+export const inboxSk = (updatedAt: string, conversationId: string): string => `${updatedAt}#${conversationId}`;
 
 /** GSI partition of an API key, so a request's key can be found by its hash alone. */
 export const apiKeyHashPk = (hash: string): string => `KEYHASH#${hash}`;

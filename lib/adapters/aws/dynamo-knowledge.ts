@@ -5,27 +5,19 @@
  * same document, racing, can neither lose the other's change nor index a superseded upload.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  attempt,
-  type DynamoContext,
-  getRecord,
-  putIfAbsent,
-  queryAll,
-  DynamoTableAdapter,
-} from '#lib/adapters/aws/dynamo-context';
+import { attempt, type DynamoContext, getRecord, queryAll, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
 import {
   correctionKey,
   correctionPrefix,
   documentKey,
   documentPrefix,
-  gapIdKey,
-  gapKey,
   knowledgeBaseKey,
   PREFIX_GAP,
   PREFIX_KNOWLEDGE_BASE,
   tenantPk,
   toRecord,
 } from '#lib/adapters/aws/dynamo-keys';
+import { closeGap, getGap, putGap } from '#lib/adapters/aws/dynamo-knowledge-gaps';
 import { pendingDocumentAttributes } from '#lib/adapters/aws/dynamo-pending';
 import { createItem, deleteItem, listTenantItems } from '#lib/adapters/aws/dynamo-tenant-items';
 import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
@@ -174,20 +166,17 @@ export class DynamoKnowledgeStore extends DynamoTableAdapter implements Knowledg
       .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id));
   }
 
-  /**
-   * Records a gap once per id. The listed item's key holds the time, so a gap recorded again later
-   * would land elsewhere; a marker keyed by the id alone, written first, fixes the time the gap is
-   * listed under. A retry after a crash between the two writes finds the marker and completes the
-   * listed item at the marker's time.
-   */
-  async putKnowledgeGap(gap: KnowledgeGap): Promise<void> {
-    const marker = gapIdKey(gap.tenantId, gap.id);
-    let createdAt = gap.createdAt;
-    if (!(await putIfAbsent(this.ctx, { ...marker, createdAt }))) {
-      const stored = await getRecord<{ createdAt: string }>(this.ctx, marker);
-      createdAt = stored?.createdAt ?? createdAt;
-    }
-    await putIfAbsent(this.ctx, { ...gap, createdAt, ...gapKey(gap.tenantId, createdAt, gap.id) });
+  /** See putGap: once per id, and a closed gap stays closed. */
+  putKnowledgeGap(gap: KnowledgeGap): Promise<void> {
+    return putGap(this.ctx, gap);
+  }
+
+  getKnowledgeGap(tenantId: string, gapId: string): Promise<KnowledgeGap | undefined> {
+    return getGap(this.ctx, tenantId, gapId);
+  }
+
+  closeKnowledgeGap(gap: KnowledgeGap, closedAt: string): Promise<void> {
+    return closeGap(this.ctx, gap, closedAt);
   }
 
   /** One page of the tenant's gaps, newest first; see listTenantItems. */

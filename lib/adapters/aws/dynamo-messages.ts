@@ -25,7 +25,16 @@ type Outcome = Parameters<ConversationStore['settleMessage']>[3];
 export abstract class DynamoMessages
   extends DynamoTableAdapter
   implements
-    Omit<ConversationStore, 'getConversation' | 'ensureConversation' | 'updateConversation' | 'bumpConversation'>
+    Omit<
+      ConversationStore,
+      | 'getConversation'
+      | 'ensureConversation'
+      | 'updateConversation'
+      | 'bumpConversation'
+      | 'listInbox'
+      | 'refreshInbox'
+      | 'listConversationsOutsideInbox'
+    >
 {
   /** Stores the message unless one with its id exists; returns false if it existed. */
   async putMessage(message: Message): Promise<boolean> {

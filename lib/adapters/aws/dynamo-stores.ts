@@ -13,6 +13,7 @@ import { DynamoDeliveryStore } from '#lib/adapters/aws/dynamo-deliveries';
 import { DynamoIdempotencyStore } from '#lib/adapters/aws/dynamo-idempotency';
 import { DynamoKnowledgeStore } from '#lib/adapters/aws/dynamo-knowledge';
 import { DynamoMaaxMessageStore } from '#lib/adapters/aws/dynamo-maax';
+import { DynamoMigrationStore } from '#lib/adapters/aws/dynamo-migrations';
 import { DynamoPendingWorkStore } from '#lib/adapters/aws/dynamo-pending';
 import { DynamoSetupStore } from '#lib/adapters/aws/dynamo-setup';
 import { DynamoTenantStore } from '#lib/adapters/aws/dynamo-tenants';
@@ -38,6 +39,7 @@ export interface DynamoStores {
   idempotency: DynamoIdempotencyStore;
   pendingWork: DynamoPendingWorkStore;
   maaxMessages: DynamoMaaxMessageStore;
+  migrations: DynamoMigrationStore;
 }
 
 /**
@@ -60,5 +62,6 @@ export function createDynamoStores(options: { tableName: string; client?: Dynamo
     idempotency: new DynamoIdempotencyStore(ctx),
     pendingWork: new DynamoPendingWorkStore(ctx),
     maaxMessages: new DynamoMaaxMessageStore(ctx),
+    migrations: new DynamoMigrationStore(ctx),
   };
 }

@@ -17,6 +17,8 @@ export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
   gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** The inbox: a tenant's conversations by last update (`T#{t}#CONVS` / `{updatedAt}#{id}`). */
+  gsi2: { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Epoch seconds; DynamoDB TTL deletes the item some time after (never exactly at) this. */
   timeToLive: 'ttl',
 } as const;
@@ -39,9 +41,43 @@ export const GSI1_PROJECTED_ATTRIBUTES = [
   'nextAttemptAt',
 ] as const;
 
-/** The CreateTable input: on-demand billing, the primary key and one GSI with a narrow projection. */
+/**
+ * What gsi2 carries besides the keys: exactly an inbox row and what its filters test, so a page is
+ * served from the index alone (no read of the table per row), while writes of anything else on a
+ * conversation (webhooks, metadata, model faults, the version) cost no index write.
+ */
+export const GSI2_PROJECTED_ATTRIBUTES = [
+  'tenantId',
+  'id',
+  'aiId',
+  'status',
+  'needsHuman',
+  'contact',
+  'channel',
+  'scheduled',
+  'createdAt',
+  'updatedAt',
+  'lastMessage',
+  'messageCount',
+  'search',
+] as const;
+
+/** gsi2 as CreateTable and UpdateTable take it. */
+export function inboxIndexDefinition() {
+  const { gsi2 } = TABLE_KEYS;
+  return {
+    IndexName: gsi2.indexName,
+    KeySchema: [
+      { AttributeName: gsi2.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: gsi2.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...GSI2_PROJECTED_ATTRIBUTES] },
+  };
+}
+
+/** The CreateTable input: on-demand billing, the primary key and two GSIs with narrow projections. */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
-  const { partitionKey, sortKey, gsi1 } = TABLE_KEYS;
+  const { partitionKey, sortKey, gsi1, gsi2 } = TABLE_KEYS;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -50,6 +86,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: sortKey, AttributeType: 'S' },
       { AttributeName: gsi1.partitionKey, AttributeType: 'S' },
       { AttributeName: gsi1.sortKey, AttributeType: 'S' },
+      { AttributeName: gsi2.partitionKey, AttributeType: 'S' },
+      { AttributeName: gsi2.sortKey, AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: partitionKey, KeyType: 'HASH' },
@@ -64,6 +102,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         ],
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...GSI1_PROJECTED_ATTRIBUTES] },
       },
+      inboxIndexDefinition(),
     ],
   };
 }

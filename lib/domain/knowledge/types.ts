@@ -160,4 +160,6 @@ export interface KnowledgeGap {
   question: string;
   reason: KnowledgeGapReason;
   createdAt: string;
+  /** When it was answered (`POST /v1/knowledge-gaps/{id}/answer`) and so closed; open while absent. */
+  closedAt?: string;
 }

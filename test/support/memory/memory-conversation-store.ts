@@ -1,7 +1,16 @@
 /** ConversationStore in memory: conversations, their messages and feedback. */
 import { clone, compare, insertIfAbsent, key, checkTenant } from '#test/support/memory/memory-records';
-import { ConcurrencyError, NotFoundError } from '#lib/domain/errors';
-import type { Conversation, Message, MessageFeedback } from '#lib/domain/types';
+import { ConcurrencyError, NotFoundError, ValidationError } from '#lib/domain/errors';
+import {
+  type InboxEntry,
+  type InboxFilter,
+  type InboxSummary,
+  matchesInboxFilter,
+  summarizeMessages,
+  toLastMessage,
+} from '#lib/domain/inbox';
+import type { Conversation, Message, MessageFeedback, Page } from '#lib/domain/types';
+import type { PageRequest } from '#lib/ports/paging';
 import {
   type ConversationChanges,
   type ConversationStore,
@@ -14,12 +23,20 @@ type MessageOutcome = Parameters<ConversationStore['settleMessage']>[3];
 export class MemoryConversationStore implements ConversationStore {
   private readonly conversations = new Map<string, Conversation>();
   private readonly messages = new Map<string, Message>();
+  /** Inbox rows by conversation key; a conversation without one was stored "before the inbox". */
+  private readonly rows = new Map<string, InboxSummary>();
 
   async getConversation(tenantId: string, conversationId: string): Promise<Conversation | undefined> {
     return clone(this.conversations.get(key(tenantId, conversationId)));
   }
   async ensureConversation(conversation: Conversation): Promise<Conversation> {
-    return clone(insertIfAbsent(this.conversations, key(conversation.tenantId, conversation.id), conversation));
+    const k = key(conversation.tenantId, conversation.id);
+    if (!this.conversations.has(k)) this.rows.set(k, { messageCount: 0 });
+    return clone(insertIfAbsent(this.conversations, k, conversation));
+  }
+  /** A conversation as stored before the inbox existed (no row): what the backfill finds. */
+  seedWithoutInbox(conversation: Conversation): void {
+    this.conversations.set(key(conversation.tenantId, conversation.id), clone(conversation));
   }
   async updateConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<void> {
     const stored = this.conversations.get(key(tenantId, conversationId));
@@ -39,9 +56,49 @@ export class MemoryConversationStore implements ConversationStore {
   }
   async putMessage(message: Message): Promise<boolean> {
     const k = key(message.tenantId, message.conversationId, message.id);
-    if (this.messages.has(k)) return false;
-    this.messages.set(k, clone(message));
+    const created = !this.messages.has(k);
+    if (created) this.messages.set(k, clone(message));
+    const conversationKey = key(message.tenantId, message.conversationId);
+    const row = this.rows.get(conversationKey);
+    const stored = this.conversations.get(conversationKey);
+    if (row !== undefined && stored !== undefined && (row.lastMessage?.id ?? '') < message.id) {
+      row.lastMessage = toLastMessage(message);
+      row.messageCount += 1;
+      stored.updatedAt = message.createdAt;
+    } else if (row !== undefined && row.lastMessage?.id !== message.id) {
+      await this.refreshInbox(message.tenantId, message.conversationId);
+    }
+    return created;
+  }
+  async listInbox(tenantId: string, filter: InboxFilter, page: PageRequest): Promise<Page<InboxEntry>> {
+    const tenant = checkTenant(tenantId);
+    const order = (entry: InboxEntry) => `${entry.updatedAt}#${entry.id}`;
+    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+    const entries = [...this.conversations.entries()]
+      .filter(([k, c]) => c.tenantId === tenant && this.rows.has(k))
+      .map(([k, c]) => toEntry(c, this.rows.get(k) as InboxSummary))
+      .filter((entry) => after === undefined || order(entry) < after)
+      .filter((entry) => matchesInboxFilter(entry, filter))
+      .sort((a, b) => compare(order(b), order(a)));
+    const items = entries.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items: clone(items),
+      nextCursor: entries.length > page.limit && last !== undefined ? encodeCursor(order(last)) : null,
+    };
+  }
+  async refreshInbox(tenantId: string, conversationId: string): Promise<boolean> {
+    if (!this.conversations.has(key(tenantId, conversationId))) return false;
+    this.rows.set(key(tenantId, conversationId), summarizeMessages(this.messagesOf(tenantId, conversationId)));
     return true;
+  }
+  async listConversationsOutsideInbox(page: PageRequest) {
+    const outside = [...this.conversations.entries()]
+      .filter(([k]) => !this.rows.has(k))
+      .map(([, c]) => ({ tenantId: c.tenantId, conversationId: c.id }));
+    // Rows are added as the backfill goes, so the first page of what is still outside is the next one.
+    const items = outside.slice(0, page.limit);
+    return { items, nextCursor: outside.length > page.limit ? encodeCursor(String(page.limit)) : null };
   }
   async getMessage(tenantId: string, conversationId: string, messageId: string): Promise<Message | undefined> {
     return clone(this.messages.get(key(tenantId, conversationId, messageId)));
@@ -96,6 +153,32 @@ export class MemoryConversationStore implements ConversationStore {
     }
     return waiting;
   }
+}
+
+function toEntry(conversation: Conversation, row: InboxSummary): InboxEntry {
+  const { tenantId, id, aiId, status, contact, channel, scheduled, createdAt, updatedAt } = conversation;
+  return {
+    ...{ tenantId, id, aiId, status, contact, createdAt, updatedAt },
+    ...(channel === undefined ? {} : { channel }),
+    ...(scheduled === undefined ? {} : { scheduled }),
+    ...row,
+    needsHuman: conversation.needsHuman === true,
+  };
+}
+
+function encodeCursor(position: string): string {
+  return Buffer.from(JSON.stringify({ after: position }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null && 'after' in parsed && typeof parsed.after === 'string')
+      return parsed.after;
+  } catch {}
+  throw new ValidationError('Invalid cursor', {
+    details: [{ path: 'cursor', message: 'is not a cursor returned by this list' }],
+  });
 }
 
 function applyChanges(conversation: Conversation, changes: ConversationChanges): void {

@@ -93,9 +93,17 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
   async putKnowledgeGap(gap: KnowledgeGap): Promise<void> {
     insertIfAbsent(this.gaps, key(gap.tenantId, gap.id), gap);
   }
+  async getKnowledgeGap(tenantId: string, gapId: string): Promise<KnowledgeGap | undefined> {
+    return clone(this.gaps.get(key(tenantId, gapId)));
+  }
+  async closeKnowledgeGap(gap: KnowledgeGap, closedAt: string): Promise<void> {
+    const stored = this.gaps.get(key(gap.tenantId, gap.id));
+    if (stored !== undefined) stored.closedAt ??= closedAt;
+  }
   async listKnowledgeGaps(tenantId: string, page: PageRequest): Promise<Page<KnowledgeGap>> {
+    const open = [...this.gaps.values()].filter((gap) => gap.closedAt === undefined);
     // Newest first, ties by id, as the DynamoDB store's sort key `GAP#{createdAt}#{id}` read backwards.
-    return listPage(this.gaps.values(), 'gap', tenantId, page, {
+    return listPage(open, 'gap', tenantId, page, {
       sortKey: (gap) => `${gap.createdAt}#${gap.id}`,
       descending: true,
     });

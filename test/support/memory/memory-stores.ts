@@ -6,6 +6,7 @@ import { MemoryDeliveryStore } from '#test/support/memory/memory-delivery-store'
 import { MemoryIdempotencyStore } from '#test/support/memory/memory-idempotency-store';
 import { MemoryKnowledgeStore } from '#test/support/memory/memory-knowledge-store';
 import { MemoryMaaxMessageStore } from '#test/support/memory/memory-maax-message-store';
+import { MemoryMigrationStore } from '#test/support/memory/memory-migration-store';
 import { MemoryPendingWorkStore } from '#test/support/memory/memory-pending-work-store';
 import { MemorySetupStore } from '#test/support/memory/memory-setup-store';
 import { MemoryTenantStore } from '#test/support/memory/memory-tenant-store';
@@ -22,6 +23,7 @@ export interface MemoryStores extends Stores {
   idempotency: MemoryIdempotencyStore;
   pendingWork: MemoryPendingWorkStore;
   maaxMessages: MemoryMaaxMessageStore;
+  migrations: MemoryMigrationStore;
 }
 
 /** Fresh, empty stores; the pending-work list reads the conversation, delivery and knowledge stores. */
@@ -40,5 +42,6 @@ export function createMemoryStores(): MemoryStores {
     idempotency: new MemoryIdempotencyStore(),
     pendingWork: new MemoryPendingWorkStore([conversations, deliveries, knowledge]),
     maaxMessages: new MemoryMaaxMessageStore(),
+    migrations: new MemoryMigrationStore(),
   };
 }

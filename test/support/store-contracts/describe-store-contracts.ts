@@ -6,6 +6,7 @@
 import { describeAiStoreContract } from '#test/support/store-contracts/ai-store-contract';
 import { describeConversationStoreContract } from '#test/support/store-contracts/conversation-store-contract';
 import { describeDeliveryStoreContract } from '#test/support/store-contracts/delivery-store-contract';
+import { describeInboxStoreContract } from '#test/support/store-contracts/inbox-store-contract';
 import { describeIdempotencyStoreContract } from '#test/support/store-contracts/idempotency-store-contract';
 import { describeKnowledgeDocumentStoreContract } from '#test/support/store-contracts/knowledge-document-store-contract';
 import { describeKnowledgeFeedbackStoreContract } from '#test/support/store-contracts/knowledge-feedback-store-contract';
@@ -26,6 +27,7 @@ export function describeStoreContracts(name: string, setup: StoresSetup): void {
     describeSetupStoreContract(setup);
     describeConversationStoreContract(setup);
     describeMessageStoreContract(setup);
+    describeInboxStoreContract(setup);
     describePendingWorkStoreContract(setup);
     describeTimerStoreContract(setup);
     describeDeliveryStoreContract(setup);

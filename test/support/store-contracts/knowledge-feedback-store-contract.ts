@@ -42,6 +42,25 @@ export function describeKnowledgeFeedbackStoreContract(setup: StoresSetup): void
     });
 
     describe('knowledge gaps', () => {
+      it('reads a gap by id, closes it out of the list, and keeps it closed when recorded again', async () => {
+        await stores.knowledge.putKnowledgeGap(aGap({ id: 'gap_01', createdAt: at(1) }));
+        await stores.knowledge.putKnowledgeGap(aGap({ id: 'gap_02', createdAt: at(2) }));
+        const gap = await stores.knowledge.getKnowledgeGap(TENANT, 'gap_01');
+
+        await stores.knowledge.closeKnowledgeGap(gap ?? aGap(), at(10));
+        await stores.knowledge.closeKnowledgeGap(gap ?? aGap(), at(20));
+        await stores.knowledge.putKnowledgeGap(aGap({ id: 'gap_01', createdAt: at(30) }));
+
+        expect(gap).toStrictEqual(aGap({ id: 'gap_01', createdAt: at(1) }));
+        expect(await stores.knowledge.getKnowledgeGap(TENANT, 'gap_01')).toStrictEqual(
+          aGap({ id: 'gap_01', createdAt: at(1), closedAt: at(10) }),
+        );
+        expect((await stores.knowledge.listKnowledgeGaps(TENANT, { limit: 10 })).items.map((g) => g.id)).toEqual([
+          'gap_02',
+        ]);
+        expect(await stores.knowledge.getKnowledgeGap(OTHER_TENANT, 'gap_01')).toBeUndefined();
+      });
+
       it('lists gaps newest first in pages, with a null cursor after the last page', async () => {
         for (const n of [3, 1, 5, 2, 4])
           await stores.knowledge.putKnowledgeGap(aGap({ id: `gap_0${n}`, createdAt: at(n) }));
