@@ -55,3 +55,17 @@ export type CreatedApiKey = ResponseBody<'/v1/api-keys', 'post', 201>;
 export type KnowledgeGap = ResponseBody<'/v1/knowledge-gaps', 'get'>['data'][number];
 
 export type SearchResult = ResponseBody<'/v1/knowledge-bases/{id}/search', 'post'>['data'][number];
+
+/** The body of answering a knowledge gap. */
+export type AnswerGapRequest = NonNullable<
+  paths['/v1/knowledge-gaps/{id}/answer']['post']['requestBody']
+>['content']['application/json'];
+
+/** A gap as answering it returns it: closed, with the correction made from the answer. */
+export type AnsweredGap = ResponseBody<'/v1/knowledge-gaps/{id}/answer', 'post'>;
+
+/** A row of the conversations inbox. */
+export type InboxRow = ResponseBody<'/v2/conversations', 'get'>['data'][number];
+
+/** The inbox's filters, as `GET /v2/conversations` takes them. */
+export type InboxQuery = NonNullable<paths['/v2/conversations']['get']['parameters']['query']>;

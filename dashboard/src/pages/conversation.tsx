@@ -1,37 +1,50 @@
 /**
  * One conversation: its messages with their citations, the follow-ups scheduled, hand off and
- * resume, feedback on each answer (a rating, and a correction that later answers use), and a
- * message a person sent the prospect outside Parley.
+ * resume, feedback on each answer (a rating, and a correction that later answers use), a message a
+ * person sent the prospect outside Parley, and the prospect's data: export and delete. The page
+ * reads the conversation again every few seconds while it is open.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { get, post, segment } from '../api.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, get, post, segment } from '../api.ts';
+import { ConversationDataActions } from '../components/conversation-data-actions.tsx';
 import { RecordHumanMessage } from '../components/record-human-message.tsx';
 import { ErrorMessage, Section, TextArea, When } from '../components/ui.tsx';
 import { useAction } from '../hooks.ts';
 import { useAnnounce } from '../status.tsx';
 import type { Conversation, Message } from '../types.ts';
+import { usePolling } from '../use-polling.ts';
 
-/** While a question waits for its answer, the conversation is read again this often. */
-const REFRESH_INTERVAL_MS = 2_000;
-const WAITING = new Set(['queued', 'answering']);
+/** While the page is open, the conversation is read again this often: answers and timers show up. */
+const REFRESH_INTERVAL_MS = 3_000;
 
 export function ConversationPage({ id }: { id: string }) {
   const path = `/v2/conversations/${segment(id)}`;
   const [conversation, setConversation] = useState<Conversation | null>(null);
+  const [gone, setGone] = useState(false);
   const load = useAction();
   const handoff = useAction();
   const announce = useAnnounce();
+  // One read at a time: a poll that comes due while another read is out waits for the next turn.
+  const reading = useRef<Promise<unknown> | null>(null);
 
-  const refresh = () => load.run(async () => setConversation(await get<Conversation>(path)));
-  // Read once per conversation, then again while an answer is awaited.
+  const refresh = () => {
+    reading.current ??= load
+      .run(async () => {
+        try {
+          setConversation(await get<Conversation>(path));
+        } catch (failure) {
+          if (!(failure instanceof ApiError && failure.status === 404)) throw failure;
+          setGone(true);
+          setConversation(null);
+        }
+      })
+      .finally(() => {
+        reading.current = null;
+      });
+    return reading.current;
+  };
   useEffect(() => void refresh(), [path]);
-
-  const waiting = conversation?.messages.some((message) => WAITING.has(message.status ?? '')) ?? false;
-  useEffect(() => {
-    if (!waiting) return;
-    const timer = setTimeout(refresh, REFRESH_INTERVAL_MS);
-    return () => clearTimeout(timer);
-  }, [waiting, conversation]);
+  usePolling(refresh, REFRESH_INTERVAL_MS, !gone);
 
   const onHandoff = async (action: 'handoff' | 'resume') => {
     const updated = await handoff.run(() => post<Conversation>(`${path}/${action}`));
@@ -43,6 +56,11 @@ export function ConversationPage({ id }: { id: string }) {
   return (
     <>
       <h1 tabIndex={-1}>Conversation {id}</h1>
+      {gone && (
+        <p class="error" role="alert">
+          There is no conversation {id}: it was deleted, it expired, or it never existed.
+        </p>
+      )}
       <ErrorMessage error={load.error} />
       {conversation && (
         <>
@@ -50,6 +68,7 @@ export function ConversationPage({ id }: { id: string }) {
             <p>
               Status: <strong>{conversation.status.replace('_', ' ')}</strong> · AI <code>{conversation.ai_id}</code>
               {conversation.channel && ` · ${conversation.channel}`}
+              {conversation.needs_human && <span class="badge needs-human">needs a person</span>}
             </p>
             <p class="meta">{contactLine(conversation.contact)}</p>
             <ErrorMessage error={handoff.error} />
@@ -67,6 +86,7 @@ export function ConversationPage({ id }: { id: string }) {
                 Refresh
               </button>
             </div>
+            <ConversationDataActions id={id} onDeleted={() => setGone(true)} />
           </div>
           <Section title="Scheduled">
             {conversation.scheduled.length === 0 ? (

@@ -1,23 +1,40 @@
 /**
- * Finding a conversation. The API has no list of conversations; it does list webhook deliveries
- * (newest first, paged), and every answer, follow-up and escalation is one, so the conversations
- * with recent activity are read from there. Any conversation opens by its id.
+ * The inbox: the tenant's conversations, those waiting for a person first, filtered by AI, status,
+ * needs-human and channel, searched by the start of the contact's name, e-mail, phone or the
+ * conversation id. A conversation also opens by its id.
  */
-import { useMemo } from 'preact/hooks';
-import { ErrorMessage, Field, Pager, Section, text, When } from '../components/ui.tsx';
-import { usePagedList } from '../hooks.ts';
-import { href, navigate } from '../router.ts';
-import type { Delivery } from '../types.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { getAll } from '../api.ts';
+import { InboxList } from '../components/inbox-list.tsx';
+import { Field, Section, Select, text } from '../components/ui.tsx';
+import {
+  CHANNEL_OPTIONS,
+  type InboxFilters,
+  inboxPath,
+  inboxSections,
+  NEEDS_HUMAN_OPTIONS,
+  NO_FILTERS,
+  STATUS_OPTIONS,
+} from '../inbox-filters.ts';
+import { navigate } from '../router.ts';
+import type { Ai } from '../types.ts';
+import { MAX_INBOX_QUERY_CHARS } from '#lib/domain/limits/inbox';
 
 export function ConversationsPage() {
-  const deliveries = usePagedList<Delivery>('/v2/deliveries');
-  // One row per conversation, at its newest delivery (the list is newest first).
-  const recent = useMemo(() => {
-    const seen = new Map<string, Delivery>();
-    for (const delivery of deliveries.items)
-      if (!seen.has(delivery.conversation_id)) seen.set(delivery.conversation_id, delivery);
-    return [...seen.values()];
-  }, [deliveries.items]);
+  const [filters, setFilters] = useState<InboxFilters>(NO_FILTERS);
+  const [ais, setAis] = useState<Ai[]>([]);
+  useEffect(() => {
+    // The AI filter still works by id without the names: a failed read leaves only "Any AI".
+    getAll<Ai>('/v1/ais').then(setAis, () => setAis([]));
+  }, []);
+
+  const choose = (name: keyof InboxFilters) => (event: Event) =>
+    setFilters({ ...filters, [name]: (event.currentTarget as HTMLSelectElement).value });
+
+  const onSearch = (event: Event) => {
+    event.preventDefault();
+    setFilters({ ...filters, q: text(new FormData(event.currentTarget as HTMLFormElement), 'q') ?? '' });
+  };
 
   const onOpen = (event: Event) => {
     event.preventDefault();
@@ -28,33 +45,56 @@ export function ConversationsPage() {
   return (
     <>
       <h1 tabIndex={-1}>Conversations</h1>
+      <Section title="Find conversations">
+        <form class="inline" onSubmit={onSearch}>
+          <Field
+            label="Search"
+            name="q"
+            type="search"
+            maxLength={MAX_INBOX_QUERY_CHARS}
+            hint="The start of a name, e-mail address, phone number or conversation ID."
+          />
+          <button type="submit">Search</button>
+        </form>
+        <div class="filters">
+          <Select
+            label="AI"
+            name="ai_id"
+            value={filters.ai_id}
+            onChange={choose('ai_id')}
+            options={[{ value: '', label: 'Any AI' }, ...ais.map((ai) => ({ value: ai.id, label: ai.name }))]}
+          />
+          <Select
+            label="Status"
+            name="status"
+            value={filters.status}
+            onChange={choose('status')}
+            options={STATUS_OPTIONS}
+          />
+          <Select
+            label="Needs a person"
+            name="needs_human"
+            value={filters.needs_human}
+            onChange={choose('needs_human')}
+            options={NEEDS_HUMAN_OPTIONS}
+          />
+          <Select
+            label="Channel"
+            name="channel"
+            value={filters.channel}
+            onChange={choose('channel')}
+            options={CHANNEL_OPTIONS}
+          />
+        </div>
+      </Section>
+      {inboxSections(filters).map((section) => (
+        <InboxList key={section.needsHuman} title={section.title} path={inboxPath(filters, section.needsHuman)} />
+      ))}
       <Section title="Open a conversation">
         <form class="inline" onSubmit={onOpen}>
-          <Field
-            label="Conversation ID"
-            name="conversation_id"
-            required
-            hint="Your own id for the thread: an e-mail address, a phone number, a ticket id."
-          />
+          <Field label="Conversation ID" name="conversation_id" required hint="Your own id for the thread." />
           <button type="submit">Open</button>
         </form>
-      </Section>
-      <Section title="Recent activity">
-        <ErrorMessage error={deliveries.error} />
-        {!deliveries.loading && recent.length === 0 && !deliveries.error && (
-          <p>No conversation has had an answer yet.</p>
-        )}
-        <ul class="list">
-          {recent.map((delivery) => (
-            <li key={delivery.conversation_id}>
-              <a href={href('conversations', delivery.conversation_id)}>{delivery.conversation_id}</a>{' '}
-              <span class="meta">
-                {delivery.type} · <When at={delivery.created_at} />
-              </span>
-            </li>
-          ))}
-        </ul>
-        <Pager hasMore={deliveries.hasMore} loading={deliveries.loading} onMore={deliveries.loadMore} />
       </Section>
     </>
   );
