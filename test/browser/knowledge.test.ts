@@ -1,7 +1,7 @@
 /**
  * Knowledge in the dashboard: a knowledge base is searched as an AI would search it, and a
- * question the knowledge could not answer is listed as a knowledge gap, with a form for the answer.
- * (Sending that answer, POST /v1/knowledge-gaps/{id}/answer, is tested once the API has it.)
+ * question the knowledge could not answer is listed as a knowledge gap, and the answer written in
+ * its form closes the gap and becomes a correction that later answers use.
  */
 import { jest } from '@jest/globals';
 import { MAX_CORRECTION_CHARS } from '#lib/domain/limits/messages';
@@ -22,6 +22,7 @@ We ship to every country in the European Union within 4 working days.
 Send the parcel back with the prepaid label in the box.
 `;
 const QUESTION = 'Can I pay with cryptocurrency?';
+const ANSWER = 'We accept card and bank transfer, not cryptocurrency.';
 
 describe('knowledge in the dashboard', () => {
   let session: DashboardSession;
@@ -68,7 +69,7 @@ describe('knowledge in the dashboard', () => {
     expect(await results.getByRole('listitem').first().textContent()).toContain('4 working days');
   });
 
-  it('lists a question the knowledge could not answer as a gap, with a form for the missing answer', async () => {
+  it('lists a question the knowledge could not answer as a gap, and its answer closes it as a correction', async () => {
     const { page, api } = session;
     const ai = await api('POST', '/v1/ais', {
       type: 'support',
@@ -94,5 +95,14 @@ describe('knowledge in the dashboard', () => {
     expect(await gap.getByRole('link', { name: 'lin@example.com' }).getAttribute('href')).toBe(
       '#/conversations/lin%40example.com',
     );
+
+    await answer.fill(ANSWER);
+    await gap.getByRole('button', { name: 'Save answer' }).click();
+    await page.getByRole('status').getByText('Answer saved: the gap is closed.').waitFor();
+    await page.getByText('No gaps: the knowledge answered everything.').waitFor();
+    const gapsAfter = (await api('GET', '/v1/knowledge-gaps')).body.data;
+    const retested = await api('POST', `/v1/ais/${ai.body.id}/test`, { message: QUESTION });
+    expect(gapsAfter).toEqual([]);
+    expect(retested.body.reply).toContain(ANSWER);
   });
 });
