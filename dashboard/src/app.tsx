@@ -1,5 +1,6 @@
 /** The shell: sign-in gate, header with navigation, the page for the route, the live region. */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { AccountPage } from './pages/account.tsx';
 import { AiForm } from './pages/ai-form.tsx';
 import { AisPage } from './pages/ais.tsx';
 import { ApiKeysPage } from './pages/api-keys.tsx';
@@ -26,6 +27,7 @@ const NAV = [
   { section: 'conversations', label: 'Conversations' },
   { section: 'deliveries', label: 'Deliveries' },
   { section: 'keys', label: 'API keys' },
+  { section: 'account', label: 'Account' },
 ] as const;
 
 function Page({ route }: { route: string[] }) {
@@ -47,6 +49,8 @@ function Page({ route }: { route: string[] }) {
       return <DeliveriesPage />;
     case 'keys':
       return <ApiKeysPage />;
+    case 'account':
+      return <AccountPage />;
     default:
       return <p>There is no page here.</p>;
   }

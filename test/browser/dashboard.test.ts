@@ -188,7 +188,7 @@ describe('the dashboard', () => {
 
       const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       expect(overflow).toBeLessThanOrEqual(0);
-      expect(await phone.getByRole('navigation', { name: 'Main' }).getByRole('link').count()).toBe(10);
+      expect(await phone.getByRole('navigation', { name: 'Main' }).getByRole('link').count()).toBe(11);
     } finally {
       await phone.close();
     }
