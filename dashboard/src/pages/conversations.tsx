@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getAll } from '../api.ts';
 import { InboxList } from '../components/inbox-list.tsx';
-import { Field, Section, Select, text } from '../components/ui.tsx';
+import { Field, type Option, Section, Select, text } from '../components/ui.tsx';
 import {
   CHANNEL_OPTIONS,
   type InboxFilters,
@@ -19,6 +19,22 @@ import {
 import { navigate } from '../router.ts';
 import type { Ai } from '../types.ts';
 import { MAX_INBOX_QUERY_CHARS } from '#lib/domain/limits/inbox';
+
+/** The inbox's drop-down filters, in the order shown; the AIs are the account's own. */
+function filterSelects(
+  ais: readonly Ai[],
+): { name: Exclude<keyof InboxFilters, 'q'>; label: string; options: readonly Option[] }[] {
+  return [
+    {
+      name: 'ai_id',
+      label: 'AI',
+      options: [{ value: '', label: 'Any AI' }, ...ais.map((ai) => ({ value: ai.id, label: ai.name }))],
+    },
+    { name: 'status', label: 'Status', options: STATUS_OPTIONS },
+    { name: 'needs_human', label: 'Needs a person', options: NEEDS_HUMAN_OPTIONS },
+    { name: 'channel', label: 'Channel', options: CHANNEL_OPTIONS },
+  ];
+}
 
 export function ConversationsPage() {
   const [filters, setFilters] = useState<InboxFilters>(NO_FILTERS);
@@ -57,34 +73,16 @@ export function ConversationsPage() {
           <button type="submit">Search</button>
         </form>
         <div class="filters">
-          <Select
-            label="AI"
-            name="ai_id"
-            value={filters.ai_id}
-            onChange={choose('ai_id')}
-            options={[{ value: '', label: 'Any AI' }, ...ais.map((ai) => ({ value: ai.id, label: ai.name }))]}
-          />
-          <Select
-            label="Status"
-            name="status"
-            value={filters.status}
-            onChange={choose('status')}
-            options={STATUS_OPTIONS}
-          />
-          <Select
-            label="Needs a person"
-            name="needs_human"
-            value={filters.needs_human}
-            onChange={choose('needs_human')}
-            options={NEEDS_HUMAN_OPTIONS}
-          />
-          <Select
-            label="Channel"
-            name="channel"
-            value={filters.channel}
-            onChange={choose('channel')}
-            options={CHANNEL_OPTIONS}
-          />
+          {filterSelects(ais).map((filter) => (
+            <Select
+              key={filter.name}
+              label={filter.label}
+              name={filter.name}
+              value={filters[filter.name]}
+              onChange={choose(filter.name)}
+              options={filter.options}
+            />
+          ))}
         </div>
       </Section>
       {inboxSections(filters).map((section) => (
