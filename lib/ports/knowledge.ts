@@ -56,10 +56,14 @@ export interface KnowledgeStore {
   deleteDocument(tenantId: string, baseId: string, documentId: string): Promise<boolean>;
   /** Stores a correction, replacing one with the same id. */
   putCorrection(correction: Correction): Promise<void>;
+  /** Deletes one of the AI's corrections; fine if it does not exist. */
+  deleteCorrection(tenantId: string, aiId: string, correctionId: string): Promise<void>;
   /** All of the AI's corrections, oldest first (a business writes tens, not thousands). */
   listCorrections(tenantId: string, aiId: string): Promise<Correction[]>;
   /** Records a gap; the same id twice keeps one. */
   putKnowledgeGap(gap: KnowledgeGap): Promise<void>;
+  /** Deletes the gap (its listed item and its id marker); fine if it does not exist. */
+  deleteKnowledgeGap(tenantId: string, gapId: string): Promise<void>;
   /** Newest first. */
   listKnowledgeGaps(tenantId: string, page: PageRequest): Promise<Page<KnowledgeGap>>;
 }

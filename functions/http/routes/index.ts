@@ -1,6 +1,7 @@
 import type { Route } from '#functions/http/route';
 import { buildOpenApiDocument } from '#functions/http/openapi';
 import { aiRoutes } from '#functions/http/routes/ai-routes';
+import { dataRightsRoutes } from '#functions/http/routes/data-rights-routes';
 import { deliveryRoutes } from '#functions/http/routes/delivery-routes';
 import { apiKeyRoutes } from '#functions/http/routes/api-key-routes';
 import { knowledgeRoutes } from '#functions/http/routes/knowledge-routes';
@@ -17,6 +18,7 @@ const apiRoutes = [
   ...knowledgeRoutes,
   ...v1ConversationRoutes,
   ...messageRoutes,
+  ...dataRightsRoutes,
   ...deliveryRoutes,
   ...apiKeyRoutes,
   ...maaxRoutes,

@@ -4,11 +4,19 @@ import { attempt, getRecord, isConditionFailed, putIfAbsent } from '#lib/adapter
 import { conversationKey, toRecord } from '#lib/adapters/aws/dynamo-keys';
 import { conversationRef } from '#lib/domain/conversation-ref';
 import { ConcurrencyError, NotFoundError } from '#lib/domain/errors';
-import type { Conversation } from '#lib/domain/types';
+import type { Conversation, Message } from '#lib/domain/types';
+import {
+  finishTombstone,
+  restartOverTombstone,
+  type TombstoneFields,
+  tombstone,
+  toTombstone,
+} from '#lib/adapters/aws/dynamo-conversation-tombstones';
 import { DynamoMessages } from '#lib/adapters/aws/dynamo-messages';
 import {
   type ConversationChanges,
   type ConversationStore,
+  type ConversationTombstone,
   CONVERSATION_UPDATABLE_FIELDS,
 } from '#lib/ports/conversations';
 
@@ -19,7 +27,36 @@ import {
 export class DynamoConversationStore extends DynamoMessages implements ConversationStore {
   async getConversation(tenantId: string, conversationId: string): Promise<Conversation | undefined> {
     const item = await getRecord<ConversationItem>(this.ctx, conversationKey(tenantId, conversationId));
-    return item === undefined ? undefined : fromItem(item);
+    return item === undefined || item.erasedAt !== undefined ? undefined : fromItem(item);
+  }
+
+  async getTombstone(tenantId: string, conversationId: string): Promise<ConversationTombstone | undefined> {
+    const item = await getRecord<ConversationItem>(this.ctx, conversationKey(tenantId, conversationId));
+    return item === undefined ? undefined : toTombstone(item);
+  }
+
+  tombstoneConversation(tenantId: string, conversationId: string, at: string) {
+    return tombstone(this.ctx, tenantId, conversationId, at);
+  }
+
+  finishTombstone(tenantId: string, conversationId: string): Promise<void> {
+    return finishTombstone(this.ctx, tenantId, conversationId);
+  }
+
+  /**
+   * Puts the message, then reads the conversation again (consistently): a tombstone or a later
+   * life means an erasure ran meanwhile and may have listed the partition before this write, so
+   * the write is undone here.
+   */
+  async putMessage(message: Message, expect?: { incarnation?: number }): Promise<boolean> {
+    const written = await this.putMessageItem(message);
+    const item = await getRecord<ConversationItem>(this.ctx, conversationKey(message.tenantId, message.conversationId));
+    const life = item?.incarnation ?? 0;
+    if (item?.erasedAt !== undefined || (expect?.incarnation ?? life) !== life) {
+      await this.deleteMessage(message.tenantId, message.conversationId, message.id);
+      throw erased();
+    }
+    return written;
   }
 
   /** Creates the conversation unless it exists; returns the stored one either way. */
@@ -28,15 +65,25 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
     // Read first: nearly every message is for a conversation that exists, so this is one call, not a
     // refused create (a write unit spent) and then the read.
     const existing = await getRecord<ConversationItem>(this.ctx, key);
-    if (existing !== undefined) return fromItem(existing);
+    if (existing !== undefined) return this.liveOrRestart(conversation, existing);
     if (await putIfAbsent(this.ctx, { ...toItem(conversation), ...key })) return conversation;
     const stored = await getRecord<ConversationItem>(this.ctx, key);
-    // Conversations are never deleted, so a refused create leaves one to read.
+    // The conversation item is never deleted (erasure leaves a tombstone), so a refused create leaves one to read.
     if (stored === undefined)
       throw new ConcurrencyError(
         `Conversation ${conversationRef(conversation.tenantId, conversation.id)} vanished after a conflicting create`,
       );
-    return fromItem(stored);
+    return this.liveOrRestart(conversation, stored);
+  }
+
+  /** The stored conversation, or over a tombstone the id's next life (see restartOverTombstone). */
+  private async liveOrRestart(conversation: Conversation, stored: ConversationItem): Promise<Conversation> {
+    const found = toTombstone(stored);
+    if (found === undefined) return fromItem(stored);
+    const restarted = await restartOverTombstone(this.ctx, conversation, found, toItem);
+    if (restarted !== undefined) return restarted;
+    // A racing first message restarted it first: that life is the one to use.
+    return this.ensureConversation(conversation);
   }
 
   /**
@@ -58,7 +105,7 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
           TableName: this.ctx.tableName,
           Key: key,
           UpdateExpression: `SET ${assignments.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: LIVE,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
@@ -84,7 +131,7 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
           TableName: this.ctx.tableName,
           Key: conversationKey(tenantId, conversationId),
           UpdateExpression: `ADD #version :one${assignments.length > 0 ? ` SET ${assignments.join(', ')}` : ''}`,
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: LIVE,
           ExpressionAttributeNames: { ...names, '#version': 'version' },
           ExpressionAttributeValues: { ...values, ':one': 1 },
           ReturnValues: 'ALL_NEW',
@@ -107,8 +154,13 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
  */
 const STORED_PROSPECT = 'maax';
 
+/** Updates apply to live conversations only: a tombstone is never written back to life. */
+const LIVE = 'attribute_exists(pk) AND attribute_not_exists(erasedAt)';
+
 /** A conversation as its item holds it (keys aside). */
-type ConversationItem = Omit<Conversation, 'prospectId'> & { [STORED_PROSPECT]?: { prospectId: string } };
+type ConversationItem = Omit<Conversation, 'prospectId'> & {
+  [STORED_PROSPECT]?: { prospectId: string };
+} & TombstoneFields;
 
 function toItem(conversation: Conversation): ConversationItem {
   const { prospectId, ...rest } = conversation;
@@ -116,7 +168,7 @@ function toItem(conversation: Conversation): ConversationItem {
 }
 
 function fromItem(item: ConversationItem): Conversation {
-  const { [STORED_PROSPECT]: stored, ...rest } = item;
+  const { [STORED_PROSPECT]: stored, erasedAt: _erased, erasureFinished: _finished, ...rest } = item;
   return stored === undefined ? rest : { ...rest, prospectId: stored.prospectId };
 }
 
@@ -139,6 +191,12 @@ function setClause(changes: ConversationChanges): {
     },
   );
   return { assignments, names, values };
+}
+
+function erased(): NotFoundError {
+  return new NotFoundError('the conversation was erased', {
+    details: [{ path: 'conversation_id', message: 'the conversation was erased' }],
+  });
 }
 
 // Errors that a worker may log name the conversation by its ref: its id is often an e-mail address.

@@ -162,6 +162,10 @@ export class DynamoKnowledgeStore extends DynamoTableAdapter implements Knowledg
     );
   }
 
+  async deleteCorrection(tenantId: string, aiId: string, correctionId: string): Promise<void> {
+    await deleteItem(this.ctx, correctionKey(tenantId, aiId, correctionId));
+  }
+
   /** All of the AI's corrections, oldest first (by when they were made, then by id). */
   async listCorrections(tenantId: string, aiId: string): Promise<Correction[]> {
     const items = await queryAll(this.ctx, {
@@ -188,6 +192,18 @@ export class DynamoKnowledgeStore extends DynamoTableAdapter implements Knowledg
       createdAt = stored?.createdAt ?? createdAt;
     }
     await putIfAbsent(this.ctx, { ...gap, createdAt, ...gapKey(gap.tenantId, createdAt, gap.id) });
+  }
+
+  /**
+   * The marker says when the gap is listed; the listed item goes first and the marker last, so a
+   * retry after a crash between the two still finds where the listed item was.
+   */
+  async deleteKnowledgeGap(tenantId: string, gapId: string): Promise<void> {
+    const marker = gapIdKey(tenantId, gapId);
+    const stored = await getRecord<{ createdAt: string }>(this.ctx, marker);
+    if (stored === undefined) return;
+    await deleteItem(this.ctx, gapKey(tenantId, stored.createdAt, gapId));
+    await deleteItem(this.ctx, marker);
   }
 
   /** One page of the tenant's gaps, newest first; see listTenantItems. */

@@ -1,10 +1,11 @@
 /** ConversationStore in memory: conversations, their messages and feedback. */
 import { clone, compare, insertIfAbsent, key, checkTenant } from '#test/support/memory/memory-records';
-import { ConcurrencyError, NotFoundError } from '#lib/domain/errors';
+import { ConcurrencyError, ConflictError, NotFoundError } from '#lib/domain/errors';
 import type { Conversation, Message, MessageFeedback } from '#lib/domain/types';
 import {
   type ConversationChanges,
   type ConversationStore,
+  type ConversationTombstone,
   CONVERSATION_UPDATABLE_FIELDS,
 } from '#lib/ports/conversations';
 import type { PendingEntry } from '#test/support/memory/memory-pending-work-store';
@@ -15,11 +16,50 @@ export class MemoryConversationStore implements ConversationStore {
   private readonly conversations = new Map<string, Conversation>();
   private readonly messages = new Map<string, Message>();
 
+  private readonly tombstones = new Map<string, ConversationTombstone>();
+
   async getConversation(tenantId: string, conversationId: string): Promise<Conversation | undefined> {
     return clone(this.conversations.get(key(tenantId, conversationId)));
   }
   async ensureConversation(conversation: Conversation): Promise<Conversation> {
-    return clone(insertIfAbsent(this.conversations, key(conversation.tenantId, conversation.id), conversation));
+    const k = key(conversation.tenantId, conversation.id);
+    const erased = this.tombstones.get(k);
+    if (erased !== undefined) {
+      if (!erased.finished) throw new ConflictError('this conversation is being erased');
+      this.tombstones.delete(k);
+      this.conversations.set(k, clone({ ...conversation, incarnation: erased.incarnation + 1 }));
+    }
+    return clone(insertIfAbsent(this.conversations, k, conversation));
+  }
+  async getTombstone(tenantId: string, conversationId: string): Promise<ConversationTombstone | undefined> {
+    return clone(this.tombstones.get(key(tenantId, conversationId)));
+  }
+  async tombstoneConversation(tenantId: string, conversationId: string, at: string) {
+    const k = key(tenantId, conversationId);
+    const live = this.conversations.get(k);
+    if (live === undefined) {
+      const found = this.tombstones.get(k);
+      return found === undefined ? undefined : { tombstone: clone(found) };
+    }
+    const { aiId, incarnation } = live;
+    const tombstone = {
+      tenantId,
+      id: conversationId,
+      aiId,
+      incarnation: incarnation ?? 0,
+      erasedAt: at,
+      finished: false,
+    };
+    this.conversations.delete(k);
+    this.tombstones.set(k, tombstone);
+    return { conversation: clone(live), tombstone: clone(tombstone) };
+  }
+  async finishTombstone(tenantId: string, conversationId: string): Promise<void> {
+    const found = this.tombstones.get(key(tenantId, conversationId));
+    if (found !== undefined) found.finished = true;
+  }
+  async deleteMessage(tenantId: string, conversationId: string, messageId: string): Promise<void> {
+    this.messages.delete(key(tenantId, conversationId, messageId));
   }
   async updateConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<void> {
     const stored = this.conversations.get(key(tenantId, conversationId));
@@ -37,11 +77,20 @@ export class MemoryConversationStore implements ConversationStore {
     stored.version = (stored.version ?? 0) + 1;
     return clone(stored);
   }
-  async putMessage(message: Message): Promise<boolean> {
+  /** As in DynamoDB: written, then undone if the conversation was erased (or restarted) meanwhile. */
+  async putMessage(message: Message, expect?: { incarnation?: number }): Promise<boolean> {
     const k = key(message.tenantId, message.conversationId, message.id);
-    if (this.messages.has(k)) return false;
-    this.messages.set(k, clone(message));
-    return true;
+    const written = !this.messages.has(k);
+    if (written) this.messages.set(k, clone(message));
+    const c = key(message.tenantId, message.conversationId);
+    const life = this.conversations.get(c)?.incarnation ?? 0;
+    if (this.tombstones.has(c) || (expect?.incarnation ?? life) !== life) {
+      this.messages.delete(k);
+      throw new NotFoundError('the conversation was erased', {
+        details: [{ path: 'conversation_id', message: 'the conversation was erased' }],
+      });
+    }
+    return written;
   }
   async getMessage(tenantId: string, conversationId: string, messageId: string): Promise<Message | undefined> {
     return clone(this.messages.get(key(tenantId, conversationId, messageId)));
