@@ -2,10 +2,12 @@
  * The sweeper function's handler, run on a schedule: queues again whatever was stored but has waited
  * too long (a crash between storing and queueing, a record dropped after its retries). Work of each
  * kind waiting longer than its `SWEEP_STALE_AFTER_SECONDS` (just past its queue's visibility
- * timeout) is assumed lost; queue records that turn out to be duplicates are no-ops.
+ * timeout) is assumed lost; queue records that turn out to be duplicates are no-ops. Then it erases
+ * conversations that their accounts' retention has expired, a bounded number per run.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { expireConversations } from '#lib/app/expire-conversations';
 import { recoverPending, staleCutoffs, SWEEP_STALE_AFTER_SECONDS } from '#lib/app/recover-pending';
 import type { LambdaHandler } from '#functions/handlers/lambda-handler';
 import { logger } from '#functions/logger';
@@ -14,15 +16,19 @@ import { logger } from '#functions/logger';
 export const SWEEP_BATCH = 500;
 
 /** What a sweep takes. */
-export type SweeperDeps = Parameters<typeof recoverPending>[0];
+export type SweeperDeps = Parameters<typeof recoverPending>[0] & Parameters<typeof expireConversations>[0];
 
-export type SweeperHandler = LambdaHandler<unknown, Awaited<ReturnType<typeof recoverPending>>>;
+export type SweeperHandler = LambdaHandler<
+  unknown,
+  Awaited<ReturnType<typeof recoverPending>> & { expired: Awaited<ReturnType<typeof expireConversations>> }
+>;
 
 export function createSweeperHandler(deps: SweeperDeps): SweeperHandler {
   return middy()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async () => {
       const olderThan = staleCutoffs(deps.clock.now(), SWEEP_STALE_AFTER_SECONDS);
-      return recoverPending(deps, { olderThan, limit: SWEEP_BATCH });
+      const recovered = await recoverPending(deps, { olderThan, limit: SWEEP_BATCH });
+      return { ...recovered, expired: await expireConversations(deps) };
     });
 }

@@ -36,7 +36,7 @@ export class Storage extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const { partitionKey, sortKey, gsi1, timeToLive } = TABLE_KEYS;
+    const { partitionKey, sortKey, gsi1, gsi2, timeToLive } = TABLE_KEYS;
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: string(partitionKey),
       sortKey: string(sortKey),
@@ -53,6 +53,13 @@ export class Storage extends Construct {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...GSI1_PROJECTED_ATTRIBUTES],
     });
+    // The inbox index (see table-definition.ts).
+    this.table.addGlobalSecondaryIndex({
+      indexName: gsi2.indexName,
+      partitionKey: string(gsi2.partitionKey),
+      sortKey: string(gsi2.sortKey),
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
   }
 
   /** Item reads and writes on the table and its index, and the table name in ENV.tableName. */
@@ -67,8 +74,10 @@ export class Storage extends Construct {
 
   private grant(fn: LambdaFunction, actions: readonly string[]): void {
     // The index by name rather than CDK's table/…/index/*: no wildcard to justify.
-    const indexArn = `${this.table.tableArn}/index/${TABLE_KEYS.gsi1.indexName}`;
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources: [this.table.tableArn, indexArn] }));
+    const indexArns = [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2].map((gsi) => `${this.table.tableArn}/index/${gsi.indexName}`);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...actions], resources: [this.table.tableArn, ...indexArns] }),
+    );
     fn.addEnvironment(ENV.tableName, this.table.tableName);
   }
 }

@@ -34,6 +34,12 @@ export interface ConversationTombstone {
   finished: boolean;
 }
 
+/** A conversation as the expiry job lists it. */
+export interface ConversationTouch {
+  conversationId: string;
+  updatedAt: string;
+}
+
 export interface ConversationStore {
   /** The live conversation; undefined when there is none or it was erased (a tombstone). */
   getConversation(tenantId: string, conversationId: string): Promise<Conversation | undefined>;
@@ -57,6 +63,12 @@ export interface ConversationStore {
   ): Promise<{ conversation?: Conversation; tombstone: ConversationTombstone } | undefined>;
   /** Marks the tombstone finished and drops every field but its ids (a no-op if already finished). */
   finishTombstone(tenantId: string, conversationId: string): Promise<void>;
+  /**
+   * Up to `limit` of the tenant's live conversations last updated before `cutoff` (ISO), least
+   * recently updated first: the expiry job's candidates, from the inbox index (`gsi2`, eventually
+   * consistent, so the job reads each conversation again before erasing it).
+   */
+  listConversationsUpdatedBefore(tenantId: string, cutoff: string, limit: number): Promise<ConversationTouch[]>;
   /** Deletes one message (and its feedback); fine if it does not exist. */
   deleteMessage(tenantId: string, conversationId: string, messageId: string): Promise<void>;
   /** Applies a partial update to an existing conversation. */

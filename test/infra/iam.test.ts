@@ -33,7 +33,11 @@ const CONSUME = [
   'sqs:GetQueueUrl',
   'sqs:ReceiveMessage',
 ];
-const table = (actions: string[]) => ({ '<StorageTable>': actions, '<StorageTable>/index/gsi1': actions });
+const table = (actions: string[]) => ({
+  '<StorageTable>': actions,
+  '<StorageTable>/index/gsi1': actions,
+  '<StorageTable>/index/gsi2': actions,
+});
 const documents = (objectActions: string[]) => ({
   '<KnowledgeDocuments>': ['s3:ListBucket'],
   '<KnowledgeDocuments>/*': objectActions.sort(),
@@ -58,7 +62,7 @@ const timers = () => {
 };
 
 describe('least privilege', () => {
-  it('gives the api function the table, the documents, the OpenAI key, timers, and sending to the generation and ingestion queues, nothing more', () => {
+  it('gives the api function the table, the documents, the OpenAI key, timers, events (erasure), and sending to the generation and ingestion queues, nothing more', () => {
     expect(permissionsOf(synth.template, roleOf('api'))).toEqual({
       ...basics('api'),
       ...table(TABLE_READ_WRITE),
@@ -66,6 +70,7 @@ describe('least privilege', () => {
       '<MessagingGenerationQueue>': SEND,
       '<KnowledgeIngestionQueue>': SEND,
       '<SecretsOpenAiKey>': ['secretsmanager:GetSecretValue'],
+      '<EventsBus>': ['events:PutEvents'],
       ...timers(),
     });
   });
@@ -112,13 +117,15 @@ describe('least privilege', () => {
     });
   });
 
-  it('gives the sweeper queries on the table and index, and sending to the three queues', () => {
+  it('gives the sweeper the table (expiry erases), timers and events, and sending to the three queues', () => {
     expect(permissionsOf(synth.template, roleOf('sweeper'))).toEqual({
       ...basics('sweeper'),
-      ...table(['dynamodb:Query']),
+      ...table(TABLE_READ_WRITE),
       '<MessagingGenerationQueue>': SEND,
       '<MessagingDeliveryQueue>': SEND,
       '<KnowledgeIngestionQueue>': SEND,
+      '<EventsBus>': ['events:PutEvents'],
+      ...timers(),
     });
   });
 

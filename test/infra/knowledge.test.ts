@@ -149,6 +149,7 @@ describe('the ingester', () => {
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
       '<StorageTable>': expect.any(Array),
       '<StorageTable>/index/gsi1': expect.any(Array),
+      '<StorageTable>/index/gsi2': expect.any(Array),
       '<KnowledgeDocuments>': ['s3:ListBucket'],
       '<KnowledgeDocuments>/*': ['s3:GetObject', 's3:PutObject'],
       '<KnowledgeIngestionQueue>': [

@@ -71,7 +71,7 @@ describe('DynamoStore API key lookups', () => {
 });
 
 describe('DynamoStore table', () => {
-  it('is defined on demand, with gsi1 projecting every attribute', () => {
+  it('is defined on demand, with gsi1 projecting what it is read for and the inbox index gsi2 projecting everything', () => {
     const definition = tableDefinition('parley');
 
     expect(definition).toMatchObject({
@@ -89,6 +89,14 @@ describe('DynamoStore table', () => {
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...GSI1_PROJECTED_ATTRIBUTES] },
+        },
+        {
+          IndexName: TABLE_KEYS.gsi2.indexName,
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
         },
       ],
     });
@@ -150,7 +158,8 @@ describe('DynamoStore table', () => {
 
     const { Items = [] } = await documents.send(new ScanCommand({ TableName: tableName }));
 
-    expect(Items).toHaveLength(5);
+    // The Idempotency-Key record and its pointer from the reserved id count as two.
+    expect(Items).toHaveLength(6);
     for (const item of Items) expect(String(item.pk)).toMatch(/^T#ten_1(#C#.*)?$/);
   });
 

@@ -5,6 +5,7 @@ import { conversationKey, toRecord } from '#lib/adapters/aws/dynamo-keys';
 import { conversationRef } from '#lib/domain/conversation-ref';
 import { ConcurrencyError, NotFoundError } from '#lib/domain/errors';
 import type { Conversation, Message } from '#lib/domain/types';
+import { inboxAttributes, listUpdatedBefore } from '#lib/adapters/aws/dynamo-conversation-index';
 import {
   finishTombstone,
   restartOverTombstone,
@@ -17,6 +18,7 @@ import {
   type ConversationChanges,
   type ConversationStore,
   type ConversationTombstone,
+  type ConversationTouch,
   CONVERSATION_UPDATABLE_FIELDS,
 } from '#lib/ports/conversations';
 
@@ -37,6 +39,10 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
 
   tombstoneConversation(tenantId: string, conversationId: string, at: string) {
     return tombstone(this.ctx, tenantId, conversationId, at);
+  }
+
+  listConversationsUpdatedBefore(tenantId: string, cutoff: string, limit: number): Promise<ConversationTouch[]> {
+    return listUpdatedBefore(this.ctx, tenantId, cutoff, limit);
   }
 
   finishTombstone(tenantId: string, conversationId: string): Promise<void> {
@@ -93,7 +99,7 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
    */
   async updateConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<void> {
     const key = conversationKey(tenantId, conversationId);
-    const { assignments, names, values } = setClause(changes);
+    const { assignments, names, values } = setClause(changes, tenantId, conversationId);
     if (assignments.length === 0) {
       // Nothing to write, but the caller still learns that the conversation is missing.
       if ((await getRecord(this.ctx, key)) === undefined) throw missing(tenantId, conversationId);
@@ -124,7 +130,7 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
     conversationId: string,
     changes: ConversationChanges,
   ): Promise<Conversation> {
-    const { assignments, names, values } = setClause(changes);
+    const { assignments, names, values } = setClause(changes, tenantId, conversationId);
     try {
       const output = await this.ctx.client.send(
         new UpdateCommand({
@@ -162,9 +168,11 @@ type ConversationItem = Omit<Conversation, 'prospectId'> & {
   [STORED_PROSPECT]?: { prospectId: string };
 } & TombstoneFields;
 
+/** The item of a live conversation, listed in the inbox index by its last update. */
 function toItem(conversation: Conversation): ConversationItem {
   const { prospectId, ...rest } = conversation;
-  return prospectId === undefined ? rest : { ...rest, [STORED_PROSPECT]: { prospectId } };
+  const listed = { ...rest, ...inboxAttributes(conversation.tenantId, conversation.id, conversation.updatedAt) };
+  return prospectId === undefined ? listed : { ...listed, [STORED_PROSPECT]: { prospectId } };
 }
 
 function fromItem(item: ConversationItem): Conversation {
@@ -176,7 +184,11 @@ function fromItem(item: ConversationItem): Conversation {
  * `#f0 = :v0, …` for the updatable fields present in `changes` (a field given as undefined is left
  * unchanged), so concurrent updates of different fields do not overwrite each other.
  */
-function setClause(changes: ConversationChanges): {
+function setClause(
+  changes: ConversationChanges,
+  tenantId: string,
+  conversationId: string,
+): {
   assignments: string[];
   names: Record<string, string>;
   values: Record<string, unknown>;
@@ -190,6 +202,16 @@ function setClause(changes: ConversationChanges): {
       return `#f${index} = :v${index}`;
     },
   );
+  if (changes.updatedAt !== undefined) {
+    // The inbox index follows the last update (and lists a conversation stored before it existed).
+    for (const [index, [name, value]] of Object.entries(
+      inboxAttributes(tenantId, conversationId, changes.updatedAt),
+    ).entries()) {
+      names[`#i${index}`] = name;
+      values[`:i${index}`] = value;
+      assignments.push(`#i${index} = :i${index}`);
+    }
+  }
   return { assignments, names, values };
 }
 

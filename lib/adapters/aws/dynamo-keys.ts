@@ -18,6 +18,8 @@ const KEY_ATTRIBUTES: readonly string[] = [
   TABLE_KEYS.sortKey,
   TABLE_KEYS.gsi1.partitionKey,
   TABLE_KEYS.gsi1.sortKey,
+  TABLE_KEYS.gsi2.partitionKey,
+  TABLE_KEYS.gsi2.sortKey,
   TABLE_KEYS.timeToLive,
 ];
 
@@ -150,6 +152,12 @@ export const gapIdKey = (tenantId: string, gapId: string): ItemKey => ({
   pk: tenantPk(tenantId),
   sk: PREFIX_GAP_ID + gapId,
 });
+
+/** The inbox index's partition of a tenant's conversations (gsi2). */
+export const conversationsByUpdatePk = (tenantId: string): string => `${tenantPk(tenantId)}#CONVS`;
+/** The inbox index's sort key: last update, then the id, so ties are ordered and every item distinct. */
+export const conversationsByUpdateSk = (updatedAt: string, conversationId: string): string =>
+  `${updatedAt}#${conversationId}`;
 
 /** GSI partition of an API key, so a request's key can be found by its hash alone. */
 export const apiKeyHashPk = (hash: string): string => `KEYHASH#${hash}`;

@@ -28,6 +28,7 @@ type ConversationRecordMethods =
   | 'getTombstone'
   | 'tombstoneConversation'
   | 'finishTombstone'
+  | 'listConversationsUpdatedBefore'
   | 'putMessage';
 
 /**

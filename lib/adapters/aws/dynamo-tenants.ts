@@ -51,31 +51,36 @@ export class DynamoTenantStore extends DynamoTableAdapter implements TenantStore
     tenantId: string,
     changes: { name?: string; dataRetentionDays?: number | null },
   ): Promise<Tenant | undefined> {
-    const sets = ['#gsk = :id'];
+    const sets: string[] = [];
     const removes: string[] = [];
-    const values: Record<string, unknown> = { ':id': tenantId };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
     if (changes.name !== undefined) {
       sets.push('#name = :name');
+      names['#name'] = 'name';
       values[':name'] = changes.name;
     }
-    if (changes.dataRetentionDays === null) removes.push('dataRetentionDays', '#gpk');
-    else if (changes.dataRetentionDays !== undefined) {
-      sets.push('dataRetentionDays = :days', '#gpk = :gpk');
-      Object.assign(values, { ':days': changes.dataRetentionDays, ':gpk': RETENTION_PK });
+    if (changes.dataRetentionDays !== undefined) {
+      Object.assign(names, { '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey });
+      if (changes.dataRetentionDays === null) removes.push('dataRetentionDays', '#gpk', '#gsk');
+      else {
+        sets.push('dataRetentionDays = :days', '#gpk = :gpk', '#gsk = :id');
+        Object.assign(values, { ':days': changes.dataRetentionDays, ':gpk': RETENTION_PK, ':id': tenantId });
+      }
     }
+    if (sets.length + removes.length === 0) return this.getTenant(tenantId);
     try {
       const output = await this.ctx.client.send(
         new UpdateCommand({
           TableName: this.ctx.tableName,
           Key: tenantKey(tenantId),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          UpdateExpression: [
+            ...(sets.length > 0 ? [`SET ${sets.join(', ')}`] : []),
+            ...(removes.length > 0 ? [`REMOVE ${removes.join(', ')}`] : []),
+          ].join(' '),
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: {
-            '#name': 'name',
-            '#gpk': TABLE_KEYS.gsi1.partitionKey,
-            '#gsk': TABLE_KEYS.gsi1.sortKey,
-          },
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -93,7 +98,7 @@ export class DynamoTenantStore extends DynamoTableAdapter implements TenantStore
       ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1.partitionKey },
       ExpressionAttributeValues: { ':gpk': RETENTION_PK },
     });
-    return items.map((item) => String(item.tenantId));
+    return items.map((item) => String(item.id));
   }
 
   /**

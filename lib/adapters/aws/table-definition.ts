@@ -17,6 +17,8 @@ export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
   gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** The inbox index: a tenant's conversations by last update, `T#{tenantId}#CONVS` / `{updatedAt}#{conversationId}`. */
+  gsi2: { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Epoch seconds; DynamoDB TTL deletes the item some time after (never exactly at) this. */
   timeToLive: 'ttl',
 } as const;
@@ -39,9 +41,9 @@ export const GSI1_PROJECTED_ATTRIBUTES = [
   'nextAttemptAt',
 ] as const;
 
-/** The CreateTable input: on-demand billing, the primary key and one GSI with a narrow projection. */
+/** The CreateTable input: on-demand billing, the primary key, gsi1 with a narrow projection and the inbox index gsi2. */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
-  const { partitionKey, sortKey, gsi1 } = TABLE_KEYS;
+  const { partitionKey, sortKey, gsi1, gsi2 } = TABLE_KEYS;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -50,6 +52,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: sortKey, AttributeType: 'S' },
       { AttributeName: gsi1.partitionKey, AttributeType: 'S' },
       { AttributeName: gsi1.sortKey, AttributeType: 'S' },
+      { AttributeName: gsi2.partitionKey, AttributeType: 'S' },
+      { AttributeName: gsi2.sortKey, AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: partitionKey, KeyType: 'HASH' },
@@ -63,6 +67,14 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
           { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...GSI1_PROJECTED_ATTRIBUTES] },
+      },
+      {
+        IndexName: gsi2.indexName,
+        KeySchema: [
+          { AttributeName: gsi2.partitionKey, KeyType: 'HASH' },
+          { AttributeName: gsi2.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
       },
     ],
   };

@@ -58,6 +58,14 @@ export class MemoryConversationStore implements ConversationStore {
     const found = this.tombstones.get(key(tenantId, conversationId));
     if (found !== undefined) found.finished = true;
   }
+  async listConversationsUpdatedBefore(tenantId: string, cutoff: string, limit: number) {
+    const tenant = checkTenant(tenantId);
+    return [...this.conversations.values()]
+      .filter((c) => c.tenantId === tenant && `${c.updatedAt}#${c.id}` < cutoff)
+      .sort((a, b) => compare(`${a.updatedAt}#${a.id}`, `${b.updatedAt}#${b.id}`))
+      .slice(0, limit)
+      .map((c) => ({ conversationId: c.id, updatedAt: c.updatedAt }));
+  }
   async deleteMessage(tenantId: string, conversationId: string, messageId: string): Promise<void> {
     this.messages.delete(key(tenantId, conversationId, messageId));
   }
