@@ -9,13 +9,19 @@ import { answerQueued, givenMessage, givenTenantWithAi } from '#test/support/sce
 
 const CONVERSATION = 'alice@example.com';
 
+/** A prospect's question, accepted and taken off the generation queue (not yet answered). */
+async function givenQueuedQuestion() {
+  const deps = makeFakeDeps();
+  const { tenantId, ai } = await givenTenantWithAi(deps);
+  await givenMessage(deps, { tenantId, aiId: ai.id, text: 'How much is shipping?' });
+  const [job] = deps.generationQueue.jobs.splice(0);
+  if (!job) throw new Error('no generation queued');
+  return { deps, tenantId, ai, job };
+}
+
 describe('work in flight when a conversation is erased', () => {
   it('a generation erased while the model writes stores nothing and sends nothing', async () => {
-    const deps = makeFakeDeps();
-    const { tenantId, ai } = await givenTenantWithAi(deps);
-    await givenMessage(deps, { tenantId, aiId: ai.id, text: 'How much is shipping?' });
-    const [job] = deps.generationQueue.jobs.splice(0);
-    if (!job) throw new Error('no generation queued');
+    const { deps, tenantId, job } = await givenQueuedQuestion();
     deps.chatModel.nextReply(async (request) => {
       // The erasure runs to its end between the generator's claim and its write of the reply.
       await eraseConversation(deps, { tenantId, conversationId: CONVERSATION, reason: 'request' });
@@ -45,11 +51,7 @@ describe('work in flight when a conversation is erased', () => {
   });
 
   it('a reply from the erased life written into the next life undoes itself', async () => {
-    const deps = makeFakeDeps();
-    const { tenantId, ai } = await givenTenantWithAi(deps);
-    await givenMessage(deps, { tenantId, aiId: ai.id, text: 'How much is shipping?' });
-    const [job] = deps.generationQueue.jobs.splice(0);
-    if (!job) throw new Error('no generation queued');
+    const { deps, tenantId, ai, job } = await givenQueuedQuestion();
     deps.chatModel.nextReply(async (request) => {
       await eraseConversation(deps, { tenantId, conversationId: CONVERSATION, reason: 'request' });
       await givenMessage(deps, { tenantId, aiId: ai.id, text: 'A new question' });
