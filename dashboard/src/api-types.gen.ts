@@ -7032,8 +7032,6 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description ISO-8601 UTC timestamp. */
-                            exported_at: string;
                             conversation: {
                                 conversation_id: string;
                                 ai_id: string;

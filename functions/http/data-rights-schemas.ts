@@ -30,7 +30,6 @@ export const patchAccountBody = z
   .describe('The fields to change; the others stay as they are.');
 
 export const conversationExportResponse = z.object({
-  exported_at: timestamp,
   conversation: conversationResponse.extend({
     metadata: z.record(z.string(), z.unknown()),
     messages: z.array(

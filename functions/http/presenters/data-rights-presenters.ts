@@ -12,11 +12,10 @@ export function presentAccount(tenant: Tenant): z.output<typeof accountResponse>
 }
 
 /** Everything held on the conversation; a delivery's body is parsed back into the JSON it was sent as. */
-export function presentExport(exported: ConversationExport, at: Date): z.output<typeof conversationExportResponse> {
+export function presentExport(exported: ConversationExport): z.output<typeof conversationExportResponse> {
   const { conversation, messages, deliveries } = exported;
   const base = presentConversation({ conversation, messages });
   return {
-    exported_at: at.toISOString(),
     conversation: {
       ...base,
       metadata: conversation.metadata,

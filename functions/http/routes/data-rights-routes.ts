@@ -37,7 +37,7 @@ export const dataRightsRoutes = [
     responses: { 200: { description: 'The export.', schema: conversationExportResponse }, 404: gone },
     async handle(deps, { tenantId, params }) {
       const exported = await exportConversation(deps, tenantId, params.conversation_id ?? '');
-      return { statusCode: 200, body: presentExport(exported, deps.clock.now()) };
+      return { statusCode: 200, body: presentExport(exported) };
     },
   }),
   defineRoute({
