@@ -77,8 +77,10 @@ export class ParleyStack extends Stack {
     knowledge.grantSendIngestion(api.handler);
     // Testing responses call the chat model, and search embeds the query: both need the OpenAI key.
     secrets?.grantRead(api.handler);
-    // Handoff, resume, close and outgoing messages cancel or re-arm a conversation's timers.
+    // Handoff, resume, close and outgoing messages cancel or re-arm a conversation's timers; erasure
+    // cancels them and publishes conversation.deleted.
     scheduling.grantScheduleTimers(api.handler, timer);
+    events.grantPublish(api.handler);
 
     storage.grantReadWrite(generator);
     messaging.grantSendDelivery(generator);
@@ -103,8 +105,11 @@ export class ParleyStack extends Stack {
     knowledge.grantRead(timer);
     scheduling.grantScheduleTimers(timer, timer);
 
-    storage.grantQuery(sweeper);
-    // It also runs the one-off inbox backfill, a bounded slice per run, until it is done.
+    // Expiry erases conversations: item reads and deletes, their schedules, conversation.deleted.
+    storage.grantReadWrite(sweeper);
+    scheduling.grantScheduleTimers(sweeper, timer);
+    events.grantPublish(sweeper);
+    // It also runs the one-off inbox backfill, a bounded slice per run, until it is done: the only Scan.
     storage.grantInboxBackfill(sweeper);
     messaging.grantSendGeneration(sweeper);
     messaging.grantSendDelivery(sweeper);

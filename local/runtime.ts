@@ -10,6 +10,7 @@ import { startDynaliteWorker } from '#lib/adapters/local/dynalite-server';
 import { InProcessConsumer, inProcessSqs } from '#lib/adapters/local/in-process-queues';
 import { createLambdaContext } from '#lib/adapters/local/lambda-events';
 import { LocalTimerRunner } from '#lib/adapters/local/local-scheduler';
+import { expireConversations } from '#lib/app/expire-conversations';
 import { type PendingKind, recoverPending, staleAfterVisibility, staleCutoffs } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { backfillInbox } from '#lib/app/backfill-inbox';
@@ -141,6 +142,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const olderThan = staleCutoffs(new Date(), LOCAL_STALE_AFTER_SECONDS);
     recoverPending(deps, { olderThan, limit: 10_000 }).catch((error: unknown) =>
       logger.error('the recovery sweep failed', { error: String(error) }),
+    );
+    // dynalite has no TTL: expiry is this sweep, locally as in AWS.
+    expireConversations(deps).catch((error: unknown) =>
+      logger.error('the expiry sweep failed', { error: String(error) }),
     );
   }, LOCAL_SWEEP_INTERVAL_SECONDS * 1000);
   sweeping.unref();

@@ -17,7 +17,7 @@ export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'deferred' |
 
 type DeliveryDeps = Pick<
   Deps,
-  'ais' | 'deliveries' | 'deliveryQueue' | 'webhookSender' | 'events' | 'clock' | 'logger'
+  'ais' | 'conversations' | 'deliveries' | 'deliveryQueue' | 'webhookSender' | 'events' | 'clock' | 'logger'
 > & {
   /** Jitter source; injected by tests. */
   random?: () => number;
@@ -40,7 +40,7 @@ type DeliveryDeps = Pick<
 export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Promise<DeliveryOutcome> {
   const now = deps.clock.now();
   const delivery = await deps.deliveries.getDelivery(job.tenantId, job.deliveryId);
-  if (delivery?.status !== 'pending') return 'skipped';
+  if (delivery?.status !== 'pending' || delivery.erasedAt !== undefined) return 'skipped';
   const dueInMs = Date.parse(delivery.nextAttemptAt) - now.getTime();
   if (dueInMs > 0) {
     await deps.deliveryQueue.enqueueDelivery(job, Math.ceil(dueInMs / 1000));
@@ -61,7 +61,22 @@ export async function deliverWebhook(deps: DeliveryDeps, job: DeliveryJob): Prom
   const leased = await deps.deliveries.leaseDelivery(job.tenantId, job.deliveryId, now.toISOString(), leaseUntil);
   // Another worker leased it since the read (or it was settled): look again once that lease ends.
   if (!leased) return comeBackAfterLease(deps, job, DELIVERY_LEASE_SECONDS * 1000);
+  if (await wasErased(deps, leased)) {
+    await deps.deliveries.eraseDelivery(leased.tenantId, leased.id, now.toISOString());
+    return 'skipped';
+  }
   return attempt(deps, leased, await aiRead, now);
+}
+
+/**
+ * Whether the delivery's conversation was erased since it was created: a tombstone, or a later
+ * life of the id (created after the delivery). Read after the lease, so an erasure that ran while
+ * the delivery was being created, after it listed the messages, still stops the send.
+ */
+async function wasErased(deps: DeliveryDeps, delivery: Delivery): Promise<boolean> {
+  const live = await deps.conversations.getConversation(delivery.tenantId, delivery.conversationId);
+  if (live !== undefined) return live.createdAt > delivery.createdAt;
+  return (await deps.conversations.getTombstone(delivery.tenantId, delivery.conversationId)) !== undefined;
 }
 
 /** Queues the job again for just after a lease held elsewhere runs out: the takeover of a dead worker's delivery. */

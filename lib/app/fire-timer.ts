@@ -205,7 +205,7 @@ async function writeMessage(
     createdAt: deps.clock.now().toISOString(),
     confidence: answer.confidence,
   };
-  if (await deps.conversations.putMessage(message)) return message;
+  if (await deps.conversations.putMessage(message, { incarnation: c.incarnation ?? 0 })) return message;
   return (await deps.conversations.getMessage(c.tenantId, c.id, input.messageId)) ?? message;
 }
 

@@ -318,7 +318,8 @@ async function storeReply(
     ...(answer.reason ? { reason: answer.reason } : {}),
     ...(answer.followUpAt ? { followUpAt: answer.followUpAt } : {}),
   };
-  if (await deps.conversations.putMessage(reply)) return reply;
+  // Written for this life of the conversation: one erased meanwhile makes the write undo itself.
+  if (await deps.conversations.putMessage(reply, { incarnation: c.incarnation ?? 0 })) return reply;
   // A twin worker stored this reply first: carry on with theirs so the prospect gets one answer.
   return (await deps.conversations.getMessage(c.tenantId, c.id, replyId)) ?? reply;
 }

@@ -129,7 +129,7 @@ const MAAX_STATUS = {
  * @throws NotFoundError (naming `incoming_message_id`) when no Maax message has this id
  */
 export async function getMaaxAnswer(
-  deps: Pick<Deps, 'maaxMessages' | 'conversations'>,
+  deps: Pick<Deps, 'maaxMessages' | 'conversations' | 'tenants' | 'clock'>,
   tenantId: string,
   messageId: string,
 ): Promise<MaaxAnswer> {
@@ -159,7 +159,7 @@ export interface MaaxHistory {
 
 /** A conversation's messages, oldest first, with its Maax prospect id. */
 export async function getMaaxHistory(
-  deps: Pick<Deps, 'conversations'>,
+  deps: Pick<Deps, 'conversations' | 'tenants' | 'clock'>,
   tenantId: string,
   conversationId: string,
 ): Promise<MaaxHistory> {

@@ -4,6 +4,7 @@ import type { ConfidenceLevel } from '#lib/domain/confidence';
 import type { AiType, InboundStatus } from '#lib/domain/types';
 import { type AcceptedMessage, acceptMessage, type IncomingMessage } from '#lib/app/accept-message';
 import { deriveId } from '#lib/app/create-delivery';
+import { findLiveConversation, noConversation } from '#lib/app/conversations';
 import type { Deps } from '#lib/app/deps';
 
 /** A V1 question: a V2 message whose AI and conversation may be left for Parley to pick. */
@@ -89,18 +90,17 @@ export async function askQuestion(
  * @throws NotFoundError (naming `conversation_id` or `message_id`)
  */
 export async function getMessageStatus(
-  deps: Pick<Deps, 'conversations'>,
+  deps: Pick<Deps, 'conversations' | 'tenants' | 'clock'>,
   tenantId: string,
   conversationId: string,
   messageId: string,
 ): Promise<MessageStatus> {
-  const message = await deps.conversations.getMessage(tenantId, conversationId, messageId);
+  const [message, live] = await Promise.all([
+    deps.conversations.getMessage(tenantId, conversationId, messageId),
+    findLiveConversation(deps, tenantId, conversationId),
+  ]);
+  if (!live) throw noConversation(conversationId);
   if (message?.direction !== 'inbound' || !message.status) {
-    if (!(await deps.conversations.getConversation(tenantId, conversationId))) {
-      throw new NotFoundError(`no conversation with id ${conversationId}`, {
-        details: [{ path: 'conversation_id', message: 'no conversation with this id' }],
-      });
-    }
     throw new NotFoundError(`no inbound message with id ${messageId} in conversation ${conversationId}`, {
       details: [{ path: 'message_id', message: 'no inbound message with this id in this conversation' }],
     });

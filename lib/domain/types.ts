@@ -13,6 +13,11 @@ export type Channel = 'email' | 'sms' | 'website' | 'chat' | 'other';
 export interface Tenant {
   id: string;
   name: string;
+  /**
+   * Conversations untouched (by `updatedAt`) this many days expire: they read as gone at once and
+   * the expiry job erases them. Absent (tenants stored before it existed too): kept until erased.
+   */
+  dataRetentionDays?: number;
   createdAt: string;
 }
 
@@ -213,6 +218,11 @@ export interface Conversation {
    * resume. Absent (older records too): false.
    */
   needsHuman?: boolean;
+  /**
+   * Which life of this conversation id this is: 0 (or absent) at first, one more each time the id
+   * is reused after an erasure, so work started for an erased life can tell it is stale.
+   */
+  incarnation?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -313,6 +323,8 @@ export interface Delivery {
    * manual retry gets one fresh run of it while `attempts` keeps the total.
    */
   attemptsBeforeRetry?: number;
+  /** Set when its conversation was erased: the body is gone and the delivery is never sent. */
+  erasedAt?: string;
   createdAt: string;
   updatedAt: string;
 }

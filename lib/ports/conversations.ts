@@ -23,10 +23,57 @@ export const CONVERSATION_UPDATABLE_FIELDS = [
 
 export type ConversationChanges = Partial<Pick<Conversation, (typeof CONVERSATION_UPDATABLE_FIELDS)[number]>>;
 
+/**
+ * What is left of an erased conversation: its ids and life, so in-flight work finds it and does
+ * nothing, and a new message under the same id starts the next life. `finished` once every step
+ * of the erasure has run; until then a repeated erasure resumes it.
+ */
+export interface ConversationTombstone {
+  tenantId: string;
+  id: string;
+  aiId: string;
+  incarnation: number;
+  erasedAt: string;
+  finished: boolean;
+}
+
+/** A conversation as the expiry job lists it. */
+export interface ConversationTouch {
+  conversationId: string;
+  updatedAt: string;
+}
+
 export interface ConversationStore {
+  /** The live conversation; undefined when there is none or it was erased (a tombstone). */
   getConversation(tenantId: string, conversationId: string): Promise<Conversation | undefined>;
-  /** Creates the conversation unless it exists; returns the stored one either way. */
+  /**
+   * Creates the conversation unless it exists; returns the stored one either way. Over a finished
+   * tombstone it starts the id's next life (incarnation + 1); over an unfinished one it throws
+   * ConflictError, so no new message lands among data still being erased.
+   */
   ensureConversation(conversation: Conversation): Promise<Conversation>;
+  /** The conversation's tombstone, if it was erased. */
+  getTombstone(tenantId: string, conversationId: string): Promise<ConversationTombstone | undefined>;
+  /**
+   * Turns the live conversation into an unfinished tombstone in one conditional write, returning
+   * the conversation as it was; returns the tombstone when it already is one (a resumed erasure)
+   * and undefined when there is neither.
+   */
+  tombstoneConversation(
+    tenantId: string,
+    conversationId: string,
+    at: string,
+  ): Promise<{ conversation?: Conversation; tombstone: ConversationTombstone } | undefined>;
+  /** Marks the tombstone finished and drops every field but its ids (a no-op if already finished). */
+  finishTombstone(tenantId: string, conversationId: string): Promise<void>;
+  /**
+   * Up to `limit` of the tenant's live conversations last updated before `cutoff` (ISO), least
+   * recently updated first: the expiry job's candidates, from the inbox index (`gsi2`, eventually
+   * consistent, so the job reads each conversation again before erasing it).
+   */
+  listConversationsUpdatedBefore(tenantId: string, cutoff: string, limit: number): Promise<ConversationTouch[]>;
+  /** Deletes one message (and its feedback); fine if it does not exist. */
+  deleteMessage(tenantId: string, conversationId: string, messageId: string): Promise<void>;
   /** Applies a partial update to an existing conversation. */
   updateConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<void>;
   /**
@@ -39,8 +86,12 @@ export interface ConversationStore {
    * message with status `queued` or `answering` is listed as pending for the recovery sweep. The
    * conversation's inbox row (last message, message count) takes it in too, also when the message
    * existed (a retry after a crash between the two writes), never counting it twice.
+   *
+   * Then reads the conversation again: if it was erased meanwhile (a tombstone, or a life other
+   * than `expect.incarnation`), deletes the message and throws NotFoundError. Erasure tombstones
+   * first and lists afterwards, so a write racing it is either listed and erased or undone here.
    */
-  putMessage(message: Message): Promise<boolean>;
+  putMessage(message: Message, expect?: { incarnation?: number }): Promise<boolean>;
   getMessage(tenantId: string, conversationId: string, messageId: string): Promise<Message | undefined>;
   /** All messages of the conversation, oldest first. */
   listMessages(tenantId: string, conversationId: string): Promise<Message[]>;

@@ -34,6 +34,11 @@ export interface DeliveryStore {
    * second starts); false when all are taken. Counted per tenant and endpoint (a hash of its origin).
    */
   takeSendSlot(tenantId: string, endpointKey: string, second: string, limit: number): Promise<boolean>;
+  /**
+   * Erases the delivery's body (its conversation was erased) and stops it: a pending one becomes
+   * failed, so neither the queue nor the sweep sends it. Fine if it does not exist.
+   */
+  eraseDelivery(tenantId: string, deliveryId: string, at: string): Promise<void>;
 }
 
 export interface DeliveryJob {

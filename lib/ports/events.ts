@@ -6,7 +6,8 @@ export type DomainEventType =
   | 'conversation.escalated'
   | 'follow_up.sent'
   | 'dropoff.sent'
-  | 'delivery.failed';
+  | 'delivery.failed'
+  | 'conversation.deleted';
 
 export interface DomainEvent {
   type: DomainEventType;

@@ -13,4 +13,9 @@ export interface IdempotencyStore {
    * reuse the key. A completed record is kept.
    */
   releaseIdempotencyKey(tenantId: string, key: string): Promise<void>;
+  /**
+   * Deletes the record of the key that reserved `resourceId` (a message being erased: its record's
+   * response names the conversation). Fine if there is none.
+   */
+  forgetIdempotencyKeyOf(tenantId: string, resourceId: string): Promise<void>;
 }

@@ -56,6 +56,8 @@ export interface KnowledgeStore {
   deleteDocument(tenantId: string, baseId: string, documentId: string): Promise<boolean>;
   /** Stores a correction, replacing one with the same id. */
   putCorrection(correction: Correction): Promise<void>;
+  /** Deletes one of the AI's corrections; fine if it does not exist. */
+  deleteCorrection(tenantId: string, aiId: string, correctionId: string): Promise<void>;
   /** All of the AI's corrections, oldest first (a business writes tens, not thousands). */
   listCorrections(tenantId: string, aiId: string): Promise<Correction[]>;
   /** Records a gap; the same id twice keeps one, and a closed gap recorded again stays closed. */
@@ -65,6 +67,9 @@ export interface KnowledgeStore {
   /** Closes the gap: it is no longer listed. Closing it again changes nothing. */
   closeKnowledgeGap(gap: KnowledgeGap, closedAt: string): Promise<void>;
   /** The open gaps, newest first. */
+  /** Deletes the gap (its listed item and its id marker); fine if it does not exist. */
+  deleteKnowledgeGap(tenantId: string, gapId: string): Promise<void>;
+  /** Newest first. */
   listKnowledgeGaps(tenantId: string, page: PageRequest): Promise<Page<KnowledgeGap>>;
 }
 

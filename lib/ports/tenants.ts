@@ -6,6 +6,16 @@ export interface TenantStore {
   /** Creates the tenant unless it exists; returns the stored one either way. */
   ensureTenant(tenant: Tenant): Promise<Tenant>;
   getTenant(tenantId: string): Promise<Tenant | undefined>;
+  /**
+   * Sets the account's name and retention (null removes it); returns the tenant as written, or
+   * undefined if there is none. A tenant with a retention period is listed by listRetentionTenants.
+   */
+  updateTenant(
+    tenantId: string,
+    changes: { name?: string; dataRetentionDays?: number | null },
+  ): Promise<Tenant | undefined>;
+  /** The ids of the tenants that have a retention period, for the expiry job (no table scan). */
+  listRetentionTenants(): Promise<string[]>;
   /** Stores a key hash; a hash already stored is left as it is. */
   putApiKey(key: ApiKeyRecord): Promise<void>;
   /** The key whose hash this is, read consistently: a revoked key is never found. */

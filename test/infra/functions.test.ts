@@ -114,9 +114,9 @@ describe('the Lambda functions', () => {
     expect(env(name)[ENV.documentsDir]).toBeUndefined();
   });
 
-  it('name the event bus to the generator, delivery and the timer function only', () => {
+  it('name the event bus to the api (erasure), the generator, delivery, the sweeper (expiry) and the timer function only', () => {
     const bus = { Ref: logicalId(synth.template, 'AWS::Events::EventBus', 'EventsBus') };
-    const publishers = ['generator', 'delivery', 'timer'];
+    const publishers = ['api', 'generator', 'delivery', 'sweeper', 'timer'];
 
     for (const name of publishers) expect(env(name as FunctionName)[ENV.eventBusName]).toEqual(bus);
     for (const name of NAMES.filter((n) => !publishers.includes(n)))
@@ -129,13 +129,13 @@ describe('the Lambda functions', () => {
     expect([0, SCHEDULER_VARS.length]).toContain(set.length);
   });
 
-  it('give the scheduler settings to the api, the generator and the timer function, and to no other', () => {
+  it('give the scheduler settings to the api, the generator, the sweeper (expiry cancels timers) and the timer function, and to no other', () => {
     const withSettings = NAMES.filter((name) => env(name)[ENV.scheduleGroupName] !== undefined);
 
-    expect(withSettings).toEqual(['api', 'generator', 'timer']);
+    expect(withSettings).toEqual(['api', 'generator', 'sweeper', 'timer']);
   });
 
-  it.each(['api', 'generator', 'timer'] as const)(
+  it.each(['api', 'generator', 'sweeper', 'timer'] as const)(
     'point the timers %s sets at the timer function, through the group, role and DLQ of the scheduling construct',
     (name) => {
       const { FunctionName } = functionProperties(synth.template, 'timer');

@@ -62,7 +62,7 @@ const timers = () => {
 };
 
 describe('least privilege', () => {
-  it('gives the api function the table, the documents, the OpenAI key, timers, and sending to the generation and ingestion queues, nothing more', () => {
+  it('gives the api function the table, the documents, the OpenAI key, timers, events (erasure), and sending to the generation and ingestion queues, nothing more', () => {
     expect(permissionsOf(synth.template, roleOf('api'))).toEqual({
       ...basics('api'),
       ...table(TABLE_READ_WRITE),
@@ -70,6 +70,7 @@ describe('least privilege', () => {
       '<MessagingGenerationQueue>': SEND,
       '<KnowledgeIngestionQueue>': SEND,
       '<SecretsOpenAiKey>': ['secretsmanager:GetSecretValue'],
+      '<EventsBus>': ['events:PutEvents'],
       ...timers(),
     });
   });
@@ -116,13 +117,15 @@ describe('least privilege', () => {
     });
   });
 
-  it('gives the sweeper queries, the inbox backfill (its Scan, reads and writes), and sending to the three queues', () => {
+  it('gives the sweeper the table (expiry erases) with the Scan of the inbox backfill, timers and events, and sending to the three queues', () => {
     expect(permissionsOf(synth.template, roleOf('sweeper'))).toEqual({
       ...basics('sweeper'),
-      ...table(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem']),
+      ...table([...TABLE_READ_WRITE, 'dynamodb:Scan'].sort()),
       '<MessagingGenerationQueue>': SEND,
       '<MessagingDeliveryQueue>': SEND,
       '<KnowledgeIngestionQueue>': SEND,
+      '<EventsBus>': ['events:PutEvents'],
+      ...timers(),
     });
   });
 

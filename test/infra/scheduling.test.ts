@@ -24,8 +24,8 @@ afterAll(() => synth?.cleanup());
 
 const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
 const NAMES = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
-/** The functions that create and cancel timers. */
-const SCHEDULERS: FunctionName[] = ['api', 'generator', 'timer'];
+/** The functions that create and cancel timers (the sweeper cancels those of expired conversations). */
+const SCHEDULERS: FunctionName[] = ['api', 'generator', 'sweeper', 'timer'];
 
 const schedulerRole = () => logicalId(synth.template, 'AWS::IAM::Role', 'SchedulingExecutionRole');
 const timerFunction = () => logicalId(synth.template, 'AWS::Lambda::Function', FUNCTION_IDS.timer);
@@ -67,7 +67,7 @@ describe('the scheduler execution role', () => {
 });
 
 describe('creating timers', () => {
-  it('is allowed to the api, the generator and the timer function only', () => {
+  it('is allowed to the api, the generator, the sweeper and the timer function only', () => {
     const creators = NAMES.filter((name) =>
       statementsOf(synth.template, functionRole(synth.template, name)).some((s) =>
         [s.Action].flat().includes('scheduler:CreateSchedule'),

@@ -275,6 +275,7 @@ export const VALID_BODIES: Record<string, (t: SeededTenant) => unknown> = {
     channel: 'chat',
   }),
   'POST /v1/api-keys': () => ({ name: 'CRM' }),
+  'PATCH /v1/account': () => ({ data_retention_days: 30 }),
   'POST /v1/knowledge-bases': () => ({ name: 'FAQ' }),
   'POST /v1/knowledge-bases/{id}/documents': () => ({
     title: 'Returns',

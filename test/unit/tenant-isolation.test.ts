@@ -26,8 +26,14 @@ const RIVAL_API_KEY = 'prly_test_rival_fedcba9876543210';
 
 const authenticated = routes.filter((route) => route.auth);
 const withParameters = authenticated.filter((route) => pathParameters(route.path).length > 0 || namesByQuery(route));
+/** The caller's own account is one record, not a list: it holds no ids (see its own test below). */
+const ACCOUNT_PATH = '/v1/account';
 const lists = authenticated.filter(
-  (route) => route.method === 'GET' && pathParameters(route.path).length === 0 && !namesByQuery(route),
+  (route) =>
+    route.method === 'GET' &&
+    pathParameters(route.path).length === 0 &&
+    !namesByQuery(route) &&
+    route.path !== ACCOUNT_PATH,
 );
 const creatingWithoutParameters = authenticated.filter(
   (route) => route.body && route.method === 'POST' && pathParameters(route.path).length === 0,
@@ -146,6 +152,16 @@ describe('tenant isolation', () => {
       expect(idsOf(tenantA).some((id) => seenByA.includes(id))).toBe(true);
     },
   );
+
+  it("shows tenant B its own account on GET /v1/account, never tenant A's", async () => {
+    await asA('PATCH', ACCOUNT_PATH, { name: 'Tenant A only', data_retention_days: 7 });
+
+    const seenByB = await asB('GET', ACCOUNT_PATH);
+
+    expect(seenByB.status).toBe(200);
+    expect(seenByB.body).not.toMatchObject({ name: 'Tenant A only' });
+    expect(seenByB.body.data_retention_days).toBeNull();
+  });
 
   it.each(creatingWithoutParameters.map((route) => [routeKey(route), route] as const))(
     "refuses %s from tenant B with 404 when the body names tenant A's resources",

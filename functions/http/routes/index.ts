@@ -1,6 +1,7 @@
 import type { Route } from '#functions/http/route';
 import { buildOpenApiDocument } from '#functions/http/openapi';
 import { aiRoutes } from '#functions/http/routes/ai-routes';
+import { dataRightsRoutes } from '#functions/http/routes/data-rights-routes';
 import { deliveryRoutes } from '#functions/http/routes/delivery-routes';
 import { apiKeyRoutes } from '#functions/http/routes/api-key-routes';
 import { inboxRoutes } from '#functions/http/routes/inbox-routes';
@@ -19,6 +20,7 @@ const apiRoutes = [
   ...v1ConversationRoutes,
   ...messageRoutes,
   ...inboxRoutes,
+  ...dataRightsRoutes,
   ...deliveryRoutes,
   ...apiKeyRoutes,
   ...maaxRoutes,

@@ -6,6 +6,14 @@ import { conversationRef } from '#lib/domain/conversation-ref';
 import { ConcurrencyError, NotFoundError } from '#lib/domain/errors';
 import type { InboxEntry, InboxFilter } from '#lib/domain/inbox';
 import type { Conversation, Message, Page } from '#lib/domain/types';
+import { listUpdatedBefore } from '#lib/adapters/aws/dynamo-conversation-index';
+import {
+  finishTombstone,
+  restartOverTombstone,
+  type TombstoneFields,
+  tombstone,
+  toTombstone,
+} from '#lib/adapters/aws/dynamo-conversation-tombstones';
 import { DynamoMessages } from '#lib/adapters/aws/dynamo-messages';
 import {
   INBOX_ROW_ATTRIBUTES,
@@ -19,6 +27,8 @@ import type { PageRequest } from '#lib/ports/paging';
 import {
   type ConversationChanges,
   type ConversationStore,
+  type ConversationTombstone,
+  type ConversationTouch,
   CONVERSATION_UPDATABLE_FIELDS,
 } from '#lib/ports/conversations';
 
@@ -29,7 +39,42 @@ import {
 export class DynamoConversationStore extends DynamoMessages implements ConversationStore {
   async getConversation(tenantId: string, conversationId: string): Promise<Conversation | undefined> {
     const item = await getRecord<ConversationItem>(this.ctx, conversationKey(tenantId, conversationId));
-    return item === undefined ? undefined : fromItem(item);
+    return item === undefined || item.erasedAt !== undefined ? undefined : fromItem(item);
+  }
+
+  async getTombstone(tenantId: string, conversationId: string): Promise<ConversationTombstone | undefined> {
+    const item = await getRecord<ConversationItem>(this.ctx, conversationKey(tenantId, conversationId));
+    return item === undefined ? undefined : toTombstone(item);
+  }
+
+  tombstoneConversation(tenantId: string, conversationId: string, at: string) {
+    return tombstone(this.ctx, tenantId, conversationId, at);
+  }
+
+  listConversationsUpdatedBefore(tenantId: string, cutoff: string, limit: number): Promise<ConversationTouch[]> {
+    return listUpdatedBefore(this.ctx, tenantId, cutoff, limit);
+  }
+
+  finishTombstone(tenantId: string, conversationId: string): Promise<void> {
+    return finishTombstone(this.ctx, tenantId, conversationId);
+  }
+
+  /**
+   * Puts the message, then reads the conversation again (consistently): a tombstone or a later
+   * life means an erasure ran meanwhile and may have listed the partition before this write, so
+   * the write is undone here.
+   */
+  async putMessage(message: Message, expect?: { incarnation?: number }): Promise<boolean> {
+    const written = await this.putMessageItem(message);
+    const item = await getRecord<ConversationItem>(this.ctx, conversationKey(message.tenantId, message.conversationId));
+    const life = item?.incarnation ?? 0;
+    if (item?.erasedAt !== undefined || (expect?.incarnation ?? life) !== life) {
+      await this.deleteMessage(message.tenantId, message.conversationId, message.id);
+      throw erased();
+    }
+    // Also when it existed: a retry after a crash between the two writes must still note it.
+    await noteMessage(this.ctx, message);
+    return written;
   }
 
   /** Creates the conversation unless it exists; returns the stored one either way. */
@@ -38,16 +83,25 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
     // Read first: nearly every message is for a conversation that exists, so this is one call, not a
     // refused create (a write unit spent) and then the read.
     const existing = await getRecord<ConversationItem>(this.ctx, key);
-    if (existing !== undefined) return fromItem(existing);
-    if (await putIfAbsent(this.ctx, { ...toItem(conversation), ...newInboxAttributes(conversation), ...key }))
-      return conversation;
+    if (existing !== undefined) return this.liveOrRestart(conversation, existing);
+    if (await putIfAbsent(this.ctx, { ...toItem(conversation), ...key })) return conversation;
     const stored = await getRecord<ConversationItem>(this.ctx, key);
-    // Conversations are never deleted, so a refused create leaves one to read.
+    // The conversation item is never deleted (erasure leaves a tombstone), so a refused create leaves one to read.
     if (stored === undefined)
       throw new ConcurrencyError(
         `Conversation ${conversationRef(conversation.tenantId, conversation.id)} vanished after a conflicting create`,
       );
-    return fromItem(stored);
+    return this.liveOrRestart(conversation, stored);
+  }
+
+  /** The stored conversation, or over a tombstone the id's next life (see restartOverTombstone). */
+  private async liveOrRestart(conversation: Conversation, stored: ConversationItem): Promise<Conversation> {
+    const found = toTombstone(stored);
+    if (found === undefined) return fromItem(stored);
+    const restarted = await restartOverTombstone(this.ctx, conversation, found, toItem);
+    if (restarted !== undefined) return restarted;
+    // A racing first message restarted it first: that life is the one to use.
+    return this.ensureConversation(conversation);
   }
 
   /**
@@ -69,7 +123,7 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
           TableName: this.ctx.tableName,
           Key: key,
           UpdateExpression: `SET ${assignments.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: LIVE,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
@@ -95,7 +149,7 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
           TableName: this.ctx.tableName,
           Key: conversationKey(tenantId, conversationId),
           UpdateExpression: `ADD #version :one${assignments.length > 0 ? ` SET ${assignments.join(', ')}` : ''}`,
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: LIVE,
           ExpressionAttributeNames: { ...names, '#version': 'version' },
           ExpressionAttributeValues: { ...values, ':one': 1 },
           ReturnValues: 'ALL_NEW',
@@ -109,14 +163,6 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
         details: [{ path: 'conversation_id', message: 'no conversation with this id' }],
       });
     }
-  }
-
-  /** Stores the message (see DynamoMessages) and then takes it into its conversation's inbox row. */
-  override async putMessage(message: Message): Promise<boolean> {
-    const created = await super.putMessage(message);
-    // Also when it existed: a retry after a crash between the two writes must still note it.
-    await noteMessage(this.ctx, message);
-    return created;
   }
 
   /** See queryInbox: one Query of gsi2, the time range as key condition, the rest filtered. */
@@ -139,16 +185,23 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
  */
 const STORED_PROSPECT = 'maax';
 
-/** A conversation as its item holds it (keys aside). */
-type ConversationItem = Omit<Conversation, 'prospectId'> & { [STORED_PROSPECT]?: { prospectId: string } };
+/** Updates apply to live conversations only: a tombstone is never written back to life. */
+const LIVE = 'attribute_exists(pk) AND attribute_not_exists(erasedAt)';
 
+/** A conversation as its item holds it (keys aside). */
+type ConversationItem = Omit<Conversation, 'prospectId'> & {
+  [STORED_PROSPECT]?: { prospectId: string };
+} & TombstoneFields;
+
+/** The item of a new live conversation, listed in the inbox index by its last update with an empty row. */
 function toItem(conversation: Conversation): ConversationItem {
   const { prospectId, ...rest } = conversation;
-  return prospectId === undefined ? rest : { ...rest, [STORED_PROSPECT]: { prospectId } };
+  const listed = { ...rest, ...newInboxAttributes(conversation) };
+  return prospectId === undefined ? listed : { ...listed, [STORED_PROSPECT]: { prospectId } };
 }
 
 function fromItem(item: ConversationItem): Conversation {
-  const { [STORED_PROSPECT]: stored, ...rest } = item;
+  const { [STORED_PROSPECT]: stored, erasedAt: _erased, erasureFinished: _finished, ...rest } = item;
   // The inbox row is the index's, not the conversation's.
   for (const name of INBOX_ROW_ATTRIBUTES) delete (rest as Record<string, unknown>)[name];
   return stored === undefined ? rest : { ...rest, prospectId: stored.prospectId };
@@ -182,6 +235,12 @@ function setClause(
     assignments.push(`#i${index} = :i${index}`);
   }
   return { assignments, names, values };
+}
+
+function erased(): NotFoundError {
+  return new NotFoundError('the conversation was erased', {
+    details: [{ path: 'conversation_id', message: 'the conversation was erased' }],
+  });
 }
 
 // Errors that a worker may log name the conversation by its ref: its id is often an e-mail address.

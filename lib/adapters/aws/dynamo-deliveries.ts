@@ -177,7 +177,7 @@ export class DynamoDeliveryStore extends DynamoTableAdapter implements DeliveryS
           UpdateExpression:
             'SET #status = :pending, attemptsBeforeRetry = attempts, nextAttemptAt = :at, updatedAt = :at, ' +
             '#gpk = :gpk, #gsk = :gsk REMOVE leaseUntil',
-          ConditionExpression: '#status = :failed',
+          ConditionExpression: '#status = :failed AND attribute_not_exists(erasedAt)',
           ExpressionAttributeNames: {
             '#status': 'status',
             '#gpk': TABLE_KEYS.gsi1.partitionKey,
@@ -201,6 +201,36 @@ export class DynamoDeliveryStore extends DynamoTableAdapter implements DeliveryS
   }
 
   /**
+   * Empties the body and, from a pending delivery, the pending index entry and the lease: one
+   * UpdateItem, conditional on the item existing so an erasure never creates a bare delivery.
+   */
+  async eraseDelivery(tenantId: string, deliveryId: string, at: string): Promise<void> {
+    const stored = await this.getDelivery(tenantId, deliveryId);
+    if (stored === undefined) return;
+    const stop = stored.status === 'pending' ? ', #status = :failed, lastError = :erased' : '';
+    await attempt(() =>
+      this.ctx.client.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: deliveryKey(tenantId, deliveryId),
+          UpdateExpression: `SET erasedAt = :at, updatedAt = :at, payload = :empty${stop} REMOVE leaseUntil, #gpk, #gsk`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: {
+            '#gpk': TABLE_KEYS.gsi1.partitionKey,
+            '#gsk': TABLE_KEYS.gsi1.sortKey,
+            ...(stop === '' ? {} : { '#status': 'status' }),
+          },
+          ExpressionAttributeValues: {
+            ':at': at,
+            ':empty': '',
+            ...(stop === '' ? {} : { ':failed': 'failed', ':erased': ERASED }),
+          },
+        }),
+      ),
+    );
+  }
+
+  /**
    * Counts one send to an endpoint in a second, unless `limit` are counted already: one conditional
    * UpdateItem on `RATE#ENDPOINT#{endpoint}#{second}`, which DynamoDB TTL removes afterwards.
    */
@@ -220,6 +250,9 @@ export class DynamoDeliveryStore extends DynamoTableAdapter implements DeliveryS
     );
   }
 }
+
+/** Why an erased delivery that was still pending is failed. */
+const ERASED = 'conversation erased';
 
 /** Items a filtered Query reads per request: its Limit counts items before the status filter. */
 const FILTERED_QUERY_BATCH = 100;

@@ -2,9 +2,10 @@
  * Idempotency-Key records in the tenant's partition, with a `ttl` attribute for DynamoDB TTL. TTL
  * deletes late (hours) and dynalite never does, so expiry is decided by `expiresAt` on every read.
  */
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { attempt, getRecord, putIfAbsent, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
-import { idempotencyKey } from '#lib/adapters/aws/dynamo-keys';
+import { idempotencyKey, idempotencyResourceKey } from '#lib/adapters/aws/dynamo-keys';
+import { deleteItem } from '#lib/adapters/aws/dynamo-tenant-items';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ConcurrencyError } from '#lib/domain/errors';
 import type { IdempotencyRecord } from '#lib/domain/types';
@@ -26,6 +27,18 @@ export class DynamoIdempotencyStore extends DynamoTableAdapter implements Idempo
       ...key,
       [TABLE_KEYS.timeToLive]: Math.floor(Date.parse(record.expiresAt) / 1000),
     };
+    // The way back from the reserved id to the key goes first: a crash after it leaves a pointer
+    // that expires with the claim, never a record that erasure cannot find.
+    await this.ctx.client.send(
+      new PutCommand({
+        TableName: this.ctx.tableName,
+        Item: {
+          ...idempotencyResourceKey(record.tenantId, record.resourceId),
+          key: record.key,
+          [TABLE_KEYS.timeToLive]: item[TABLE_KEYS.timeToLive],
+        },
+      }),
+    );
     for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
       const claimed = await putIfAbsent(this.ctx, item, {
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
@@ -60,6 +73,15 @@ export class DynamoIdempotencyStore extends DynamoTableAdapter implements Idempo
       ),
     );
     if (!completed) throw new ConcurrencyError('a completed Idempotency-Key does not exist');
+  }
+
+  /** The record first, then the pointer to it, so a retry after a crash still finds the record. */
+  async forgetIdempotencyKeyOf(tenantId: string, resourceId: string): Promise<void> {
+    const pointer = idempotencyResourceKey(tenantId, resourceId);
+    const found = await getRecord<{ key: string }>(this.ctx, pointer);
+    if (found === undefined) return;
+    await deleteItem(this.ctx, idempotencyKey(tenantId, found.key));
+    await deleteItem(this.ctx, pointer);
   }
 
   /** Deletes a claim that is still pending; a completed record, or none, is left as it is. */

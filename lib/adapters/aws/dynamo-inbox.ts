@@ -59,7 +59,9 @@ export async function noteMessage(ctx: DynamoContext, message: Message): Promise
         TableName: ctx.tableName,
         Key: key,
         UpdateExpression: 'SET lastMessage = :last, updatedAt = :at, #gsk = :gsk ADD messageCount :one',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastMessage) OR lastMessage.id < :id)',
+        // Never onto a tombstone: an erased conversation keeps nothing of its messages.
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(erasedAt) AND (attribute_not_exists(lastMessage) OR lastMessage.id < :id)',
         ExpressionAttributeNames: { '#gsk': TABLE_KEYS.gsi2.sortKey },
         ExpressionAttributeValues: {
           ':last': toLastMessage(message),
@@ -72,9 +74,9 @@ export async function noteMessage(ctx: DynamoContext, message: Message): Promise
     ),
   );
   if (noted) return;
-  const stored = await getRecord<{ lastMessage?: LastMessage }>(ctx, key);
-  // Gone, or this very message noted already: nothing to do.
-  if (stored === undefined || stored.lastMessage?.id === message.id) return;
+  const stored = await getRecord<{ lastMessage?: LastMessage; erasedAt?: string }>(ctx, key);
+  // Gone or erased, or this very message noted already: nothing to do.
+  if (stored === undefined || stored.erasedAt !== undefined || stored.lastMessage?.id === message.id) return;
   await refreshInboxRow(ctx, message.tenantId, message.conversationId);
 }
 
@@ -86,8 +88,8 @@ export async function noteMessage(ctx: DynamoContext, message: Message): Promise
 export async function refreshInboxRow(ctx: DynamoContext, tenantId: string, conversationId: string): Promise<boolean> {
   const key = conversationKey(tenantId, conversationId);
   for (let tries = 0; tries < REFRESH_ATTEMPTS; tries++) {
-    const conversation = await getRecord<Conversation & { lastMessage?: LastMessage }>(ctx, key);
-    if (conversation === undefined) return false;
+    const conversation = await getRecord<Conversation & { lastMessage?: LastMessage; erasedAt?: string }>(ctx, key);
+    if (conversation === undefined || conversation.erasedAt !== undefined) return false;
     const messages = await queryAll(ctx, {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': conversationPk(tenantId, conversationId), ':prefix': PREFIX_MESSAGE },
@@ -107,7 +109,7 @@ export async function refreshInboxRow(ctx: DynamoContext, tenantId: string, conv
       ':search': searchKeysOf(conversationId, conversation.contact),
       ':updatedAt': conversation.updatedAt,
     };
-    let condition = 'attribute_exists(pk) AND #updatedAt = :updatedAt';
+    let condition = 'attribute_exists(pk) AND attribute_not_exists(erasedAt) AND #updatedAt = :updatedAt';
     if (summary.lastMessage === undefined) {
       condition += ' AND attribute_not_exists(lastMessage)';
     } else {

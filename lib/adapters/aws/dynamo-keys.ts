@@ -36,6 +36,8 @@ export const PREFIX_KEY = 'KEY#';
 export const PREFIX_MESSAGE = 'MSG#';
 export const PREFIX_DELIVERY = 'DLV#';
 export const PREFIX_IDEMPOTENCY = 'IDEM#';
+/** What an Idempotency-Key reserved an id for → the key, so erasing a message finds the key's record. */
+export const PREFIX_IDEMPOTENCY_RESOURCE = 'IDEMRES#';
 /** A message accepted through the Maax-compatible API → its conversation (Maax polls by message id alone). */
 export const PREFIX_MAAX_MESSAGE = 'MAAXMSG#';
 export const PREFIX_KNOWLEDGE_BASE = 'KB#';
@@ -99,6 +101,10 @@ export const sendSlotKey = (tenantId: string, endpointKey: string, second: strin
 export const idempotencyKey = (tenantId: string, key: string): ItemKey => ({
   pk: tenantPk(tenantId),
   sk: PREFIX_IDEMPOTENCY + key,
+});
+export const idempotencyResourceKey = (tenantId: string, resourceId: string): ItemKey => ({
+  pk: tenantPk(tenantId),
+  sk: PREFIX_IDEMPOTENCY_RESOURCE + resourceId,
 });
 export const maaxMessageKey = (tenantId: string, messageId: string): ItemKey => ({
   pk: tenantPk(tenantId),

@@ -5,7 +5,7 @@
  * same gap recorded again (a retried generator) stays closed.
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
+import { attempt, type DynamoContext, getRecord, putIfAbsent } from '#lib/adapters/aws/dynamo-context';
 import { gapIdKey, gapKey } from '#lib/adapters/aws/dynamo-keys';
 import type { KnowledgeGap } from '#lib/domain/knowledge/types';
 
@@ -41,11 +41,31 @@ export async function getGap(ctx: DynamoContext, tenantId: string, gapId: string
  * deleted. A crash between the two leaves it closed but listed; closing it again finishes the job.
  */
 export async function closeGap(ctx: DynamoContext, gap: KnowledgeGap, closedAt: string): Promise<void> {
-  const closed = { ...gap, closedAt: gap.closedAt ?? closedAt };
-  await ctx.client.send(
-    new PutCommand({ TableName: ctx.tableName, Item: { ...closed, ...gapIdKey(gap.tenantId, gap.id) } }),
+  // The first close wins: closing again (a retry, a second answer) keeps when it was closed.
+  await attempt(() =>
+    ctx.client.send(
+      new PutCommand({
+        TableName: ctx.tableName,
+        Item: { ...gap, closedAt: gap.closedAt ?? closedAt, ...gapIdKey(gap.tenantId, gap.id) },
+        ConditionExpression: 'attribute_not_exists(closedAt)',
+      }),
+    ),
   );
   await ctx.client.send(
     new DeleteCommand({ TableName: ctx.tableName, Key: gapKey(gap.tenantId, gap.createdAt, gap.id) }),
   );
+}
+
+/**
+ * Deletes the gap, open or closed. The marker says where the listed item is, so the listed item
+ * goes first and the marker last: a retry after a crash between the two still finds it.
+ */
+export async function deleteGap(ctx: DynamoContext, tenantId: string, gapId: string): Promise<void> {
+  const marker = gapIdKey(tenantId, gapId);
+  const stored = await getRecord<Marker>(ctx, marker);
+  if (stored === undefined) return;
+  await ctx.client.send(
+    new DeleteCommand({ TableName: ctx.tableName, Key: gapKey(tenantId, stored.createdAt, gapId) }),
+  );
+  await ctx.client.send(new DeleteCommand({ TableName: ctx.tableName, Key: marker }));
 }

@@ -17,7 +17,7 @@ import {
   tenantPk,
   toRecord,
 } from '#lib/adapters/aws/dynamo-keys';
-import { closeGap, getGap, putGap } from '#lib/adapters/aws/dynamo-knowledge-gaps';
+import { closeGap, deleteGap, getGap, putGap } from '#lib/adapters/aws/dynamo-knowledge-gaps';
 import { pendingDocumentAttributes } from '#lib/adapters/aws/dynamo-pending';
 import { createItem, deleteItem, listTenantItems } from '#lib/adapters/aws/dynamo-tenant-items';
 import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
@@ -154,6 +154,10 @@ export class DynamoKnowledgeStore extends DynamoTableAdapter implements Knowledg
     );
   }
 
+  async deleteCorrection(tenantId: string, aiId: string, correctionId: string): Promise<void> {
+    await deleteItem(this.ctx, correctionKey(tenantId, aiId, correctionId));
+  }
+
   /** All of the AI's corrections, oldest first (by when they were made, then by id). */
   async listCorrections(tenantId: string, aiId: string): Promise<Correction[]> {
     const items = await queryAll(this.ctx, {
@@ -177,6 +181,11 @@ export class DynamoKnowledgeStore extends DynamoTableAdapter implements Knowledg
 
   closeKnowledgeGap(gap: KnowledgeGap, closedAt: string): Promise<void> {
     return closeGap(this.ctx, gap, closedAt);
+  }
+
+  /** Deletes the gap, open or closed; fine if it does not exist. */
+  deleteKnowledgeGap(tenantId: string, gapId: string): Promise<void> {
+    return deleteGap(this.ctx, tenantId, gapId);
   }
 
   /** One page of the tenant's gaps, newest first; see listTenantItems. */

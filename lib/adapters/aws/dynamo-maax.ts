@@ -1,5 +1,6 @@
 /** The Maax-compatible API's message index: one small item per message in the tenant's partition. */
 import { getRecord, putIfAbsent, DynamoTableAdapter } from '#lib/adapters/aws/dynamo-context';
+import { deleteItem } from '#lib/adapters/aws/dynamo-tenant-items';
 import { maaxMessageKey } from '#lib/adapters/aws/dynamo-keys';
 import type { MaaxMessageRef, MaaxMessageStore } from '#lib/app/maax/message-store';
 
@@ -12,5 +13,9 @@ export class DynamoMaaxMessageStore extends DynamoTableAdapter implements MaaxMe
 
   async getMaaxMessageRef(tenantId: string, messageId: string): Promise<MaaxMessageRef | undefined> {
     return getRecord<MaaxMessageRef>(this.ctx, maaxMessageKey(tenantId, messageId));
+  }
+
+  async deleteMaaxMessageRef(tenantId: string, messageId: string): Promise<void> {
+    await deleteItem(this.ctx, maaxMessageKey(tenantId, messageId));
   }
 }

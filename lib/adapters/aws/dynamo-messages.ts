@@ -13,10 +13,26 @@ import {
 } from '#lib/adapters/aws/dynamo-context';
 import { conversationPk, messageKey, PREFIX_MESSAGE, toRecord } from '#lib/adapters/aws/dynamo-keys';
 import { pendingMessageAttributes } from '#lib/adapters/aws/dynamo-pending';
+import { deleteItem } from '#lib/adapters/aws/dynamo-tenant-items';
 import type { Message, MessageFeedback } from '#lib/domain/types';
 import type { ConversationStore } from '#lib/ports/conversations';
 
 type Outcome = Parameters<ConversationStore['settleMessage']>[3];
+
+/** The methods DynamoConversationStore adds: those that read or write the conversation record. */
+type ConversationRecordMethods =
+  | 'getConversation'
+  | 'ensureConversation'
+  | 'updateConversation'
+  | 'bumpConversation'
+  | 'getTombstone'
+  | 'tombstoneConversation'
+  | 'finishTombstone'
+  | 'listConversationsUpdatedBefore'
+  | 'listInbox'
+  | 'refreshInbox'
+  | 'listConversationsOutsideInbox'
+  | 'putMessage';
 
 /**
  * The message half of the ConversationStore port: messages and their feedback live in their
@@ -24,25 +40,20 @@ type Outcome = Parameters<ConversationStore['settleMessage']>[3];
  */
 export abstract class DynamoMessages
   extends DynamoTableAdapter
-  implements
-    Omit<
-      ConversationStore,
-      | 'getConversation'
-      | 'ensureConversation'
-      | 'updateConversation'
-      | 'bumpConversation'
-      | 'listInbox'
-      | 'refreshInbox'
-      | 'listConversationsOutsideInbox'
-    >
+  implements Omit<ConversationStore, ConversationRecordMethods>
 {
   /** Stores the message unless one with its id exists; returns false if it existed. */
-  async putMessage(message: Message): Promise<boolean> {
+  protected async putMessageItem(message: Message): Promise<boolean> {
     return putIfAbsent(this.ctx, {
       ...message,
       ...messageKey(message.tenantId, message.conversationId, message.id),
       ...pendingMessageAttributes(message),
     });
+  }
+
+  /** Deleting the item also drops it from the pending index. */
+  async deleteMessage(tenantId: string, conversationId: string, messageId: string): Promise<void> {
+    await deleteItem(this.ctx, messageKey(tenantId, conversationId, messageId));
   }
 
   async getMessage(tenantId: string, conversationId: string, messageId: string): Promise<Message | undefined> {

@@ -5,7 +5,9 @@ import {
   type DynamoContext,
   DynamoTableAdapter,
   getRecord,
+  isConditionFailed,
   putIfAbsent,
+  queryAll,
 } from '#lib/adapters/aws/dynamo-context';
 import {
   API_KEY_HASH_SK,
@@ -39,6 +41,64 @@ export class DynamoTenantStore extends DynamoTableAdapter implements TenantStore
 
   async getTenant(tenantId: string): Promise<Tenant | undefined> {
     return getRecord<Tenant>(this.ctx, tenantKey(tenantId));
+  }
+
+  /**
+   * One conditional UpdateItem. A tenant with a retention period also sits in gsi1 under
+   * RETENTION_PK, a sparse index entry that lets the expiry job find it without a scan.
+   */
+  async updateTenant(
+    tenantId: string,
+    changes: { name?: string; dataRetentionDays?: number | null },
+  ): Promise<Tenant | undefined> {
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    if (changes.name !== undefined) {
+      sets.push('#name = :name');
+      names['#name'] = 'name';
+      values[':name'] = changes.name;
+    }
+    if (changes.dataRetentionDays !== undefined) {
+      Object.assign(names, { '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey });
+      if (changes.dataRetentionDays === null) removes.push('dataRetentionDays', '#gpk', '#gsk');
+      else {
+        sets.push('dataRetentionDays = :days', '#gpk = :gpk', '#gsk = :id');
+        Object.assign(values, { ':days': changes.dataRetentionDays, ':gpk': RETENTION_PK, ':id': tenantId });
+      }
+    }
+    if (sets.length + removes.length === 0) return this.getTenant(tenantId);
+    try {
+      const output = await this.ctx.client.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: tenantKey(tenantId),
+          UpdateExpression: [
+            ...(sets.length > 0 ? [`SET ${sets.join(', ')}`] : []),
+            ...(removes.length > 0 ? [`REMOVE ${removes.join(', ')}`] : []),
+          ].join(' '),
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return output.Attributes === undefined ? undefined : toRecord<Tenant>(output.Attributes);
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async listRetentionTenants(): Promise<string[]> {
+    const items = await queryAll(this.ctx, {
+      IndexName: TABLE_KEYS.gsi1.indexName,
+      KeyConditionExpression: '#gpk = :gpk',
+      ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1.partitionKey },
+      ExpressionAttributeValues: { ':gpk': RETENTION_PK },
+    });
+    return items.map((item) => String(item.id));
   }
 
   /**
@@ -115,6 +175,9 @@ export class DynamoTenantStore extends DynamoTableAdapter implements TenantStore
     );
   }
 }
+
+/** The gsi1 partition listing the tenants that have a retention period. */
+const RETENTION_PK = 'RETENTION';
 
 /** Where a key hash's item is: fixed for the key's life, so it can be remembered; only the item says if it still holds. */
 interface ApiKeyLocation {

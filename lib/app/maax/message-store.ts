@@ -16,4 +16,6 @@ export interface MaaxMessageStore {
   /** Records where the message lives, unless a record for its id exists (the first one stays). */
   putMaaxMessageRef(ref: MaaxMessageRef): Promise<void>;
   getMaaxMessageRef(tenantId: string, messageId: string): Promise<MaaxMessageRef | undefined>;
+  /** Forgets where the message lived (its conversation was erased); fine if there is no record. */
+  deleteMaaxMessageRef(tenantId: string, messageId: string): Promise<void>;
 }

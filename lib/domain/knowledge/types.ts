@@ -147,7 +147,9 @@ export interface Correction {
   createdAt: string;
 }
 
-export type KnowledgeGapReason = 'escalated' | 'ungrounded' | 'rated_down';
+/** Why a gap was recorded; a message has at most one gap per reason. */
+export const KNOWLEDGE_GAP_REASONS = ['escalated', 'ungrounded', 'rated_down'] as const;
+export type KnowledgeGapReason = (typeof KNOWLEDGE_GAP_REASONS)[number];
 
 /** A question the knowledge did not answer well: what the business should write about next. */
 export interface KnowledgeGap {

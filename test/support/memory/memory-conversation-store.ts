@@ -1,6 +1,6 @@
 /** ConversationStore in memory: conversations, their messages and feedback. */
 import { clone, compare, insertIfAbsent, key, checkTenant } from '#test/support/memory/memory-records';
-import { ConcurrencyError, NotFoundError, ValidationError } from '#lib/domain/errors';
+import { ConcurrencyError, ConflictError, NotFoundError, ValidationError } from '#lib/domain/errors';
 import {
   type InboxEntry,
   type InboxFilter,
@@ -14,6 +14,7 @@ import type { PageRequest } from '#lib/ports/paging';
 import {
   type ConversationChanges,
   type ConversationStore,
+  type ConversationTombstone,
   CONVERSATION_UPDATABLE_FIELDS,
 } from '#lib/ports/conversations';
 import type { PendingEntry } from '#test/support/memory/memory-pending-work-store';
@@ -26,17 +27,65 @@ export class MemoryConversationStore implements ConversationStore {
   /** Inbox rows by conversation key; a conversation without one was stored "before the inbox". */
   private readonly rows = new Map<string, InboxSummary>();
 
+  private readonly tombstones = new Map<string, ConversationTombstone>();
+
   async getConversation(tenantId: string, conversationId: string): Promise<Conversation | undefined> {
     return clone(this.conversations.get(key(tenantId, conversationId)));
   }
   async ensureConversation(conversation: Conversation): Promise<Conversation> {
     const k = key(conversation.tenantId, conversation.id);
+    const erased = this.tombstones.get(k);
+    if (erased !== undefined) {
+      if (!erased.finished) throw new ConflictError('this conversation is being erased');
+      this.tombstones.delete(k);
+      this.conversations.set(k, clone({ ...conversation, incarnation: erased.incarnation + 1 }));
+      this.rows.set(k, { messageCount: 0 });
+    }
     if (!this.conversations.has(k)) this.rows.set(k, { messageCount: 0 });
     return clone(insertIfAbsent(this.conversations, k, conversation));
   }
   /** A conversation as stored before the inbox existed (no row): what the backfill finds. */
   seedWithoutInbox(conversation: Conversation): void {
     this.conversations.set(key(conversation.tenantId, conversation.id), clone(conversation));
+  }
+  async getTombstone(tenantId: string, conversationId: string): Promise<ConversationTombstone | undefined> {
+    return clone(this.tombstones.get(key(tenantId, conversationId)));
+  }
+  async tombstoneConversation(tenantId: string, conversationId: string, at: string) {
+    const k = key(tenantId, conversationId);
+    const live = this.conversations.get(k);
+    if (live === undefined) {
+      const found = this.tombstones.get(k);
+      return found === undefined ? undefined : { tombstone: clone(found) };
+    }
+    const { aiId, incarnation } = live;
+    const tombstone = {
+      tenantId,
+      id: conversationId,
+      aiId,
+      incarnation: incarnation ?? 0,
+      erasedAt: at,
+      finished: false,
+    };
+    this.conversations.delete(k);
+    this.rows.delete(k);
+    this.tombstones.set(k, tombstone);
+    return { conversation: clone(live), tombstone: clone(tombstone) };
+  }
+  async finishTombstone(tenantId: string, conversationId: string): Promise<void> {
+    const found = this.tombstones.get(key(tenantId, conversationId));
+    if (found !== undefined) found.finished = true;
+  }
+  async listConversationsUpdatedBefore(tenantId: string, cutoff: string, limit: number) {
+    const tenant = checkTenant(tenantId);
+    return [...this.conversations.values()]
+      .filter((c) => c.tenantId === tenant && `${c.updatedAt}#${c.id}` < cutoff)
+      .sort((a, b) => compare(`${a.updatedAt}#${a.id}`, `${b.updatedAt}#${b.id}`))
+      .slice(0, limit)
+      .map((c) => ({ conversationId: c.id, updatedAt: c.updatedAt }));
+  }
+  async deleteMessage(tenantId: string, conversationId: string, messageId: string): Promise<void> {
+    this.messages.delete(key(tenantId, conversationId, messageId));
   }
   async updateConversation(tenantId: string, conversationId: string, changes: ConversationChanges): Promise<void> {
     const stored = this.conversations.get(key(tenantId, conversationId));
@@ -54,11 +103,19 @@ export class MemoryConversationStore implements ConversationStore {
     stored.version = (stored.version ?? 0) + 1;
     return clone(stored);
   }
-  async putMessage(message: Message): Promise<boolean> {
+  /** As in DynamoDB: written, then undone if the conversation was erased (or restarted) meanwhile. */
+  async putMessage(message: Message, expect?: { incarnation?: number }): Promise<boolean> {
     const k = key(message.tenantId, message.conversationId, message.id);
     const created = !this.messages.has(k);
     if (created) this.messages.set(k, clone(message));
     const conversationKey = key(message.tenantId, message.conversationId);
+    const life = this.conversations.get(conversationKey)?.incarnation ?? 0;
+    if (this.tombstones.has(conversationKey) || (expect?.incarnation ?? life) !== life) {
+      this.messages.delete(k);
+      throw new NotFoundError('the conversation was erased', {
+        details: [{ path: 'conversation_id', message: 'the conversation was erased' }],
+      });
+    }
     const row = this.rows.get(conversationKey);
     const stored = this.conversations.get(conversationKey);
     if (row !== undefined && stored !== undefined && (row.lastMessage?.id ?? '') < message.id) {

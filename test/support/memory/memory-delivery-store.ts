@@ -44,7 +44,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
   }
   async retryFailedDelivery(tenantId: string, deliveryId: string, at: string): Promise<Delivery | undefined> {
     const delivery = this.deliveries.get(key(tenantId, deliveryId));
-    if (delivery === undefined || delivery.status !== 'failed') return undefined;
+    if (delivery === undefined || delivery.status !== 'failed' || delivery.erasedAt !== undefined) return undefined;
     const { leaseUntil: _released, ...kept } = delivery;
     const updated = {
       ...kept,
@@ -55,6 +55,14 @@ export class MemoryDeliveryStore implements DeliveryStore {
     };
     this.deliveries.set(key(tenantId, deliveryId), clone(updated));
     return clone(updated);
+  }
+  async eraseDelivery(tenantId: string, deliveryId: string, at: string): Promise<void> {
+    const delivery = this.deliveries.get(key(tenantId, deliveryId));
+    if (delivery === undefined) return;
+    const { leaseUntil: _released, ...kept } = delivery;
+    const stopped =
+      delivery.status === 'pending' ? { status: 'failed' as const, lastError: 'conversation erased' } : {};
+    this.deliveries.set(key(tenantId, deliveryId), { ...kept, ...stopped, payload: '', erasedAt: at, updatedAt: at });
   }
   async takeSendSlot(tenantId: string, endpointKey: string, second: string, limit: number): Promise<boolean> {
     const k = key(tenantId, endpointKey, second);

@@ -24,6 +24,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     stored.status = 'completed';
     stored.response = clone(response);
   }
+  async forgetIdempotencyKeyOf(tenantId: string, resourceId: string): Promise<void> {
+    for (const [k, record] of this.idempotency) {
+      if (record.tenantId === tenantId && record.resourceId === resourceId) this.idempotency.delete(k);
+    }
+  }
   async releaseIdempotencyKey(tenantId: string, idemKey: string): Promise<void> {
     if (this.idempotency.get(key(tenantId, idemKey))?.status === 'pending')
       this.idempotency.delete(key(tenantId, idemKey));

@@ -83,6 +83,12 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
   async putCorrection(correction: Correction): Promise<void> {
     this.corrections.set(key(correction.tenantId, correction.aiId, correction.id), clone(correction));
   }
+  async deleteCorrection(tenantId: string, aiId: string, correctionId: string): Promise<void> {
+    this.corrections.delete(key(tenantId, aiId, correctionId));
+  }
+  async deleteKnowledgeGap(tenantId: string, gapId: string): Promise<void> {
+    this.gaps.delete(key(tenantId, gapId));
+  }
   async listCorrections(tenantId: string, aiId: string): Promise<Correction[]> {
     const tenant = checkTenant(tenantId);
     return [...this.corrections.values()]

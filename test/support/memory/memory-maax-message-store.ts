@@ -11,4 +11,7 @@ export class MemoryMaaxMessageStore implements MaaxMessageStore {
   async getMaaxMessageRef(tenantId: string, messageId: string): Promise<MaaxMessageRef | undefined> {
     return clone(this.maaxMessages.get(key(tenantId, messageId)));
   }
+  async deleteMaaxMessageRef(tenantId: string, messageId: string): Promise<void> {
+    this.maaxMessages.delete(key(tenantId, messageId));
+  }
 }

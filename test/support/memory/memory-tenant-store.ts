@@ -16,6 +16,17 @@ export class MemoryTenantStore implements TenantStore {
   async getTenant(tenantId: string): Promise<Tenant | undefined> {
     return clone(this.tenants.get(key(tenantId)));
   }
+  async updateTenant(tenantId: string, changes: { name?: string; dataRetentionDays?: number | null }) {
+    const stored = this.tenants.get(key(tenantId));
+    if (stored === undefined) return undefined;
+    if (changes.name !== undefined) stored.name = changes.name;
+    if (changes.dataRetentionDays === null) delete stored.dataRetentionDays;
+    else if (changes.dataRetentionDays !== undefined) stored.dataRetentionDays = changes.dataRetentionDays;
+    return clone(stored);
+  }
+  async listRetentionTenants(): Promise<string[]> {
+    return [...this.tenants.values()].filter((t) => t.dataRetentionDays !== undefined).map((t) => t.id);
+  }
   async putApiKey(record: ApiKeyRecord): Promise<void> {
     if ((await this.findApiKeyByHash(record.hash)) !== undefined) return;
     insertIfAbsent(this.apiKeys, key(record.tenantId, record.id), record);

@@ -7,6 +7,7 @@ import { describeAiStoreContract } from '#test/support/store-contracts/ai-store-
 import { describeConversationStoreContract } from '#test/support/store-contracts/conversation-store-contract';
 import { describeDeliveryStoreContract } from '#test/support/store-contracts/delivery-store-contract';
 import { describeInboxStoreContract } from '#test/support/store-contracts/inbox-store-contract';
+import { describeErasureStoreContract } from '#test/support/store-contracts/erasure-store-contract';
 import { describeIdempotencyStoreContract } from '#test/support/store-contracts/idempotency-store-contract';
 import { describeKnowledgeDocumentStoreContract } from '#test/support/store-contracts/knowledge-document-store-contract';
 import { describeKnowledgeFeedbackStoreContract } from '#test/support/store-contracts/knowledge-feedback-store-contract';
@@ -36,5 +37,6 @@ export function describeStoreContracts(name: string, setup: StoresSetup): void {
     describeKnowledgeStoreContract(setup);
     describeKnowledgeDocumentStoreContract(setup);
     describeKnowledgeFeedbackStoreContract(setup);
+    describeErasureStoreContract(setup);
   });
 }
