@@ -2,10 +2,11 @@
  * The account form's values as `PATCH /v1/account`'s body, checked first at the API's own limits
  * (imported, so the two cannot disagree): an empty retention is null, keep conversations forever.
  */
+import { MAX_DATA_RETENTION_DAYS, MIN_DATA_RETENTION_DAYS } from '#lib/domain/limits/retention';
 import { MAX_NAME_CHARS } from '#lib/domain/limits/setup';
-import { type AccountRequest, MAX_DATA_RETENTION_DAYS, MIN_DATA_RETENTION_DAYS } from './account-contract.ts';
 import type { FieldErrors } from './components/field-errors.tsx';
 import { text } from './form-values.ts';
+import type { AccountRequest } from './types.ts';
 
 export { MAX_DATA_RETENTION_DAYS, MAX_NAME_CHARS, MIN_DATA_RETENTION_DAYS };
 

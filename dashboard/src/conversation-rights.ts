@@ -4,6 +4,7 @@
  * (`GET /v2/conversations/{id}/export`, JSON) as a file the browser downloads.
  */
 import { get, remove, segment } from './api.ts';
+import type { ConversationExport } from './types.ts';
 
 export function deleteConversation(id: string): Promise<void> {
   return remove(`/v2/conversations/${segment(id)}`);
@@ -16,7 +17,7 @@ export function exportFileName(id: string): string {
 
 /** Reads the export and hands it to the browser as a download. */
 export async function downloadConversationExport(id: string): Promise<void> {
-  const exported = await get<unknown>(`/v2/conversations/${segment(id)}/export`);
+  const exported = await get<ConversationExport>(`/v2/conversations/${segment(id)}/export`);
   const blob = new Blob([JSON.stringify(exported, null, 2)], { type: 'application/json' });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');

@@ -69,3 +69,12 @@ export type InboxRow = ResponseBody<'/v2/conversations', 'get'>['data'][number];
 
 /** The inbox's filters, as `GET /v2/conversations` takes them. */
 export type InboxQuery = NonNullable<paths['/v2/conversations']['get']['parameters']['query']>;
+
+/** The account's settings. */
+export type Account = ResponseBody<'/v1/account', 'get'>;
+
+/** The body of changing the account's settings. */
+export type AccountRequest = NonNullable<paths['/v1/account']['patch']['requestBody']>['content']['application/json'];
+
+/** Everything held on one conversation, as its export returns it. */
+export type ConversationExport = ResponseBody<'/v2/conversations/{conversation_id}/export', 'get'>;

@@ -16,7 +16,7 @@ import { type FieldErrors, FieldErrorsContext, fieldErrorsOf } from '../componen
 import { ErrorMessage, Field } from '../components/ui.tsx';
 import { useAction } from '../hooks.ts';
 import { useAnnounce } from '../status.tsx';
-import type { Account } from '../account-contract.ts';
+import type { Account } from '../types.ts';
 
 export function AccountPage() {
   const [account, setAccount] = useState<Account | null>(null);
