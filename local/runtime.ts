@@ -136,6 +136,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await backfillInbox(deps);
   // The queues live in memory: whatever was stored but not finished before a stop is queued again.
   await recoverPending(deps, { olderThan: END_OF_TIME, limit: 10_000 });
+  // Conversations whose retention ran out while the runtime was stopped go now, not a sweep later.
+  await expireConversations(deps).catch((error: unknown) =>
+    logger.error('the expiry sweep failed', { error: String(error) }),
+  );
   // While running, a record can still be lost (a dead-lettered record, a crash of one invocation):
   // sweep for it on an interval, as the stack's sweeper does.
   const sweeping = setInterval(() => {

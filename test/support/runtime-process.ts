@@ -29,11 +29,18 @@ export async function newDataDir(): Promise<string> {
 }
 
 export async function startRuntimeProcess(
-  options: { dataDir?: string; apiKey?: string; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    apiKey?: string;
+    env?: Record<string, string>;
+    /** Modules preloaded into the process before the runtime (`node --import`), e.g. shifted-clock.mjs. */
+    preload?: string[];
+  } = {},
 ): Promise<RuntimeProcess> {
   const dataDir = options.dataDir ?? (await newDataDir());
   const apiKey = options.apiKey ?? 'prly_e2e_test_key_0123456789';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+  const preload = (options.preload ?? []).flatMap((module) => ['--import', module]);
+  const child = spawn(process.execPath, [...preload, '--import', 'tsx', 'local/main.ts'], {
     cwd: process.cwd(),
     env: {
       PATH: process.env.PATH ?? '',

@@ -44,7 +44,8 @@ export async function tombstone(
         TableName: ctx.tableName,
         Key: conversationKey(tenantId, conversationId),
         // Out of the inbox index, and the row's copies of the prospect's words and contact go at once.
-        UpdateExpression: 'SET erasedAt = :at REMOVE gsi2pk, gsi2sk, lastMessage, messageCount, search',
+        UpdateExpression: 'SET erasedAt = :at REMOVE gsi2pk, gsi2sk, lastMessage, messageCount, #search',
+        ExpressionAttributeNames: { '#search': 'search' },
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(erasedAt)',
         ExpressionAttributeValues: { ':at': at },
         ReturnValues: 'ALL_OLD',

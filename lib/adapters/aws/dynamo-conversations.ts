@@ -47,8 +47,11 @@ export class DynamoConversationStore extends DynamoMessages implements Conversat
     return item === undefined ? undefined : toTombstone(item);
   }
 
-  tombstoneConversation(tenantId: string, conversationId: string, at: string) {
-    return tombstone(this.ctx, tenantId, conversationId, at);
+  /** The tombstone, and the conversation as it was, read as every other conversation read (row and storage names aside). */
+  async tombstoneConversation(tenantId: string, conversationId: string, at: string) {
+    const result = await tombstone(this.ctx, tenantId, conversationId, at);
+    if (result?.conversation === undefined) return result;
+    return { ...result, conversation: fromItem(result.conversation as ConversationItem) };
   }
 
   listConversationsUpdatedBefore(tenantId: string, cutoff: string, limit: number): Promise<ConversationTouch[]> {
