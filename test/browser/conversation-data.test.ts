@@ -77,6 +77,8 @@ describe("a prospect's data in the dashboard", () => {
       expect.arrayContaining([QUESTION, 'And on Sundays?']),
     );
     expect(JSON.stringify(exported.deliveries)).toContain('Hi Erin');
+    // The AI has no knowledge: its answers are knowledge gaps, which erasure removes too.
+    expect(JSON.stringify((await session.api('GET', '/v1/knowledge-gaps')).body)).toContain(ERASED);
   });
 
   it('deletes the conversation: gone from the inbox, its URL, search and its delivery', async () => {
@@ -103,6 +105,7 @@ describe("a prospect's data in the dashboard", () => {
     const deliveries = JSON.stringify((await api('GET', '/v2/deliveries')).body);
     expect(deliveries).not.toContain('Hi Erin');
     expect(deliveries).not.toContain(QUESTION);
+    expect(JSON.stringify((await api('GET', '/v1/knowledge-gaps')).body)).not.toContain(ERASED);
   });
 
   it('saves the account retention and reads it back, refusing a value out of range next to its field', async () => {
