@@ -4,7 +4,6 @@
  */
 import { MAX_DATA_RETENTION_DAYS, MIN_DATA_RETENTION_DAYS } from '#lib/domain/limits/retention';
 import { MAX_NAME_CHARS } from '#lib/domain/limits/setup';
-import type { FieldErrors } from './components/field-errors.tsx';
 import { text } from './form-values.ts';
 import type { AccountRequest } from './types.ts';
 
@@ -17,7 +16,7 @@ export function toAccountRequest(form: FormData): AccountRequest {
 }
 
 /** What the API would refuse, by field path; empty when the body may be sent. */
-export function checkAccountRequest(body: AccountRequest): FieldErrors {
+export function checkAccountRequest(body: AccountRequest): Record<string, string> {
   const errors: Record<string, string> = {};
   if (!body.name) errors.name = 'Give the account a name.';
   else if (body.name.length > MAX_NAME_CHARS) errors.name = `At most ${MAX_NAME_CHARS} characters.`;
