@@ -11,7 +11,9 @@ export type PendingRef =
       documentId: string;
       uploadId: string;
       since: string;
-    };
+    }
+  /** An erasure that was started (its tombstone written) but not finished: a crash part way. */
+  | { kind: 'erasure'; tenantId: string; conversationId: string; since: string };
 
 /** The recovery sweep's view across aggregates: whatever is still waiting for work. */
 export interface PendingWorkStore {

@@ -11,29 +11,12 @@ import { generateReply } from '#lib/app/generate-reply';
 import { recoverPending } from '#lib/app/recover-pending';
 import type { DeliveryJob } from '#lib/ports/deliveries';
 import type { GenerationJob } from '#lib/ports/generation';
+import { crashOnce } from '#test/support/crash-once';
 import { type FakeDeps, makeFakeDeps } from '#test/support/fakes';
 import { httpClient } from '#test/support/http';
 import { givenTenantWithAi, TEST_API_KEY } from '#test/support/scenario';
 
 const conversationId = 'lead@example.com';
-
-/** Makes `target[method]` throw once, on the first call `when` accepts, then behave again. */
-function crashOnce<T extends object, K extends keyof T>(
-  target: T,
-  method: K,
-  when: (...args: never[]) => boolean = () => true,
-): { crashed: () => boolean } {
-  const original = target[method] as unknown as (...args: unknown[]) => Promise<unknown>;
-  let crashed = false;
-  (target as Record<K, unknown>)[method] = async (...args: unknown[]) => {
-    if (!crashed && (when as (...a: unknown[]) => boolean)(...args)) {
-      crashed = true;
-      throw new Error(`injected crash in ${String(method)}`);
-    }
-    return original.apply(target, args);
-  };
-  return { crashed: () => crashed };
-}
 
 /** What AWS would do with the queues: run every record, and run a record again if its handler threw. */
 async function drainQueues(deps: FakeDeps): Promise<void> {

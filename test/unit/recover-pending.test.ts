@@ -17,7 +17,7 @@ describe('recoverPending', () => {
 
     const counts = await recoverPending(deps, { olderThan: new Date('9999-01-01T00:00:00Z'), limit: 100 });
 
-    expect(counts).toEqual({ messages: 1, deliveries: 1, documents: 0 });
+    expect(counts).toEqual({ messages: 1, deliveries: 1, documents: 0, erasures: 0 });
     expect(deps.generationQueue.jobs).toEqual([{ tenantId, conversationId: 'b', messageId: waiting.messageId }]);
     expect(deps.deliveryQueue.jobs).toEqual([{ job: { tenantId, deliveryId: expect.any(String) }, delaySeconds: 60 }]);
   });
@@ -46,7 +46,7 @@ describe('recoverPending', () => {
 
     const counts = await recoverPending(deps, { olderThan: new Date(deps.clock.now().getTime() - 60_000), limit: 100 });
 
-    expect(counts).toEqual({ messages: 0, deliveries: 0, documents: 0 });
+    expect(counts).toEqual({ messages: 0, deliveries: 0, documents: 0, erasures: 0 });
     expect(deps.generationQueue.jobs).toEqual([]);
   });
 

@@ -5,9 +5,13 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { attempt, type DynamoContext, getRecord, isConditionFailed } from '#lib/adapters/aws/dynamo-context';
 import { conversationKey, toRecord } from '#lib/adapters/aws/dynamo-keys';
+import { pendingErasureAttributes } from '#lib/adapters/aws/dynamo-pending';
 import { ConflictError } from '#lib/domain/errors';
 import type { Conversation } from '#lib/domain/types';
+import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import type { ConversationTombstone } from '#lib/ports/conversations';
+
+const { partitionKey: GSI1_PK, sortKey: GSI1_SK } = TABLE_KEYS.gsi1;
 
 /** The conversation item's fields that mark it a tombstone (absent on live conversations). */
 export interface TombstoneFields {
@@ -29,8 +33,9 @@ export function toTombstone(item: Conversation & TombstoneFields): ConversationT
 }
 
 /**
- * SET erasedAt on a live conversation (one conditional UpdateItem) and take it out of the inbox
- * index; returns the conversation as it was. When it is already a tombstone, returns that.
+ * SET erasedAt on a live conversation (one conditional UpdateItem), take it out of the inbox
+ * index and put it in the pending index, so the recovery sweep finishes an erasure that a crash
+ * cut short (finishTombstone's Put drops the pending entry with the rest); returns the conversation as it was. When it is already a tombstone, returns that.
  */
 export async function tombstone(
   ctx: DynamoContext,
@@ -38,16 +43,18 @@ export async function tombstone(
   conversationId: string,
   at: string,
 ): Promise<{ conversation?: Conversation; tombstone: ConversationTombstone } | undefined> {
+  const pending = pendingErasureAttributes(conversationId, at);
   try {
     const output = await ctx.client.send(
       new UpdateCommand({
         TableName: ctx.tableName,
         Key: conversationKey(tenantId, conversationId),
         // Out of the inbox index, and the row's copies of the prospect's words and contact go at once.
-        UpdateExpression: 'SET erasedAt = :at REMOVE gsi2pk, gsi2sk, lastMessage, messageCount, #search',
-        ExpressionAttributeNames: { '#search': 'search' },
+        UpdateExpression:
+          'SET erasedAt = :at, #pendingPk = :pendingPk, #pendingSk = :pendingSk REMOVE gsi2pk, gsi2sk, lastMessage, messageCount, #search',
+        ExpressionAttributeNames: { '#search': 'search', '#pendingPk': GSI1_PK, '#pendingSk': GSI1_SK },
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(erasedAt)',
-        ExpressionAttributeValues: { ':at': at },
+        ExpressionAttributeValues: { ':at': at, ':pendingPk': pending[GSI1_PK], ':pendingSk': pending[GSI1_SK] },
         ReturnValues: 'ALL_OLD',
       }),
     );

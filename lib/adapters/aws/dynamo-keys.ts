@@ -186,6 +186,9 @@ export const pendingPk = (shard: number): string => `PENDING#${shard}`;
 export const pendingMessageSk = (since: string, messageId: string): string => `${since}#${PREFIX_MESSAGE}${messageId}`;
 export const pendingDeliverySk = (since: string, deliveryId: string): string =>
   `${since}#${PREFIX_DELIVERY}${deliveryId}`;
+/** An unfinished erasure, waiting since its tombstone was written (the conversation item's own sk is `CONV`). */
+export const pendingErasureSk = (since: string, conversationId: string): string =>
+  `${since}#${SK_CONVERSATION}#${conversationId}`;
 /**
  * A queued document carries what re-queueing it needs in its index sort key, so the index's narrow
  * projection serves it too. API-made ids never contain '#' (they match the route's id pattern).

@@ -1,6 +1,6 @@
 /**
- * The pending index: inbound messages waiting for an answer, deliveries waiting to be sent and
- * documents waiting to be indexed sit
+ * The pending index: inbound messages waiting for an answer, deliveries waiting to be sent,
+ * documents waiting to be indexed and erasures waiting to be finished sit
  * in `PENDING#{shard}` partitions of gsi1, sorted by the time they have been waiting since. The
  * recovery sweep reads it to re-queue work whose queue record was lost.
  */
@@ -10,8 +10,10 @@ import {
   PENDING_SHARDS,
   PREFIX_DELIVERY,
   PREFIX_DOCUMENT,
+  SK_CONVERSATION,
   pendingDeliverySk,
   pendingDocumentSk,
+  pendingErasureSk,
   pendingMessageSk,
   pendingPk,
   pendingShard,
@@ -42,6 +44,11 @@ export function pendingDocumentAttributes(document: KnowledgeDocument): Item {
     [GSI_PK]: pendingPk(pendingShard(document.id)),
     [GSI_SK]: pendingDocumentSk(document.updatedAt, document.knowledgeBaseId, document.id, document.uploadId),
   };
+}
+
+/** Index attributes for an unfinished erasure: set with its tombstone, gone when the tombstone is finished. */
+export function pendingErasureAttributes(conversationId: string, erasedAt: string): Item {
+  return { [GSI_PK]: pendingPk(pendingShard(conversationId)), [GSI_SK]: pendingErasureSk(erasedAt, conversationId) };
 }
 
 /** The PendingWorkStore port on the pending index. */
@@ -99,6 +106,11 @@ function toPendingRef(item: Item): PendingRef {
       .slice(marker + 1 + PREFIX_DOCUMENT.length)
       .split('#');
     return { kind: 'document', tenantId, knowledgeBaseId, documentId, uploadId, since: sortKey.slice(0, marker) };
+  }
+  if (item.sk === SK_CONVERSATION) {
+    // The sort key starts with the time the erasure began (an ISO time has no '#').
+    const since = String(item[GSI_SK]).split('#')[0] ?? '';
+    return { kind: 'erasure', tenantId, conversationId: String(item.id), since };
   }
   if (String(item.sk).startsWith(PREFIX_DELIVERY)) {
     const delivery = item as unknown as Delivery;

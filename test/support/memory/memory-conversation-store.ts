@@ -197,7 +197,7 @@ export class MemoryConversationStore implements ConversationStore {
     return true;
   }
 
-  /** Unanswered inbound messages, for the pending-work list. */
+  /** Unanswered inbound messages and unfinished erasures, for the pending-work list. */
   pendingEntries(): PendingEntry[] {
     const waiting: PendingEntry[] = [];
     for (const m of this.messages.values()) {
@@ -206,6 +206,13 @@ export class MemoryConversationStore implements ConversationStore {
       waiting.push({
         order: `${since}#MSG#${messageId}`,
         ref: { kind: 'message', tenantId, conversationId, messageId, since },
+      });
+    }
+    for (const { tenantId, id: conversationId, erasedAt: since, finished } of this.tombstones.values()) {
+      if (finished) continue;
+      waiting.push({
+        order: `${since}#CONV#${conversationId}`,
+        ref: { kind: 'erasure', tenantId, conversationId, since },
       });
     }
     return waiting;

@@ -1,6 +1,6 @@
 /** The behaviour every PendingWorkStore must have, in memory and on DynamoDB alike. */
 import type { Stores } from '#lib/app/deps';
-import { at, TENANT, OTHER_TENANT, anInbound, aDelivery } from '#test/support/store-contracts/fixtures';
+import { at, TENANT, OTHER_TENANT, aConversation, anInbound, aDelivery } from '#test/support/store-contracts/fixtures';
 import { type StoresSetup, useFreshStores } from '#test/support/store-contracts/stores-under-test';
 
 /** Runs the PendingWorkStore contract against the stores `setup` makes, fresh for every test. */
@@ -81,6 +81,21 @@ export function describePendingWorkStoreContract(setup: StoresSetup): void {
       expect(beforeRetryIsDue).toEqual([]);
       expect(afterRetryIsDue).toEqual([{ kind: 'delivery', tenantId: TENANT, deliveryId: 'dlv_01', since: at(120) }]);
       expect(await stores.pendingWork.listPending(at(180), 10)).toEqual([]);
+    });
+
+    it('lists an erasure a crash left unfinished, since its tombstone was written, until it is finished', async () => {
+      await stores.conversations.ensureConversation(aConversation());
+      await stores.conversations.tombstoneConversation(TENANT, 'lead@example.com', at(10));
+      // A resumed erasure meets the same tombstone: it stays listed since the first attempt.
+      await stores.conversations.tombstoneConversation(TENANT, 'lead@example.com', at(400));
+      const unfinished = await stores.pendingWork.listPending(at(60), 10);
+
+      await stores.conversations.finishTombstone(TENANT, 'lead@example.com');
+
+      expect(unfinished).toEqual([
+        { kind: 'erasure', tenantId: TENANT, conversationId: 'lead@example.com', since: at(10) },
+      ]);
+      expect(await stores.pendingWork.listPending(at(1000), 10)).toEqual([]);
     });
   });
 }
