@@ -8,8 +8,9 @@ export type PendingKind = PendingRef['kind'];
 
 /**
  * How long an erasure may stay unfinished before a sweep takes it for cut short by a crash. No
- * queue carries it: it runs within one API request (or one expiry sweep), which ends in seconds,
- * so a few minutes leave a running erasure alone; resuming one that is still running is harmless
+ * queue carries it: it runs within one API request or one expiry sweep, cut off by their functions'
+ * timeouts (10 s and 60 s, infra/constructs/lambda-function.ts), so a few minutes leave a running
+ * erasure alone; resuming one that is still running is harmless
  * anyway, as every step of it is fine to repeat.
  */
 export const ERASURE_STALE_AFTER_SECONDS = 5 * 60;
