@@ -47,6 +47,17 @@ describe('the offline relevance gate', () => {
 
   it('drops stop words and generic asking words, and stems, from the salient terms', () => {
     expect(salientTerms('Can you tell me if you ship kits to Canada?')).toEqual(['ship', 'kit', 'canada']);
+    expect(salientTerms('How long does it take for orders to arrive?')).toEqual(['order', 'arriv']);
+  });
+
+  it('answers "how long" from a passage that states the time, though it does not say "long" or "take"', async () => {
+    const reply = await ask(
+      'How long do orders to Canada take to arrive?',
+      passages('Orders to Canada arrive within 10 business days.'),
+    );
+
+    expect(reply.text).toContain('Orders to Canada arrive within 10 business days.');
+    expect(reply).toMatchObject({ escalation: 'none', citations: [1] });
   });
 
   it('weighs a term every passage shares less than one no passage holds', () => {

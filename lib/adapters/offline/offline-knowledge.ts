@@ -43,13 +43,18 @@ const GENERIC_TERMS: ReadonlySet<string> = new Set(
   tokenize(
     'need needs want wants know tell like way ways possible able question questions thing things anything ' +
       'something happen happens happened work works option options offer offers provide provides actually ' +
-      'currently exactly kind sort someone anyone okay ok yes wondering wonder curious info information',
+      'currently exactly kind sort someone anyone okay ok yes wondering wonder curious info information ' +
+      'take takes taking',
   ),
 );
 
+/** "How long", "how often", "how far back": they ask for an amount (ASKS_AMOUNT), not about a subject. */
+const AMOUNT_QUESTION_WORDS = /\bhow\s+(long|often|soon|fast|far(\s+back)?)\b/gi;
+
 /** The question's salient terms: its search terms less the generic ones, each once. */
 export function salientTerms(question: string): string[] {
-  return [...new Set(tokenize(question))].filter((term) => !GENERIC_TERMS.has(term));
+  const terms = tokenize(question.replace(AMOUNT_QUESTION_WORDS, ' '));
+  return [...new Set(terms)].filter((term) => !GENERIC_TERMS.has(term));
 }
 
 /**
