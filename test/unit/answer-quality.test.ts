@@ -3,7 +3,7 @@
  * only (the relevance gate's thresholds were tuned on the other half): answer precision and
  * abstain recall at the issue's aims, pooled over the help-centre set and the sales scenarios,
  * and reach, so a gate that abstains on everything fails. Measured when written (held out):
- * precision 0.96 (help centre alone 0.94), abstain recall 0.96, reach 0.52 (help centre 0.40,
+ * precision 0.96 (help centre alone 0.94), abstain recall 0.96, reach 0.54 (help centre 0.43,
  * sales 0.92). `npm run bench -- answer-quality` prints both halves.
  */
 import {
