@@ -136,12 +136,12 @@ function describeTask(request: ReplyRequest): string[] {
     case 'follow_up':
       return [
         'The prospect asked to be contacted again at this time. Write that follow-up now: pick up where the conversation left off, in one short message, and move it one step toward what the prospect wanted.',
-        'Do not repeat earlier messages word for word, and do not say you are an automated message.',
+        'Do not repeat earlier messages word for word, and do not say you are an automated message. Nothing new was asked: knowledge_covers is true.',
       ];
     case 'nudge':
       return [
         'The prospect has not replied since your last message. Write one short, friendly nudge from the conversation so far: remind them of what they were interested in and offer the next step; never pressure them.',
-        'Do not repeat earlier messages word for word. Set follow_up_at to null.',
+        'Do not repeat earlier messages word for word. Set follow_up_at to null. Nothing new was asked: knowledge_covers is true.',
       ];
     default:
       return ["Answer the prospect's latest messages (between <prospect> tags) in one reply."];

@@ -275,6 +275,14 @@ describe('answer or abstain, in the prompt and the reply schema', () => {
     expect(prompt).toContain('Set confidence to high only when a knowledge entry or the setup above');
   });
 
+  it('tells the model a follow-up or a nudge answers no new question, so it never abstains', () => {
+    for (const task of ['follow_up', 'nudge'] as const) {
+      expect(buildSystemPrompt(requestWith({ task, pending: [] }))).toContain(
+        'Nothing new was asked: knowledge_covers is true.',
+      );
+    }
+  });
+
   it('asks for knowledge_covers as the first field, before the reply, and says what each confidence means', () => {
     const schema = buildReplyJsonSchema() as {
       properties: Record<string, { type: string; description: string }>;

@@ -14,7 +14,7 @@ export const replyWireSchema = z
     knowledge_covers: z
       .boolean()
       .describe(
-        'Before writing the reply: true only if the knowledge entries, the setup or the conversation actually answer what the prospect asks (a passage merely sharing a word with the question is not an answer); true also for greetings, thanks and requests that need no fact. When false, the reply says plainly you do not know and that a colleague will follow up, escalation is "unanswerable" and confidence is low.',
+        'Before writing the reply: true only if the knowledge entries, the setup or the conversation actually answer what the prospect asks (a passage merely sharing a word with the question is not an answer); true also for greetings, thanks, requests that need no fact, follow-ups and nudges. When false, the reply says plainly you do not know and that a colleague will follow up, escalation is "unanswerable" and confidence is low.',
       ),
     reply: z.string().min(1).describe('The message to send the prospect.'),
     needs_human: z.boolean().describe('True if a person should take over or check this conversation.'),
