@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { runAnswerQualityBenchmark } from './answer-quality.ts';
 import { runBundlesBenchmark } from './bundles.ts';
 import { runChaosBenchmark } from './chaos.ts';
 import { runColdStartBenchmark } from './cold-start.ts';
@@ -20,6 +21,7 @@ import { runLocalSchedulerBenchmark } from './local-scheduler.ts';
 import { runPipelineLatencyBenchmark } from './pipeline-latency.ts';
 import { currentLoad, describeMachine, formatTable, round1 } from './report.ts';
 import {
+  answerQualityHeadlines,
   type BenchmarkEntry,
   bundlesHeadlines,
   chaosHeadlines,
@@ -70,6 +72,12 @@ const BENCHMARKS: readonly Benchmark[] = [
     run: runKnowledgeRetrievalBenchmark,
     report: '.bench/knowledge-retrieval.json',
     headlines: knowledgeRetrievalHeadlines,
+  },
+  {
+    name: 'answer-quality',
+    run: runAnswerQualityBenchmark,
+    report: '.bench/answer-quality.json',
+    headlines: answerQualityHeadlines,
   },
   {
     name: 'knowledge-ingestion',

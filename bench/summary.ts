@@ -3,6 +3,7 @@
  * bench/results.json: what the last runs measured, kept per benchmark so running one benchmark
  * (`npm run bench -- throughput`) updates its entry and leaves the others' as they were.
  */
+import type { AnswerQualityReport } from './answer-quality.ts';
 import type { BundlesReport } from './bundles.ts';
 import type { ChaosBenchmarkReport } from './chaos.ts';
 import { type ColdStartReport, deployedCell } from './cold-start.ts';
@@ -109,6 +110,33 @@ export function knowledgeRetrievalHeadlines(r: KnowledgeRetrievalReport): Headli
       value: recall.toFixed(2),
       aim: `≥ ${RECALL_AT_3_AIM}`,
       met: recall >= RECALL_AT_3_AIM,
+    },
+  ];
+}
+
+export function answerQualityHeadlines(r: AnswerQualityReport): Headline[] {
+  const heldOut = r.sets.pooled['held-out'];
+  return [
+    {
+      benchmark: r.benchmark,
+      figure: 'answer precision, offline, held-out half (help centre + sales)',
+      value: heldOut.precision.toFixed(2),
+      aim: `≥ ${r.aims.precision}`,
+      met: heldOut.precision >= r.aims.precision,
+    },
+    {
+      benchmark: r.benchmark,
+      figure: 'abstain recall, offline, held-out half (help centre + sales)',
+      value: heldOut.abstainRecall.toFixed(2),
+      aim: `≥ ${r.aims.abstainRecall}`,
+      met: heldOut.abstainRecall >= r.aims.abstainRecall,
+    },
+    {
+      benchmark: r.benchmark,
+      figure: 'reach (answerable cases answered), same half',
+      value: heldOut.reach.toFixed(2),
+      aim: null,
+      met: null,
     },
   ];
 }

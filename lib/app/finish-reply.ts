@@ -84,9 +84,12 @@ export async function finishReply(
     });
   }
   await deps.events.publish(replyEvents({ ...input, covered, escalation, emergencyNotified: !!emergencyUrl }));
-  const ungrounded = reply.confidence === 'low' && !reply.citations?.length;
+  // An abstention (the model said the knowledge does not cover the question) is ungrounded, as is
+  // a low-confidence reply that cites nothing.
+  const abstained = reply.escalation === 'unanswerable';
+  const ungrounded = abstained || (reply.confidence === 'low' && !reply.citations?.length);
   // The gap says why: a reply the knowledge could not ground is `ungrounded` even when it escalated for it.
-  const calledPerson = reply.needsHuman || (escalation && escalation.reason !== 'ungrounded');
+  const calledPerson = (reply.needsHuman && !abstained) || (escalation && escalation.reason !== 'ungrounded');
   const gap = calledPerson ? 'escalated' : ungrounded ? 'ungrounded' : undefined;
   if (gap) await recordKnowledgeGap(deps, { ai, conversation: c, message: reply, question, reason: gap });
   const at = deps.clock.now().toISOString();

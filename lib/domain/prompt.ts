@@ -22,6 +22,7 @@ const CHANNEL_STYLE: Record<string, string> = {
  */
 export function buildSystemPrompt(request: ReplyRequest): string {
   const { ai, outputFormat, now } = request;
+  const sales = ai.type === 'sales';
   const role =
     ai.type === 'sales'
       ? 'You are a helpful, honest sales representative.'
@@ -32,11 +33,13 @@ export function buildSystemPrompt(request: ReplyRequest): string {
     [
       '# How to answer',
       ...describeTask(request),
-      'If you do not know the answer, say so and set needs_human to true with a short reason and escalation "unanswerable"; never invent facts, prices or policies.',
+      `Decide knowledge_covers before you write the reply: true only when the knowledge entries${sales ? ', the setup above' : ''} or the conversation actually answer what the prospect asks. A passage that merely shares a word with the question is not an answer (a returns policy that mentions kits does not answer "Do you ship kits to Canada?").`,
+      'When they do not (knowledge_covers false): never guess, and never quote an unrelated passage. Say plainly that you do not know and that you have passed the question to a colleague who will get back to them; set escalation "unanswerable", needs_human true with a short reason, confidence low and citations empty. Never invent facts, prices or policies.',
+      'Greetings, thanks and small talk need no knowledge: knowledge_covers true, escalation "none".',
       'If the prospect asks for a person, set needs_human to true and escalation "human_requested"; if they complain, "complaint"; if they threaten legal action, "legal_threat"; if the matter is urgent, "urgent". Otherwise escalation is "none".',
       'When needs_human is true, reason is one line a colleague can act on: what the prospect wants and why a person is needed.',
       'If the prospect asks to be contacted at a later time, set follow_up_at to that time in ISO-8601 UTC; otherwise null.',
-      'Set confidence to high when the reply rests on the setup above or the conversation, medium when partly, low when you are unsure.',
+      `Set confidence to high only when a knowledge entry${sales ? ' or the setup above (product, price, goal)' : ''} answers the question; medium when the reply rests on nothing factual (a greeting, thanks, a question back to the prospect); low when you do not know.`,
       ai.language
         ? `Reply in ${ai.language} unless the prospect writes in another language; then answer in the prospect's language.`
         : "Reply in the prospect's language.",
@@ -133,12 +136,12 @@ function describeTask(request: ReplyRequest): string[] {
     case 'follow_up':
       return [
         'The prospect asked to be contacted again at this time. Write that follow-up now: pick up where the conversation left off, in one short message, and move it one step toward what the prospect wanted.',
-        'Do not repeat earlier messages word for word, and do not say you are an automated message.',
+        'Do not repeat earlier messages word for word, and do not say you are an automated message. Nothing new was asked: knowledge_covers is true.',
       ];
     case 'nudge':
       return [
         'The prospect has not replied since your last message. Write one short, friendly nudge from the conversation so far: remind them of what they were interested in and offer the next step; never pressure them.',
-        'Do not repeat earlier messages word for word. Set follow_up_at to null.',
+        'Do not repeat earlier messages word for word. Set follow_up_at to null. Nothing new was asked: knowledge_covers is true.',
       ];
     default:
       return ["Answer the prospect's latest messages (between <prospect> tags) in one reply."];

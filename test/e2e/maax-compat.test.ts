@@ -94,7 +94,8 @@ describe('the Maax-compatible API on the local runtime', () => {
       body: {
         status: 'completed',
         answer: expect.any(String),
-        needs_human: false,
+        // The AI knows nothing of opening hours: it abstains and asks a colleague to answer.
+        needs_human: true,
         incoming_message_id: posted.body.incoming_message_id,
         conversation_id: conversationId,
         prospect_id: '1234',

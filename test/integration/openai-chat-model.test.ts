@@ -87,18 +87,37 @@ describe('OpenAiChatModel against a fake OpenAI server', () => {
     const schema = format?.type === 'json_schema' ? format.json_schema.schema : undefined;
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
     const properties = Object.keys((schema?.properties ?? {}) as Record<string, unknown>);
-    expect(properties.sort()).toEqual([
+    // Whether the knowledge covers the question is decided first: the model writes fields in order.
+    expect(properties[0]).toBe('knowledge_covers');
+    expect([...properties].sort()).toEqual([
       'citations',
       'confidence',
       'escalation',
       'follow_up_at',
+      'knowledge_covers',
       'language',
       'needs_human',
       'reason',
       'reply',
     ]);
-    expect([...((schema?.required ?? []) as string[])].sort()).toEqual(properties);
+    expect([...((schema?.required ?? []) as string[])].sort()).toEqual([...properties].sort());
     expect(JSON.stringify(schema)).not.toMatch(/minLength|maxLength/);
+  });
+
+  it('reads a reply saying the knowledge does not cover the question as an abstention, whatever else it claims', async () => {
+    fake.setResponder(() => ({
+      content: parleyReplyContent({
+        knowledge_covers: false,
+        reply: 'I do not know; a colleague will get back to you.',
+        confidence: 'high',
+        escalation: 'none',
+        citations: [1],
+      }),
+    }));
+
+    const reply = await model.generateReply(request);
+
+    expect(reply).toMatchObject({ escalation: 'unanswerable', needsHuman: true, confidence: 'low', citations: [] });
   });
 
   it('asks once more when the first output is malformed, and returns the valid second one', async () => {

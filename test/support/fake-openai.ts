@@ -65,6 +65,7 @@ export interface FakeOpenAi {
 /** The reply a well-behaved model gives, as the JSON string it would put in `content`. */
 export function parleyReplyContent(overrides: Record<string, unknown> = {}): string {
   return JSON.stringify({
+    knowledge_covers: true,
     reply: 'Thanks for your message! (fake model)',
     needs_human: false,
     reason: null,

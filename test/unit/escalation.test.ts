@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { escalationFor } from '#lib/domain/escalation';
+import { escalationFor, escalationOf } from '#lib/domain/escalation';
 import type { EmergencySettings } from '#lib/domain/types';
 
 const LEGAL_THREATS_ONLY: EmergencySettings = { enabled: true, triggers: ['legal_threat'], pauseAi: false };
@@ -26,5 +26,28 @@ describe('escalationFor', () => {
       reason: 'model_unavailable',
       summary: expect.stringContaining('unavailable'),
     });
+  });
+});
+
+describe('escalationOf an abstention', () => {
+  const abstention = {
+    needsHuman: true,
+    escalation: 'unanswerable' as const,
+    confidence: 'low' as const,
+    citations: [],
+    reason: 'The knowledge does not cover this question.',
+  };
+
+  it('escalates as ungrounded when the AI lists that trigger, not as a request for a person', () => {
+    const settings: EmergencySettings = { enabled: true, triggers: ['ungrounded', 'human_requested'], pauseAi: false };
+
+    expect(escalationOf(abstention, settings)).toEqual({
+      reason: 'ungrounded',
+      summary: 'The knowledge does not cover this question.',
+    });
+  });
+
+  it('calls nobody when the AI leaves ungrounded out, though the reply needs a person', () => {
+    expect(escalationOf(abstention, LEGAL_THREATS_ONLY)).toBeUndefined();
   });
 });

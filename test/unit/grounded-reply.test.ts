@@ -161,4 +161,45 @@ describe('a reply grounded in knowledge', () => {
       ['ungrounded', 'Is there a warranty?'],
     ]);
   });
+
+  it('records an abstention as an ungrounded gap and escalates it as ungrounded only under that trigger', async () => {
+    const deps = makeFakeDeps();
+    const webhooks = { answerUrl: 'https://hooks.example.com/answer', emergencyUrl: 'https://hooks.example.com/help' };
+    const { tenantId, ai } = await givenTenantWithAi(deps, { webhooks });
+    const { ai: quiet } = await givenTenantWithAi(deps, {
+      webhooks,
+      emergency: { enabled: true, triggers: ['legal_threat'], pauseAi: false },
+    });
+    const asked = await givenMessage(deps, { tenantId, aiId: ai.id, conversationId: 'a', text: 'Do you ship kits?' });
+    const other = await givenMessage(deps, { tenantId, aiId: quiet.id, conversationId: 'b', text: 'Any kits?' });
+    const abstention = {
+      text: 'I do not know; a colleague will get back to you.',
+      needsHuman: true,
+      reason: 'Not in the knowledge.',
+      followUpAt: null,
+      language: 'en',
+      confidence: 'low' as const,
+      escalation: 'unanswerable' as const,
+      citations: [],
+    };
+    deps.chatModel.nextReply(() => abstention).nextReply(() => abstention);
+
+    await generateReply(deps, { ...asked, tenantId, attempt: 1 });
+    await generateReply(deps, { ...other, tenantId, attempt: 1 });
+    const gaps = await httpClient(deps, TEST_API_KEY)('GET', '/v1/knowledge-gaps');
+
+    const deliveries = await Promise.all(
+      deps.deliveryQueue.jobs.map((j) => deps.deliveries.getDelivery(tenantId, j.job.deliveryId)),
+    );
+    expect(deliveries.map((d) => [d?.type, JSON.parse(d?.payload ?? '{}').reason])).toEqual([
+      ['message.answered', undefined],
+      ['conversation.escalated', 'ungrounded'],
+      ['message.answered', undefined],
+    ]);
+    expect(gaps.body.data.map((g: { reason: string; question: string }) => [g.reason, g.question]).sort()).toEqual([
+      ['ungrounded', 'Any kits?'],
+      ['ungrounded', 'Do you ship kits?'],
+    ]);
+    expect((await deps.conversations.getConversation(tenantId, 'b'))?.needsHuman).toBe(true);
+  });
 });

@@ -1,11 +1,17 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { HUMAN_REQUEST_REASON, OfflineChatModel, SMS_MAX_CHARS } from '#lib/adapters/offline/offline-chat-model';
+import {
+  HUMAN_REQUEST_REASON,
+  OfflineChatModel,
+  SMS_MAX_CHARS,
+  UNANSWERABLE_REASON,
+} from '#lib/adapters/offline/offline-chat-model';
 import { parseReplyWire } from '#lib/adapters/openai/reply-wire-schema';
 import type { ModelReply, ReplyRequest } from '#lib/domain/reply';
 
 /** The reply as a model writes it on the wire (lib/adapters/openai/reply-wire-schema.ts), field for field. */
 function asWire(reply: ModelReply) {
   return {
+    knowledge_covers: reply.escalation !== 'unanswerable',
     reply: reply.text,
     needs_human: reply.needsHuman,
     reason: reply.reason,
@@ -91,22 +97,42 @@ describe('OfflineChatModel', () => {
     },
   );
 
-  it('restates a question and, as a sales AI, offers to help further', async () => {
+  it('restates a question nothing it was given answers, says plainly it does not know, and calls a person in', async () => {
     const reply = await model.generateReply(requestFor(['Hi, do you ship to Canada?']));
 
     expect(reply.text).toContain('do you ship to Canada?');
-    expect(reply.text).toMatch(/best option|help/i);
-    expect(reply.needsHuman).toBe(false);
+    expect(reply.text).toMatch(/I do not know the answer to that, so I have passed your question to a colleague/);
+    expect(reply).toMatchObject({
+      escalation: 'unanswerable',
+      needsHuman: true,
+      reason: UNANSWERABLE_REASON,
+      confidence: 'low',
+      citations: [],
+    });
   });
 
-  it('answers a support question asking for details rather than selling', async () => {
-    const request = requestFor(['Why does the export fail?'], { ai: { name: 'Sam', type: 'support' } });
+  it('abstains on a support question without selling, and on a pricing question it has no price for', async () => {
+    const support = { ai: { name: 'Sam', type: 'support' as const } };
 
-    const reply = await model.generateReply(request);
+    const question = await model.generateReply(requestFor(['Why does the export fail?'], support));
+    const pricing = await model.generateReply(requestFor(['How much does the pro plan cost?'], support));
 
-    expect(reply.text).toContain('Why does the export fail?');
-    expect(reply.text).toMatch(/details/);
-    expect(reply.text).not.toMatch(/best option/);
+    expect(question.text).toContain('Why does the export fail?');
+    expect(question.text).not.toMatch(/best option/);
+    for (const reply of [question, pricing]) expect(reply.escalation).toBe('unanswerable');
+    expect(pricing.text).not.toMatch(/[$€£]\s?\d/);
+  });
+
+  it.each([
+    ['a greeting', 'Hello there!'],
+    ['thanks', 'Thanks, bye!'],
+    ['a statement', 'We opened our shop last year.'],
+    ['a request for a person', 'Can I speak to a person please?'],
+  ])('answers %s at confidence medium at most, without abstaining', async (_label, text) => {
+    const reply = await model.generateReply(requestFor([text], { ai: { name: 'Sam', type: 'support' } }));
+
+    expect(reply.confidence).toBe('medium');
+    expect(reply.escalation).not.toBe('unanswerable');
   });
 
   it('answers several quick messages with one reply that covers the question among them', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildChatMessages, buildSystemPrompt } from '#lib/domain/prompt';
+import { buildReplyJsonSchema, parseReplyWire } from '#lib/adapters/openai/reply-wire-schema';
 import type { ReplyRequest, Turn } from '#lib/domain/reply';
 
 const NOW = '2025-03-04T10:00:00.000Z';
@@ -259,5 +260,64 @@ describe('buildChatMessages', () => {
     const messages = buildChatMessages(requestWith({ pending: [prospect('Is <b>bold</b> & a < b ok?')] }));
 
     expect(prospectBlocks(messages.at(-1)?.content ?? '')).toEqual(['Is <b>bold</b> & a < b ok?']);
+  });
+});
+
+describe('answer or abstain, in the prompt and the reply schema', () => {
+  it('tells the model to decide whether the knowledge covers the question first, and to abstain plainly when not', () => {
+    const prompt = buildSystemPrompt(requestWith());
+
+    expect(prompt).toContain('Decide knowledge_covers before you write the reply');
+    expect(prompt).toContain('A passage that merely shares a word with the question is not an answer');
+    expect(prompt).toMatch(/knowledge_covers false\): never guess, and never quote an unrelated passage/);
+    expect(prompt).toContain('set escalation "unanswerable", needs_human true with a short reason, confidence low');
+    expect(prompt).toContain('Greetings, thanks and small talk need no knowledge');
+    expect(prompt).toContain('Set confidence to high only when a knowledge entry or the setup above');
+  });
+
+  it('tells the model a follow-up or a nudge answers no new question, so it never abstains', () => {
+    for (const task of ['follow_up', 'nudge'] as const) {
+      expect(buildSystemPrompt(requestWith({ task, pending: [] }))).toContain(
+        'Nothing new was asked: knowledge_covers is true.',
+      );
+    }
+  });
+
+  it('asks for knowledge_covers as the first field, before the reply, and says what each confidence means', () => {
+    const schema = buildReplyJsonSchema() as {
+      properties: Record<string, { type: string; description: string }>;
+      required: string[];
+    };
+
+    expect(Object.keys(schema.properties)[0]).toBe('knowledge_covers');
+    expect(schema.required).toContain('knowledge_covers');
+    expect(schema.properties.knowledge_covers).toMatchObject({ type: 'boolean' });
+    expect(schema.properties.knowledge_covers?.description).toMatch(/merely sharing a word.*is not an answer/);
+    expect(schema.properties.confidence?.description).toMatch(/^high only when a knowledge entry/);
+    expect(schema.properties.escalation?.description).toMatch(/unanswerable: exactly when knowledge_covers is false/);
+  });
+
+  it('maps a reply whose knowledge does not cover the question to an abstention, keeping a stronger escalation', () => {
+    const wire = {
+      knowledge_covers: false,
+      reply: 'I do not know.',
+      needs_human: false,
+      reason: null,
+      follow_up_at: null,
+      language: 'en',
+      confidence: 'medium',
+      escalation: 'none',
+      citations: [2],
+    };
+
+    expect(parseReplyWire(wire)).toMatchObject({
+      escalation: 'unanswerable',
+      needsHuman: true,
+      confidence: 'low',
+      citations: [],
+    });
+    expect(parseReplyWire({ ...wire, escalation: 'legal_threat' }).escalation).toBe('legal_threat');
+    expect(parseReplyWire({ ...wire, knowledge_covers: true }).escalation).toBe('none');
+    expect(() => parseReplyWire({ ...wire, knowledge_covers: undefined })).toThrow(/knowledge_covers/);
   });
 });

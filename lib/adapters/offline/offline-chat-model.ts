@@ -2,7 +2,11 @@
  * A deterministic chat model that needs no network and no key: the local runtime's default and
  * the demos' model. It recognises a few intents (offline-intents.ts) and answers each with a
  * plausible, honest reply: it states only what the business set up (a product's description and
- * price, a goal's exact link) and never invents prices or facts. Same request, same reply.
+ * price, a goal's exact link) and never invents prices or facts. A question that neither the
+ * knowledge (offline-knowledge.ts's relevance gate) nor the sales setup answers gets an abstention:
+ * it says plainly it does not know, escalates as `unanswerable`, at confidence low. Confidence
+ * is high only when a passage, a correction or the setup answers; small talk is at most medium.
+ * Same request, same reply.
  */
 import type { ChatModel } from '#lib/ports/chat-model';
 import type { ConfidenceLevel } from '#lib/domain/confidence';
@@ -10,9 +14,17 @@ import type { ModelEscalation } from '#lib/domain/types';
 import type { ModelReply, ReplyRequest, SalesContext } from '#lib/domain/reply';
 import { type FollowUp, findFollowUp } from '#lib/adapters/offline/offline-follow-up';
 import { clip, detectIntent, extractTopic, type Intent, splitSentences } from '#lib/adapters/offline/offline-intents';
-import { answerFromKnowledge, type KnowledgeAnswer } from '#lib/adapters/offline/offline-knowledge';
+import {
+  answerFromKnowledge,
+  coverages,
+  type KnowledgeAnswer,
+  MIN_PASSAGE_COVERAGE,
+  salientTerms,
+} from '#lib/adapters/offline/offline-knowledge';
 
 export const HUMAN_REQUEST_REASON = 'The prospect asked to talk to a person.';
+/** The one line a colleague reads when the model abstains. */
+export const UNANSWERABLE_REASON = 'The knowledge does not cover this question: a person should answer it.';
 export const SMS_MAX_CHARS = 300;
 const TOPIC_MAX_CHARS = 80;
 const SMS_TOPIC_MAX_CHARS = 50;
@@ -31,7 +43,13 @@ interface ReplyContext {
   followUp: FollowUp | undefined;
 }
 
-type Body = { paragraphs: Array<string | Paragraph>; confidence: ConfidenceLevel; citations?: number[] };
+type Body = {
+  paragraphs: Array<string | Paragraph>;
+  confidence: ConfidenceLevel;
+  citations?: number[];
+  /** Nothing the model was given answers the question: it says so and calls a person in. */
+  abstains?: boolean;
+};
 
 /** The goal's exact link, offered once the prospect is interested. */
 function goalOffer(sales: SalesContext | undefined, lead: string): Paragraph[] {
@@ -48,7 +66,7 @@ const BODIES: Record<Intent | 'follow_up', (c: ReplyContext) => Body> = {
         ? 'Just checking in: is there anything I can help you with, or any question I can answer for you?'
         : 'Just checking in: is everything working as it should, or is there anything I can help with?',
     ],
-    confidence: 'high',
+    confidence: 'medium',
   }),
   human: (c) => ({
     paragraphs: [
@@ -56,14 +74,14 @@ const BODIES: Record<Intent | 'follow_up', (c: ReplyContext) => Body> = {
         ? `Of course. I have asked a colleague to get in touch with you on ${c.followUp.spoken}, as you asked.`
         : 'Of course. I have asked a colleague to look at your conversation, and they will be in touch with you personally shortly.',
     ],
-    confidence: 'high',
+    confidence: 'medium',
   }),
   follow_up: (c) => ({
     paragraphs: [
       `Of course. I will follow up with you on ${c.followUp?.spoken}, as you asked.`,
       'If anything comes up before then, just reply to this message.',
     ],
-    confidence: 'high',
+    confidence: 'medium',
   }),
   interest: (c) => {
     const product = c.sales?.product;
@@ -78,7 +96,9 @@ const BODIES: Record<Intent | 'follow_up', (c: ReplyContext) => Body> = {
         };
   },
   pricing: (c) => {
-    const product = c.sales?.product;
+    // A support AI has no price of its own: a pricing question the knowledge does not cover is one it cannot answer.
+    if (!c.sales) return BODIES.question(c);
+    const product = c.sales.product;
     if (product?.price) {
       return {
         paragraphs: [
@@ -90,9 +110,7 @@ const BODIES: Record<Intent | 'follow_up', (c: ReplyContext) => Body> = {
     }
     return {
       paragraphs: [
-        c.sales
-          ? 'Happy to help with pricing. The price depends on the plan and options that fit your needs, so tell me a little about what you are looking for and I will point you to the best option.'
-          : 'Happy to help with your pricing question. Could you tell me which plan or product it is about, so I can give you the right details?',
+        'Happy to help with pricing. The price depends on the plan and options that fit your needs, so tell me a little about what you are looking for and I will point you to the best option.',
         ...goalOffer(c.sales, 'If you would like to go ahead, the next step:'),
       ],
       confidence: 'medium',
@@ -116,16 +134,15 @@ const BODIES: Record<Intent | 'follow_up', (c: ReplyContext) => Body> = {
         ? 'Thanks for reaching out. What are you looking for today? I am happy to help.'
         : 'Thanks for reaching out. How can I help you today?',
     ],
-    confidence: 'high',
+    confidence: 'medium',
   }),
   question: (c) => ({
     paragraphs: [
       `You asked: “${c.topic}”`,
-      c.sales
-        ? 'Good question. Could you tell me a little more about what you need, so I can give you an accurate answer and suggest the best option for you?'
-        : 'I am looking into it. Could you share any details that might help, such as what you have tried so far?',
+      'I do not know the answer to that, so I have passed your question to a colleague, who will get back to you.',
     ],
     confidence: 'low',
+    abstains: true,
   }),
   thanks: (c) => ({
     paragraphs: [
@@ -133,7 +150,7 @@ const BODIES: Record<Intent | 'follow_up', (c: ReplyContext) => Body> = {
         ? 'Thank you, and have a great day! If you have any other questions, just reply to this message: I am always happy to help.'
         : 'Thank you, and have a great day! If anything else comes up, just reply to this message.',
     ],
-    confidence: 'high',
+    confidence: 'medium',
   }),
   statement: (c) => ({
     paragraphs: [
@@ -142,7 +159,7 @@ const BODIES: Record<Intent | 'follow_up', (c: ReplyContext) => Body> = {
         ? 'I would be glad to help: what would you like to know, or is there anything specific you are looking for?'
         : 'I have noted it. Is there anything else I can help you with?',
     ],
-    confidence: 'low',
+    confidence: 'medium',
   }),
 };
 
@@ -177,6 +194,7 @@ export class OfflineChatModel implements ChatModel {
       task === 'follow_up'
         ? followUpBody(context)
         : (knowledgeBody(request, intent, text) ??
+          setupBody(context, intent, text) ??
           BODIES[followUp && SMALL_TALK.has(intent) ? 'follow_up' : intent](context));
     const paragraphs = [salutation(request.contact.firstName), ...body.paragraphs].map(toParagraph);
     if (followUp && !SMALL_TALK.has(intent) && intent !== 'human') {
@@ -184,12 +202,17 @@ export class OfflineChatModel implements ChatModel {
     }
     if (request.channel === 'email') paragraphs.push({ text: `Best regards,\n${request.ai.name}` });
     const reply = sms ? fitSms(paragraphs, request.outputFormat) : format(paragraphs, request.outputFormat);
-    const needsHuman = intent === 'human';
+    const abstains = body.abstains === true;
+    const needsHuman = intent === 'human' || abstains;
     return {
       text: reply,
       needsHuman,
-      escalation: needsHuman && escalation === 'none' ? 'human_requested' : escalation,
-      reason: needsHuman ? (ESCALATION_REASONS[escalation] ?? HUMAN_REQUEST_REASON) : null,
+      escalation: abstains ? 'unanswerable' : needsHuman && escalation === 'none' ? 'human_requested' : escalation,
+      reason: abstains
+        ? UNANSWERABLE_REASON
+        : needsHuman
+          ? (ESCALATION_REASONS[escalation] ?? HUMAN_REQUEST_REASON)
+          : null,
       followUpAt: followUp?.at ?? null,
       language: request.ai.language ?? 'en',
       confidence: body.confidence,
@@ -212,6 +235,17 @@ function knowledgeBody(request: ReplyRequest, intent: Intent, text: string): Bod
   const knowledgeIntents: ReadonlySet<Intent> = new Set(['question', 'statement', 'about', 'pricing']);
   if (!fromCorrection && (setupAnswers || !knowledgeIntents.has(intent))) return undefined;
   return answer;
+}
+
+/**
+ * A sales AI's answer from its product when the question is about what the product description
+ * covers (the same relevance gate as for passages): the description, not an abstention.
+ */
+function setupBody(c: ReplyContext, intent: Intent, text: string): Body | undefined {
+  const product = c.sales?.product;
+  if (intent !== 'question' || !product) return undefined;
+  const [coverage = 0] = coverages(salientTerms(text), [`${product.name}\n${product.description}`]);
+  return coverage >= MIN_PASSAGE_COVERAGE ? BODIES.about(c) : undefined;
 }
 
 const toParagraph = (p: string | Paragraph): Paragraph => (typeof p === 'string' ? { text: p } : p);
@@ -241,7 +275,7 @@ function followUpBody(c: ReplyContext): Body {
       'Following up as you asked. Is now a good time to pick up where we left off?',
       ...(offer.length > 0 ? offer : ['Just reply to this message with any question: I am happy to help.']),
     ],
-    confidence: 'high',
+    confidence: 'medium',
   };
 }
 

@@ -10,6 +10,12 @@ import { MalformedModelOutputError, type ModelReply } from '#lib/domain/reply';
 
 export const replyWireSchema = z
   .object({
+    // Decided before the reply is written (a model writes fields in order), so the reply follows it.
+    knowledge_covers: z
+      .boolean()
+      .describe(
+        'Before writing the reply: true only if the knowledge entries, the setup or the conversation actually answer what the prospect asks (a passage merely sharing a word with the question is not an answer); true also for greetings, thanks, requests that need no fact, follow-ups and nudges. When false, the reply says plainly you do not know and that a colleague will follow up, escalation is "unanswerable" and confidence is low.',
+      ),
     reply: z.string().min(1).describe('The message to send the prospect.'),
     needs_human: z.boolean().describe('True if a person should take over or check this conversation.'),
     reason: z.string().nullable().describe('Why a human is needed, else null.'),
@@ -17,11 +23,13 @@ export const replyWireSchema = z
     language: z.string().nullable().describe('BCP-47 code of the language the reply is written in.'),
     confidence: z
       .enum(CONFIDENCE_LEVELS)
-      .describe('How well the reply is grounded in the setup, knowledge and conversation: high, medium or low.'),
+      .describe(
+        'high only when a knowledge entry (a confirmed answer or a passage) or the setup (product, price, goal) answers the question; medium when the reply rests on nothing factual (a greeting, thanks, a question back); low when you do not know (knowledge_covers false).',
+      ),
     escalation: z
       .enum(MODEL_ESCALATIONS)
       .describe(
-        'Why a person should step in: the prospect asked for one, a complaint, a legal threat, a question you cannot answer from what you are given, an urgent matter; else none.',
+        'Why a person should step in: the prospect asked for one, a complaint, a legal threat, a question you cannot answer from what you are given (unanswerable: exactly when knowledge_covers is false), an urgent matter; else none.',
       ),
     citations: z
       .array(z.int())
@@ -66,9 +74,14 @@ export function parseReplyWire(raw: unknown): ModelReply {
   return fromReplyWire(result.data);
 }
 
-/** The domain's reply for a valid wire reply. */
+/**
+ * The domain's reply for a valid wire reply. A model that says the knowledge does not cover the
+ * question has abstained, whatever else it wrote: escalation `unanswerable`, a person needed,
+ * confidence low, nothing cited. Its escalation stays when it is a stronger reason (a complaint, a
+ * legal threat, a request for a person, an urgent matter).
+ */
 export function fromReplyWire(wire: ReplyWire): ModelReply {
-  return {
+  const reply: ModelReply = {
     text: wire.reply,
     needsHuman: wire.needs_human,
     reason: wire.reason,
@@ -78,4 +91,7 @@ export function fromReplyWire(wire: ReplyWire): ModelReply {
     escalation: wire.escalation,
     citations: wire.citations,
   };
+  if (wire.knowledge_covers && wire.escalation !== 'unanswerable') return reply;
+  const escalation = wire.escalation === 'none' ? 'unanswerable' : wire.escalation;
+  return { ...reply, needsHuman: true, confidence: 'low', escalation, citations: [] };
 }
