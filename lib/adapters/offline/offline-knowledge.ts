@@ -6,6 +6,7 @@
 import type { ConfidenceLevel } from '#lib/domain/confidence';
 import type { ReplyRequest } from '#lib/domain/reply';
 import { tokenize } from '#lib/domain/knowledge/tokenize';
+import { applicableCorrection } from '#lib/adapters/offline/offline-corrections';
 import { splitSentences } from '#lib/adapters/offline/offline-intents';
 
 export interface KnowledgeAnswer {
@@ -23,7 +24,7 @@ const MIN_SENTENCE_COVERAGE = 0.25;
 export function answerFromKnowledge(request: ReplyRequest, question: string): KnowledgeAnswer | undefined {
   const knowledge = request.knowledge;
   if (!knowledge) return undefined;
-  const correction = knowledge.corrections[0];
+  const correction = applicableCorrection(knowledge, question);
   if (correction) return { paragraphs: [correction.answer], confidence: 'high', citations: [correction.ref] };
   const asked = new Set(tokenize(question));
   if (asked.size === 0) return undefined;
