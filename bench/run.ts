@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { runBundlesBenchmark } from './bundles.ts';
 import { runChaosBenchmark } from './chaos.ts';
 import { runColdStartBenchmark } from './cold-start.ts';
+import { runCorrectionReachBenchmark } from './correction-reach.ts';
 import { runCostModelBenchmark } from './cost-model.ts';
 import { runHistoryReadBenchmark } from './history-read.ts';
 import { runKnowledgeIngestionBenchmark } from './knowledge-ingestion.ts';
@@ -24,6 +25,7 @@ import {
   bundlesHeadlines,
   chaosHeadlines,
   coldStartHeadlines,
+  correctionReachHeadlines,
   costModelHeadlines,
   type Headline,
   historyReadHeadlines,
@@ -70,6 +72,12 @@ const BENCHMARKS: readonly Benchmark[] = [
     run: runKnowledgeRetrievalBenchmark,
     report: '.bench/knowledge-retrieval.json',
     headlines: knowledgeRetrievalHeadlines,
+  },
+  {
+    name: 'correction-reach',
+    run: runCorrectionReachBenchmark,
+    report: '.bench/correction-reach.json',
+    headlines: correctionReachHeadlines,
   },
   {
     name: 'knowledge-ingestion',

@@ -118,7 +118,7 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ['child', 'children', 'kid'],
   ['cancel', 'terminate'],
   ['discount', 'coupon', 'promo'],
-  ['buy', 'purchase'],
+  ['buy', 'purchase', 'sell', 'sold'],
   ['collect', 'pickup', 'pick'],
   ['warranty', 'guarantee'],
   ['parcel', 'package'],
