@@ -32,7 +32,7 @@ export async function groundReply(
   // One embedding of the question serves the passages and the corrections, made only if either needs it.
   let embedding: Promise<Float32Array | undefined> | undefined;
   const questionVector = () => {
-    embedding ??= embedQuery(deps, question);
+    embedding ??= question.trim() === '' ? Promise.resolve(undefined) : embedQuery(deps, question);
     return embedding;
   };
   const [passages, stored] = await Promise.all([

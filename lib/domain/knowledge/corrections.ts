@@ -6,9 +6,9 @@
  *
  * Closeness is lexical and runs from 0 to 1: the share of the corrected question's weight the
  * question covers, times the share of the question's weight the correction (question or answer)
- * covers. A shorter or reordered rewording keeps both high; a near-miss ("ship to Mexico?" for a
- * correction about Canada) loses on both sides, since its own salient term is new and the
- * correction's is missing. Words are stemmed, a few support-vocabulary synonyms are folded
+ * explains raised to NEW_TERM_PENALTY. A shorter or reordered rewording keeps both high; a
+ * near-miss ("ship to Mexico?" for a correction about Canada) loses on both sides, since its own
+ * salient term is new and the correction's is missing. Words are stemmed, a few support-vocabulary synonyms are folded
  * together, conversational filler is ignored, and a misspelt word unknown to the vocabulary meets
  * the word one typo away.
  *
@@ -99,7 +99,8 @@ export function closenessOf(
   correction: Pick<Correction, 'question' | 'answer'>,
   context: { corrections: readonly Pick<Correction, 'question' | 'answer'>[]; knowledge?: readonly string[] },
 ): number {
-  const analysis = analyzeCorrections([correction, ...context.corrections], context.knowledge ?? []);
+  const others = context.corrections.filter((c) => c !== correction);
+  const analysis = analyzeCorrections([correction, ...others], context.knowledge ?? []);
   const asked = analysis.termsOf(question);
   return asked.size === 0 ? 0 : analysis.closeness(asked, correction);
 }
