@@ -12,6 +12,7 @@ import { runAnswerQualityBenchmark } from './answer-quality.ts';
 import { runBundlesBenchmark } from './bundles.ts';
 import { runChaosBenchmark } from './chaos.ts';
 import { runColdStartBenchmark } from './cold-start.ts';
+import { runCorrectionReachBenchmark } from './correction-reach.ts';
 import { runCostModelBenchmark } from './cost-model.ts';
 import { runHistoryReadBenchmark } from './history-read.ts';
 import { runKnowledgeIngestionBenchmark } from './knowledge-ingestion.ts';
@@ -26,6 +27,7 @@ import {
   bundlesHeadlines,
   chaosHeadlines,
   coldStartHeadlines,
+  correctionReachHeadlines,
   costModelHeadlines,
   type Headline,
   historyReadHeadlines,
@@ -78,6 +80,12 @@ const BENCHMARKS: readonly Benchmark[] = [
     run: runAnswerQualityBenchmark,
     report: '.bench/answer-quality.json',
     headlines: answerQualityHeadlines,
+  },
+  {
+    name: 'correction-reach',
+    run: runCorrectionReachBenchmark,
+    report: '.bench/correction-reach.json',
+    headlines: correctionReachHeadlines,
   },
   {
     name: 'knowledge-ingestion',

@@ -7,6 +7,7 @@ import type { AnswerQualityReport } from './answer-quality.ts';
 import type { BundlesReport } from './bundles.ts';
 import type { ChaosBenchmarkReport } from './chaos.ts';
 import { type ColdStartReport, deployedCell } from './cold-start.ts';
+import { type CorrectionReachReport, REACH_AIM } from './correction-reach.ts';
 import type { CostModelReport } from './cost-model.ts';
 import type { HistoryReadReport } from './history-read.ts';
 import type { KnowledgeIngestionReport } from './knowledge-ingestion.ts';
@@ -135,6 +136,29 @@ export function answerQualityHeadlines(r: AnswerQualityReport): Headline[] {
       benchmark: r.benchmark,
       figure: 'reach (answerable cases answered), same half',
       value: heldOut.reach.toFixed(2),
+      aim: null,
+      met: null,
+    },
+  ];
+}
+
+export function correctionReachHeadlines(r: CorrectionReachReport): Headline[] {
+  const offline = r.rows.find((row) => row.half === 'held-out' && row.mode === 'offline' && row.search === 'lexical');
+  const handed = r.rows.find((row) => row.half === 'held-out' && row.mode === 'candidates' && row.search === 'lexical');
+  return [
+    {
+      benchmark: r.benchmark,
+      figure: 'reach offline, held-out half / near-misses matched',
+      value: offline ? `${offline.reach.toFixed(2)} / ${offline.nearMissesMatched}` : '–',
+      aim: `≥ ${REACH_AIM.reach} / ${REACH_AIM.nearMissesMatched}`,
+      met: offline
+        ? offline.reach >= REACH_AIM.reach && offline.nearMissesMatched <= REACH_AIM.nearMissesMatched
+        : false,
+    },
+    {
+      benchmark: r.benchmark,
+      figure: 'handed to the model, held-out half, lexical',
+      value: handed ? handed.reach.toFixed(2) : '–',
       aim: null,
       met: null,
     },

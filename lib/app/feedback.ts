@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '#lib/domain/errors';
 import type { FeedbackRating, Message } from '#lib/domain/types';
 import type { Deps } from '#lib/app/deps';
 import { deriveId } from '#lib/app/create-delivery';
+import { embedCorrection } from '#lib/app/knowledge/corrections';
 import { recordKnowledgeGap } from '#lib/app/knowledge/knowledge-gaps';
 
 export interface FeedbackInput {
@@ -34,7 +35,7 @@ export interface StoredFeedback {
  * @throws ConflictError when the question has no answer yet, or the message was written by a person
  */
 export async function recordFeedback(
-  deps: Pick<Deps, 'conversations' | 'knowledge' | 'clock'>,
+  deps: Pick<Deps, 'conversations' | 'knowledge' | 'clock' | 'embedder' | 'logger'>,
   input: FeedbackInput,
 ): Promise<StoredFeedback> {
   const { tenantId, conversationId } = input;
@@ -57,11 +58,12 @@ export async function recordFeedback(
 
 /**
  * Makes the feedback knowledge: a correction becomes a question-and-answer entry of the AI (one
- * per reply, a later correction replacing it) that later answers to close questions use first; a
- * thumbs-down lists the question as a knowledge gap.
+ * per reply, a later correction replacing it), its question embedded when an embedding model is
+ * configured, that later answers to close questions use; a thumbs-down lists the question as a
+ * knowledge gap.
  */
 async function learnFrom(
-  deps: Pick<Deps, 'conversations' | 'knowledge'>,
+  deps: Pick<Deps, 'conversations' | 'knowledge' | 'embedder' | 'logger'>,
   input: FeedbackInput,
   replyId: string,
   at: string,
@@ -79,6 +81,7 @@ async function learnFrom(
   // A follow-up or nudge answers no question: its correction is kept on the message alone.
   if (question === '') return;
   if (input.correction !== undefined && input.correction.trim() !== '') {
+    const embedding = await embedCorrection(deps, question);
     await deps.knowledge.putCorrection({
       tenantId,
       aiId: conversation.aiId,
@@ -88,6 +91,7 @@ async function learnFrom(
       conversationId,
       messageId: replyId,
       createdAt: at,
+      ...(embedding ? { embedding } : {}),
     });
   }
   if (input.rating === 'down') {

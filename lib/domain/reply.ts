@@ -26,10 +26,21 @@ export interface SalesContext {
 
 /**
  * What the business's knowledge says about the question, numbered so the model can cite what it
- * used. Corrections (a person's answer to a close question) come first and take precedence.
+ * used. Corrections (a person's answer to a close question) come first; the model uses one only
+ * when it answers the question asked.
  */
 export interface KnowledgeContext {
-  corrections: { ref: number; question: string; answer: string }[];
+  corrections: {
+    ref: number;
+    question: string;
+    answer: string;
+    /**
+     * How close the corrected question is lexically to the prospect's, 0 … 1 (see
+     * lib/domain/knowledge/corrections.ts); the offline model applies its threshold to it. Not
+     * shown to a real model, which judges the questions themselves.
+     */
+    closeness?: number;
+  }[];
   passages: { ref: number; title: string; headingPath: string[]; text: string }[];
 }
 

@@ -1,6 +1,7 @@
 /** Knowledge bases and what feeds them: documents, blobs, embeddings, ingestion, readers and fetchers. */
 import type {
   Correction,
+  CorrectionEmbedding,
   DocumentContentType,
   KnowledgeBase,
   KnowledgeDocument,
@@ -56,6 +57,15 @@ export interface KnowledgeStore {
   deleteDocument(tenantId: string, baseId: string, documentId: string): Promise<boolean>;
   /** Stores a correction, replacing one with the same id. */
   putCorrection(correction: Correction): Promise<void>;
+  /**
+   * Stores the embedding of a correction's question, provided the correction still exists with
+   * this question (a correction replaced since keeps its own). Returns false, writing nothing, if
+   * it does not. Writing the same embedding twice is harmless.
+   */
+  setCorrectionEmbedding(
+    correction: Pick<Correction, 'tenantId' | 'aiId' | 'id' | 'question'>,
+    embedding: CorrectionEmbedding,
+  ): Promise<boolean>;
   /** Deletes one of the AI's corrections; fine if it does not exist. */
   deleteCorrection(tenantId: string, aiId: string, correctionId: string): Promise<void>;
   /** All of the AI's corrections, oldest first (a business writes tens, not thousands). */

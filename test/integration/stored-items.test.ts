@@ -37,3 +37,24 @@ describe('items stored by earlier code', () => {
     expect(await read(stores)).toEqual(expected[name]);
   });
 });
+
+describe('a correction stored with its embedding', () => {
+  const embedded = fixture('embedded-correction.json') as {
+    items: Record<string, AttributeValue>[];
+    reads: { 'corrections with an embedding': unknown };
+  };
+
+  it('reads back as before', async () => {
+    // A table of its own: the correction's AI is the one whose corrections the reads above list.
+    const tableName = await createTestTable(dynalite.client);
+    for (const item of embedded.items) {
+      await dynalite.client.send(new PutItemCommand({ TableName: tableName, Item: item }));
+    }
+    const own = createDynamoStores({ tableName, client: createDocumentClient(dynalite.client) });
+    const [correction] = embedded.reads['corrections with an embedding'] as { tenantId: string; aiId: string }[];
+
+    expect(await own.knowledge.listCorrections(correction?.tenantId ?? '', correction?.aiId ?? '')).toEqual(
+      embedded.reads['corrections with an embedding'],
+    );
+  });
+});

@@ -20,7 +20,13 @@ import {
 import { closeGap, deleteGap, getGap, putGap } from '#lib/adapters/aws/dynamo-knowledge-gaps';
 import { pendingDocumentAttributes } from '#lib/adapters/aws/dynamo-pending';
 import { createItem, deleteItem, listTenantItems } from '#lib/adapters/aws/dynamo-tenant-items';
-import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
+import type {
+  Correction,
+  CorrectionEmbedding,
+  KnowledgeBase,
+  KnowledgeDocument,
+  KnowledgeGap,
+} from '#lib/domain/knowledge/types';
 import type { Page } from '#lib/domain/types';
 import type { KnowledgeStore } from '#lib/ports/knowledge';
 import type { PageRequest } from '#lib/ports/paging';
@@ -151,6 +157,25 @@ export class DynamoKnowledgeStore extends DynamoTableAdapter implements Knowledg
         TableName: this.ctx.tableName,
         Item: { ...correction, ...correctionKey(correction.tenantId, correction.aiId, correction.id) },
       }),
+    );
+  }
+
+  /** Sets `embedding` on the correction item only while it holds this question (see the port). */
+  async setCorrectionEmbedding(
+    correction: Pick<Correction, 'tenantId' | 'aiId' | 'id' | 'question'>,
+    embedding: CorrectionEmbedding,
+  ): Promise<boolean> {
+    return attempt(() =>
+      this.ctx.client.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: correctionKey(correction.tenantId, correction.aiId, correction.id),
+          UpdateExpression: 'SET #embedding = :embedding',
+          ConditionExpression: '#question = :question',
+          ExpressionAttributeNames: { '#embedding': 'embedding', '#question': 'question' },
+          ExpressionAttributeValues: { ':embedding': embedding, ':question': correction.question },
+        }),
+      ),
     );
   }
 

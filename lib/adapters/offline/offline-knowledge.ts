@@ -12,6 +12,7 @@
 import type { ConfidenceLevel } from '#lib/domain/confidence';
 import type { ReplyRequest } from '#lib/domain/reply';
 import { tokenize } from '#lib/domain/knowledge/tokenize';
+import { applicableCorrection } from '#lib/adapters/offline/offline-corrections';
 import { splitSentences } from '#lib/adapters/offline/offline-intents';
 
 export interface KnowledgeAnswer {
@@ -80,7 +81,7 @@ export function coverages(terms: readonly string[], texts: readonly string[]): n
 export function answerFromKnowledge(request: ReplyRequest, question: string): KnowledgeAnswer | undefined {
   const knowledge = request.knowledge;
   if (!knowledge) return undefined;
-  const correction = knowledge.corrections[0];
+  const correction = applicableCorrection(knowledge, question);
   if (correction) return { paragraphs: [correction.answer], confidence: 'high', citations: [correction.ref] };
   const terms = salientTerms(question);
   if (terms.length === 0) return undefined;

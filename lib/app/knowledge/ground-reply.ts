@@ -1,14 +1,16 @@
 /**
- * What a reply is grounded in: the AI's corrections that fit the question and the passages of its
- * knowledge bases (a sales AI's product's too), numbered for the model to cite.
+ * What a reply is grounded in: the AI's corrections close to the question (the model decides
+ * whether one answers it) and the passages of its knowledge bases (a sales AI's product's too),
+ * numbered for the model to cite.
  */
-import { matchCorrections } from '#lib/domain/knowledge/corrections';
+import { candidateCorrections } from '#lib/domain/knowledge/corrections';
 import { MAX_PROMPT_CORRECTIONS, MAX_PROMPT_PASSAGES } from '#lib/domain/limits/generation';
 import { CITATION_SNIPPET_CHARS } from '#lib/domain/limits/knowledge';
 import type { KnowledgeContext } from '#lib/domain/reply';
 import type { Ai, Citation } from '#lib/domain/types';
 import type { SalesSetup } from '#lib/app/setup';
-import { type SearchDeps, searchKnowledge } from '#lib/app/knowledge/search-knowledge';
+import { correctionsToMatch } from '#lib/app/knowledge/corrections';
+import { embedQuery, type SearchDeps, searchKnowledge } from '#lib/app/knowledge/search-knowledge';
 
 export interface Grounding {
   context: KnowledgeContext;
@@ -27,22 +29,38 @@ export async function groundReply(
   input: { ai: Ai; setup: SalesSetup | undefined; question: string },
 ): Promise<Grounding> {
   const { ai, question } = input;
-  const [passages, allCorrections] = await Promise.all([
+  // One embedding of the question serves the passages and the corrections, made only if either needs it.
+  let embedding: Promise<Float32Array | undefined> | undefined;
+  const questionVector = () => {
+    embedding ??= question.trim() === '' ? Promise.resolve(undefined) : embedQuery(deps, question);
+    return embedding;
+  };
+  const [passages, stored] = await Promise.all([
     searchKnowledge(deps, {
       tenantId: ai.tenantId,
       baseIds: knowledgeBaseIdsOf(ai, input.setup),
       query: question,
       topK: MAX_PROMPT_PASSAGES,
+      queryVector: questionVector,
     }),
-    deps.knowledge.listCorrections(ai.tenantId, ai.id),
+    correctionsToMatch(deps, ai, questionVector),
   ]);
-  const corrections = matchCorrections(question, allCorrections, MAX_PROMPT_CORRECTIONS);
+  const vector = stored.length > 0 && deps.embedder ? await questionVector() : undefined;
+  const corrections = candidateCorrections(
+    question,
+    stored,
+    {
+      knowledge: passages.map((p) => p.text),
+      ...(vector && deps.embedder ? { vector: { model: deps.embedder.model, values: vector } } : {}),
+    },
+    MAX_PROMPT_CORRECTIONS,
+  );
   const sources = new Map<number, Citation>();
   const context: KnowledgeContext = { corrections: [], passages: [] };
   let ref = 0;
-  for (const c of corrections) {
+  for (const { correction: c, closeness } of corrections) {
     ref++;
-    context.corrections.push({ ref, question: c.question, answer: c.answer });
+    context.corrections.push({ ref, question: c.question, answer: c.answer, closeness });
     sources.set(ref, { documentId: c.id, title: 'Confirmed answer', snippet: snippetOf(c.answer) });
   }
   for (const p of passages) {

@@ -8,6 +8,7 @@ import type { Ai, Conversation, Message, Page } from '#lib/domain/types';
 import type { PageRequest } from '#lib/ports/paging';
 import type { Deps } from '#lib/app/deps';
 import { deriveId } from '#lib/app/create-delivery';
+import { embedCorrection } from '#lib/app/knowledge/corrections';
 
 /** Records a gap once per message and reason, however often it is recorded (a retried generator). */
 export async function recordKnowledgeGap(
@@ -45,14 +46,15 @@ export function listKnowledgeGaps(
 
 /**
  * Writes the missing answer to a gap's question: a correction of the gap's AI (the same id feedback
- * on that reply would make, so one replaces the other), then the gap is closed. The correction
+ * on that reply would make, so one replaces the other; its question embedded when an embedding
+ * model is configured), then the gap is closed. The correction
  * comes first: a retry after a crash in between writes the same correction again and closes it.
  *
  * @throws NotFoundError naming `id` when the tenant has no gap with this id
  * @throws ConflictError when the gap was answered already
  */
 export async function answerKnowledgeGap(
-  deps: Pick<Deps, 'knowledge' | 'clock'>,
+  deps: Pick<Deps, 'knowledge' | 'clock' | 'embedder' | 'logger'>,
   input: { tenantId: string; gapId: string; answer: string },
 ): Promise<{ gap: KnowledgeGap; correction: Correction }> {
   const gap = await deps.knowledge.getKnowledgeGap(input.tenantId, input.gapId);
@@ -67,6 +69,7 @@ export async function answerKnowledgeGap(
     });
   }
   const now = deps.clock.now().toISOString();
+  const embedding = await embedCorrection(deps, gap.question);
   const correction: Correction = {
     tenantId: gap.tenantId,
     aiId: gap.aiId,
@@ -76,6 +79,7 @@ export async function answerKnowledgeGap(
     conversationId: gap.conversationId,
     messageId: gap.messageId,
     createdAt: now,
+    ...(embedding ? { embedding } : {}),
   };
   await deps.knowledge.putCorrection(correction);
   await deps.knowledge.closeKnowledgeGap(gap, now);

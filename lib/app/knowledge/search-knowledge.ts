@@ -24,7 +24,14 @@ export async function searchKnowledgeBase(
  */
 export async function searchKnowledge(
   deps: SearchDeps,
-  input: { tenantId: string; baseIds: readonly string[]; query: string; topK: number },
+  input: {
+    tenantId: string;
+    baseIds: readonly string[];
+    query: string;
+    topK: number;
+    /** Gives the query's embedding when the caller makes it (undefined: there is none); else it is made here. */
+    queryVector?: () => Promise<Float32Array | undefined>;
+  },
 ): Promise<Passage[]> {
   if (input.baseIds.length === 0 || input.query.trim() === '') return [];
   const bases = await Promise.all(input.baseIds.map((id) => deps.knowledge.getKnowledgeBase(input.tenantId, id)));
@@ -33,14 +40,21 @@ export async function searchKnowledge(
     bases.filter((base) => base !== undefined),
     input.query,
     input.topK,
+    input.queryVector,
   );
 }
 
-async function searchBases(deps: SearchDeps, bases: KnowledgeBase[], query: string, topK: number) {
+async function searchBases(
+  deps: SearchDeps,
+  bases: KnowledgeBase[],
+  query: string,
+  topK: number,
+  embedded?: () => Promise<Float32Array | undefined>,
+) {
   const searchable = bases.filter((base) => Object.keys(base.indexed).length > 0);
   if (searchable.length === 0) return [];
   const [queryVector, indexes] = await Promise.all([
-    embedQuery(deps, query),
+    embedded ? embedded() : embedQuery(deps, query),
     Promise.all(searchable.map((base) => deps.knowledgeIndex.indexOf(deps.blobs, base, deps.embedder?.model))),
   ]);
   const lists = indexes.map((index) => index.search(query, { topK, ...(queryVector ? { queryVector } : {}) }));
@@ -48,7 +62,7 @@ async function searchBases(deps: SearchDeps, bases: KnowledgeBase[], query: stri
 }
 
 /** The question's embedding; on failure search goes on lexically (and says so in the log). */
-async function embedQuery(deps: SearchDeps, query: string): Promise<Float32Array | undefined> {
+export async function embedQuery(deps: SearchDeps, query: string): Promise<Float32Array | undefined> {
   if (!deps.embedder) return undefined;
   try {
     return (await deps.embedder.embed([query]))[0];

@@ -1,32 +1,287 @@
 /**
- * Which of an AI's corrections apply to a question. A correction is a person's word on what the
- * answer should have been, so it must match closely: most of the corrected question's terms, and
- * much of the new question's, must be shared ("ship to Canada?" must not answer "ship to Mexico?").
+ * Which of an AI's corrections are close to a question, retrieved like knowledge: by the terms of
+ * the corrected question and of its answer, weighted by how rare each is among the AI's
+ * corrections and knowledge (a country or a product name says more than "ship" or "kit"), and,
+ * when an embedding model is configured, by the meaning of the corrected question too.
+ *
+ * Closeness is lexical and runs from 0 to 1: the share of the corrected question's weight the
+ * question covers, times the share of the question's weight the correction (question or answer)
+ * explains raised to NEW_TERM_PENALTY. A shorter or reordered rewording keeps both high; a
+ * near-miss ("ship to Mexico?" for a correction about Canada) loses on both sides, since its own
+ * salient term is new and the correction's is missing. Words are stemmed, a few support-vocabulary synonyms are folded
+ * together, conversational filler is ignored, and a misspelt word unknown to the vocabulary meets
+ * the word one typo away.
+ *
+ * Retrieval hands the model the candidates (CANDIDATE_CLOSENESS, or a close vector), which the
+ * model then accepts or turns down; the offline model, which cannot judge, applies its own
+ * stricter threshold (lib/adapters/offline/offline-corrections.ts).
  */
-import { tokenize } from '#lib/domain/knowledge/tokenize';
+import { fuseRankings } from '#lib/domain/knowledge/fusion';
+import { stem, tokenize } from '#lib/domain/knowledge/tokenize';
 import type { Correction } from '#lib/domain/knowledge/types';
+import { decodeVector, normalize } from '#lib/domain/knowledge/vectors';
 
-/** Share of the corrected question's distinct terms the new question must contain. */
-export const CORRECTION_COVERAGE = 0.75;
-/** Share of the new question's distinct terms the corrected question must contain. */
-export const QUESTION_COVERAGE = 0.5;
+/** Lexical closeness from which a correction is handed to the model, which decides whether it applies. */
+export const CANDIDATE_CLOSENESS = 0.05;
+/**
+ * Cosine similarity of the question's and the corrected question's embeddings from which a
+ * correction is a candidate whatever its words. High on purpose: embeddings put "ship to Canada?"
+ * and "ship to Mexico?" close, so a vector alone only brings near-identical questions; set for
+ * OpenAI's text-embedding-3-small without measurement on it (that needs a key), see BENCHMARKS.md.
+ */
+export const CANDIDATE_SIMILARITY = 0.8;
+/**
+ * The power the share of the question a correction explains is raised to. Above 1 because a word
+ * of the question that the correction does not have at all ("Mexico", "downgrade", "robot") is the
+ * surest sign of another question, surer than a word of the correction the question leaves out
+ * (a shorter rewording does that). Tuned with the thresholds on the labelled set.
+ */
+export const NEW_TERM_PENALTY = 3;
 
-/** The corrections that answer `question`, closest first, at most `limit`; newer first among equals. */
-export function matchCorrections(question: string, corrections: readonly Correction[], limit: number): Correction[] {
-  const asked = new Set(tokenize(question));
-  if (asked.size === 0) return [];
-  const scored = corrections.flatMap((correction) => {
-    const terms = new Set(tokenize(correction.question));
-    if (terms.size === 0) return [];
-    let shared = 0;
-    for (const term of terms) if (asked.has(term)) shared++;
-    const coverage = shared / terms.size;
-    const questionCoverage = shared / asked.size;
-    if (coverage < CORRECTION_COVERAGE || questionCoverage < QUESTION_COVERAGE) return [];
-    return [{ correction, score: coverage + questionCoverage }];
-  });
-  return scored
-    .sort((a, b) => b.score - a.score || b.correction.createdAt.localeCompare(a.correction.createdAt))
-    .slice(0, limit)
-    .map((s) => s.correction);
+/** A correction close to a question. */
+export interface CorrectionMatch {
+  correction: Correction;
+  /** Lexical closeness, 0 … 1 (see the module comment). */
+  closeness: number;
+  /** Cosine similarity of the questions' embeddings, when both have one of the same model. */
+  similarity?: number;
+}
+
+export interface CorrectionQuery {
+  /** The texts of the AI's knowledge at hand (e.g. the passages retrieved): they make common words weigh less. */
+  knowledge?: readonly string[];
+  /** The question's embedding and its model: corrections embedded with the same model are compared by meaning too. */
+  vector?: { model: string; values: Float32Array };
+}
+
+/**
+ * Every correction with any closeness or similarity to `question`, best first: ranked lexically
+ * and (with a vector) by similarity, the two fused by reciprocal rank; newer first among equals.
+ */
+export function rankCorrections(
+  question: string,
+  corrections: readonly Correction[],
+  query: CorrectionQuery = {},
+): CorrectionMatch[] {
+  const analysis = analyzeCorrections(corrections, query.knowledge ?? []);
+  const asked = analysis.termsOf(question);
+  const newestFirst = [...corrections].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const matches = new Map<Correction, CorrectionMatch>();
+  for (const correction of newestFirst) {
+    const closeness = asked.size === 0 ? 0 : analysis.closeness(asked, correction);
+    const similarity = query.vector ? similarityOf(query.vector, correction) : undefined;
+    if (closeness > 0 || (similarity ?? 0) > 0) {
+      matches.set(correction, { correction, closeness, ...(similarity === undefined ? {} : { similarity }) });
+    }
+  }
+  const all = [...matches.values()];
+  const lexical = all.filter((m) => m.closeness > 0).sort((a, b) => b.closeness - a.closeness);
+  const semantic = all.filter((m) => (m.similarity ?? 0) > 0).sort((a, b) => b.similarity! - a.similarity!);
+  if (semantic.length === 0) return lexical;
+  return fuseRankings([lexical, semantic]).map(({ key }) => key);
+}
+
+/** The corrections to hand the model for `question`, best first, at most `limit`. */
+export function candidateCorrections(
+  question: string,
+  corrections: readonly Correction[],
+  query: CorrectionQuery,
+  limit: number,
+): CorrectionMatch[] {
+  return rankCorrections(question, corrections, query)
+    .filter((m) => m.closeness >= CANDIDATE_CLOSENESS || (m.similarity ?? 0) >= CANDIDATE_SIMILARITY)
+    .slice(0, Math.max(0, limit));
+}
+
+/** Lexical closeness of one correction to `question`, its term weights taken from `context` (itself included). */
+export function closenessOf(
+  question: string,
+  correction: Pick<Correction, 'question' | 'answer'>,
+  context: { corrections: readonly Pick<Correction, 'question' | 'answer'>[]; knowledge?: readonly string[] },
+): number {
+  const others = context.corrections.filter((c) => c !== correction);
+  const analysis = analyzeCorrections([correction, ...others], context.knowledge ?? []);
+  const asked = analysis.termsOf(question);
+  return asked.size === 0 ? 0 : analysis.closeness(asked, correction);
+}
+
+// ── Analysis ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Support vocabulary that asks the same thing in other words, each group folded into its first
+ * stem. Kept small and generic (shop talk any business shares), not fitted to one set.
+ */
+// biome-ignore format: one group a line reads better
+const SYNONYM_GROUPS: readonly string[][] = [
+  ['ship', 'deliver', 'delivery', 'send', 'sent', 'post', 'dispatch'],
+  ['cost', 'price', 'charge', 'fee'],
+  ['store', 'shop', 'showroom'],
+  ['child', 'children', 'kid'],
+  ['cancel', 'terminate'],
+  ['discount', 'coupon', 'promo'],
+  ['buy', 'purchase', 'sell', 'sold'],
+  ['collect', 'pickup', 'pick'],
+  ['warranty', 'guarantee'],
+  ['parcel', 'package'],
+  ['make', 'made', 'manufacture', 'produce'],
+  ['people', 'person', 'participant', 'attendee'],
+  ['refund', 'reimburse'],
+  ['spare', 'replacement'],
+  ['track', 'trace'],
+  ['change', 'update', 'modify'],
+  ['big', 'large'],
+  ['email', 'mail'],
+];
+
+/**
+ * Words that make a question polite, not different ("could you tell me", "I was wondering",
+ * "quick question", "thanks a lot"), and the light verbs of "do you offer / provide …", "is … available",
+ * "does it come with …", "do you have one". (The tokenizer already drops function words.)
+ */
+const FILLER = new Set(
+  'tell know wonder like love want need question ask quick kindly thank help hey dear morning afternoon evening good great possible able curious sorry bother lot appreciate offer provide available receive come one'
+    .split(' ')
+    .map(stem),
+);
+
+const CANONICAL = new Map(SYNONYM_GROUPS.flatMap((group) => group.map((word) => [stem(word), stem(group[0]!)])));
+
+/** Words shorter than this are not matched one typo away: too many short words are one letter apart. */
+const MIN_TYPO_WORD = 5;
+
+interface CorrectionTerms {
+  question: ReadonlySet<string>;
+  answer: ReadonlySet<string>;
+}
+
+/** Term weights (inverse document frequency) over the corrections and knowledge, and each correction's terms. */
+function analyzeCorrections(
+  corrections: readonly Pick<Correction, 'question' | 'answer'>[],
+  knowledge: readonly string[],
+) {
+  const documentFrequency = new Map<string, number>();
+  const count = (terms: Iterable<string>) => {
+    for (const term of new Set(terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  };
+  const byCorrection = new Map<Pick<Correction, 'question' | 'answer'>, CorrectionTerms>();
+  /** Unstemmed words of the corrections, by their term, for matching a misspelling. */
+  const words = new Map<string, string>();
+  for (const correction of corrections) {
+    const terms = { question: termsOf(correction.question), answer: termsOf(correction.answer) };
+    byCorrection.set(correction, terms);
+    count([...terms.question, ...terms.answer]);
+    for (const text of [correction.question, correction.answer]) {
+      for (const word of wordsOf(text)) {
+        const term = canonicalTerm(word);
+        if (term !== undefined && word.length >= MIN_TYPO_WORD) words.set(word, term);
+      }
+    }
+  }
+  for (const text of knowledge) count(termsOf(text));
+  const documents = corrections.length + knowledge.length;
+  // Lucene's idf, as BM25 uses it: always positive, highest for a word nothing else has.
+  const weight = (term: string) => {
+    const df = documentFrequency.get(term) ?? 0;
+    return Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+  };
+  const sum = (terms: Iterable<string>) => {
+    let total = 0;
+    for (const term of terms) total += weight(term);
+    return total;
+  };
+
+  return {
+    /** The question's terms; a word the vocabulary does not know becomes the correction word one typo away. */
+    termsOf(question: string): Set<string> {
+      const terms = new Set<string>();
+      for (const word of wordsOf(question)) {
+        const term = canonicalTerm(word);
+        if (term === undefined) continue;
+        terms.add(documentFrequency.has(term) ? term : (typoOf(word, words) ?? term));
+      }
+      return terms;
+    },
+    closeness(asked: ReadonlySet<string>, correction: Pick<Correction, 'question' | 'answer'>): number {
+      const terms = byCorrection.get(correction)!;
+      if (terms.question.size === 0) return 0;
+      let covered = 0;
+      for (const term of terms.question) if (asked.has(term)) covered += weight(term);
+      // A word of the question found in the correction's answer explains it as well as one in its question.
+      let explained = 0;
+      for (const term of asked) if (terms.question.has(term) || terms.answer.has(term)) explained += weight(term);
+      return (covered / sum(terms.question)) * (explained / sum(asked)) ** NEW_TERM_PENALTY;
+    },
+  };
+}
+
+function termsOf(text: string): Set<string> {
+  const terms = new Set<string>();
+  for (const word of wordsOf(text)) {
+    const term = canonicalTerm(word);
+    if (term !== undefined) terms.add(term);
+  }
+  return terms;
+}
+
+/** Lowercase words, as the tokenizer splits them (its terms are one word each). */
+function wordsOf(text: string): string[] {
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .match(/[\p{L}\p{N}]+(?:['’]\p{L}+)*/gu) ?? []
+  );
+}
+
+/** The word's search term, synonyms folded, or undefined for a stop word or filler. */
+function canonicalTerm(word: string): string | undefined {
+  const term = tokenize(word)[0];
+  if (term === undefined || FILLER.has(term)) return undefined;
+  return CANONICAL.get(term) ?? term;
+}
+
+/** The term of the known word one edit (or one swap of neighbours) from `word`, if there is exactly one. */
+function typoOf(word: string, known: ReadonlyMap<string, string>): string | undefined {
+  if (word.length < MIN_TYPO_WORD) return undefined;
+  const found = new Set<string>();
+  for (const [candidate, term] of known) {
+    if (Math.abs(candidate.length - word.length) <= 1 && oneEditApart(word, candidate)) found.add(term);
+  }
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+/** Whether two different words are one insertion, deletion, substitution or swap of neighbours apart. */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b) return false;
+  if (a.length === b.length) {
+    const diffs: number[] = [];
+    for (let i = 0; i < a.length && diffs.length <= 2; i++) if (a[i] !== b[i]) diffs.push(i);
+    if (diffs.length === 1) return true;
+    const [i, j] = diffs as [number, number];
+    return diffs.length === 2 && j === i + 1 && a[i] === b[j] && a[j] === b[i];
+  }
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  if (long.length - short.length !== 1) return false;
+  let i = 0;
+  while (i < short.length && short[i] === long[i]) i++;
+  return short.slice(i) === long.slice(i + 1);
+}
+
+/** Cosine similarity of the query's vector and the correction's, when both are of one model and size. */
+function similarityOf(vector: { model: string; values: Float32Array }, correction: Correction): number | undefined {
+  const embedding = correction.embedding;
+  if (embedding?.model !== vector.model) return undefined;
+  let stored: Float32Array;
+  try {
+    stored = decodeVector(embedding.vector);
+  } catch {
+    return undefined;
+  }
+  if (stored.length !== vector.values.length) return undefined;
+  const a = normalize(stored);
+  const b = normalize(Float32Array.from(vector.values));
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+  return dot;
 }

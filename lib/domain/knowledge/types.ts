@@ -145,6 +145,19 @@ export interface Correction {
   conversationId: string;
   messageId: string;
   createdAt: string;
+  /**
+   * The embedding of `question` (base64 of little-endian float32, as passages' vectors), for
+   * matching by meaning. Made when the correction is created if an embedding model is configured;
+   * a correction stored without one, or with another model's, is embedded on its first use and
+   * the vector written back (see groundReply).
+   */
+  embedding?: CorrectionEmbedding;
+}
+
+/** A correction's question embedded by one model. */
+export interface CorrectionEmbedding {
+  model: string;
+  vector: string;
 }
 
 /** Why a gap was recorded; a message has at most one gap per reason. */

@@ -41,3 +41,9 @@ export const CHUNK_MIN_WORDS = 80;
  * at 1 KB, so a base's passages load quickly. Changing it means re-embedding every base.
  */
 export const EMBEDDING_DIMENSIONS = 256;
+/**
+ * Stored corrections without a vector of the embedding model in use that one reply embeds (and
+ * writes back); any more wait for the next replies, so a first reply after enabling embeddings on
+ * an AI with many corrections stays one small embedding request.
+ */
+export const MAX_CORRECTIONS_EMBEDDED_PER_REPLY = 20;

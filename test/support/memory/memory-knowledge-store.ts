@@ -1,7 +1,13 @@
 /** KnowledgeStore in memory. */
 import { clone, compare, insertIfAbsent, key, listPage, checkTenant } from '#test/support/memory/memory-records';
 import { ConcurrencyError } from '#lib/domain/errors';
-import type { Correction, KnowledgeBase, KnowledgeDocument, KnowledgeGap } from '#lib/domain/knowledge/types';
+import type {
+  Correction,
+  CorrectionEmbedding,
+  KnowledgeBase,
+  KnowledgeDocument,
+  KnowledgeGap,
+} from '#lib/domain/knowledge/types';
 import type { Page } from '#lib/domain/types';
 import type { KnowledgeStore } from '#lib/ports/knowledge';
 import type { PageRequest } from '#lib/ports/paging';
@@ -82,6 +88,16 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
   }
   async putCorrection(correction: Correction): Promise<void> {
     this.corrections.set(key(correction.tenantId, correction.aiId, correction.id), clone(correction));
+  }
+  async setCorrectionEmbedding(
+    correction: Pick<Correction, 'tenantId' | 'aiId' | 'id' | 'question'>,
+    embedding: CorrectionEmbedding,
+  ): Promise<boolean> {
+    const k = key(correction.tenantId, correction.aiId, correction.id);
+    const stored = this.corrections.get(k);
+    if (stored?.question !== correction.question) return false;
+    this.corrections.set(k, { ...stored, embedding: clone(embedding) });
+    return true;
   }
   async deleteCorrection(tenantId: string, aiId: string, correctionId: string): Promise<void> {
     this.corrections.delete(key(tenantId, aiId, correctionId));

@@ -39,6 +39,24 @@ export function describeKnowledgeFeedbackStoreContract(setup: StoresSetup): void
           aCorrection({ answer: 'Yes, in 3 days now.', createdAt: at(60) }),
         ]);
       });
+
+      it('stores an embedding on a correction that still has that question, and only then', async () => {
+        const embedding = { model: 'text-embedding-3-small', vector: 'AACAPwAAAEA=' };
+        await stores.knowledge.putCorrection(aCorrection({ id: 'cor_a' }));
+        await stores.knowledge.putCorrection(aCorrection({ id: 'cor_b', question: 'Do you ship to Canada now?' }));
+
+        const set = await stores.knowledge.setCorrectionEmbedding(aCorrection({ id: 'cor_a' }), embedding);
+        const again = await stores.knowledge.setCorrectionEmbedding(aCorrection({ id: 'cor_a' }), embedding);
+        // cor_b was replaced by a correction of another question since it was read: its vector would be wrong.
+        const replaced = await stores.knowledge.setCorrectionEmbedding(aCorrection({ id: 'cor_b' }), embedding);
+        const deleted = await stores.knowledge.setCorrectionEmbedding(aCorrection({ id: 'cor_gone' }), embedding);
+
+        expect([set, again, replaced, deleted]).toEqual([true, true, false, false]);
+        expect(await stores.knowledge.listCorrections(TENANT, 'ai_01')).toStrictEqual([
+          aCorrection({ id: 'cor_a', embedding }),
+          aCorrection({ id: 'cor_b', question: 'Do you ship to Canada now?' }),
+        ]);
+      });
     });
 
     describe('knowledge gaps', () => {
