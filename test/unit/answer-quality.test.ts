@@ -1,10 +1,11 @@
 /**
  * Floors under the offline model's answer or abstain, on the held-out half of each labelled set
  * only (the relevance gate's thresholds were tuned on the other half): answer precision and
- * abstain recall at the issue's aims, pooled over the help-centre set and the sales scenarios,
- * and reach, so a gate that abstains on everything fails. Measured when written (held out):
- * precision 0.96 (help centre alone 0.94), abstain recall 0.96, reach 0.54 (help centre 0.43,
- * sales 0.92). `npm run bench -- answer-quality` prints both halves.
+ * abstain recall held per set (help centre, sales scenarios) and pooled over both, and reach, so a
+ * gate that abstains on everything fails. Measured when written (held out): help centre precision
+ * 0.94 (16 of 17), abstain recall 0.96, reach 0.43; sales 1.00, 1.00, 0.92; pooled 0.96, 0.96,
+ * 0.54. The help centre alone misses the precision aim (0.95): its floor is the measured figure,
+ * not the aim (BENCHMARKS.md, "Answer quality"). `npm run bench -- answer-quality` prints both halves.
  */
 import {
   halfOf,
@@ -17,8 +18,14 @@ import {
 import { loadKnowledgeSet } from '#test/support/knowledge-set';
 
 const AIM = { precision: 0.95, abstainRecall: 0.9 };
+/**
+ * The help centre's held-out precision as measured (16 answered right of 17), below the aim: a
+ * lexical gate cannot tell a page using the question's words for something else. Held here so it
+ * cannot fall further; raise it to AIM.precision when the gate gets there.
+ */
+const HELP_CENTRE_PRECISION_FLOOR = 16 / 17;
 /** Below what was measured, so the gate cannot slide to abstaining on everything. */
-const REACH_FLOOR = { helpCentre: 0.35, sales: 0.85 };
+const REACH_FLOOR = { helpCentre: 0.4, sales: 0.85, pooled: 0.5 };
 
 describe('answer or abstain on the labelled sets', () => {
   it('has enough unanswerable near-misses and sales scenarios, split in two halves', () => {
@@ -35,17 +42,22 @@ describe('answer or abstain on the labelled sets', () => {
     }
   });
 
-  it('holds answer precision and abstain recall at their aims on the held-out half', async () => {
+  it('holds answer precision and abstain recall per set and pooled, with reach, on the held-out half', async () => {
     const helpCentre = await measureKnowledgeAnswers('held-out');
     const { misses, ...sales } = await measureSalesScenarios('held-out');
     const both = pooled([helpCentre, sales]);
 
-    expect(both.precision).toBeGreaterThanOrEqual(AIM.precision);
-    expect(both.abstainRecall).toBeGreaterThanOrEqual(AIM.abstainRecall);
+    expect(helpCentre.precision).toBeGreaterThanOrEqual(HELP_CENTRE_PRECISION_FLOOR);
     expect(helpCentre.abstainRecall).toBeGreaterThanOrEqual(AIM.abstainRecall);
-    expect(sales.precision).toBeGreaterThanOrEqual(AIM.precision);
     expect(helpCentre.reach).toBeGreaterThanOrEqual(REACH_FLOOR.helpCentre);
+
+    expect(sales.precision).toBeGreaterThanOrEqual(AIM.precision);
+    expect(sales.abstainRecall).toBeGreaterThanOrEqual(AIM.abstainRecall);
     expect(sales.reach).toBeGreaterThanOrEqual(REACH_FLOOR.sales);
     expect(Object.keys(misses).length).toBeLessThanOrEqual(1);
+
+    expect(both.precision).toBeGreaterThanOrEqual(AIM.precision);
+    expect(both.abstainRecall).toBeGreaterThanOrEqual(AIM.abstainRecall);
+    expect(both.reach).toBeGreaterThanOrEqual(REACH_FLOOR.pooled);
   });
 });

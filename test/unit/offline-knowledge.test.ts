@@ -68,6 +68,28 @@ describe('the offline relevance gate', () => {
     expect(uncovered).toBeGreaterThan(0);
   });
 
+  it('abstains on "how do I close …" when the passage never mentions closing, and answers when it does', async () => {
+    const question = 'How do I close my account so billing stops?';
+    const unrelated = await ask(question, passages('Billing stops for an account on the free plan.'));
+    const covering = await ask(question, passages('Close your account under Settings; billing stops that day.'));
+
+    expect(unrelated.escalation).toBe('unanswerable');
+    expect(covering).toMatchObject({ escalation: 'none', citations: [1] });
+  });
+
+  it('abstains when another page covers clearly more of the question than the first-ranked one', async () => {
+    const question = 'Do you offer a discount for startups and nonprofits in Europe?';
+    const first = 'Startups and nonprofits get a discount on the first year.';
+    const alone = await ask(question, passages(first));
+    const rivalled = await ask(
+      question,
+      passages(first, 'Startups and nonprofits in Europe get a discount through our partner programme.'),
+    );
+
+    expect(alone).toMatchObject({ escalation: 'none', citations: [1] });
+    expect(rivalled.escalation).toBe('unanswerable');
+  });
+
   it('abstains when a question asks how many or when and the passage states no amount', async () => {
     const reply = await ask('How many employees work at Brightdesk?', passages('Brightdesk employees use SSO.'));
 

@@ -7,6 +7,8 @@
  * terms, weighted by how rare each is among the retrieved passages. A shared word is not an answer:
  * "Do you ship kits to Canada?" shares "kit" with "You can return any kit within 45 days", but
  * "ship" and "Canada" (found in no passage, so weighing most) are missing, and the model abstains.
+ * It abstains too when another page's passage covers clearly more than the first-ranked one, and
+ * when the passage lacks the verb a "how do I …" question asks about.
  * The thresholds were tuned on the tuning half of the labelled sets only (test/fixtures/knowledge-set).
  */
 import type { ConfidenceLevel } from '#lib/domain/confidence';
@@ -27,6 +29,14 @@ const MAX_QUOTED_SENTENCES = 3;
 export const MIN_PASSAGE_COVERAGE = 0.6;
 /** Weighted share from which a passage answers the question outright (confidence high, else medium). */
 export const HIGH_PASSAGE_COVERAGE = 0.9;
+/**
+ * How far another page's passage may cover more of the question than the first-ranked one before
+ * the two disagree too much to answer from either (retrieval says one page, coverage another).
+ */
+export const RIVAL_COVERAGE_LEAD = 0.3;
+
+/** "How do I close …", "how can we export …": the verb is what is asked about, and must be held. */
+const HOW_TO_ACTION = /\bhow\s+(?:do|can|could|would|should|will)\s+(?:i|we|you|they|my|our)\s+([a-z]+)/i;
 
 /** A question asking for an amount, a duration or a time. */
 const ASKS_AMOUNT =
@@ -86,15 +96,16 @@ export function answerFromKnowledge(request: ReplyRequest, question: string): Kn
   const terms = salientTerms(question);
   if (terms.length === 0) return undefined;
   const passages = knowledge.passages;
-  const scores = coverages(
-    terms,
-    passages.map((p) => [p.title, ...p.headingPath, p.text].join('\n')),
-  );
+  const passageTexts = passages.map((p) => [p.title, ...p.headingPath, p.text].join('\n'));
+  const scores = coverages(terms, passageTexts);
   // The passage retrieval ranked first must cover the question: a lower one that covers more of
   // its words is more often another page sharing them (tuned: it answered wrong more often).
   const passage = passages[0];
   const coverage = scores[0] ?? 0;
   if (!passage || coverage < MIN_PASSAGE_COVERAGE) return undefined;
+  // But a passage of another page covering clearly more means the two disagree: neither is sure.
+  const rivalled = scores.some((s, i) => passages[i]?.title !== passage.title && s >= coverage + RIVAL_COVERAGE_LEAD);
+  if (rivalled || !holdsAction(question, terms, passageTexts[0] ?? '')) return undefined;
   const quoted = quote(passage.text, terms);
   // "How many …?", "When …?" ask for an amount or a time: sentences that state none do not answer.
   if (ASKS_AMOUNT.test(question) && !STATES_AMOUNT.test(quoted)) return undefined;
@@ -103,6 +114,16 @@ export function answerFromKnowledge(request: ReplyRequest, question: string): Kn
     confidence: coverage >= HIGH_PASSAGE_COVERAGE ? 'high' : 'medium',
     citations: [passage.ref],
   };
+}
+
+/**
+ * Whether `text` holds the action a "how do I …" question asks about ("close" in "How do I close my
+ * account so we stop being billed?"): a page about stopping bills that never mentions closing
+ * answers another question. True when the question asks no such thing.
+ */
+function holdsAction(question: string, terms: readonly string[], text: string): boolean {
+  const [verb] = tokenize(question.match(HOW_TO_ACTION)?.[1] ?? '');
+  return verb === undefined || !terms.includes(verb) || tokenize(text).includes(verb);
 }
 
 /** The passage's sentences that hold the most salient terms, at most MAX_QUOTED_SENTENCES, in their order. */
