@@ -117,11 +117,11 @@ export function closenessOf(
  * into its first stem. How it was built: from the words any shop's help centre uses for orders,
  * delivery, returns, payment, accounts, plans and opening hours, written down as a support agent
  * would list them. The labelled set's tuning half showed which areas were missing (tracking,
- * payment, plans, how long things take or last); its held-out half was never looked at, and measured
- * once it gained nothing from the table (BENCHMARKS.md, "Correction reach"). Kept small and
- * reviewed: a word goes in only
- * when it asks the same thing in every support context, never when it is merely related ("change"
- * and "reset" a password, "warehouse" and "store", "exchange" and "return" stay apart).
+ * payment, plans, how long things take or last); its held-out half was never looked at, and
+ * measured once it gained nothing from the table (BENCHMARKS.md, "Correction reach"). Kept small
+ * and reviewed: a word goes in only when it asks the same thing in every support context, never
+ * when it is merely related ("change" and "reset" a password, "warehouse" and "store", "exchange"
+ * and "return" stay apart).
  */
 // biome-ignore format: one group a line reads better
 const SYNONYM_GROUPS: readonly string[][] = [
