@@ -69,6 +69,47 @@ describe('matching corrections to a question', () => {
     expect(kitIsCommon).toBeGreaterThan(plain);
   });
 
+  it('meets everyday support synonyms and phrases: "money back" for a refund, "a higher plan" for an upgrade, "X life" for "how long does X last"', () => {
+    const close = (question: string, correction: { question: string; answer: string }) =>
+      closenessOf(question, correction, { corrections: [correction] });
+    const refund = { question: 'Can I get a refund on a workshop ticket?', answer: 'Yes, up to 7 days before.' };
+    const upgrade = { question: 'Can I upgrade my hosting plan?', answer: 'Yes, at any time from your account.' };
+    const headphones = { question: 'How long does the headphone battery last?', answer: 'About 30 hours.' };
+
+    expect(close('Can I get my money back on a workshop ticket?', refund)).toBe(1);
+    expect(close('Can I switch to a higher hosting plan?', upgrade)).toBe(1);
+    expect(close('What is the headphone battery life?', headphones)).toBe(1);
+    expect(close('Headphones: how long do they last on a single charge?', headphones)).toBeGreaterThanOrEqual(
+      OFFLINE_CORRECTION_CLOSENESS,
+    );
+  });
+
+  it('never finds the opposite request close, however many words it shares', () => {
+    const upgrade = { question: 'Can I upgrade my hosting plan?', answer: 'Yes, at any time from your account.' };
+    const unsubscribe = {
+      question: 'How do I unsubscribe from the mailing list?',
+      answer: 'Use the link in any mail.',
+    };
+
+    expect(closenessOf('Can I downgrade my hosting plan?', upgrade, { corrections: [upgrade] })).toBe(0);
+    expect(closenessOf('How do I subscribe to the mailing list?', unsubscribe, { corrections: [unsubscribe] })).toBe(0);
+  });
+
+  it("counts a word found only in the correction's answer as far as the question holds the correction's subject", () => {
+    const engraving = {
+      question: 'Do you engrave watches?',
+      answer: 'Yes, engraving is free, and every watch comes in a box with a handwritten card.',
+    };
+    const close = (question: string) => closenessOf(question, engraving, { corrections: [engraving] });
+
+    // Its subject held, the answer's words explain the rest of the question…
+    expect(close('Do you engrave watches, with a handwritten card?')).toBeGreaterThanOrEqual(
+      OFFLINE_CORRECTION_CLOSENESS,
+    );
+    // …but a question about a thing the answer names in passing is another question.
+    expect(close('Do you engrave cards?')).toBeLessThan(OFFLINE_CORRECTION_CLOSENESS);
+  });
+
   it('meets a misspelling one edit away, never a word two edits or a swap of distant letters away', () => {
     expect(['canda', 'canadas', 'cnaada', 'canbda'].map((typo) => oneEditApart(typo, 'canada'))).toEqual([
       true,
