@@ -1,0 +1,144 @@
+/**
+ * The chat model on Amazon Bedrock's Converse API. The reply comes as the input of one tool whose
+ * schema is Parley's reply wire schema (reply-wire-schema.ts), forced with `toolChoice`: Converse
+ * has no structured-output mode common to its models, and a forced tool is what Claude 3+ and
+ * Nova honour. The input is validated on the way back as OpenAI's answer is.
+ */
+import type {
+  BedrockRuntimeClient,
+  ConverseCommandInput,
+  ConverseCommandOutput,
+  TokenUsage as BedrockTokenUsage,
+  ToolConfiguration,
+  ToolInputSchema,
+} from '@aws-sdk/client-bedrock-runtime';
+import { bedrockClient } from '#lib/adapters/bedrock/bedrock-client';
+import { rethrowBedrockFault } from '#lib/adapters/bedrock/bedrock-faults';
+import { toConverseChat } from '#lib/adapters/bedrock/converse-messages';
+import {
+  DEFAULT_TIMEOUT_MS,
+  MALFORMED_OUTPUT_RETRIES,
+  REPLY_TEMPERATURE,
+} from '#lib/adapters/openai/openai-chat-model';
+import { buildReplyJsonSchema, parseReplyWire } from '#lib/adapters/openai/reply-wire-schema';
+import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports/chat-model';
+import { MalformedModelOutputError, type ModelReply, type ReplyRequest } from '#lib/domain/reply';
+import { buildChatMessages } from '#lib/domain/prompt';
+
+/** The tool the reply is written through. */
+export const REPLY_TOOL_NAME = 'parley_reply';
+
+/**
+ * Most tokens a reply may take. An e-mail of a few paragraphs with its JSON takes well under
+ * 1,000; the cap keeps a runaway answer from costing a model's whole default (Nova's 10,000).
+ */
+export const REPLY_MAX_TOKENS = 2_000;
+
+/**
+ * Attempts per call: one. The SDK would retry throttling by sleeping in the Lambda; a fault is
+ * reported at once as ModelBusyError and waited out off the Lambda, as on the OpenAI path.
+ */
+export const CHAT_MAX_ATTEMPTS = 1;
+
+export interface BedrockChatModelOptions {
+  /** A foundation model id, an inference profile id, or the ARN of either. */
+  model: string;
+  /** A ready client (tests); otherwise one is built on the first request (bedrock-client.ts). */
+  client?: BedrockRuntimeClient;
+  timeoutMs?: number;
+}
+
+export class BedrockChatModel implements ChatModel {
+  private readonly client: () => Promise<BedrockRuntimeClient>;
+  private readonly model: string;
+  private readonly toolConfig: ToolConfiguration;
+
+  constructor(options: BedrockChatModelOptions) {
+    this.model = options.model;
+    this.client = bedrockClient(options.client, {
+      maxAttempts: CHAT_MAX_ATTEMPTS,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
+    this.toolConfig = {
+      tools: [
+        {
+          toolSpec: {
+            name: REPLY_TOOL_NAME,
+            description: 'Send your reply to the prospect, with your decisions about it.',
+            inputSchema: { json: buildReplyJsonSchema() as ToolInputSchema.JsonMember['json'] },
+          },
+        },
+      ],
+      toolChoice: { tool: { name: REPLY_TOOL_NAME } },
+    };
+  }
+
+  /**
+   * Asks the model for one structured reply. A malformed answer (no tool call, input outside the
+   * schema, cut off at the token cap) is asked for again `MALFORMED_OUTPUT_RETRIES` times, then
+   * reported as MalformedModelOutputError. Throttling, 5xx, timeouts and model errors are
+   * ModelBusyError; denied access, a model not enabled or unknown is ModelUnavailableError.
+   */
+  async generateReply(request: ReplyRequest): Promise<ChatModelReply> {
+    const input: ConverseCommandInput = {
+      modelId: this.model,
+      ...toConverseChat(buildChatMessages(request)),
+      toolConfig: this.toolConfig,
+      inferenceConfig: { temperature: REPLY_TEMPERATURE, maxTokens: REPLY_MAX_TOKENS },
+    };
+    let lastError: MalformedModelOutputError | undefined;
+    // A retried answer cost the tokens of every attempt, not only of the last one.
+    let usage: TokenUsage | undefined;
+    for (let attempt = 0; attempt <= MALFORMED_OUTPUT_RETRIES; attempt += 1) {
+      const output = await this.converse(input);
+      usage = addUsage(usage, output.usage);
+      try {
+        return { ...readReply(output), ...(usage ? { usage } : {}) };
+      } catch (error) {
+        if (!(error instanceof MalformedModelOutputError)) throw error;
+        lastError = error;
+      }
+    }
+    throw new MalformedModelOutputError(
+      `model output still malformed after ${MALFORMED_OUTPUT_RETRIES + 1} attempts: ${lastError?.message ?? 'unknown'}`,
+    );
+  }
+
+  private async converse(input: ConverseCommandInput): Promise<ConverseCommandOutput> {
+    const client = await this.client();
+    // The command class comes from the module the client was built from, loaded by now.
+    const { ConverseCommand } = await import('@aws-sdk/client-bedrock-runtime');
+    return client.send(new ConverseCommand(input)).catch(rethrowBedrockFault);
+  }
+}
+
+/** The running total of tokens, adding one call's count. */
+function addUsage(total: TokenUsage | undefined, usage: BedrockTokenUsage | undefined): TokenUsage | undefined {
+  if (!usage) return total;
+  return {
+    inputTokens: (total?.inputTokens ?? 0) + (usage.inputTokens ?? 0),
+    outputTokens: (total?.outputTokens ?? 0) + (usage.outputTokens ?? 0),
+  };
+}
+
+/** The input of the reply tool's call, validated; throws MalformedModelOutputError if unusable. */
+export function readToolInput(output: ConverseCommandOutput, toolName: string): unknown {
+  const { stopReason } = output;
+  if (stopReason === 'max_tokens') {
+    throw new MalformedModelOutputError('model output was cut off at the token cap');
+  }
+  const call = output.output?.message?.content?.find((block) => block.toolUse?.name === toolName)?.toolUse;
+  if (!call)
+    throw new MalformedModelOutputError(`model answered without calling ${toolName} (stopReason ${stopReason})`);
+  // A document is JSON already; a model that sends its arguments as a JSON string is read too.
+  if (typeof call.input !== 'string') return call.input;
+  try {
+    return JSON.parse(call.input);
+  } catch {
+    throw new MalformedModelOutputError(`the input of ${toolName} is not JSON`);
+  }
+}
+
+function readReply(output: ConverseCommandOutput): ModelReply {
+  return parseReplyWire(readToolInput(output, REPLY_TOOL_NAME));
+}
