@@ -77,3 +77,16 @@ export function forcedToolRefusal(modelId: string): string {
     `needs to hold replies to their schema: choose ${FORCED_TOOL_FAMILIES}, e.g. ${DEFAULT_BEDROCK_CHAT_MODEL}`
   );
 }
+
+/** Embedding models the Titan embedder speaks to: Titan Text Embeddings V2 (id or ARN). */
+export function supportsEmbeddingModel(modelId: string): boolean {
+  return /^amazon\.titan-embed-text-v2(:|$)/.test(parseBedrockModelId(modelId).foundationModelId);
+}
+
+/** Why `modelId` is refused as the embedding model, in a sentence an operator can act on. */
+export function embeddingModelRefusal(modelId: string): string {
+  return (
+    `the Bedrock embedding model ${modelId} is not Amazon Titan Text Embeddings V2, the one Parley's ` +
+    `embedder speaks to (at ${TITAN_V2_DIMENSIONS[0]} dimensions, as the index is built): use ${DEFAULT_BEDROCK_EMBEDDING_MODEL}`
+  );
+}
