@@ -14,6 +14,7 @@ import { expireConversations } from '#lib/app/expire-conversations';
 import { type PendingKind, recoverPending, staleAfterVisibility, staleCutoffs } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { backfillInbox } from '#lib/app/backfill-inbox';
+import { reindexKnowledge } from '#lib/app/knowledge/reindex-knowledge';
 import { ensureCurrentTable } from '#local/upgrade-table';
 import { type Config, ENV, loadConfig, type ModelProvider } from '#lib/config';
 import { LOCAL_QUEUE_SETTINGS } from '#lib/queue-settings';
@@ -141,6 +142,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await backfillInbox(deps);
   // The queues live in memory: whatever was stored but not finished before a stop is queued again.
   await recoverPending(deps, { olderThan: END_OF_TIME, limit: 10_000 });
+  // Documents embedded by another model (the provider changed since) are indexed again with this one.
+  const reindexing = await reindexKnowledge(deps, tenantId);
+  if (reindexing > 0) {
+    logger.warn('re-indexing knowledge embedded by another model', {
+      documents: reindexing,
+      model: deps.embedder?.model,
+    });
+  }
   // Conversations whose retention ran out while the runtime was stopped go now, not a sweep later.
   await expireConversations(deps).catch((error: unknown) =>
     logger.error('the expiry sweep failed', { error: String(error) }),
