@@ -15,11 +15,8 @@ import type {
 import { bedrockClient } from '#lib/adapters/bedrock/bedrock-client';
 import { rethrowBedrockFault } from '#lib/adapters/bedrock/bedrock-faults';
 import { toConverseChat } from '#lib/adapters/bedrock/converse-messages';
-import {
-  DEFAULT_TIMEOUT_MS,
-  MALFORMED_OUTPUT_RETRIES,
-  REPLY_TEMPERATURE,
-} from '#lib/adapters/openai/openai-chat-model';
+import { askUntilWellFormed } from '#lib/adapters/malformed-retries';
+import { DEFAULT_TIMEOUT_MS, REPLY_TEMPERATURE } from '#lib/adapters/openai/openai-chat-model';
 import { buildReplyJsonSchema, parseReplyWire } from '#lib/adapters/openai/reply-wire-schema';
 import * as z from 'zod';
 import type { ChatModel, ChatModelReply, RubricRequest, RubricVerdict, TokenUsage } from '#lib/ports/chat-model';
@@ -122,28 +119,12 @@ export class BedrockChatModel implements ChatModel {
     );
   }
 
-  /**
-   * Calls Converse until `read` accepts the answer, asking again `MALFORMED_OUTPUT_RETRIES` times
-   * after a MalformedModelOutputError; the usage adds up every attempt's tokens.
-   */
-  private async ask<T extends object>(
-    input: ConverseCommandInput,
-    read: (output: ConverseCommandOutput) => T,
-  ): Promise<T & { usage?: TokenUsage }> {
-    let lastError: MalformedModelOutputError | undefined;
-    let usage: TokenUsage | undefined;
-    for (let attempt = 0; attempt <= MALFORMED_OUTPUT_RETRIES; attempt += 1) {
-      const output = await this.converse(input);
-      usage = addUsage(usage, output.usage);
-      try {
-        return { ...read(output), ...(usage ? { usage } : {}) };
-      } catch (error) {
-        if (!(error instanceof MalformedModelOutputError)) throw error;
-        lastError = error;
-      }
-    }
-    throw new MalformedModelOutputError(
-      `model output still malformed after ${MALFORMED_OUTPUT_RETRIES + 1} attempts: ${lastError?.message ?? 'unknown'}`,
+  /** Calls Converse until `read` accepts the answer (malformed-retries.ts), summing Converse's `usage`. */
+  private ask<T extends object>(input: ConverseCommandInput, read: (output: ConverseCommandOutput) => T) {
+    return askUntilWellFormed(
+      () => this.converse(input),
+      (output) => usageOf(output.usage),
+      read,
     );
   }
 
@@ -155,13 +136,9 @@ export class BedrockChatModel implements ChatModel {
   }
 }
 
-/** The running total of tokens, adding one call's count. */
-function addUsage(total: TokenUsage | undefined, usage: BedrockTokenUsage | undefined): TokenUsage | undefined {
-  if (!usage) return total;
-  return {
-    inputTokens: (total?.inputTokens ?? 0) + (usage.inputTokens ?? 0),
-    outputTokens: (total?.outputTokens ?? 0) + (usage.outputTokens ?? 0),
-  };
+/** One call's token count. */
+function usageOf(usage: BedrockTokenUsage | undefined): TokenUsage | undefined {
+  return usage && { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
 }
 
 /** The input of the reply tool's call, validated; throws MalformedModelOutputError if unusable. */
