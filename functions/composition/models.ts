@@ -69,11 +69,10 @@ async function composeOpenAi(config: Config, logger: Logger, options: ComposeMod
       `invalid configuration: ${ENV.modelProvider}=openai needs ${ENV.openAiApiKey}, ${ENV.openAiBaseUrl} or ${ENV.openAiSecretArn}`,
     );
   }
-  const [{ KEY_RECHECK_MS, KeyedChatModel }, { OpenAiChatModel }, { OpenAiEmbedder }] = await Promise.all([
-    import('#lib/adapters/openai/keyed-chat-model'),
-    import('#lib/adapters/openai/openai-chat-model'),
-    import('#lib/adapters/openai/openai-embedder'),
-  ]);
+  // One after another: they share modules, and jest's ESM loader fails concurrent imports of one.
+  const { KEY_RECHECK_MS, KeyedChatModel } = await import('#lib/adapters/openai/keyed-chat-model');
+  const { OpenAiChatModel } = await import('#lib/adapters/openai/openai-chat-model');
+  const { OpenAiEmbedder } = await import('#lib/adapters/openai/openai-embedder');
   const connect = (key: string) => ({ apiKey: key, ...(baseUrl ? { baseUrl } : {}) });
   const buildChatModel = (key: string) => new OpenAiChatModel({ model: chatModel, ...connect(key) });
   const buildEmbedder = (key: string) => new OpenAiEmbedder({ model: embeddingModel, ...connect(key) });
@@ -116,10 +115,8 @@ async function composeBedrock(config: Config): Promise<ModelDeps> {
   if (!supportsEmbeddingModel(embeddingModel)) {
     throw new Error(`invalid configuration: ${ENV.bedrockEmbeddingModel}: ${embeddingModelRefusal(embeddingModel)}`);
   }
-  const [{ BedrockChatModel }, { TitanEmbedder }] = await Promise.all([
-    import('#lib/adapters/bedrock/bedrock-chat-model'),
-    import('#lib/adapters/bedrock/titan-embedder'),
-  ]);
+  const { BedrockChatModel } = await import('#lib/adapters/bedrock/bedrock-chat-model');
+  const { TitanEmbedder } = await import('#lib/adapters/bedrock/titan-embedder');
   return {
     chatModel: new BedrockChatModel({ model: chatModel }),
     embedder: new TitanEmbedder({ model: embeddingModel }),

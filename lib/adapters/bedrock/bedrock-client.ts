@@ -33,10 +33,10 @@ export function bedrockClient(
 ): () => Promise<BedrockRuntimeClient> {
   if (client) return () => Promise.resolve(client);
   return once(async () => {
-    const [{ BedrockRuntimeClient }, { NodeHttpHandler }] = await Promise.all([
-      import('@aws-sdk/client-bedrock-runtime'),
-      import('@smithy/node-http-handler'),
-    ]);
+    // One after another: the SDK loads the handler's package too, and two concurrent imports of one
+    // module trip jest's ESM loader.
+    const { BedrockRuntimeClient } = await import('@aws-sdk/client-bedrock-runtime');
+    const { NodeHttpHandler } = await import('@smithy/node-http-handler');
     return new BedrockRuntimeClient({
       maxAttempts: options.maxAttempts,
       requestHandler: new NodeHttpHandler({
