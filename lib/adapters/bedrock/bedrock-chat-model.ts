@@ -141,7 +141,7 @@ function usageOf(usage: BedrockTokenUsage | undefined): TokenUsage | undefined {
   return usage && { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
 }
 
-/** The input of the reply tool's call, validated; throws MalformedModelOutputError if unusable. */
+/** The input the model called `toolName` with; throws MalformedModelOutputError if there is none usable. */
 export function readToolInput(output: ConverseCommandOutput, toolName: string): unknown {
   const { stopReason } = output;
   if (stopReason === 'max_tokens') {
