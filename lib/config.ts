@@ -4,16 +4,19 @@
  */
 // A namespace import lets esbuild leave zod's ~50 locales (~350 KB) out of the bundles.
 import * as z from 'zod';
+import { DEFAULT_BEDROCK_CHAT_MODEL, DEFAULT_BEDROCK_EMBEDDING_MODEL } from '#lib/adapters/bedrock/models';
 import { MODEL_FAULT_BUDGET_MS } from '#lib/domain/model-faults';
 import type { WebhookTargetPolicy } from '#lib/domain/webhook-url';
 
 /**
  * Where answers come from. `openai`: OpenAI or any OpenAI-compatible server (the key from
  * OPENAI_API_KEY, else the Secrets Manager secret; a base URL alone for a keyless server).
+ * `bedrock`: Amazon Bedrock in the account's own region, with the AWS SDK's usual credentials
+ * (the Lambda role; locally AWS_PROFILE or the environment's keys).
  * `offline`: the deterministic template model, which needs nothing (the local default, and a
  * deployed stack's only when the operator asks for a demo with `-c modelProvider=offline`).
  */
-export const MODEL_PROVIDERS = ['openai', 'offline'] as const;
+export const MODEL_PROVIDERS = ['openai', 'bedrock', 'offline'] as const;
 
 export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
 
@@ -55,6 +58,10 @@ export const ENV = {
   openAiBaseUrl: 'OPENAI_BASE_URL',
   chatModel: 'PARLEY_CHAT_MODEL',
   embeddingModel: 'PARLEY_EMBEDDING_MODEL',
+  /** The Bedrock chat model: a foundation model id, a cross-region inference profile id, or an ARN. */
+  bedrockChatModel: 'PARLEY_BEDROCK_CHAT_MODEL',
+  /** The Bedrock embedding model (Titan Text Embeddings V2). */
+  bedrockEmbeddingModel: 'PARLEY_BEDROCK_EMBEDDING_MODEL',
   /** The EventBridge bus that domain events go to (AWS). */
   eventBusName: 'PARLEY_EVENT_BUS_NAME',
   /** The file domain events are appended to (local runtime), one JSON object a line. */
@@ -100,6 +107,8 @@ const configSchema = z.object({
   [ENV.openAiBaseUrl]: z.url().optional(),
   [ENV.chatModel]: z.string().min(1).default('gpt-4o-mini'),
   [ENV.embeddingModel]: z.string().min(1).default('text-embedding-3-small'),
+  [ENV.bedrockChatModel]: z.string().min(1).default(DEFAULT_BEDROCK_CHAT_MODEL),
+  [ENV.bedrockEmbeddingModel]: z.string().min(1).default(DEFAULT_BEDROCK_EMBEDDING_MODEL),
   [ENV.eventBusName]: optionalName,
   [ENV.eventLogFile]: optionalName,
   [ENV.scheduleGroupName]: optionalName,
@@ -144,6 +153,11 @@ export interface Config {
     chatModel: string;
     embeddingModel: string;
   };
+  /**
+   * The Bedrock models, used only under `bedrock`. The client's region and credentials are the
+   * SDK's default chain, not `region` above (which the local runtime points at dynalite).
+   */
+  bedrock: { chatModel: string; embeddingModel: string };
   /** Where domain events go: an EventBridge bus (AWS), else a JSON-lines file (local), else nowhere. */
   events: { eventBusName?: string; logFile?: string };
   /** EventBridge Scheduler settings for one-time timers; absent where timers run elsewhere (locally). */
@@ -194,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     region: e[ENV.region],
     modelProvider,
     openAi: Object.freeze(openAi),
+    bedrock: Object.freeze({ chatModel: e[ENV.bedrockChatModel], embeddingModel: e[ENV.bedrockEmbeddingModel] }),
     events: Object.freeze({ eventBusName: e[ENV.eventBusName], logFile: e[ENV.eventLogFile] }),
     scheduler:
       groupName && roleArn && dlqArn && targetArn

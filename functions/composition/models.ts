@@ -1,14 +1,21 @@
 /**
  * The chat model and the embedder, as `config.modelProvider` says: OpenAI (or a compatible
- * server), or the offline model. Nothing falls back to the offline model by itself: a deployed
- * stack whose OpenAI key is missing or refused escalates its answers (`model_unavailable`).
+ * server), Amazon Bedrock, or the offline model. Nothing falls back to the offline model by itself:
+ * a deployed stack whose model is missing, refused or not enabled escalates its answers
+ * (`model_unavailable`).
+ *
+ * Each provider's SDK-backed adapters are imported inside its case, so a function bundled for one provider
+ * can leave the other's SDK out (the stack marks it external) without ever loading it.
  */
 import type { Deps } from '#lib/app/deps';
 import { type Config, ENV } from '#lib/config';
+import {
+  embeddingModelRefusal,
+  forcedToolRefusal,
+  supportsEmbeddingModel,
+  supportsForcedTool,
+} from '#lib/adapters/bedrock/models';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
-import { KEY_RECHECK_MS, KeyedChatModel } from '#lib/adapters/openai/keyed-chat-model';
-import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
-import { OpenAiEmbedder } from '#lib/adapters/openai/openai-embedder';
 import type { Logger } from '#lib/ports/system';
 
 export type ModelDeps = Pick<Deps, 'chatModel' | 'embedder'>;
@@ -38,6 +45,8 @@ export async function composeModels(
       return { chatModel: new OfflineChatModel() };
     case 'openai':
       return composeOpenAi(config, logger, options);
+    case 'bedrock':
+      return composeBedrock(config);
     default: {
       const unknown: never = provider;
       throw new Error(`unknown model provider ${String(unknown)}`);
@@ -60,6 +69,10 @@ async function composeOpenAi(config: Config, logger: Logger, options: ComposeMod
       `invalid configuration: ${ENV.modelProvider}=openai needs ${ENV.openAiApiKey}, ${ENV.openAiBaseUrl} or ${ENV.openAiSecretArn}`,
     );
   }
+  // One after another: they share modules, and jest's ESM loader fails concurrent imports of one.
+  const { KEY_RECHECK_MS, KeyedChatModel } = await import('#lib/adapters/openai/keyed-chat-model');
+  const { OpenAiChatModel } = await import('#lib/adapters/openai/openai-chat-model');
+  const { OpenAiEmbedder } = await import('#lib/adapters/openai/openai-embedder');
   const connect = (key: string) => ({ apiKey: key, ...(baseUrl ? { baseUrl } : {}) });
   const buildChatModel = (key: string) => new OpenAiChatModel({ model: chatModel, ...connect(key) });
   const buildEmbedder = (key: string) => new OpenAiEmbedder({ model: embeddingModel, ...connect(key) });
@@ -86,6 +99,27 @@ async function composeOpenAi(config: Config, logger: Logger, options: ComposeMod
       ...(options.now ? { now: options.now } : {}),
     }),
     ...(stored ? { embedder: buildEmbedder(stored) } : {}),
+  };
+}
+
+/**
+ * Bedrock's chat model and Titan embedder. There is no key: the SDK's default chain gives the
+ * region and credentials (the Lambda role; locally AWS_PROFILE or the environment's keys), and a
+ * role that may not call the model shows as ModelUnavailableError on the first answer.
+ */
+async function composeBedrock(config: Config): Promise<ModelDeps> {
+  const { chatModel, embeddingModel } = config.bedrock;
+  if (!supportsForcedTool(chatModel)) {
+    throw new Error(`invalid configuration: ${ENV.bedrockChatModel}: ${forcedToolRefusal(chatModel)}`);
+  }
+  if (!supportsEmbeddingModel(embeddingModel)) {
+    throw new Error(`invalid configuration: ${ENV.bedrockEmbeddingModel}: ${embeddingModelRefusal(embeddingModel)}`);
+  }
+  const { BedrockChatModel } = await import('#lib/adapters/bedrock/bedrock-chat-model');
+  const { TitanEmbedder } = await import('#lib/adapters/bedrock/titan-embedder');
+  return {
+    chatModel: new BedrockChatModel({ model: chatModel }),
+    embedder: new TitanEmbedder({ model: embeddingModel }),
   };
 }
 

@@ -58,7 +58,7 @@ describe('parseInfraConfig', () => {
     [{ deliveryMaxConcurrency: 'ten' }, 'deliveryMaxConcurrency must be a number (got "ten")'],
     [{ webhookTargets: 'local' }, 'webhookTargets must be public or private (local is for the local runtime)'],
     [{ alarmEmail: 'ops' }, 'alarmEmail must be an e-mail address (got "ops")'],
-    [{ modelProvider: 'gpt' }, 'modelProvider must be openai or offline (got "gpt")'],
+    [{ modelProvider: 'gpt' }, 'modelProvider must be openai, bedrock or offline (got "gpt")'],
     [{ allowHttpWebhooks: 'yes' }, 'allowHttpWebhooks must be true or false (got "yes")'],
     [{ logRetentionDays: 31 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30'],
     [{ stackName: '1parley' }, 'stackName must start with a letter'],

@@ -81,6 +81,6 @@ describe('an unknown model provider', () => {
     const synth = () => synthParley({ context: { modelProvider: 'bedrock-ish' } });
 
     expect(synth).toThrow(InfraConfigError);
-    expect(synth).toThrow('modelProvider must be openai or offline (got "bedrock-ish")');
+    expect(synth).toThrow('modelProvider must be openai, bedrock or offline (got "bedrock-ish")');
   });
 });

@@ -1,12 +1,14 @@
 /**
  * A revoked OpenAI key, end to end through the real `openai` SDK: the composition root builds the
  * chat model from the environment as a function would, the fake OpenAI server on loopback answers
- * 401 as OpenAI does, and the generator escalates (`model_unavailable`) instead of answering.
+ * 401 as OpenAI does, and the generator escalates (`model_unavailable`) instead of answering. The
+ * same for a Bedrock model whose access is not enabled, through the real Bedrock Runtime client.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { composeModels } from '#functions/composition/models';
 import { generateReply } from '#lib/app/generate-reply';
 import { ENV, loadConfig } from '#lib/config';
+import { BEDROCK_ERRORS, type FakeBedrock, startFakeBedrock, useFakeBedrockEnv } from '#test/support/fake-bedrock';
 import { startFakeOpenAi, type FakeOpenAi } from '#test/support/fake-openai';
 import { makeFakeDeps, SilentLogger } from '#test/support/fakes';
 import { givenMessage, givenTenantWithAi } from '#test/support/scenario';
@@ -22,26 +24,49 @@ const INVALID_KEY_BODY = {
 };
 
 let fake: FakeOpenAi;
+let bedrock: FakeBedrock;
+let restoreEnv: () => void;
 beforeAll(async () => {
   fake = await startFakeOpenAi({ respond: () => ({ status: 401, body: INVALID_KEY_BODY }) });
+  bedrock = await startFakeBedrock();
+  bedrock.setResponder(() => BEDROCK_ERRORS.accessDenied);
+  restoreEnv = useFakeBedrockEnv(bedrock);
 });
 afterAll(async () => {
-  await fake.stop();
+  restoreEnv();
+  await Promise.all([fake.stop(), bedrock.stop()]);
 });
 
-describe('a generator whose OpenAI key is refused', () => {
-  it('escalates the message as model_unavailable to the emergency webhook, and answers nothing', async () => {
-    const config = loadConfig({
-      [ENV.tableName]: 'parley',
-      [ENV.generationQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-generation.fifo',
-      [ENV.deliveryQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-delivery',
-      [ENV.ingestionQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-ingestion',
-      [ENV.documentsDir]: '/tmp/parley-unused',
+/** A function's environment, as the stack sets it, with the provider's own settings. */
+function configWith(provider: Record<string, string>) {
+  return loadConfig({
+    [ENV.tableName]: 'parley',
+    [ENV.generationQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-generation.fifo',
+    [ENV.deliveryQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-delivery',
+    [ENV.ingestionQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/parley-ingestion',
+    [ENV.documentsDir]: '/tmp/parley-unused',
+    ...provider,
+  });
+}
+
+describe.each([
+  [
+    'whose OpenAI key is refused',
+    () => ({
       [ENV.modelProvider]: 'openai',
       [ENV.openAiApiKey]: 'sk-revoked-abcd',
       [ENV.openAiBaseUrl]: fake.baseUrl,
-    });
-    const { chatModel } = await composeModels(config, new SilentLogger());
+    }),
+    () => fake.requests.length,
+  ],
+  [
+    'whose Bedrock model access is not enabled',
+    () => ({ [ENV.modelProvider]: 'bedrock' }),
+    () => bedrock.converseRequests.length,
+  ],
+])('a generator %s', (_label, providerEnv, requestCount) => {
+  it('escalates the message as model_unavailable to the emergency webhook, and answers nothing', async () => {
+    const { chatModel } = await composeModels(configWith(providerEnv()), new SilentLogger());
     const deps = makeFakeDeps({ chatModel });
     const { tenantId, ai } = await givenTenantWithAi(deps, {
       webhooks: { answerUrl: 'https://hooks.example.com/answer', emergencyUrl: 'https://hooks.example.com/help' },
@@ -52,7 +77,7 @@ describe('a generator whose OpenAI key is refused', () => {
     const outcome = await generateReply(deps, { tenantId, conversationId, messageId, attempt: 1 });
 
     expect(outcome).toBe('model_unavailable');
-    expect(fake.requests).toHaveLength(1);
+    expect(requestCount()).toBe(1);
     const deliveries = await Promise.all(
       deps.deliveryQueue.jobs.map((j) => deps.deliveries.getDelivery(tenantId, j.job.deliveryId)),
     );

@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { composeModels, type SecretReader } from '#functions/composition/models';
+import { BedrockChatModel } from '#lib/adapters/bedrock/bedrock-chat-model';
+import { DEFAULT_BEDROCK_CHAT_MODEL, DEFAULT_BEDROCK_EMBEDDING_MODEL } from '#lib/adapters/bedrock/models';
+import { TitanEmbedder } from '#lib/adapters/bedrock/titan-embedder';
 import { OfflineChatModel } from '#lib/adapters/offline/offline-chat-model';
 import { KeyedChatModel } from '#lib/adapters/openai/keyed-chat-model';
 import { OpenAiChatModel } from '#lib/adapters/openai/openai-chat-model';
@@ -129,6 +132,46 @@ describe('composeModels', () => {
 
       expect(models.chatModel).toBeInstanceOf(OpenAiChatModel);
       expect(models.embedder).toBeInstanceOf(OpenAiEmbedder);
+    });
+  });
+
+  describe('with bedrock', () => {
+    const { [ENV.openAiSecretArn]: _secret, ...openAiFree } = awsEnv;
+    const bedrockEnv = { ...openAiFree, [ENV.modelProvider]: 'bedrock' };
+
+    it('answers with the Converse chat model and embeds with Titan V2 at 256 dimensions, reading no secret', async () => {
+      const secret = secretHolding('sk-live-abc');
+
+      const models = await composeModels(loadConfig(bedrockEnv), new SilentLogger(), { readSecret: secret });
+
+      expect(models.chatModel).toBeInstanceOf(BedrockChatModel);
+      expect(models.embedder).toBeInstanceOf(TitanEmbedder);
+      expect(models.embedder).toMatchObject({ model: DEFAULT_BEDROCK_EMBEDDING_MODEL, dimensions: 256 });
+      expect(secret.reads).toEqual([]);
+    });
+
+    it('defaults the chat model to Nova Lite through its US inference profile', () => {
+      expect(loadConfig(bedrockEnv).bedrock).toEqual({
+        chatModel: DEFAULT_BEDROCK_CHAT_MODEL,
+        embeddingModel: DEFAULT_BEDROCK_EMBEDDING_MODEL,
+      });
+      expect(DEFAULT_BEDROCK_CHAT_MODEL).toBe('us.amazon.nova-lite-v1:0');
+    });
+
+    it('refuses a chat model that cannot be forced to answer through a tool, saying why', async () => {
+      const config = loadConfig({ ...bedrockEnv, [ENV.bedrockChatModel]: 'meta.llama3-70b-instruct-v1:0' });
+
+      await expect(composeModels(config, new SilentLogger())).rejects.toThrow(
+        `${ENV.bedrockChatModel}: the Bedrock chat model meta.llama3-70b-instruct-v1:0 cannot be made to answer through a tool (toolChoice)`,
+      );
+    });
+
+    it('refuses an embedding model other than Titan Text Embeddings V2', async () => {
+      const config = loadConfig({ ...bedrockEnv, [ENV.bedrockEmbeddingModel]: 'cohere.embed-english-v3' });
+
+      await expect(composeModels(config, new SilentLogger())).rejects.toThrow(
+        `${ENV.bedrockEmbeddingModel}: the Bedrock embedding model cohere.embed-english-v3 is not Amazon Titan Text Embeddings V2`,
+      );
     });
   });
 });

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
         chatModel: 'gpt-4o-mini',
         embeddingModel: 'text-embedding-3-small',
       },
+      bedrock: { chatModel: 'us.amazon.nova-lite-v1:0', embeddingModel: 'amazon.titan-embed-text-v2:0' },
       events: { eventBusName: undefined, logFile: undefined },
       scheduler: undefined,
       webhookTargets: 'public',
@@ -167,8 +168,23 @@ describe('the model provider', () => {
 
   it('refuses a provider it does not know with a sentence naming the ones it does', () => {
     expect(() => loadConfig({ ...required, [ENV.modelProvider]: 'gpt' })).toThrow(
-      `invalid configuration: ${ENV.modelProvider}: must be openai or offline`,
+      `invalid configuration: ${ENV.modelProvider}: must be openai, bedrock or offline`,
     );
+  });
+
+  it('reads bedrock with its chat and embedding models', () => {
+    const config = loadConfig({
+      ...required,
+      [ENV.modelProvider]: 'bedrock',
+      [ENV.bedrockChatModel]: 'eu.anthropic.claude-3-haiku-20240307-v1:0',
+      [ENV.bedrockEmbeddingModel]: 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0',
+    });
+
+    expect(config.modelProvider).toBe('bedrock');
+    expect(config.bedrock).toEqual({
+      chatModel: 'eu.anthropic.claude-3-haiku-20240307-v1:0',
+      embeddingModel: 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0',
+    });
   });
 
   it('accepts openai with neither a key, a base URL nor a secret: functions that build no model run without one', () => {
