@@ -9,13 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  attempt,
-  DynamoTableAdapter,
-  getRecord,
-  type Item,
-  queryAll,
-} from '#lib/adapters/aws/dynamo-context';
+import { attempt, DynamoTableAdapter, getRecord, type Item, queryAll } from '#lib/adapters/aws/dynamo-context';
 import {
   conversationPk,
   evaluationsPk,
