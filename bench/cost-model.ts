@@ -35,6 +35,7 @@ import {
   SqsDeliveryQueue,
   SqsGenerationQueue,
   SqsIngestionQueue,
+  SqsEvaluationQueue,
 } from '#lib/adapters/aws/sqs-queues';
 import { GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
@@ -716,6 +717,8 @@ async function startEnvironment(cleanups: Array<() => Promise<unknown>>): Promis
     generationQueue: new SqsGenerationQueue({ queueUrl: queues.generationQueueUrl, client: sqsClient }),
     deliveryQueue: new SqsDeliveryQueue({ queueUrl: queues.deliveryQueueUrl, client: sqsClient }),
     ingestionQueue: new SqsIngestionQueue({ queueUrl: queues.ingestionQueueUrl, client: sqsClient }),
+    // The cost model runs no evaluations.
+    evaluationQueue: new SqsEvaluationQueue({ queueUrl: undefined, client: sqsClient }),
     blobs: new FileBlobStore({ dir: documentsDir }),
     knowledgeIndex: new KnowledgeIndexCache(),
     // Creating and deleting schedules costs nothing; a timer that fires is priced with the follow-up
