@@ -187,7 +187,7 @@ const FIRST_NAMES = ['Grace', 'Alan', 'Ada', 'Edsger', 'Barbara', 'Donald', 'Fra
 // The ingester's cost follows documents indexed, not messages answered, and the timer function's
 // (with its EventBridge Scheduler invocations) follows the follow-ups and nudges sent: neither is
 // modelled here. The timer function has no fixed part either: nothing polls or runs it when no timer fires.
-type FunctionKey = Exclude<FunctionName, 'sweeper' | 'ingester' | 'timer'>;
+type FunctionKey = Exclude<FunctionName, 'sweeper' | 'ingester' | 'timer' | 'evaluator'>;
 
 export interface CostLine {
   kind: 'infrastructure' | 'model';
