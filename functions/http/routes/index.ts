@@ -9,6 +9,7 @@ import { knowledgeRoutes } from '#functions/http/routes/knowledge-routes';
 import { maaxRoutes } from '#functions/http/routes/maax-routes';
 import { messageRoutes } from '#functions/http/routes/message-routes';
 import { setupRoutes } from '#functions/http/routes/setup-routes';
+import { testRunRoutes } from '#functions/http/routes/test-run-routes';
 import { v1ConversationRoutes } from '#functions/http/routes/v1-conversation-routes';
 
 export const API_VERSION = '0.1.0';
@@ -22,6 +23,7 @@ const apiRoutes = [
   ...inboxRoutes,
   ...dataRightsRoutes,
   ...deliveryRoutes,
+  ...testRunRoutes,
   ...apiKeyRoutes,
   ...maaxRoutes,
 ] as unknown as Route<never, never>[];
