@@ -233,6 +233,48 @@ describe('the conversations inbox', () => {
   });
 });
 
+describe('a test-set run', () => {
+  it('is queued by the api function and answered by the evaluator, its rubric judged by the model, nothing sent', async () => {
+    openAi.setResponder((request) =>
+      request.response_format?.type === 'json_schema' &&
+      request.response_format.json_schema.name === 'parley_rubric_verdict'
+        ? { content: JSON.stringify({ passed: true, reason: 'It is friendly.' }) }
+        : { content: parleyReplyContent({ reply: 'We ship to Canada within 10 business days.' }) },
+    );
+    const webhooksBefore = receiver.received.length;
+    const set = await api('POST', `/v1/ais/${ai.id}/test-sets`, {
+      name: 'Shipping',
+      cases: [
+        {
+          case_id: 'canada',
+          message: 'Do you ship to Canada?',
+          expect: { contains: ['10 business days'] },
+          rubric: 'Friendly.',
+        },
+        { case_id: 'mexico', message: 'Do you ship to Mexico?', expect: { contains: ['Mexico'] } },
+      ],
+    });
+    expect(set.status).toBe(201);
+
+    const started = await api('POST', `/v1/ais/${ai.id}/test-sets/${set.body.set_id}/runs`);
+
+    expect(started).toMatchObject({ status: 202, body: { status: 'running' } });
+    const run = await eventually(async () => {
+      const read = await api('GET', `/v1/ais/${ai.id}/test-sets/${set.body.set_id}/runs/${started.body.run_id}`);
+      return read.body.status === 'done' ? read.body : undefined;
+    });
+    expect(run).toMatchObject({ total: 2, passed: 1, failed: 1, regressions: [] });
+    expect(run.results[0]).toMatchObject({
+      case_id: 'canada',
+      passed: true,
+      rubric: { verdict: 'passed', reason: 'It is friendly.' },
+    });
+    expect(run.results[1].failures).toEqual(['expected the reply to contain “Mexico”']);
+    expect(receiver.received.length).toBe(webhooksBefore);
+    openAi.setResponder(() => ({ content: parleyReplyContent() }));
+  });
+});
+
 describe('a document uploaded to a knowledge base', () => {
   it('is stored in S3 by the api function and indexed by the ingester from there', async () => {
     const kb = await api('POST', '/v1/knowledge-bases', { name: 'Help centre' });

@@ -1,14 +1,22 @@
 import { createHash } from 'node:crypto';
-import { GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import {
   MAX_SQS_DELAY_SECONDS,
   MalformedJobError,
   SqsDeliveryQueue,
   SqsGenerationQueue,
+  SqsEvaluationQueue,
   SqsIngestionQueue,
   clampDelaySeconds,
   deliveryJobFromRecord,
   generationJobFromRecord,
+  evaluationJobFromRecord,
   ingestionJobFromRecord,
 } from '#lib/adapters/aws/sqs-queues';
 import { type LocalQueueOptions, type LocalQueues, createLocalQueues } from '#lib/adapters/local/local-queues';
@@ -177,6 +185,31 @@ describe('SqsDeliveryQueue', () => {
     [Number.NaN, 0],
   ])('turns a delay of %p seconds into %p', (asked, sent) => {
     expect(clampDelaySeconds(asked)).toBe(sent);
+  });
+});
+
+describe('SqsEvaluationQueue', () => {
+  it('puts the run’s job on a standard queue as JSON, with nothing but its four ids', async () => {
+    const { QueueUrl: queueUrl = '' } = await sqs.client.send(
+      new CreateQueueCommand({ QueueName: uniqueQueueName('evaluation') }),
+    );
+    const queue = new SqsEvaluationQueue({ queueUrl, client: sqs.client });
+    const job = { tenantId: 'ten_1', aiId: 'ai_1', setId: 'set_1', runId: 'run_1' };
+
+    await queue.enqueueEvaluation({ ...job, extra: 'not sent' } as typeof job);
+
+    const [message] = await receive(queueUrl);
+    expect(JSON.parse(message?.Body ?? '')).toEqual(job);
+    expect(evaluationJobFromRecord({ messageId: message?.MessageId ?? '', body: message?.Body ?? '' })).toEqual(job);
+    expect(() => evaluationJobFromRecord({ messageId: 'rec-3', body: '{"tenantId":"t"}' })).toThrow(MalformedJobError);
+  });
+
+  it('refuses to send, saying why, in a function given no evaluation queue', async () => {
+    const queue = new SqsEvaluationQueue({ queueUrl: undefined, client: sqs.client });
+
+    await expect(queue.enqueueEvaluation({ tenantId: 't', aiId: 'a', setId: 's', runId: 'r' })).rejects.toThrow(
+      'PARLEY_EVALUATION_QUEUE_URL is not set',
+    );
   });
 });
 
