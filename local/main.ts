@@ -2,7 +2,8 @@
  * `npm start`: runs Parley on this machine. PORT (3000), PARLEY_DATA_DIR (./.parley),
  * PARLEY_LOCAL_API_KEY (else one is generated once and kept in the data dir), and OPENAI_API_KEY /
  * OPENAI_BASE_URL to use a real model instead of the offline one (PARLEY_MODEL_PROVIDER overrides
- * that choice).
+ * that choice; `bedrock` answers from Amazon Bedrock with the usual AWS credentials and region,
+ * AWS_PROFILE or AWS_REGION, and PARLEY_BEDROCK_CHAT_MODEL / PARLEY_BEDROCK_EMBEDDING_MODEL).
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
@@ -65,8 +66,7 @@ async function main(): Promise<void> {
   const { key, generated } = await resolveApiKey(dataDir, env.PARLEY_LOCAL_API_KEY);
   const { startLocalRuntime } = await import('#local/runtime');
   const runtime = await startLocalRuntime({ dataDir, host: env.HOST, port: env.PORT, apiKey: key });
-  const model = runtime.modelProvider === 'openai' ? 'OpenAI-compatible' : 'offline';
-  process.stdout.write(banner(runtime.url, key, generated, model));
+  process.stdout.write(banner(runtime.url, key, generated, runtime.modelDescription));
 
   let stopping = false;
   const stop = async (signal: string) => {

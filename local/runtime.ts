@@ -14,8 +14,9 @@ import { expireConversations } from '#lib/app/expire-conversations';
 import { type PendingKind, recoverPending, staleAfterVisibility, staleCutoffs } from '#lib/app/recover-pending';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import { backfillInbox } from '#lib/app/backfill-inbox';
+import { reindexKnowledge } from '#lib/app/knowledge/reindex-knowledge';
 import { ensureCurrentTable } from '#local/upgrade-table';
-import { ENV, loadConfig, type ModelProvider } from '#lib/config';
+import { type Config, ENV, loadConfig, type ModelProvider } from '#lib/config';
 import { LOCAL_QUEUE_SETTINGS } from '#lib/queue-settings';
 import { startApiGatewayServer } from '#local/api-gateway-server';
 import { composeLocal } from '#local/composition';
@@ -49,6 +50,8 @@ export interface LocalRuntime {
   tenantId: string;
   /** The model provider the configuration resolved to. */
   modelProvider: ModelProvider;
+  /** Which model answers, for the banner: e.g. `Amazon Bedrock us.amazon.nova-lite-v1:0 (eu-west-1)`. */
+  modelDescription: string;
   stop(): Promise<void>;
 }
 
@@ -56,6 +59,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await mkdir(options.dataDir, { recursive: true });
   // On its own thread: the runtime's one event loop is otherwise the bottleneck (BENCHMARKS.md).
   const dynalite = await startDynaliteWorker({ path: join(options.dataDir, 'dynamodb') });
+  // dynalite's region and credentials: they go to the DynamoDB client and the config's `region`
+  // only. A Bedrock model is reached with the operator's own (AWS_REGION, AWS_PROFILE: the SDK's
+  // default chain), which nothing here touches.
   const region = 'us-east-1';
   const dynamoClient = new DynamoDBClient({
     endpoint: dynalite.endpoint,
@@ -82,9 +88,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   // The functions' configuration, parsed by the same schema as in Lambda, from the environment
   // with the local runtime's own settings over it.
+  const env = { ...process.env, ...options.env };
   const config = loadConfig({
-    ...process.env,
-    ...options.env,
+    ...env,
     [ENV.tableName]: LOCAL_TABLE_NAME,
     [ENV.generationQueueUrl]: generationQueue.url,
     [ENV.deliveryQueueUrl]: deliveryQueue.url,
@@ -136,6 +142,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await backfillInbox(deps);
   // The queues live in memory: whatever was stored but not finished before a stop is queued again.
   await recoverPending(deps, { olderThan: END_OF_TIME, limit: 10_000 });
+  // Documents embedded by another model (the provider changed since) are indexed again with this one.
+  const reindexing = await reindexKnowledge(deps, tenantId);
+  if (reindexing > 0) {
+    logger.warn('re-indexing knowledge embedded by another model', {
+      documents: reindexing,
+      model: deps.embedder?.model,
+    });
+  }
   // Conversations whose retention ran out while the runtime was stopped go now, not a sweep later.
   await expireConversations(deps).catch((error: unknown) =>
     logger.error('the expiry sweep failed', { error: String(error) }),
@@ -159,6 +173,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     url: http.url,
     tenantId,
     modelProvider: config.modelProvider,
+    modelDescription: describeModel(config, env),
     async stop() {
       await http.close();
       clearInterval(sweeping);
@@ -168,4 +183,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await dynalite.close();
     },
   };
+}
+
+/**
+ * The model that answers, as the banner names it. For Bedrock, the region is the SDK's (AWS_REGION,
+ * else AWS_DEFAULT_REGION, else the profile's), not the runtime's dynalite region.
+ */
+export function describeModel(config: Config, env: NodeJS.ProcessEnv): string {
+  switch (config.modelProvider) {
+    case 'offline':
+      return 'offline';
+    case 'openai':
+      return `OpenAI-compatible ${config.openAi.chatModel}`;
+    case 'bedrock': {
+      const region =
+        env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? `the region of AWS profile ${env.AWS_PROFILE ?? 'default'}`;
+      return `Amazon Bedrock ${config.bedrock.chatModel} (${region})`;
+    }
+  }
 }

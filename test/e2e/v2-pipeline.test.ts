@@ -1,11 +1,14 @@
 /**
  * The V2 pipeline end to end, driven over HTTP exactly as a client (a Zap, a CRM) would: the local
  * runtime in its own process, a real webhook receiver on loopback, signatures checked with the
- * `standardwebhooks` package.
+ * `standardwebhooks` package. It runs once per model provider: the offline model, and OpenAI and
+ * Bedrock through their real SDKs against fake servers on loopback.
  */
 import { jest } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import { MAX_BODY_BYTES } from '#lib/domain/limits/http';
+import type { ModelProvider } from '#lib/config';
+import { FAKED_PROVIDERS, type ModelProviderFake, startModelProviderFake } from '#test/support/model-provider-fakes';
 import { apiClient, type RuntimeProcess, startRuntimeProcess } from '#test/support/runtime-process';
 import { startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
 
@@ -16,14 +19,26 @@ jest.setTimeout(60_000);
 const QUIET_MS = 1_500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('the V2 message pipeline on the local runtime', () => {
+const PROVIDERS: readonly ModelProvider[] = ['offline', ...FAKED_PROVIDERS];
+
+/** What `npm start` says it answers from. */
+const BANNER_MODEL: Record<ModelProvider, string> = {
+  offline: '(model: offline)',
+  openai: '(model: OpenAI-compatible gpt-4o-mini)',
+  // The region is the SDK's (AWS_REGION, as fakeBedrockEnv sets it), not dynalite's us-east-1.
+  bedrock: '(model: Amazon Bedrock us.amazon.nova-lite-v1:0 (eu-central-1))',
+};
+
+describe.each(PROVIDERS)('the V2 message pipeline on the local runtime, answering from %s', (provider) => {
+  let model: ModelProviderFake;
   let runtime: RuntimeProcess;
   let receiver: WebhookReceiver;
   let api: ReturnType<typeof apiClient>;
   let ai: { id: string; webhook_secret: string };
 
   beforeAll(async () => {
-    [runtime, receiver] = await Promise.all([startRuntimeProcess(), startWebhookReceiver()]);
+    [model, receiver] = await Promise.all([startModelProviderFake(provider), startWebhookReceiver()]);
+    runtime = await startRuntimeProcess({ env: model.env });
     api = apiClient(runtime);
     const created = await api('POST', '/v1/ais', {
       type: 'support',
@@ -35,7 +50,12 @@ describe('the V2 message pipeline on the local runtime', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([runtime?.stop(), receiver?.stop()]);
+    await runtime?.stop();
+    await Promise.all([receiver?.stop(), model?.stop()]);
+  });
+
+  it('says which model it answers from when it starts', () => {
+    expect(runtime.output()).toContain(BANNER_MODEL[provider]);
   });
 
   it('delivers exactly one signed message.answered and keeps both messages in the conversation', async () => {
@@ -72,6 +92,13 @@ describe('the V2 message pipeline on the local runtime', () => {
       expect.objectContaining({ message_id: posted.body.message_id, direction: 'inbound', status: 'answered' }),
       expect.objectContaining({ direction: 'outbound', kind: 'reply', text: (verified as { reply: string }).reply }),
     ]);
+    if (provider !== 'offline') {
+      // The answer came from the model, which was asked the question.
+      expect(model.prompts().map((prompt) => prompt.lastUser)).toEqual([
+        expect.stringContaining('Hello! What are your opening hours?'),
+      ]);
+      expect(verified).toMatchObject({ reply: 'Thanks for your message! (fake model)' });
+    }
   });
 
   it('returns the first response for a repeated Idempotency-Key and body, and creates nothing new', async () => {

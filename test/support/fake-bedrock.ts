@@ -131,7 +131,7 @@ export interface FakeBedrock {
 export function fakeBedrockEnv(fake: Pick<FakeBedrock, 'endpoint'>): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.endpoint,
-    AWS_REGION: 'us-east-1',
+    AWS_REGION: 'eu-central-1',
     AWS_ACCESS_KEY_ID: 'AKIAFAKEBEDROCK',
     AWS_SECRET_ACCESS_KEY: 'fake-bedrock-secret',
   };

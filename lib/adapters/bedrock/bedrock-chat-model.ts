@@ -15,18 +15,33 @@ import type {
 import { bedrockClient } from '#lib/adapters/bedrock/bedrock-client';
 import { rethrowBedrockFault } from '#lib/adapters/bedrock/bedrock-faults';
 import { toConverseChat } from '#lib/adapters/bedrock/converse-messages';
-import {
-  DEFAULT_TIMEOUT_MS,
-  MALFORMED_OUTPUT_RETRIES,
-  REPLY_TEMPERATURE,
-} from '#lib/adapters/openai/openai-chat-model';
+import { askUntilWellFormed } from '#lib/adapters/malformed-retries';
+import { DEFAULT_TIMEOUT_MS, REPLY_TEMPERATURE } from '#lib/adapters/openai/openai-chat-model';
 import { buildReplyJsonSchema, parseReplyWire } from '#lib/adapters/openai/reply-wire-schema';
-import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports/chat-model';
-import { MalformedModelOutputError, type ModelReply, type ReplyRequest } from '#lib/domain/reply';
+import * as z from 'zod';
+import type { ChatModel, ChatModelReply, RubricRequest, RubricVerdict, TokenUsage } from '#lib/ports/chat-model';
+import { buildJudgeMessages } from '#lib/domain/evaluations/judge-prompt';
+import { MalformedModelOutputError, type ReplyRequest } from '#lib/domain/reply';
 import { buildChatMessages } from '#lib/domain/prompt';
 
 /** The tool the reply is written through. */
 export const REPLY_TOOL_NAME = 'parley_reply';
+
+/** The tool a rubric's verdict is given through. */
+export const VERDICT_TOOL_NAME = 'parley_verdict';
+
+/** A verdict is a boolean and a sentence: far fewer tokens than a reply. */
+export const VERDICT_MAX_TOKENS = 300;
+
+/** Judging wants the most likely verdict, not a varied one. */
+export const VERDICT_TEMPERATURE = 0;
+
+const verdictWireSchema = z
+  .object({
+    passed: z.boolean().describe('True only if the reply does what the rubric asks.'),
+    reason: z.string().min(1).describe('One sentence saying why.'),
+  })
+  .strict();
 
 /**
  * Most tokens a reply may take. An e-mail of a few paragraphs with its JSON takes well under
@@ -51,7 +66,8 @@ export interface BedrockChatModelOptions {
 export class BedrockChatModel implements ChatModel {
   private readonly client: () => Promise<BedrockRuntimeClient>;
   private readonly model: string;
-  private readonly toolConfig: ToolConfiguration;
+  private readonly replyTool: ToolConfiguration;
+  private readonly verdictTool: ToolConfiguration;
 
   constructor(options: BedrockChatModelOptions) {
     this.model = options.model;
@@ -59,18 +75,14 @@ export class BedrockChatModel implements ChatModel {
       maxAttempts: CHAT_MAX_ATTEMPTS,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
-    this.toolConfig = {
-      tools: [
-        {
-          toolSpec: {
-            name: REPLY_TOOL_NAME,
-            description: 'Send your reply to the prospect, with your decisions about it.',
-            inputSchema: { json: buildReplyJsonSchema() as ToolInputSchema.JsonMember['json'] },
-          },
-        },
-      ],
-      toolChoice: { tool: { name: REPLY_TOOL_NAME } },
-    };
+    this.replyTool = forcedTool(
+      REPLY_TOOL_NAME,
+      'Send your reply to the prospect, with your decisions about it.',
+      buildReplyJsonSchema(),
+    );
+    const verdictSchema = z.toJSONSchema(verdictWireSchema, { target: 'draft-7' }) as Record<string, unknown>;
+    delete verdictSchema.$schema;
+    this.verdictTool = forcedTool(VERDICT_TOOL_NAME, 'Give your verdict on the reply.', verdictSchema);
   }
 
   /**
@@ -80,27 +92,39 @@ export class BedrockChatModel implements ChatModel {
    * ModelBusyError; denied access, a model not enabled or unknown is ModelUnavailableError.
    */
   async generateReply(request: ReplyRequest): Promise<ChatModelReply> {
-    const input: ConverseCommandInput = {
-      modelId: this.model,
-      ...toConverseChat(buildChatMessages(request)),
-      toolConfig: this.toolConfig,
-      inferenceConfig: { temperature: REPLY_TEMPERATURE, maxTokens: REPLY_MAX_TOKENS },
-    };
-    let lastError: MalformedModelOutputError | undefined;
-    // A retried answer cost the tokens of every attempt, not only of the last one.
-    let usage: TokenUsage | undefined;
-    for (let attempt = 0; attempt <= MALFORMED_OUTPUT_RETRIES; attempt += 1) {
-      const output = await this.converse(input);
-      usage = addUsage(usage, output.usage);
-      try {
-        return { ...readReply(output), ...(usage ? { usage } : {}) };
-      } catch (error) {
-        if (!(error instanceof MalformedModelOutputError)) throw error;
-        lastError = error;
-      }
-    }
-    throw new MalformedModelOutputError(
-      `model output still malformed after ${MALFORMED_OUTPUT_RETRIES + 1} attempts: ${lastError?.message ?? 'unknown'}`,
+    return this.ask(
+      {
+        modelId: this.model,
+        ...toConverseChat(buildChatMessages(request)),
+        toolConfig: this.replyTool,
+        inferenceConfig: { temperature: REPLY_TEMPERATURE, maxTokens: REPLY_MAX_TOKENS },
+      },
+      (output) => parseReplyWire(readToolInput(output, REPLY_TOOL_NAME)),
+    );
+  }
+
+  /**
+   * Judges a reply against the business's rubric through a forced verdict tool; a malformed verdict
+   * is asked for again and faults are reported as generateReply reports them.
+   */
+  async judgeRubric(request: RubricRequest): Promise<RubricVerdict> {
+    return this.ask(
+      {
+        modelId: this.model,
+        ...toConverseChat(buildJudgeMessages(request)),
+        toolConfig: this.verdictTool,
+        inferenceConfig: { temperature: VERDICT_TEMPERATURE, maxTokens: VERDICT_MAX_TOKENS },
+      },
+      (output) => readVerdict(readToolInput(output, VERDICT_TOOL_NAME)),
+    );
+  }
+
+  /** Calls Converse until `read` accepts the answer (malformed-retries.ts), summing Converse's `usage`. */
+  private ask<T extends object>(input: ConverseCommandInput, read: (output: ConverseCommandOutput) => T) {
+    return askUntilWellFormed(
+      () => this.converse(input),
+      (output) => usageOf(output.usage),
+      read,
     );
   }
 
@@ -112,13 +136,9 @@ export class BedrockChatModel implements ChatModel {
   }
 }
 
-/** The running total of tokens, adding one call's count. */
-function addUsage(total: TokenUsage | undefined, usage: BedrockTokenUsage | undefined): TokenUsage | undefined {
-  if (!usage) return total;
-  return {
-    inputTokens: (total?.inputTokens ?? 0) + (usage.inputTokens ?? 0),
-    outputTokens: (total?.outputTokens ?? 0) + (usage.outputTokens ?? 0),
-  };
+/** One call's token count. */
+function usageOf(usage: BedrockTokenUsage | undefined): TokenUsage | undefined {
+  return usage && { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
 }
 
 /** The input of the reply tool's call, validated; throws MalformedModelOutputError if unusable. */
@@ -139,6 +159,19 @@ export function readToolInput(output: ConverseCommandOutput, toolName: string): 
   }
 }
 
-function readReply(output: ConverseCommandOutput): ModelReply {
-  return parseReplyWire(readToolInput(output, REPLY_TOOL_NAME));
+/** A tool the model must call, whose input schema is `schema`. */
+function forcedTool(name: string, description: string, schema: Record<string, unknown>): ToolConfiguration {
+  return {
+    tools: [{ toolSpec: { name, description, inputSchema: { json: schema as ToolInputSchema.JsonMember['json'] } } }],
+    toolChoice: { tool: { name } },
+  };
+}
+
+function readVerdict(raw: unknown): RubricVerdict {
+  const result = verdictWireSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new MalformedModelOutputError(`verdict does not fit its schema: ${issues.join('; ')}`);
+  }
+  return result.data;
 }

@@ -4,6 +4,7 @@
  * what comes back and maps it to the domain's reply.
  */
 import type OpenAI from 'openai';
+import { askUntilWellFormed } from '#lib/adapters/malformed-retries';
 import { openAiClient } from '#lib/adapters/openai/openai-client';
 import { buildReplyJsonSchema, parseReplyWire } from '#lib/adapters/openai/reply-wire-schema';
 import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports/chat-model';
@@ -16,8 +17,7 @@ import {
 } from '#lib/domain/reply';
 import { buildChatMessages } from '#lib/domain/prompt';
 
-/** How many times a malformed answer (bad JSON, wrong shape, refusal, empty) is asked for again. */
-export const MALFORMED_OUTPUT_RETRIES = 1;
+export { MALFORMED_OUTPUT_RETRIES } from '#lib/adapters/malformed-retries';
 
 /** Low, so the same question gets much the same answer, without being fully greedy. */
 export const REPLY_TEMPERATURE = 0.2;
@@ -73,28 +73,18 @@ export class OpenAiChatModel implements ChatModel {
    */
   async generateReply(request: ReplyRequest): Promise<ChatModelReply> {
     const messages = buildChatMessages(request);
-    let lastError: MalformedModelOutputError | undefined;
-    // A retried answer cost the tokens of every attempt, not only of the last one.
-    let usage: TokenUsage | undefined;
-    for (let attempt = 0; attempt <= MALFORMED_OUTPUT_RETRIES; attempt += 1) {
-      const completion = await (await this.client()).chat.completions
-        .create({
-          model: this.model,
-          messages,
-          temperature: REPLY_TEMPERATURE,
-          response_format: this.responseFormat,
-        })
-        .catch(rethrowModelFault);
-      usage = addUsage(usage, completion.usage);
-      try {
-        return { ...readReply(completion), ...(usage ? { usage } : {}) };
-      } catch (error) {
-        if (!(error instanceof MalformedModelOutputError)) throw error;
-        lastError = error;
-      }
-    }
-    throw new MalformedModelOutputError(
-      `model output still malformed after ${MALFORMED_OUTPUT_RETRIES + 1} attempts: ${lastError?.message ?? 'unknown'}`,
+    return askUntilWellFormed(
+      async () =>
+        (await this.client()).chat.completions
+          .create({
+            model: this.model,
+            messages,
+            temperature: REPLY_TEMPERATURE,
+            response_format: this.responseFormat,
+          })
+          .catch(rethrowModelFault),
+      (completion) => usageOf(completion.usage),
+      readReply,
     );
   }
 }
@@ -141,13 +131,9 @@ export function retryAfterMsOf(headers: Pick<Headers, 'get'> | undefined, now = 
   return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
-/** The running total of tokens, adding one completion's count (absent on some compatible servers). */
-function addUsage(total: TokenUsage | undefined, usage: OpenAI.CompletionUsage | undefined): TokenUsage | undefined {
-  if (!usage) return total;
-  return {
-    inputTokens: (total?.inputTokens ?? 0) + usage.prompt_tokens,
-    outputTokens: (total?.outputTokens ?? 0) + usage.completion_tokens,
-  };
+/** One completion's token count (absent on some compatible servers). */
+function usageOf(usage: OpenAI.CompletionUsage | undefined): TokenUsage | undefined {
+  return usage && { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
 }
 
 /** Extracts and validates the reply of a completion; throws MalformedModelOutputError if unusable. */

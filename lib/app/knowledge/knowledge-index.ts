@@ -39,7 +39,10 @@ export class KnowledgeIndexCache implements KnowledgeIndex {
     const sets = new Map<string, ChunkSet>();
     await Promise.all(
       Object.entries(base.indexed).map(async ([documentId, uploadId]) => {
-        const set = hit?.sets.get(uploadId) ?? (await loadChunkSet(blobs, base, documentId, uploadId));
+        // A set embedded by another model is read again: re-indexing replaces an upload's passages in place.
+        const seen = hit?.sets.get(uploadId);
+        const reusable = seen && (embeddingModel === undefined || seen.embedding?.model === embeddingModel);
+        const set = reusable ? seen : await loadChunkSet(blobs, base, documentId, uploadId);
         if (set) sets.set(uploadId, set);
       }),
     );
