@@ -10,6 +10,7 @@ import { type FakeBedrock, startFakeBedrock } from '#test/support/fake-bedrock';
 import { startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
 import { DEPLOYED_SYNTH_TIMEOUT_MS } from './support/assembly.ts';
 import { type DeployedStack, startDeployedStack } from './support/deployed-stack.ts';
+import { callApi, uploadAndIndex } from './support/stack-client.ts';
 import { resourcesOfType } from './support/template.ts';
 
 jest.setTimeout(120_000);
@@ -23,27 +24,7 @@ let stack: DeployedStack;
 let bedrock: FakeBedrock;
 let receiver: WebhookReceiver;
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON of many shapes; assertions check them
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
-}
-
-/** Polls `check` until it returns something, or fails after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not true after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const api = (method: string, path: string, body?: unknown) => callApi(stack, method, path, body);
 
 beforeAll(async () => {
   [receiver, bedrock] = await Promise.all([startWebhookReceiver(), startFakeBedrock()]);
@@ -95,27 +76,18 @@ describe('a stack deployed with modelProvider bedrock', () => {
   });
 
   it('embeds a document’s passages with Titan V2 at 256 dimensions in the ingester, and the query in the api', async () => {
-    const kb = await api('POST', '/v1/knowledge-bases', { name: 'Help centre' });
-    const form = new FormData();
-    form.append(
-      'file',
-      new Blob(['Returns: any kit within 45 days for a full refund.'], { type: 'text/plain' }),
-      'returns.txt',
-    );
-    const uploaded = await fetch(`${stack.url}/v1/knowledge-bases/${kb.body.id}/documents`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.apiKey}` },
-      body: form,
-    });
-    expect(uploaded.status).toBe(202);
-    const { document_id: id } = (await uploaded.json()) as { document_id: string };
-    const document = await eventually(async () => {
-      const read = await api('GET', `/v1/knowledge-bases/${kb.body.id}/documents/${id}`);
-      return read.body.status === 'ready' || read.body.status === 'failed' ? read.body : undefined;
-    });
+    const {
+      knowledgeBaseId,
+      uploadStatus,
+      documentId: id,
+      document,
+    } = await uploadAndIndex(stack, 'Returns: any kit within 45 days for a full refund.', 'returns.txt');
+    expect(uploadStatus).toBe(202);
     expect(document).toMatchObject({ status: 'ready' });
 
-    const searched = await api('POST', `/v1/knowledge-bases/${kb.body.id}/search`, { query: 'refund for returns' });
+    const searched = await api('POST', `/v1/knowledge-bases/${knowledgeBaseId}/search`, {
+      query: 'refund for returns',
+    });
 
     expect(searched.status).toBe(200);
     expect(searched.body.data[0]).toMatchObject({ document_id: id });
