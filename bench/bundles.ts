@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { ENV } from '#lib/config';
-import { ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName, LAMBDA_NODE_OPTIONS } from '../infra/bundling.ts';
+import type { ModelProvider } from '#lib/config';
+import {
+  ESBUILD_OPTIONS,
+  externalSdks,
+  FUNCTION_ENTRIES,
+  type FunctionName,
+  LAMBDA_NODE_OPTIONS,
+} from '../infra/bundling.ts';
+import { parseInfraConfig } from '../infra/config.ts';
 import { currentLoad, describeMachine, formatTable, round1, writeReport, type Machine } from './report.ts';
 
 /**
@@ -108,7 +116,7 @@ export async function runBundlesBenchmark(): Promise<{ problems: string[] }> {
 
 async function measureBundle(name: FunctionName): Promise<BundleResult> {
   const outfile = `${OUT_DIR}/${name}.mjs`;
-  const metafile = await buildBundle(FUNCTION_ENTRIES[name], outfile);
+  const metafile = await buildBundle(name, outfile);
   const bundleKb = kb((await stat(join(ROOT, outfile))).size);
   const sourceMapKb = kb((await stat(join(ROOT, `${outfile}.map`))).size);
   const bundleUrl = pathToFileURL(join(ROOT, outfile)).href;
@@ -135,17 +143,24 @@ async function measureBundle(name: FunctionName): Promise<BundleResult> {
   };
 }
 
-/** esbuild with exactly the stack's options; only where the output goes and the metafile are added. */
-export async function buildBundle(entry: string, outfile: string): Promise<Metafile> {
+/**
+ * esbuild with exactly the stack's options for `name` (the default stack's model provider unless
+ * one is given); only where the output goes and the metafile are added.
+ */
+export async function buildBundle(
+  name: FunctionName,
+  outfile: string,
+  provider: ModelProvider = parseInfraConfig(() => undefined).modelProvider,
+): Promise<Metafile> {
   await mkdir(join(ROOT, OUT_DIR), { recursive: true });
   const result = await build({
     ...ESBUILD_OPTIONS,
     // The shared options are readonly; esbuild wants its own arrays.
     mainFields: [...ESBUILD_OPTIONS.mainFields],
-    external: [...ESBUILD_OPTIONS.external],
+    external: [...ESBUILD_OPTIONS.external, ...externalSdks(name, provider)],
     alias: { ...ESBUILD_OPTIONS.alias },
     absWorkingDir: ROOT,
-    entryPoints: [entry],
+    entryPoints: [FUNCTION_ENTRIES[name]],
     outfile,
     metafile: true,
     logLevel: 'silent',

@@ -102,7 +102,7 @@ export async function runColdStartBenchmark(): Promise<{ problems: string[] }> {
     for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
       process.stdout.write(`  bundling and cold-starting: ${name}…\n`);
       const outfile = `${OUT_DIR}/${name}.mjs`;
-      await buildBundle(FUNCTION_ENTRIES[name], outfile);
+      await buildBundle(name, outfile);
       const bundleUrl = pathToFileURL(join(ROOT, outfile)).href;
       const keyModes: KeyMode[] = READS_OPENAI_SECRET.has(name) ? ['keyless', 'keyed'] : ['keyless'];
       for (const key of keyModes) {

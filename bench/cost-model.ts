@@ -64,6 +64,7 @@ import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '#functions/metrics';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
 import { startTestSqs, type TestSqs, uniqueQueueName } from '#test/support/fauxqs';
 import { startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
+import { chatModelCosts, chatModelPrice, type ModelCost } from './model-prices.ts';
 import { percentile } from './support/stats.ts';
 import { FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.ts';
 import { parseInfraConfig } from '../infra/config.ts';
@@ -75,7 +76,8 @@ import { currentLoad, describeMachine, formatTable, round2, writeReport, withTim
 /**
  * List prices, on demand, no free tier. The first block is the issue's list; the second holds
  * prices of things the stack also uses, added here. Check them against the pricing pages before
- * relying on a figure: this table is the only place they live.
+ * relying on a figure: this table is the only place they live. The models' prices, with their
+ * sources, are in bench/model-prices.ts.
  */
 export const PRICES = Object.freeze({
   asOf: '2026-11-27',
@@ -89,8 +91,6 @@ export const PRICES = Object.freeze({
   dynamoDbPerMillionReadUnits: 0.125,
   eventBridgePerMillionCustomEvents: 1.0,
   logsIngestionPerGb: 0.5,
-  gpt4oMiniPerMillionInputTokens: 0.15,
-  gpt4oMiniPerMillionOutputTokens: 0.6,
   secretPerMonth: 0.4,
   alarmPerMonth: 0.1,
   /** Beyond the three dashboards an account gets free. */
@@ -259,6 +259,8 @@ export interface CostModelReport {
     sweeper: { awsCalls: number; readUnits: number; inProcessMs: number };
   };
   costs: CostLine[];
+  /** The same tokens priced for each chat model of bench/model-prices.ts (OpenAI and Bedrock). */
+  modelComparison: ModelCost[];
   totals: {
     infrastructureUsdPerThousand: number;
     modelUsdPerThousand: number;
@@ -1063,6 +1065,7 @@ function buildReport(run: ScenarioResult, loadBefore: number): CostModelReport {
     settings: SETTINGS,
     measured,
     costs,
+    modelComparison: chatModelCosts(measured.tokens),
     totals: {
       infrastructureUsdPerThousand: round6(infrastructure),
       modelUsdPerThousand: round6(model),
@@ -1186,7 +1189,9 @@ function costLines(m: CostModelReport['measured'], deliveriesPerMessage: number)
   const fifo = costOf('SQS', 'requests', perMillion(p.sqsFifoPerMillionRequests));
   const standard = costOf('SQS', 'requests', perMillion(p.sqsStandardPerMillionRequests));
   const writes = costOf('DynamoDB', 'WRU', perMillion(p.dynamoDbPerMillionWriteUnits));
-  const model = (unit: string, usd: number) => costOf('OpenAI gpt-4o-mini', unit, perMillion(usd), 'model');
+  // The default stack's model; modelComparison prices the same tokens for the others.
+  const chat = chatModelPrice(INFRA_DEFAULTS.chatModel);
+  const model = (unit: string, usd: number) => costOf(chat.label, unit, perMillion(usd), 'model');
   const batches = `api 1, generator 1 per ${a.generationRecordsPerBatch}, delivery 1 per ${a.deliveryRecordsPerBatch} records`;
   return [
     requests(`requests (${batches})`, 1 + generationBatches + deliveryBatches, 'measured + assumed'),
@@ -1241,12 +1246,12 @@ function costLines(m: CostModelReport['measured'], deliveriesPerMessage: number)
       a.xRayTracesPerMessage,
       'assumed',
     ),
-    model('tokens', p.gpt4oMiniPerMillionInputTokens)(
+    model('tokens', chat.usdPerMillionInputTokens)(
       `input tokens (prompt chars / ${a.charsPerToken} + schema)`,
       m.tokens.inputPerMessage,
       'measured + assumed',
     ),
-    model('tokens', p.gpt4oMiniPerMillionOutputTokens)('output tokens', m.tokens.outputPerMessage, 'assumed'),
+    model('tokens', chat.usdPerMillionOutputTokens)('output tokens', m.tokens.outputPerMessage, 'assumed'),
   ];
 }
 
@@ -1276,9 +1281,9 @@ function fixedMonthlyCosts(sweeper: CostModelReport['measured']['sweeper']): Fix
   const metrics = Object.keys(METRIC).length;
   return [
     {
-      item: 'Secrets Manager: the OpenAI key',
+      item: 'Secrets Manager: the OpenAI key (openai only)',
       usdPerMonth: p.secretPerMonth,
-      note: 'plus $0.05 per 10,000 reads (one per generator cold start)',
+      note: 'plus $0.05 per 10,000 reads (one per generator cold start); none with Bedrock',
     },
     {
       item: `CloudWatch alarms (${alarms})`,
@@ -1338,6 +1343,14 @@ function formatReport(r: CostModelReport): string {
           .join(', ')}\n`,
     )
     .join('');
+  const modelRows = r.modelComparison.map((c) => [
+    c.label,
+    c.provider,
+    usd(c.usdPerThousandMessages.input),
+    usd(c.usdPerThousandMessages.output),
+    usd(c.usdPerThousandMessages.total),
+    c.price,
+  ]);
   const fixedRows = r.fixedMonthly.map((f) => [f.item, `$${f.usdPerMonth.toFixed(2)}`, f.note]);
   const problems = r.problems.map((p) => `  PROBLEM: ${p}\n`).join('');
   return [
@@ -1363,6 +1376,10 @@ function formatReport(r: CostModelReport): string {
       `${usd(t.infrastructureWithoutWaitsUsdPerThousand)} without the model and webhook waits)\n` +
       `  model ${usd(t.modelUsdPerThousand)} per 1,000; total ${usd(t.totalUsdPerThousand)} per 1,000\n` +
       `  storage: ${usd(r.storageUsdPerThousandPerMonth)} per month for every 1,000 messages kept (table + PITR)\n`,
+    `\n  the model by provider, per 1,000 answered messages (same tokens)\n${formatTable([
+      ['model', 'provider', 'input', 'output', 'total', 'price'],
+      ...modelRows,
+    ])}`,
     `\n  fixed monthly costs\n${formatTable([['item', 'per month', 'note'], ...fixedRows])}`,
     problems,
   ].join('');

@@ -2,6 +2,7 @@
  * How every Lambda function is bundled: one esbuild configuration shared by the CDK construct and
  * the bundle benchmark, so the figures measured are those of what is deployed.
  */
+import type { ModelProvider } from '#lib/config';
 
 /** The Lambda entry points, by function: each file exports `handler`. */
 export const FUNCTION_ENTRIES = {
@@ -15,6 +16,35 @@ export const FUNCTION_ENTRIES = {
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;
+
+/**
+ * The functions whose code builds a chat model or an embedder: the only ones that carry a model
+ * provider's SDK, and the only ones the stack lets call the model (`ModelAccess.grantUse`, which
+ * refuses any other). A new one goes here and gets its grant: one line each.
+ */
+export const MODEL_FUNCTIONS: ReadonlySet<FunctionName> = new Set(['api', 'generator', 'timer', 'ingester']);
+
+/**
+ * The SDK each model provider's adapters load, always with `import()` (functions/composition/models.ts
+ * and the adapters), so a bundle built with it external starts all the same and fails only if it
+ * ever asked for that provider.
+ */
+export const PROVIDER_SDKS = {
+  openai: 'openai',
+  bedrock: '@aws-sdk/client-bedrock-runtime',
+} as const satisfies Partial<Record<ModelProvider, string>>;
+
+/**
+ * The provider SDKs a function's bundle leaves out: every one but its provider's, and all of them
+ * for a function that builds no model, or when the provider needs none (offline).
+ */
+export function externalSdks(name: FunctionName | WebFunctionName, provider: ModelProvider | undefined): string[] {
+  const buildsModel = MODEL_FUNCTIONS.has(name as FunctionName);
+  if (buildsModel && provider === undefined) throw new Error(`the ${name} function builds a model: name its provider`);
+  return Object.entries(PROVIDER_SDKS)
+    .filter(([sdkProvider]) => !buildsModel || sdkProvider !== provider)
+    .map(([, sdk]) => sdk);
+}
 
 /**
  * Functions that serve the web rather than the pipeline: bundled and set up like the others, but

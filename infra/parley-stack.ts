@@ -9,9 +9,9 @@ import { Events } from './constructs/events.ts';
 import { Generation } from './constructs/generation.ts';
 import { Knowledge } from './constructs/knowledge.ts';
 import { Messaging } from './constructs/messaging.ts';
+import { ModelAccess } from './constructs/model-access.ts';
 import { Observability } from './constructs/observability.ts';
 import { Scheduling } from './constructs/scheduling.ts';
-import { Secrets } from './constructs/secrets.ts';
 import { Storage } from './constructs/storage.ts';
 import { WebDashboard } from './constructs/web-dashboard.ts';
 
@@ -33,16 +33,15 @@ export class ParleyStack extends Stack {
     const storage = new Storage(this, 'Storage');
     const messaging = new Messaging(this, 'Messaging');
     const events = new Events(this, 'Events');
-    // Only the openai provider has a key to keep; a demo stack (`offline`) has no secret to read.
-    const secrets = config.modelProvider === 'openai' ? new Secrets(this, 'Secrets') : undefined;
+    // Only the openai provider has a key to keep (its secret); bedrock is reached with the
+    // functions' own roles, and a demo stack (`offline`) needs nothing.
+    const models = new ModelAccess(this, config);
 
     // lib/config.ts reads these in every function; queue URLs, names and models are not secrets.
     const sharedEnvironment = {
       [ENV.generationQueueUrl]: messaging.generationQueue.queueUrl,
       [ENV.deliveryQueueUrl]: messaging.deliveryQueue.queueUrl,
-      [ENV.modelProvider]: config.modelProvider,
-      [ENV.chatModel]: config.chatModel,
-      [ENV.embeddingModel]: config.embeddingModel,
+      ...models.environment,
       [ENV.webhookTargets]: config.webhookTargets,
       [ENV.allowHttpWebhooks]: String(config.allowHttpWebhooks),
     };
@@ -78,8 +77,8 @@ export class ParleyStack extends Stack {
     // It stores uploaded originals, deletes documents and bases, and searches passages.
     knowledge.grantReadWriteDelete(api.handler);
     knowledge.grantSendIngestion(api.handler);
-    // Testing responses call the chat model, and search embeds the query: both need the OpenAI key.
-    secrets?.grantRead(api.handler);
+    // Testing responses call the chat model, and search embeds the query.
+    models.grantUse(api.handler);
     // Handoff, resume, close and outgoing messages cancel or re-arm a conversation's timers; erasure
     // cancels them and publishes conversation.deleted.
     scheduling.grantScheduleTimers(api.handler, timer);
@@ -90,7 +89,7 @@ export class ParleyStack extends Stack {
     storage.grantReadWrite(generator);
     messaging.grantSendDelivery(generator);
     events.grantPublish(generator);
-    secrets?.grantRead(generator);
+    models.grantUse(generator);
     // Each answer arms the requested follow-up and (re)arms the drop-off timer.
     scheduling.grantScheduleTimers(generator, timer);
     // Passages for grounding replies.
@@ -106,7 +105,7 @@ export class ParleyStack extends Stack {
     storage.grantReadWrite(timer);
     messaging.grantSendDelivery(timer);
     events.grantPublish(timer);
-    secrets?.grantRead(timer);
+    models.grantUse(timer);
     knowledge.grantRead(timer);
     scheduling.grantScheduleTimers(timer, timer);
 
@@ -124,8 +123,8 @@ export class ParleyStack extends Stack {
     storage.grantReadWrite(ingester);
     // Reads the original (or stores a fetched page), writes the passages.
     knowledge.grantReadWrite(ingester);
-    // Embeddings need the OpenAI key.
-    secrets?.grantRead(ingester);
+    // Passages are embedded.
+    models.grantUse(ingester);
 
     // Test-set runs answer as testing responses do (the same model access and knowledge reads as
     // the api function's), and write only the runs' results: no queue but their own, no event, no timer.
@@ -161,9 +160,9 @@ export class ParleyStack extends Stack {
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: knowledge.bucket.bucketName });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
-    if (secrets) {
+    if (models.secrets) {
       new CfnOutput(this, 'OpenAiSecretArn', {
-        value: secrets.openAiKey.ref,
+        value: models.secrets.openAiKey.ref,
         description:
           'Put the OpenAI API key here: aws secretsmanager put-secret-value --secret-id <this> --secret-string sk-…',
       });

@@ -7,9 +7,11 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '#functions/metrics';
+import { ENV, type ModelProvider } from '#lib/config';
 import { QUEUE_SETTINGS } from '#lib/queue-settings';
 import {
   ESBUILD_OPTIONS,
+  externalSdks,
   FUNCTION_ENTRIES,
   type FunctionName,
   LAMBDA_NODE_OPTIONS,
@@ -76,7 +78,8 @@ export const BUNDLING: BundlingOptions = {
   sourceMap: ESBUILD_OPTIONS.sourcemap,
   mainFields: [...ESBUILD_OPTIONS.mainFields],
   banner: ESBUILD_OPTIONS.banner.js,
-  // Empty: the AWS SDK is bundled (the runtime's copy is not the version tests ran against).
+  // The AWS SDK is bundled (the runtime's copy is not the version tests ran against); only the
+  // model SDKs a function never loads are left out, function by function (bundlingOf).
   externalModules: [...ESBUILD_OPTIONS.external],
   esbuildArgs: {
     '--legal-comments': ESBUILD_OPTIONS.legalComments,
@@ -169,7 +172,7 @@ export class LambdaFunction extends NodejsFunction {
       description: defaults.description,
       role,
       logGroup,
-      bundling: props.afterBundling ? withAfterBundling(props.afterBundling) : BUNDLING,
+      bundling: bundlingOf(props),
       environment: {
         POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -202,9 +205,13 @@ export class LambdaFunction extends NodejsFunction {
   }
 }
 
-/** aws-cdk-lib's runtime named LAMBDA_RUNTIME; an unknown name means aws-cdk-lib needs an update first. */
+/**
+ * aws-cdk-lib's runtime named LAMBDA_RUNTIME; an unknown name means aws-cdk-lib needs an update first.
+ * The fixed one, not NODEJS_LATEST of the same name (which CDK treats as moving, and warns about
+ * for bundles with external modules).
+ */
 function lambdaRuntime(): Runtime {
-  const runtime = Runtime.ALL.find((candidate) => candidate.name === LAMBDA_RUNTIME);
+  const runtime = Runtime.ALL.find((candidate) => candidate.name === LAMBDA_RUNTIME && !candidate.isVariable);
   if (!runtime) throw new Error(`aws-cdk-lib knows no Lambda runtime ${LAMBDA_RUNTIME}: update aws-cdk-lib`);
   return runtime;
 }
@@ -215,14 +222,25 @@ function entryOf(name: FunctionName | WebFunctionName): string {
     : FUNCTION_ENTRIES[name as FunctionName];
 }
 
-/** BUNDLING with commands after esbuild, run in the bundle's output directory's place. */
-function withAfterBundling(afterBundling: (outputDir: string) => string[]): BundlingOptions {
+/**
+ * BUNDLING for one function: without the model SDKs it never loads (the provider it is told, in
+ * ENV.modelProvider, decides; infra/bundling.ts `externalSdks`), and with its commands after esbuild.
+ */
+function bundlingOf(props: LambdaFunctionProps): BundlingOptions {
+  const provider = props.environment?.[ENV.modelProvider] as ModelProvider | undefined;
+  const externalModules = [...(BUNDLING.externalModules ?? []), ...externalSdks(props.entryName, provider)];
+  const { afterBundling } = props;
   return {
     ...BUNDLING,
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (_inputDir, outputDir) => afterBundling(outputDir),
-    },
+    externalModules,
+    ...(afterBundling
+      ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_inputDir: string, outputDir: string) => afterBundling(outputDir),
+          },
+        }
+      : {}),
   };
 }

@@ -12,39 +12,21 @@ import { parleyReplyContent, startFakeOpenAi, type FakeOpenAi } from '#test/supp
 import { startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver';
 import { DEPLOYED_SYNTH_TIMEOUT_MS } from './support/assembly.ts';
 import { type DeployedStack, startDeployedStack } from './support/deployed-stack.ts';
+import { callApi, eventually, uploadAndIndex } from './support/stack-client.ts';
 import { TIME_SCALE } from './support/stack-resources.ts';
 
 jest.setTimeout(120_000);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it returns something, or fails after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not true after ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 let stack: DeployedStack;
 let receiver: WebhookReceiver;
 let openAi: FakeOpenAi;
 let ai: { id: string; webhook_secret: string };
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** A JSON request to the stack's HTTP API with its tenant's key. */
-async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON of many shapes; assertions check them
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
-}
+const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  callApi(stack, method, path, body, headers);
 
 beforeAll(async () => {
   [receiver, openAi] = await Promise.all([startWebhookReceiver(), startFakeOpenAi()]);
@@ -277,26 +259,13 @@ describe('a test-set run', () => {
 
 describe('a document uploaded to a knowledge base', () => {
   it('is stored in S3 by the api function and indexed by the ingester from there', async () => {
-    const kb = await api('POST', '/v1/knowledge-bases', { name: 'Help centre' });
-    const form = new FormData();
-    form.append(
-      'file',
-      new Blob(['Returns: any kit within 45 days for a full refund.'], { type: 'text/plain' }),
+    const { uploadStatus, document } = await uploadAndIndex(
+      stack,
+      'Returns: any kit within 45 days for a full refund.',
       'returns.txt',
     );
 
-    const uploaded = await fetch(`${stack.url}/v1/knowledge-bases/${kb.body.id}/documents`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.apiKey}` },
-      body: form,
-    });
-
-    expect(uploaded.status).toBe(202);
-    const { document_id: id } = (await uploaded.json()) as { document_id: string };
-    const document = await eventually(async () => {
-      const read = await api('GET', `/v1/knowledge-bases/${kb.body.id}/documents/${id}`);
-      return read.body.status === 'ready' || read.body.status === 'failed' ? read.body : undefined;
-    });
+    expect(uploadStatus).toBe(202);
     expect(document).toMatchObject({ status: 'ready' });
     expect(stack.proxies.s3.decisions.map((d) => d.action)).toEqual(
       expect.arrayContaining(['s3:PutObject', 's3:GetObject']),

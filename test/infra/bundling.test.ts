@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESM_REQUIRE_BANNER, FUNCTION_ENTRIES, type FunctionName } from '../../infra/bundling.ts';
 import { ENV } from '#lib/config';
-import { FUNCTION_IDS, logicalId, SYNTH_TIMEOUT_MS, type Synthesised, synthParley } from './synth.ts';
+import { describeProviderBundles } from './provider-bundles.ts';
+import { bundleDirOf, staticImports, SYNTH_TIMEOUT_MS, type Synthesised, synthParley } from './synth.ts';
 
 const NAMES = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
 
@@ -14,19 +15,8 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT_MS);
 afterAll(() => synth?.cleanup());
 
-/** The directory CDK staged a function's bundle in (inside the temporary cloud assembly). */
-function bundleDir(name: FunctionName): string {
-  const id = logicalId(synth.template, 'AWS::Lambda::Function', FUNCTION_IDS[name]);
-  const s3Key: string = synth.template.toJSON().Resources[id].Properties.Code.S3Key;
-  return join(synth.assembly.directory, `asset.${s3Key.replace(/\.zip$/, '')}`);
-}
+const bundleDir = (name: FunctionName) => bundleDirOf(synth, name);
 const readBundle = (name: FunctionName) => readFileSync(join(bundleDir(name), 'index.mjs'), 'utf8');
-
-/** The module specifiers of a minified ESM bundle's top-level `import` statements. */
-function staticImports(bundle: string): string[] {
-  const pattern = /(?:^|[;}\n])\s*import\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g;
-  return [...new Set([...bundle.matchAll(pattern)].map((match) => match[1]!))];
-}
 
 describe('bundling', () => {
   it.each(NAMES)('bundles %s into one ESM file with a source map', (name) => {
@@ -70,3 +60,6 @@ describe('bundling', () => {
     expect(JSON.parse(output)).toMatchObject({ statusCode: 200, body: expect.stringContaining('"status":"ok"') });
   });
 });
+
+// The default stack: modelProvider openai.
+describeProviderBundles('openai', () => synth);

@@ -63,6 +63,31 @@ export function readValidationReport(assembly: CloudAssembly): {
   return JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'));
 }
 
+/** The directory CDK staged a function's bundle in (inside the temporary cloud assembly); needs `bundle: true`. */
+export function bundleDirOf(synth: Synthesised, name: FunctionName): string {
+  const id = logicalId(synth.template, 'AWS::Lambda::Function', FUNCTION_IDS[name]);
+  const s3Key: string = synth.template.toJSON().Resources[id].Properties.Code.S3Key;
+  return join(synth.assembly.directory, `asset.${s3Key.replace(/\.zip$/, '')}`);
+}
+
+/** The packages in a function's bundle, from its source map: `openai`, `@aws-sdk/client-sqs`… */
+export function bundledPackages(synth: Synthesised, name: FunctionName): Set<string> {
+  const map = JSON.parse(readFileSync(join(bundleDirOf(synth, name), 'index.mjs.map'), 'utf8')) as {
+    sources: string[];
+  };
+  const packages = map.sources.flatMap((source) => {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source);
+    return match ? [match[1]!] : [];
+  });
+  return new Set(packages);
+}
+
+/** The module specifiers of a minified ESM bundle's top-level `import` statements. */
+export function staticImports(bundle: string): string[] {
+  const pattern = /(?:^|[;}\n])\s*import\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g;
+  return [...new Set([...bundle.matchAll(pattern)].map((match) => match[1]!))];
+}
+
 /** The logical id of the one resource of `type` whose logical id starts with `prefix`. */
 export function logicalId(template: Template, type: string, prefix: string): string {
   const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));

@@ -305,6 +305,46 @@ describe('describeAwsRequest', () => {
     });
   });
 
+  describe('Bedrock Runtime', () => {
+    const converse = (modelId: string) =>
+      http('bedrock', 'POST', `/model/${encodeURIComponent(modelId)}/converse`, { body: { messages: [] } });
+    const model = (region: string, id: string) => `arn:aws:bedrock:${region}::foundation-model/${id}`;
+
+    it('checks Converse and InvokeModel of a foundation model as InvokeModel on that model in the caller’s region', () => {
+      const invoke = http('bedrock', 'POST', '/model/amazon.titan-embed-text-v2%3A0/invoke', { body: {} });
+
+      expect(checksOf(converse('anthropic.claude-3-haiku-20240307-v1:0'))).toEqual([
+        { action: 'bedrock:InvokeModel', resource: model('eu-west-1', 'anthropic.claude-3-haiku-20240307-v1:0') },
+      ]);
+      expect(checksOf(invoke)).toEqual([
+        { action: 'bedrock:InvokeModel', resource: model('eu-west-1', 'amazon.titan-embed-text-v2:0') },
+      ]);
+    });
+
+    it('checks a cross-region profile here, then its model in every region it routes to, through the profile', () => {
+      const profile = 'arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.amazon.nova-lite-v1:0';
+      const context = { 'bedrock:InferenceProfileArn': profile };
+
+      expect(checksOf(converse('eu.amazon.nova-lite-v1:0'))).toEqual([
+        { action: 'bedrock:InvokeModel', resource: profile },
+        ...['eu-central-1', 'eu-north-1', 'eu-west-1', 'eu-west-3'].map((region) => ({
+          action: 'bedrock:InvokeModel',
+          resource: model(region, 'amazon.nova-lite-v1:0'),
+          context,
+        })),
+      ]);
+    });
+
+    it('marks a profile whose regions are not known, and any other path, as unrecognised', () => {
+      expect(checksOf(converse('us.amazon.nova-9-v1:0'))).toEqual([
+        { action: 'unknown:bedrock:InvokeModel', unrecognised: expect.stringContaining('us.amazon.nova-9-v1:0') },
+      ]);
+      expect(checksOf(http('bedrock', 'POST', '/model/amazon.nova-lite-v1%3A0/converse-stream'))).toEqual([
+        { action: 'unknown:bedrock', unrecognised: expect.stringContaining('converse-stream') },
+      ]);
+    });
+  });
+
   it('marks a body it cannot parse as unrecognised rather than throwing', () => {
     const request = http('dynamodb', 'POST', '/', {
       headers: { 'x-amz-target': 'DynamoDB_20120810.GetItem' },

@@ -51,6 +51,7 @@ const STUB_ANSWERS: Readonly<Record<AwsService, string>> = {
   dynamodb: '{}',
   sqs: '{}',
   s3: '',
+  bedrock: '{}',
 };
 
 interface Stub {

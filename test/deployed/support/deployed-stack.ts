@@ -53,6 +53,7 @@ const ENDPOINT_VARIABLES = {
   scheduler: 'AWS_ENDPOINT_URL_SCHEDULER',
   events: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
   secretsmanager: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+  bedrock: 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME',
 } as const;
 
 type Service = keyof typeof ENDPOINT_VARIABLES;
@@ -77,6 +78,11 @@ export interface DeployedStackOptions {
   openAiKey?: string;
   /** Where the functions' OpenAI client goes (a fake OpenAI server on loopback). */
   openAiBaseUrl?: string;
+  /**
+   * A fake Bedrock Runtime (test/support/fake-bedrock.ts), put behind an IAM proxy like every other
+   * service; without one, Bedrock calls go to a proxy with nothing behind it (and fail).
+   */
+  bedrockEndpoint?: string;
   /** Changes the template before anything is made from it (a harness test removes a permission). */
   changeTemplate?: (template: StackTemplate) => void;
 }
@@ -273,6 +279,8 @@ export async function startDeployedStack(options: DeployedStackOptions = {}): Pr
     await proxy('secretsmanager', secrets.endpoint, {
       secretArnByName: (name) => secretsOfTemplate.find((secret) => secret.name === name)?.arn,
     });
+    // The Bedrock Runtime client speaks HTTP/1.1 (lib/adapters/bedrock/bedrock-client.ts), as does the proxy.
+    await proxy('bedrock', options.bedrockEndpoint ?? 'http://127.0.0.1:9');
 
     const admin = { accessKeyId: HARNESS_PRINCIPAL.accessKeyId, secretAccessKey: 'harness' };
     const adminDynamo = new DynamoDBClient({

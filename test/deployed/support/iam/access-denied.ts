@@ -93,7 +93,8 @@ function errorResponse(
 ): ServiceErrorResponse {
   const requestId = randomUUID();
   if (service === 's3') return s3Error('AccessDenied', error.message, options.head ?? false);
-  if (service === 'scheduler') {
+  // REST-JSON services: the error's name in a header, 403.
+  if (service === 'scheduler' || service === 'bedrock') {
     return {
       status: 403,
       headers: { 'content-type': 'application/json', 'x-amzn-errortype': error.code, 'x-amzn-requestid': requestId },

@@ -4,6 +4,7 @@
  * becomes a check marked `unrecognised`, which the proxy always denies: a call the mapping does not
  * understand must fail the test, never pass unexamined.
  */
+import { describeBedrockRequest } from './bedrock-request.ts';
 import { describeDynamoDbRequest } from './dynamodb-request.ts';
 import { describeEventBridgeRequest } from './eventbridge-request.ts';
 import type { AuthorizationRequest } from './iam-policy.ts';
@@ -13,7 +14,7 @@ import { describeSecretsManagerRequest } from './secrets-manager-request.ts';
 import { describeSqsRequest } from './sqs-request.ts';
 
 /** The services the deployed functions call, by their SigV4 signing name. */
-export type AwsService = 'dynamodb' | 'sqs' | 's3' | 'scheduler' | 'events' | 'secretsmanager';
+export type AwsService = 'dynamodb' | 'sqs' | 's3' | 'scheduler' | 'events' | 'secretsmanager' | 'bedrock';
 
 /** The account, region and partition the stack is deployed to; ARNs are built from them. */
 export interface AwsEnvironment {
@@ -57,6 +58,7 @@ const DESCRIBERS: Readonly<
   scheduler: describeSchedulerRequest,
   events: describeEventBridgeRequest,
   secretsmanager: describeSecretsManagerRequest,
+  bedrock: describeBedrockRequest,
 };
 
 /**
