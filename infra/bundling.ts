@@ -22,7 +22,13 @@ export type FunctionName = keyof typeof FUNCTION_ENTRIES;
  * provider's SDK, and the only ones the stack lets call the model (`ModelAccess.grantUse`, which
  * refuses any other). A new one goes here and gets its grant: one line each.
  */
-export const MODEL_FUNCTIONS: ReadonlySet<FunctionName> = new Set(['api', 'generator', 'timer', 'ingester']);
+export const MODEL_FUNCTIONS: ReadonlySet<FunctionName> = new Set([
+  'api',
+  'generator',
+  'timer',
+  'ingester',
+  'evaluator',
+]);
 
 /**
  * The SDK each model provider's adapters load, always with `import()` (functions/composition/models.ts

@@ -130,7 +130,7 @@ export class ParleyStack extends Stack {
     // the api function's), and write only the runs' results: no queue but their own, no event, no timer.
     storage.grantReadWrite(evaluator);
     knowledge.grantRead(evaluator);
-    secrets?.grantRead(evaluator);
+    models.grantUse(evaluator);
 
     const observability = new Observability(this, 'Observability', {
       api,
