@@ -3,6 +3,7 @@
  * the expectations code checks on the reply, each named by its API path so the API's errors show
  * next to it. A group of its own ("Case 2"), so each field's label is unique within its case.
  */
+import { useEffect, useRef } from 'preact/hooks';
 import { EMERGENCY_TRIGGERS, OPERATOR_FAULTS } from '#lib/domain/escalation';
 import type { CaseDraft, Check } from '../test-set-request.ts';
 import { Field, type Option, Select, TextArea } from './ui.tsx';
@@ -29,12 +30,19 @@ export function CaseFields({
   draft,
   onChange,
   onRemove,
+  focusOnMount = false,
 }: {
   index: number;
   draft: CaseDraft;
   onChange: (next: CaseDraft) => void;
   onRemove: () => void;
+  /** A case just added takes the focus, so a keyboard user writes its message next. */
+  focusOnMount?: boolean;
 }) {
+  const group = useRef<HTMLFieldSetElement>(null);
+  useEffect(() => {
+    if (focusOnMount) group.current?.querySelector('textarea')?.focus();
+  }, []);
   const path = `cases.${index}`;
   const expect = `${path}.expect`;
   const bind = (field: keyof CaseDraft) => ({
@@ -53,7 +61,7 @@ export function CaseFields({
   );
 
   return (
-    <fieldset class="field case">
+    <fieldset class="field case" ref={group}>
       <legend>Case {index + 1}</legend>
       <TextArea label="Message" name={`${path}.message`} rows={2} required {...bind('message')} />
       <TextArea

@@ -37,7 +37,7 @@ export function UploadCases({
   };
 
   return (
-    <Section title="Add cases from a CSV file">
+    <Section title="Upload cases">
       <p class="hint">
         The first line is the header <code>{CSV_HEADER}</code>; list cells separate phrases with <code>|</code>; empty
         cells are not checked. For example: <code>{CSV_EXAMPLE}</code>

@@ -83,7 +83,7 @@ export function TestRunPage({ aiId, setId, runId }: { aiId: string; setId: strin
           )}
           <Section title="Results">
             {results.length === 0 && <p>No case answered yet.</p>}
-            <ol class="list">
+            <ol class="results">
               {results.map((result) => (
                 <CaseResultView key={result.case_id} result={result} message={messages.get(result.case_id)} />
               ))}

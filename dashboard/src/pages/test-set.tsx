@@ -1,6 +1,7 @@
 /**
- * One test set: its name and cases (message, history, expectations, rubric) edited in one form and
- * saved together, cases added from a CSV file, and its runs: start one, open one, compare two.
+ * One test set: its runs first (start one, open one, compare two), then its name and cases
+ * (message, history, expectations, rubric) edited in one form and saved together, and cases added
+ * from a CSV file.
  * Mistakes show next to their fields, found here first, else by the API.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -41,6 +42,7 @@ export function TestSetPage({ aiId, setId }: { aiId: string; setId: string }) {
   const [drafts, setDrafts] = useState<CaseDraft[]>([]);
   const [documents, setDocuments] = useState<Option[]>([]);
   const [checked, setChecked] = useState<FieldErrors>({});
+  const [added, setAdded] = useState<string | null>(null);
   const load = useAction();
   const save = useAction();
   const announce = useAnnounce();
@@ -91,6 +93,11 @@ export function TestSetPage({ aiId, setId }: { aiId: string; setId: string }) {
     navigate('ais', aiId, 'test-sets');
   };
 
+  const addCase = () => {
+    const draft = emptyCase();
+    setAdded(draft.key);
+    setDrafts([...drafts, draft]);
+  };
   const changeCase = (index: number, next: CaseDraft) =>
     setDrafts(drafts.map((draft, at) => (at === index ? next : draft)));
   const unsaved = set !== null && (name.trim() !== set.name || !sameCases(drafts, set.cases));
@@ -104,6 +111,7 @@ export function TestSetPage({ aiId, setId }: { aiId: string; setId: string }) {
       <ErrorMessage error={load.error} />
       {set && (
         <>
+          <TestRuns aiId={aiId} setId={setId} unsaved={unsaved} />
           <FieldErrorsContext.Provider value={foldCaseErrors({ ...fieldErrorsOf(save.error), ...checked })}>
             <form class="card" onSubmit={onSubmit} noValidate>
               <Field
@@ -130,11 +138,12 @@ export function TestSetPage({ aiId, setId }: { aiId: string; setId: string }) {
                   draft={draft}
                   onChange={(next) => changeCase(index, next)}
                   onRemove={() => setDrafts(drafts.filter((_, at) => at !== index))}
+                  focusOnMount={draft.key === added}
                 />
               ))}
               <ErrorMessage error={save.error} />
               <div class="actions">
-                <button type="button" class="secondary" onClick={() => setDrafts([...drafts, emptyCase()])}>
+                <button type="button" class="secondary" onClick={addCase}>
                   Add a case
                 </button>
                 <button type="submit" disabled={save.pending}>
@@ -147,7 +156,6 @@ export function TestSetPage({ aiId, setId }: { aiId: string; setId: string }) {
             </form>
           </FieldErrorsContext.Provider>
           <UploadCases aiId={aiId} setId={setId} onAdded={onUploaded} />
-          <TestRuns aiId={aiId} setId={setId} unsaved={unsaved} />
         </>
       )}
     </>
