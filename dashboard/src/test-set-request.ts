@@ -157,7 +157,7 @@ function checkFollowUp(window: { after: string; before: string }, path: string, 
   }
   if (errors[`${path}.after`] || errors[`${path}.before`]) return;
   if (parseDurationMs(window.after) >= parseDurationMs(window.before))
-    errors[`${path}.before`] = 'must be later than after';
+    errors[`${path}.before`] = 'must be longer than after';
 }
 
 /** The API's checks on a set that the browser can make; empty when it may be sent. */

@@ -46,6 +46,15 @@ export interface TestSet {
   updated_at: string;
 }
 
+/** A set as the AI's list shows it: without its cases. */
+export type TestSetSummary = Omit<TestSet, 'cases'> & { case_count: number };
+
+/** What adding cases returns: the cases added, with their ids, and how many the set now holds. */
+export interface AddedCases {
+  added: TestCase[];
+  case_count: number;
+}
+
 /** A case as a request sends it: `case_id` left out for a new case (the API assigns one). */
 export type CaseRequest = Omit<TestCase, 'case_id'> & { case_id?: string };
 

@@ -3,7 +3,7 @@
  * or copied from a conversation's message, and runs.
  */
 import { get, patch, post, postText, remove, segment } from './api.ts';
-import type { CaseFromMessageRequest, TestRun, TestSet, TestSetRequest } from './test-set-types.ts';
+import type { AddedCases, CaseFromMessageRequest, TestRun, TestSet, TestSetRequest } from './test-set-types.ts';
 
 export const testSetsPath = (aiId: string) => `/v1/ais/${segment(aiId)}/test-sets`;
 export const testSetPath = (aiId: string, setId: string) => `${testSetsPath(aiId)}/${segment(setId)}`;
@@ -18,13 +18,13 @@ export const saveTestSet = (aiId: string, setId: string, body: TestSetRequest) =
 
 export const deleteTestSet = (aiId: string, setId: string) => remove(testSetPath(aiId, setId));
 
-/** Adds the CSV's rows as cases (header `message,contains,not_contains,…`); the set as it now is. */
+/** Adds the CSV's rows as cases (header `message,contains,not_contains,…`). */
 export const addCasesFromCsv = (aiId: string, setId: string, csv: string) =>
-  postText<TestSet>(`${testSetPath(aiId, setId)}/cases`, 'text/csv', csv);
+  postText<AddedCases>(`${testSetPath(aiId, setId)}/cases`, 'text/csv', csv);
 
 /** Copies a conversation's inbound message (and the turns before it) into the set as a case. */
 export const addCaseFromMessage = (aiId: string, setId: string, body: CaseFromMessageRequest) =>
-  post<TestSet>(`${testSetPath(aiId, setId)}/cases`, { ...body });
+  post<AddedCases>(`${testSetPath(aiId, setId)}/cases`, { ...body });
 
 export const startRun = (aiId: string, setId: string) =>
   post<Pick<TestRun, 'run_id' | 'status'>>(runsPath(aiId, setId));

@@ -156,7 +156,7 @@ describe('test sets in the dashboard', () => {
       .getByLabel('CSV file')
       .setInputFiles({ name: 'cases.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
     await page.getByRole('button', { name: 'Add cases' }).click();
-    await page.getByRole('status').getByText('the set has 4 case(s)').waitFor();
+    await page.getByRole('status').getByText('the set has 4.').waitFor();
 
     expect(await testCase(3).getByLabel('Message').inputValue()).toBe('When will my refund arrive?');
     expect(await testCase(3).getByLabel('Reply contains').inputValue()).toBe('5 business days');
@@ -174,7 +174,7 @@ describe('test sets in the dashboard', () => {
     await message.getByLabel('Test set').selectOption({ label: 'Refunds' });
     await message.getByLabel('Reply contains').fill('30 days');
     await message.getByRole('button', { name: 'Add case' }).click();
-    await page.getByRole('status').getByText('Added to Refunds.').waitFor();
+    await page.getByRole('status').getByText('Added to Refunds:').waitFor();
     await session.screenshot('conversation-add-to-test-set');
 
     const setId = (await api('GET', `/v1/ais/${aiId}/test-sets`)).body.data[0].set_id;

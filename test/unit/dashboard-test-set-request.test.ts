@@ -133,7 +133,7 @@ describe('checkTestSetRequest', () => {
       'cases.0.expect.follow_up_between.after': expect.stringContaining('is required'),
     });
     expect(check(draft({ followUpAfter: 'P1D', followUpBefore: 'PT12H' }))).toEqual({
-      'cases.0.expect.follow_up_between.before': 'must be later than after',
+      'cases.0.expect.follow_up_between.before': 'must be longer than after',
     });
   });
 

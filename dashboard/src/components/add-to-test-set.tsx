@@ -9,7 +9,7 @@ import { text } from '../form-values.ts';
 import { useAction } from '../hooks.ts';
 import { href } from '../router.ts';
 import { useAnnounce } from '../status.tsx';
-import type { TestSet } from '../test-set-types.ts';
+import type { TestSetSummary } from '../test-set-types.ts';
 import { addCaseFromMessage, testSetsPath } from '../test-sets.ts';
 import { FieldErrorsContext, fieldErrorsOf } from './field-errors.tsx';
 import { ErrorMessage, Select, TextArea } from './ui.tsx';
@@ -23,15 +23,15 @@ export function AddToTestSet({
   conversationId: string;
   messageId: string;
 }) {
-  const [sets, setSets] = useState<TestSet[] | null>(null);
-  const [added, setAdded] = useState<TestSet | null>(null);
+  const [sets, setSets] = useState<TestSetSummary[] | null>(null);
+  const [added, setAdded] = useState<TestSetSummary | null>(null);
   const load = useAction();
   const add = useAction();
   const announce = useAnnounce();
 
   const onOpen = () => {
     if (sets) setSets(null);
-    else void load.run(async () => setSets(await getAll<TestSet>(testSetsPath(aiId))));
+    else void load.run(async () => setSets(await getAll<TestSetSummary>(testSetsPath(aiId))));
   };
 
   const onSubmit = async (event: Event) => {
@@ -44,10 +44,10 @@ export function AddToTestSet({
       addCaseFromMessage(aiId, setId, { conversation_id: conversationId, message_id: messageId, expect }),
     );
     if (!saved) return;
-    const set = sets?.find((one) => one.set_id === setId) ?? saved;
+    const set = sets?.find((one) => one.set_id === setId);
     setSets(null);
-    setAdded(set);
-    announce(`Added to ${set.name}.`);
+    setAdded(set ?? null);
+    announce(`Added to ${set?.name ?? 'the test set'}: it has ${saved.case_count} case(s).`);
   };
 
   return (

@@ -5,7 +5,7 @@
  */
 import { useAction } from '../hooks.ts';
 import { useAnnounce } from '../status.tsx';
-import type { TestSet } from '../test-set-types.ts';
+import type { AddedCases } from '../test-set-types.ts';
 import { addCasesFromCsv } from '../test-sets.ts';
 import { ErrorMessage, Field, Section } from './ui.tsx';
 
@@ -19,7 +19,7 @@ export function UploadCases({
 }: {
   aiId: string;
   setId: string;
-  onAdded: (set: TestSet) => void;
+  onAdded: (added: AddedCases) => void;
 }) {
   const { pending, error, run } = useAction();
   const announce = useAnnounce();
@@ -32,7 +32,7 @@ export function UploadCases({
     const added = await run(async () => addCasesFromCsv(aiId, setId, await file.text()));
     if (!added) return;
     form.reset();
-    announce(`Added the cases of ${file.name}: the set has ${added.cases.length} case(s).`);
+    announce(`Added ${added.added.length} case(s) from ${file.name}: the set has ${added.case_count}.`);
     onAdded(added);
   };
 

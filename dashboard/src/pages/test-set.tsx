@@ -23,7 +23,7 @@ import {
   toCaseDraft,
   toTestSetRequest,
 } from '../test-set-request.ts';
-import type { TestSet } from '../test-set-types.ts';
+import type { AddedCases, TestSet } from '../test-set-types.ts';
 import { deleteTestSet, getTestSet, saveTestSet } from '../test-sets.ts';
 import type { Ai, KnowledgeDocument } from '../types.ts';
 
@@ -61,10 +61,9 @@ export function TestSetPage({ aiId, setId }: { aiId: string; setId: string }) {
   }, [aiId, setId, load.run]);
 
   // Cases the upload added join the editor after the ones on the page, whose edits stay.
-  const onUploaded = (loaded: TestSet) => {
-    const onPage = new Set(drafts.map((draft) => draft.caseId));
-    setSet(loaded);
-    setDrafts([...drafts, ...loaded.cases.filter((c) => !onPage.has(c.case_id)).map(toCaseDraft)]);
+  const onUploaded = ({ added }: AddedCases) => {
+    setSet((stored) => stored && { ...stored, cases: [...stored.cases, ...added] });
+    setDrafts([...drafts, ...added.map(toCaseDraft)]);
   };
 
   const onSubmit = async (event: Event) => {

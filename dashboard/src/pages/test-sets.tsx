@@ -5,7 +5,7 @@ import { FieldErrorsContext, fieldErrorsOf } from '../components/field-errors.ts
 import { ErrorMessage, Field, Pager, Section, text, When } from '../components/ui.tsx';
 import { useAction, usePagedList } from '../hooks.ts';
 import { href, navigate } from '../router.ts';
-import type { TestSet } from '../test-set-types.ts';
+import type { TestSetSummary } from '../test-set-types.ts';
 import { createTestSet, testSetsPath } from '../test-sets.ts';
 import type { Ai } from '../types.ts';
 
@@ -22,7 +22,7 @@ export function useAiName(aiId: string): string {
 
 export function TestSetsPage({ aiId }: { aiId: string }) {
   const aiName = useAiName(aiId);
-  const list = usePagedList<TestSet>(testSetsPath(aiId));
+  const list = usePagedList<TestSetSummary>(testSetsPath(aiId));
   const create = useAction();
 
   const onSubmit = async (event: Event) => {
@@ -58,7 +58,7 @@ export function TestSetsPage({ aiId }: { aiId: string }) {
               <a href={href('ais', aiId, 'test-sets', set.set_id)}>{set.name}</a>
             </h2>
             <p class="meta">
-              {set.cases?.length ?? 0} case(s) · changed <When at={set.updated_at} />
+              {set.case_count} case(s) · changed <When at={set.updated_at} />
             </p>
           </li>
         ))}
