@@ -2,8 +2,8 @@
  * One conversation: its messages with their citations, the follow-ups scheduled, hand off and
  * resume, feedback on each answer (a rating, and a correction that later answers use), a message a
  * person sent the prospect outside Parley, a prospect's message copied into a test set as a case,
- * and the prospect's data: export and delete. The page
- * reads the conversation again every few seconds while it is open.
+ * and the prospect's data: export and delete. The page reads the conversation again every few
+ * seconds while it is open.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, segment } from '../api.ts';
