@@ -3754,6 +3754,1129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ais/{id}/test-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the AI's test sets, oldest first, without their cases. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of test sets. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                set_id: string;
+                                ai_id: string;
+                                name: string;
+                                /** @description ISO-8601 UTC timestamp. */
+                                created_at: string;
+                                /** @description ISO-8601 UTC timestamp. */
+                                updated_at: string;
+                                case_count: number;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request: `error.details` names each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No AI with this id, or no test set with this id for it, in your account. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Request body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Too many requests with this API key: wait the seconds the `Retry-After` header names. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Internal error (nothing internal is disclosed; the log has a correlation id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a test set: cases (a message, optional history, expectations checked by code, an optional rubric) to run against the AI. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default [] */
+                        cases?: {
+                            /** @description Assigned when left out; unique within the set. */
+                            case_id?: string;
+                            /** @description The prospect's message. */
+                            message: string;
+                            /** @description Earlier turns of the conversation, oldest first. */
+                            history?: {
+                                /**
+                                 * @description inbound: the prospect; outbound: the AI or a person.
+                                 * @enum {string}
+                                 */
+                                direction: "inbound" | "outbound";
+                                text: string;
+                            }[];
+                            /** @description What the reply must show; each expectation given is checked by code. */
+                            expect?: {
+                                /** @description Phrases the reply must contain (case-insensitive). */
+                                contains?: string[];
+                                /** @description Phrases the reply must not contain (case-insensitive). */
+                                not_contains?: string[];
+                                /** @description A document (or correction) the reply must cite. */
+                                cites_document_id?: string;
+                                /** @description Whether the reply offers the sales goal's URL. */
+                                offers_goal_url?: boolean;
+                                /** @description Whether the answer calls a person in under the AI’s settings. */
+                                escalates?: boolean;
+                                /**
+                                 * @description The reason it must escalate for.
+                                 * @enum {string}
+                                 */
+                                escalation_reason?: "human_requested" | "ungrounded" | "complaint" | "legal_threat" | "repeated_failure" | "model_unavailable";
+                                /** @description Whether the AI must say its knowledge does not cover the question. */
+                                abstains?: boolean;
+                                /** @description A follow-up must be scheduled within this window, counted from the moment the case runs. */
+                                follow_up_between?: {
+                                    /** @description An ISO 8601 duration (weeks, days, hours, minutes, seconds), e.g. PT12H or P1D. */
+                                    after: string;
+                                    /** @description An ISO 8601 duration (weeks, days, hours, minutes, seconds), e.g. PT12H or P1D. */
+                                    before: string;
+                                };
+                            };
+                            /** @description One or two sentences the configured model judges the reply against (not judged offline). */
+                            rubric?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created, with the case ids assigned. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            set_id: string;
+                            ai_id: string;
+                            name: string;
+                            cases: {
+                                case_id: string;
+                                message: string;
+                                history?: {
+                                    /** @enum {string} */
+                                    direction: "inbound" | "outbound";
+                                    text: string;
+                                }[];
+                                expect: {
+                                    contains?: string[];
+                                    not_contains?: string[];
+                                    cites_document_id?: string;
+                                    offers_goal_url?: boolean;
+                                    escalates?: boolean;
+                                    escalation_reason?: string;
+                                    abstains?: boolean;
+                                    follow_up_between?: {
+                                        after: string;
+                                        before: string;
+                                    };
+                                };
+                                rubric?: string;
+                                /** @description The conversation message it was copied from: erasing that conversation removes the case. */
+                                source?: {
+                                    conversation_id: string;
+                                    message_id: string;
+                                };
+                            }[];
+                            /** @description ISO-8601 UTC timestamp. */
+                            created_at: string;
+                            /** @description ISO-8601 UTC timestamp. */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Invalid request: `error.details` names each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No AI with this id, or no test set with this id for it, in your account. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The AI has as many test sets as it may. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Request body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Too many requests with this API key: wait the seconds the `Retry-After` header names. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Internal error (nothing internal is disclosed; the log has a correlation id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{id}/test-sets/{set_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a test set with its cases. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    set_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The test set. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            set_id: string;
+                            ai_id: string;
+                            name: string;
+                            cases: {
+                                case_id: string;
+                                message: string;
+                                history?: {
+                                    /** @enum {string} */
+                                    direction: "inbound" | "outbound";
+                                    text: string;
+                                }[];
+                                expect: {
+                                    contains?: string[];
+                                    not_contains?: string[];
+                                    cites_document_id?: string;
+                                    offers_goal_url?: boolean;
+                                    escalates?: boolean;
+                                    escalation_reason?: string;
+                                    abstains?: boolean;
+                                    follow_up_between?: {
+                                        after: string;
+                                        before: string;
+                                    };
+                                };
+                                rubric?: string;
+                                /** @description The conversation message it was copied from: erasing that conversation removes the case. */
+                                source?: {
+                                    conversation_id: string;
+                                    message_id: string;
+                                };
+                            }[];
+                            /** @description ISO-8601 UTC timestamp. */
+                            created_at: string;
+                            /** @description ISO-8601 UTC timestamp. */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Invalid request: `error.details` names each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No AI with this id, or no test set with this id for it, in your account. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Request body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Too many requests with this API key: wait the seconds the `Retry-After` header names. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Internal error (nothing internal is disclosed; the log has a correlation id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a test set with its cases and runs. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    set_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request: `error.details` names each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No AI with this id, or no test set with this id for it, in your account. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Request body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Too many requests with this API key: wait the seconds the `Retry-After` header names. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Internal error (nothing internal is disclosed; the log has a correlation id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a test set and/or replace its cases. Runs already made keep the cases they ran. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    set_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description Replaces every case; a case keeping its case_id keeps where it was copied from. */
+                        cases?: {
+                            /** @description Assigned when left out; unique within the set. */
+                            case_id?: string;
+                            /** @description The prospect's message. */
+                            message: string;
+                            /** @description Earlier turns of the conversation, oldest first. */
+                            history?: {
+                                /**
+                                 * @description inbound: the prospect; outbound: the AI or a person.
+                                 * @enum {string}
+                                 */
+                                direction: "inbound" | "outbound";
+                                text: string;
+                            }[];
+                            /** @description What the reply must show; each expectation given is checked by code. */
+                            expect?: {
+                                /** @description Phrases the reply must contain (case-insensitive). */
+                                contains?: string[];
+                                /** @description Phrases the reply must not contain (case-insensitive). */
+                                not_contains?: string[];
+                                /** @description A document (or correction) the reply must cite. */
+                                cites_document_id?: string;
+                                /** @description Whether the reply offers the sales goal's URL. */
+                                offers_goal_url?: boolean;
+                                /** @description Whether the answer calls a person in under the AI’s settings. */
+                                escalates?: boolean;
+                                /**
+                                 * @description The reason it must escalate for.
+                                 * @enum {string}
+                                 */
+                                escalation_reason?: "human_requested" | "ungrounded" | "complaint" | "legal_threat" | "repeated_failure" | "model_unavailable";
+                                /** @description Whether the AI must say its knowledge does not cover the question. */
+                                abstains?: boolean;
+                                /** @description A follow-up must be scheduled within this window, counted from the moment the case runs. */
+                                follow_up_between?: {
+                                    /** @description An ISO 8601 duration (weeks, days, hours, minutes, seconds), e.g. PT12H or P1D. */
+                                    after: string;
+                                    /** @description An ISO 8601 duration (weeks, days, hours, minutes, seconds), e.g. PT12H or P1D. */
+                                    before: string;
+                                };
+                            };
+                            /** @description One or two sentences the configured model judges the reply against (not judged offline). */
+                            rubric?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The test set as changed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            set_id: string;
+                            ai_id: string;
+                            name: string;
+                            cases: {
+                                case_id: string;
+                                message: string;
+                                history?: {
+                                    /** @enum {string} */
+                                    direction: "inbound" | "outbound";
+                                    text: string;
+                                }[];
+                                expect: {
+                                    contains?: string[];
+                                    not_contains?: string[];
+                                    cites_document_id?: string;
+                                    offers_goal_url?: boolean;
+                                    escalates?: boolean;
+                                    escalation_reason?: string;
+                                    abstains?: boolean;
+                                    follow_up_between?: {
+                                        after: string;
+                                        before: string;
+                                    };
+                                };
+                                rubric?: string;
+                                /** @description The conversation message it was copied from: erasing that conversation removes the case. */
+                                source?: {
+                                    conversation_id: string;
+                                    message_id: string;
+                                };
+                            }[];
+                            /** @description ISO-8601 UTC timestamp. */
+                            created_at: string;
+                            /** @description ISO-8601 UTC timestamp. */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Invalid request: `error.details` names each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No AI with this id, or no test set with this id for it, in your account. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The set changed several times while this request ran; try again. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Request body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Too many requests with this API key: wait the seconds the `Retry-After` header names. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Internal error (nothing internal is disclosed; the log has a correlation id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/ais/{id}/test-sets/{set_id}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add cases: from CSV (text/csv), or one copied from a prospect’s message of a real conversation ({conversation_id, message_id, expect?, rubric?}: the message and the turns before it). A copy holds the prospect’s text: erasing that conversation removes it. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                    set_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Cases as CSV, header `message,contains,not_contains,cites_document_id,offers_goal_url,escalates,abstains`; list cells separated by `|`. Or send the CSV itself with Content-Type text/csv. */
+                        csv?: string;
+                        /** @description Copy a message of this conversation… */
+                        conversation_id?: string;
+                        /** @description …this one, a prospect's (inbound) message, with the turns before it. */
+                        message_id?: string;
+                        expect?: {
+                            /** @description Phrases the reply must contain (case-insensitive). */
+                            contains?: string[];
+                            /** @description Phrases the reply must not contain (case-insensitive). */
+                            not_contains?: string[];
+                            /** @description A document (or correction) the reply must cite. */
+                            cites_document_id?: string;
+                            /** @description Whether the reply offers the sales goal's URL. */
+                            offers_goal_url?: boolean;
+                            /** @description Whether the answer calls a person in under the AI’s settings. */
+                            escalates?: boolean;
+                            /**
+                             * @description The reason it must escalate for.
+                             * @enum {string}
+                             */
+                            escalation_reason?: "human_requested" | "ungrounded" | "complaint" | "legal_threat" | "repeated_failure" | "model_unavailable";
+                            /** @description Whether the AI must say its knowledge does not cover the question. */
+                            abstains?: boolean;
+                            /** @description A follow-up must be scheduled within this window, counted from the moment the case runs. */
+                            follow_up_between?: {
+                                /** @description An ISO 8601 duration (weeks, days, hours, minutes, seconds), e.g. PT12H or P1D. */
+                                after: string;
+                                /** @description An ISO 8601 duration (weeks, days, hours, minutes, seconds), e.g. PT12H or P1D. */
+                                before: string;
+                            };
+                        };
+                        /** @description One or two sentences the configured model judges the reply against (not judged offline). */
+                        rubric?: string;
+                    };
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description The cases added. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The cases added, in order, with their case ids. */
+                            added: {
+                                case_id: string;
+                                message: string;
+                                history?: {
+                                    /** @enum {string} */
+                                    direction: "inbound" | "outbound";
+                                    text: string;
+                                }[];
+                                expect: {
+                                    contains?: string[];
+                                    not_contains?: string[];
+                                    cites_document_id?: string;
+                                    offers_goal_url?: boolean;
+                                    escalates?: boolean;
+                                    escalation_reason?: string;
+                                    abstains?: boolean;
+                                    follow_up_between?: {
+                                        after: string;
+                                        before: string;
+                                    };
+                                };
+                                rubric?: string;
+                                /** @description The conversation message it was copied from: erasing that conversation removes the case. */
+                                source?: {
+                                    conversation_id: string;
+                                    message_id: string;
+                                };
+                            }[];
+                            /** @description Cases in the set now. */
+                            case_count: number;
+                        };
+                    };
+                };
+                /** @description Invalid request: `error.details` names each offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description No such AI, test set, conversation or message. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The set would hold more cases than it may, or a case id is taken. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The CSV is larger than 512 KB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A body or file of a type this endpoint does not take. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Too many requests with this API key: wait the seconds the `Retry-After` header names. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Internal error (nothing internal is disclosed; the log has a correlation id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "validation_error" | "unauthorized" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+                                message: string;
+                                details?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/knowledge-bases": {
         parameters: {
             query?: never;
@@ -7497,6 +8620,40 @@ export interface paths {
                                 created_at: string;
                                 /** @description The webhook body as stored (sent signed; the signing secret is never exported). */
                                 body: unknown;
+                            }[];
+                            /** @description Test-set cases copied from the conversation's messages (erasing the conversation removes them). */
+                            test_cases: {
+                                ai_id: string;
+                                set_id: string;
+                                set_name: string;
+                                case: {
+                                    case_id: string;
+                                    message: string;
+                                    history?: {
+                                        /** @enum {string} */
+                                        direction: "inbound" | "outbound";
+                                        text: string;
+                                    }[];
+                                    expect: {
+                                        contains?: string[];
+                                        not_contains?: string[];
+                                        cites_document_id?: string;
+                                        offers_goal_url?: boolean;
+                                        escalates?: boolean;
+                                        escalation_reason?: string;
+                                        abstains?: boolean;
+                                        follow_up_between?: {
+                                            after: string;
+                                            before: string;
+                                        };
+                                    };
+                                    rubric?: string;
+                                    /** @description The conversation message it was copied from: erasing that conversation removes the case. */
+                                    source?: {
+                                        conversation_id: string;
+                                        message_id: string;
+                                    };
+                                };
                             }[];
                         };
                     };

@@ -8,6 +8,7 @@ import { MAX_NAME_CHARS } from '#lib/domain/limits/setup';
 import { timestamp } from '#functions/http/common-schemas';
 import { conversationResponse } from '#functions/http/conversation-schemas';
 import { deliveryResponse } from '#functions/http/delivery-schemas';
+import { caseResponse } from '#functions/http/test-set-schemas';
 
 const retentionDays = z
   .number()
@@ -49,4 +50,7 @@ export const conversationExportResponse = z.object({
       }),
     )
     .describe("The webhook deliveries the conversation's messages caused."),
+  test_cases: z
+    .array(z.object({ ai_id: z.string(), set_id: z.string(), set_name: z.string(), case: caseResponse }))
+    .describe("Test-set cases copied from the conversation's messages (erasing the conversation removes them)."),
 });

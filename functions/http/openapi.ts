@@ -41,7 +41,7 @@ export function buildOpenApiDocument(routes: readonly Route<never, never>[], ver
     }
     for (const [status, description] of Object.entries(ERROR_STATUSES)) {
       if ((status === '401' || status === '429') && !route.auth) continue;
-      if (status === '415' && !route.multipart) continue;
+      if (status === '415' && !route.multipart && !route.csv) continue;
       responses[status] ??= {
         description,
         content: { 'application/json': { schema: jsonSchema(errorResponse, 'output') } },
@@ -60,6 +60,9 @@ export function buildOpenApiDocument(routes: readonly Route<never, never>[], ver
               content: {
                 'application/json': { schema: jsonSchema(route.body, 'input') },
                 ...(route.multipart ? { 'multipart/form-data': { schema: multipartSchema(route.multipart) } } : {}),
+                ...(route.csv
+                  ? { 'text/csv': { schema: { type: 'string', description: route.csv.description } } }
+                  : {}),
               },
             },
           }

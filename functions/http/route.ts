@@ -51,6 +51,11 @@ export interface Route<B = unknown, Q = unknown> {
    * other fields strings, validated by `body` like JSON. Named here for the OpenAPI document.
    */
   multipart?: { fields: Record<string, { description: string; binary?: boolean }> };
+  /**
+   * Also takes a `text/csv` body: it reaches `body` as `{csv: "<the text>"}`, validated like JSON.
+   * The description is the OpenAPI document's.
+   */
+  csv?: { description: string };
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   handle(deps: Deps, request: RouteRequest<B, Q>): Promise<HttpResult>;
 }

@@ -110,7 +110,13 @@ export async function updateAi(
   return next;
 }
 
-export async function deleteAi(deps: Pick<Deps, 'ais'>, tenantId: string, aiId: string): Promise<void> {
+/**
+ * Deletes the AI and, first, its test sets with their cases and runs: a crash in between leaves
+ * the AI in place, and deleting it again finishes the job.
+ */
+export async function deleteAi(deps: Pick<Deps, 'ais' | 'testSets'>, tenantId: string, aiId: string): Promise<void> {
+  if ((await deps.ais.getAi(tenantId, aiId)) === undefined) throw new NotFoundError(`no AI with id ${aiId}`);
+  await deps.testSets.deleteAiTestSets(tenantId, aiId);
   if (!(await deps.ais.deleteAi(tenantId, aiId))) throw new NotFoundError(`no AI with id ${aiId}`);
 }
 

@@ -13,6 +13,7 @@ import type { PendingWorkStore } from '#lib/ports/pending-work';
 import type { SetupStore } from '#lib/ports/setup';
 import type { Clock, IdGenerator, Logger } from '#lib/ports/system';
 import type { TenantStore } from '#lib/ports/tenants';
+import type { TestSetStore } from '#lib/ports/test-sets';
 import type { TimerScheduler, TimerStore } from '#lib/ports/timers';
 
 /**
@@ -35,6 +36,8 @@ export interface Stores {
   maaxMessages: MaaxMessageStore;
   /** One-off data migrations' progress (the inbox backfill). */
   migrations: MigrationStore;
+  /** Test sets (evaluations): sets, their cases and runs, and the copies of conversations they hold. */
+  testSets: TestSetStore;
 }
 
 /** Everything the use cases may need, as named ports; each use case picks the keys it uses. */

@@ -17,13 +17,22 @@ export type ErasureReason = 'request' | 'retention';
 
 type EraseDeps = Pick<
   Deps,
-  'conversations' | 'deliveries' | 'knowledge' | 'maaxMessages' | 'idempotency' | 'timers' | 'events' | 'clock'
+  | 'conversations'
+  | 'deliveries'
+  | 'knowledge'
+  | 'maaxMessages'
+  | 'idempotency'
+  | 'timers'
+  | 'testSets'
+  | 'events'
+  | 'clock'
 >;
 
 /**
  * Tombstones the conversation, then removes everything that holds the prospect's data: its
  * timers, its messages with their feedback, its deliveries' bodies, the corrections and knowledge
- * gaps made from its messages, their Idempotency-Key records and Maax references. Publishes
+ * gaps made from its messages, their Idempotency-Key records and Maax references, and the test-set
+ * cases copied from its messages (with their place in test runs). Publishes
  * `conversation.deleted` carrying the conversation's ref (a hash), never its id.
  *
  * Throws NotFoundError when there is no conversation, or its erasure has finished.
@@ -43,6 +52,9 @@ export async function eraseConversation(
   const { tombstone } = marked;
   // Timers first: one firing now finds the tombstone, but a later one should not fire at all.
   for (const kind of TIMER_KINDS) await deps.timers.cancel(timerName(kind, tenantId, conversationId));
+  // Found through the conversation's own partition; a copy made after the tombstone undoes itself
+  // (copyCaseFromConversation), and one made before it is registered, so listed here.
+  await deps.testSets.eraseCopiedCases(tenantId, conversationId);
   // Listed after the tombstone was written: a message written before that is listed here, and one
   // written after it is undone by its writer (ConversationStore.putMessage).
   const messages = await deps.conversations.listMessages(tenantId, conversationId);

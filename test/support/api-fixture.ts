@@ -37,6 +37,8 @@ export interface SeededTenant {
   deliveryId: string | undefined;
   /** The knowledge gap the V1 answer's thumbs-down recorded. */
   knowledgeGapId: string;
+  /** A test set of the AI, with one case. */
+  testSetId: string;
 }
 
 /** `METHOD /path` of a route, as the tables below key it. */
@@ -113,6 +115,14 @@ export async function seedTenantThroughApi(deps: FakeDeps, apiKey: string, name:
     { rating: 'down', correction: 'We ship to Canada in 3 days.' },
     200,
   );
+  const testSet = await post(
+    `/v1/ais/${ai.id}/test-sets`,
+    {
+      name: 'Shipping',
+      cases: [{ case_id: 'canada', message: 'Do you ship to Canada?', expect: { contains: ['Canada'] } }],
+    },
+    201,
+  );
   const gaps = await call('GET', '/v1/knowledge-gaps');
   const knowledgeGapId = expectStatus('GET /v1/knowledge-gaps', gaps.status, 200, gaps.body).data[0].id as string;
 
@@ -134,6 +144,7 @@ export async function seedTenantThroughApi(deps: FakeDeps, apiKey: string, name:
     maaxMessageId: maax.incoming_message_id,
     deliveryId: delivery?.job.deliveryId,
     knowledgeGapId,
+    testSetId: testSet.set_id,
   };
 }
 
@@ -155,6 +166,7 @@ const PARAMETER_IDS: { param: string; pathPrefix: string; pick: (t: SeededTenant
   { param: 'conversation_id', pathPrefix: '/v2/conversations/', pick: (t) => t.conversationId },
   { param: 'delivery_id', pathPrefix: '/v2/deliveries/', pick: (t) => t.deliveryId },
   { param: 'id', pathPrefix: '/v1/knowledge-gaps/', pick: (t) => t.knowledgeGapId },
+  { param: 'set_id', pathPrefix: '/v1/ais/', pick: (t) => t.testSetId },
 ];
 
 /**
@@ -211,6 +223,7 @@ const SNAPSHOT_STORES = [
   'idempotency',
   'maaxMessages',
   'migrations',
+  'testSets',
 ] as const satisfies readonly (keyof MemoryStores)[];
 
 /** Everything the fakes hold, as text: the stores' maps (read off the instances), queues, blobs, timers, events. */
@@ -273,6 +286,23 @@ export const VALID_BODIES: Record<string, (t: SeededTenant) => unknown> = {
     message: 'Do you ship to Canada?',
     history: [{ role: 'prospect', text: 'Hi' }],
     channel: 'chat',
+  }),
+  'POST /v1/ais/{id}/test-sets': () => ({
+    name: 'Returns',
+    cases: [
+      {
+        message: 'Can I return a kit?',
+        history: [{ direction: 'inbound', text: 'Hi' }],
+        expect: { contains: ['45 days'], follow_up_between: { after: 'PT12H', before: 'PT36H' } },
+        rubric: 'Says how long returns take.',
+      },
+    ],
+  }),
+  'PATCH /v1/ais/{id}/test-sets/{set_id}': () => ({ name: 'Shipping questions' }),
+  'POST /v1/ais/{id}/test-sets/{set_id}/cases': (t) => ({
+    conversation_id: t.conversationId,
+    message_id: t.messageId,
+    expect: { abstains: false },
   }),
   'POST /v1/api-keys': () => ({ name: 'CRM' }),
   'PATCH /v1/account': () => ({ data_retention_days: 30 }),

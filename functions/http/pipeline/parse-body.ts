@@ -19,15 +19,17 @@ export async function parseRequestFields(
   return { ...event.queryStringParameters, ...body };
 }
 
-/** The request body as the route's schema expects it: parsed JSON, or multipart fields where the route takes them. */
+/** The request body as the route's schema expects it: parsed JSON, or multipart fields or CSV where the route takes them. */
 async function parseBody(route: AnyRoute, event: APIGatewayProxyEventV2, raw: Buffer | undefined): Promise<unknown> {
   const contentType = (event.headers['content-type'] ?? '').toLowerCase();
   // The boundary is case-sensitive, and browsers put capitals in theirs: the parser gets it as sent.
   if (route.multipart && contentType.startsWith('multipart/form-data'))
     return parseMultipart(raw, event.headers['content-type'] ?? contentType);
-  if (route.multipart && contentType !== '' && !/^application\/(.+\+)?json\b/.test(contentType)) {
+  if (route.csv && contentType.startsWith('text/csv')) return { csv: raw?.toString('utf8') ?? '' };
+  if ((route.multipart || route.csv) && contentType !== '' && !/^application\/(.+\+)?json\b/.test(contentType)) {
+    const accepted = route.multipart ? 'multipart/form-data with the file in field "file"' : 'text/csv';
     throw new UnsupportedMediaTypeError(`a ${contentType.split(';')[0]} body is not accepted here`, {
-      details: [{ path: 'body', message: 'send JSON, or multipart/form-data with the file in field "file"' }],
+      details: [{ path: 'body', message: `send JSON, or ${accepted}` }],
     });
   }
   return parseJson(raw?.toString('utf8'));

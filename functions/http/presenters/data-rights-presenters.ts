@@ -6,6 +6,7 @@ import type { accountResponse, conversationExportResponse } from '#functions/htt
 import { compact } from '#functions/http/presenters/compact';
 import { presentConversation } from '#functions/http/presenters/conversation-presenters';
 import { presentDelivery } from '#functions/http/presenters/delivery-presenters';
+import { presentTestCase } from '#functions/http/presenters/test-set-presenters';
 
 export function presentAccount(tenant: Tenant): z.output<typeof accountResponse> {
   return { name: tenant.name, data_retention_days: tenant.dataRetentionDays ?? null };
@@ -13,7 +14,7 @@ export function presentAccount(tenant: Tenant): z.output<typeof accountResponse>
 
 /** Everything held on the conversation; a delivery's body is parsed back into the JSON it was sent as. */
 export function presentExport(exported: ConversationExport): z.output<typeof conversationExportResponse> {
-  const { conversation, messages, deliveries } = exported;
+  const { conversation, messages, deliveries, testCases } = exported;
   const base = presentConversation({ conversation, messages });
   return {
     conversation: {
@@ -25,6 +26,12 @@ export function presentExport(exported: ConversationExport): z.output<typeof con
       }),
     },
     deliveries: deliveries.map((d) => ({ ...presentDelivery(d), body: parseBody(d.payload) })),
+    test_cases: testCases.map((copy) => ({
+      ai_id: copy.aiId,
+      set_id: copy.setId,
+      set_name: copy.setName,
+      case: presentTestCase(copy.case),
+    })),
   };
 }
 

@@ -9,6 +9,7 @@ import { knowledgeRoutes } from '#functions/http/routes/knowledge-routes';
 import { maaxRoutes } from '#functions/http/routes/maax-routes';
 import { messageRoutes } from '#functions/http/routes/message-routes';
 import { setupRoutes } from '#functions/http/routes/setup-routes';
+import { testSetRoutes } from '#functions/http/routes/test-set-routes';
 import { v1ConversationRoutes } from '#functions/http/routes/v1-conversation-routes';
 
 export const API_VERSION = '0.1.0';
@@ -16,6 +17,7 @@ export const API_VERSION = '0.1.0';
 const apiRoutes = [
   ...setupRoutes,
   ...aiRoutes,
+  ...testSetRoutes,
   ...knowledgeRoutes,
   ...v1ConversationRoutes,
   ...messageRoutes,

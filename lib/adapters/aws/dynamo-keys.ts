@@ -153,6 +153,38 @@ export const gapIdKey = (tenantId: string, gapId: string): ItemKey => ({
   sk: PREFIX_GAP_ID + gapId,
 });
 
+/**
+ * One AI's test sets (evaluations) in a partition of their own: `SET#{set}` (the set, naming the
+ * version its cases are stored under), `CASE#{set}#{version}#{case}`, `RUN#{set}#{run}` (run ids
+ * are time-ordered), and each run's case snapshot `RCASE#{set}#{run}#{case}` and results
+ * `RES#{set}#{run}#{case}`. The AI id is the last component of the key, as a conversation id is.
+ */
+export const evaluationsPk = (tenantId: string, aiId: string): string => `${tenantPk(tenantId)}#EVAL#${aiId}`;
+export const PREFIX_TEST_SET = 'SET#';
+export const testSetSk = (setId: string): string => PREFIX_TEST_SET + setId;
+export const testCasesPrefix = (setId: string, version?: string): string =>
+  `CASE#${escapeComponent(setId)}#${version === undefined ? '' : `${escapeComponent(version)}#`}`;
+export const testRunsPrefix = (setId: string): string => `RUN#${escapeComponent(setId)}#`;
+/** One run's (or, without `runId`, all the set's runs') case snapshot. */
+export const runCasesPrefix = (setId: string, runId?: string): string =>
+  `RCASE#${escapeComponent(setId)}#${runId === undefined ? '' : `${escapeComponent(runId)}#`}`;
+/** One run's (or, without `runId`, all the set's runs') results. */
+export const runResultsPrefix = (setId: string, runId?: string): string =>
+  `RES#${escapeComponent(setId)}#${runId === undefined ? '' : `${escapeComponent(runId)}#`}`;
+/**
+ * A case copied from a conversation's message, registered in the conversation's own partition so
+ * that erasing the conversation finds its copies without a scan.
+ */
+export const PREFIX_TEST_CASE_COPY = 'TCOPY#';
+export const testCaseCopyKey = (
+  tenantId: string,
+  conversationId: string,
+  copy: { aiId: string; setId: string; caseId: string },
+): ItemKey => ({
+  pk: conversationPk(tenantId, conversationId),
+  sk: `${PREFIX_TEST_CASE_COPY}${escapeComponent(copy.aiId)}#${escapeComponent(copy.setId)}#${copy.caseId}`,
+});
+
 /** The inbox's gsi2 partition: all of one tenant's conversations. */
 export const inboxPk = (tenantId: string): string => `${tenantPk(tenantId)}#CONVS`;
 /**

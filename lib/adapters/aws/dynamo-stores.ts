@@ -17,6 +17,7 @@ import { DynamoMigrationStore } from '#lib/adapters/aws/dynamo-migrations';
 import { DynamoPendingWorkStore } from '#lib/adapters/aws/dynamo-pending';
 import { DynamoSetupStore } from '#lib/adapters/aws/dynamo-setup';
 import { DynamoTenantStore } from '#lib/adapters/aws/dynamo-tenants';
+import { DynamoTestSetStore } from '#lib/adapters/aws/dynamo-test-sets';
 import { DynamoTimerStore } from '#lib/adapters/aws/dynamo-timers';
 
 /**
@@ -40,6 +41,7 @@ export interface DynamoStores {
   pendingWork: DynamoPendingWorkStore;
   maaxMessages: DynamoMaaxMessageStore;
   migrations: DynamoMigrationStore;
+  testSets: DynamoTestSetStore;
 }
 
 /**
@@ -63,5 +65,6 @@ export function createDynamoStores(options: { tableName: string; client?: Dynamo
     pendingWork: new DynamoPendingWorkStore(ctx),
     maaxMessages: new DynamoMaaxMessageStore(ctx),
     migrations: new DynamoMigrationStore(ctx),
+    testSets: new DynamoTestSetStore(ctx),
   };
 }

@@ -49,15 +49,29 @@ export async function listTenantItems<T>(
   page: PageRequest,
   order: 'ascending' | 'descending' = 'ascending',
 ): Promise<Page<T>> {
+  return listPartitionItems<T>(ctx, tenantPk(tenantId), skPrefix, page, { order });
+}
+
+/**
+ * listTenantItems on any partition (`pk` must start with the tenant's), optionally leaving out
+ * the items `filter` (a FilterExpression on the item's own attributes) rejects.
+ */
+export async function listPartitionItems<T>(
+  ctx: DynamoContext,
+  pk: string,
+  skPrefix: string,
+  page: PageRequest,
+  options: { order?: 'ascending' | 'descending'; filter?: string } = {},
+): Promise<Page<T>> {
   assertPageLimit(page.limit);
-  const pk = tenantPk(tenantId);
   const items = await queryUpTo(
     ctx,
     {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: options.filter,
       ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
       ConsistentRead: true,
-      ScanIndexForward: order === 'ascending',
+      ScanIndexForward: options.order !== 'descending',
       ExclusiveStartKey: page.cursor === undefined ? undefined : { ...decodeCursor(page.cursor, pk, skPrefix) },
     },
     page.limit + 1,

@@ -10,6 +10,7 @@ import { MemoryMigrationStore } from '#test/support/memory/memory-migration-stor
 import { MemoryPendingWorkStore } from '#test/support/memory/memory-pending-work-store';
 import { MemorySetupStore } from '#test/support/memory/memory-setup-store';
 import { MemoryTenantStore } from '#test/support/memory/memory-tenant-store';
+import { MemoryTestSetStore } from '#test/support/memory/memory-test-set-store';
 import { MemoryTimerStore } from '#test/support/memory/memory-timer-store';
 
 export interface MemoryStores extends Stores {
@@ -24,6 +25,7 @@ export interface MemoryStores extends Stores {
   pendingWork: MemoryPendingWorkStore;
   maaxMessages: MemoryMaaxMessageStore;
   migrations: MemoryMigrationStore;
+  testSets: MemoryTestSetStore;
 }
 
 /** Fresh, empty stores; the pending-work list reads the conversation, delivery and knowledge stores. */
@@ -43,5 +45,6 @@ export function createMemoryStores(): MemoryStores {
     pendingWork: new MemoryPendingWorkStore([conversations, deliveries, knowledge]),
     maaxMessages: new MemoryMaaxMessageStore(),
     migrations: new MemoryMigrationStore(),
+    testSets: new MemoryTestSetStore(),
   };
 }

@@ -18,6 +18,7 @@ import { describePendingWorkStoreContract } from '#test/support/store-contracts/
 import { describeSetupStoreContract } from '#test/support/store-contracts/setup-store-contract';
 import type { StoresSetup } from '#test/support/store-contracts/stores-under-test';
 import { describeTenantStoreContract } from '#test/support/store-contracts/tenant-store-contract';
+import { describeTestSetStoreContract } from '#test/support/store-contracts/test-set-store-contract';
 import { describeTimerStoreContract } from '#test/support/store-contracts/timer-store-contract';
 
 /** Runs every store port's contract against the stores `setup` makes, fresh for every test. */
@@ -38,5 +39,6 @@ export function describeStoreContracts(name: string, setup: StoresSetup): void {
     describeKnowledgeDocumentStoreContract(setup);
     describeKnowledgeFeedbackStoreContract(setup);
     describeErasureStoreContract(setup);
+    describeTestSetStoreContract(setup);
   });
 }
