@@ -4,14 +4,16 @@
  * (`cases.1.expect.follow_up_between.after`) so each shows next to its field.
  */
 import { parseDurationMs } from '#lib/domain/evaluations/durations';
-import type {
-  CaseExpect,
-  CaseRequest,
-  CaseTurn,
-  EscalationReason,
-  TestCase,
-  TestSetRequest,
-} from './test-set-types.ts';
+import {
+  MAX_CASE_HISTORY_TURNS,
+  MAX_CASE_MESSAGE_CHARS,
+  MAX_CASE_PHRASE_CHARS,
+  MAX_CASE_PHRASES,
+  MAX_CASES_PER_SET,
+  MAX_RUBRIC_CHARS,
+  MAX_TEST_SET_NAME_CHARS,
+} from '#lib/domain/limits/evaluations';
+import type { CaseExpect, CaseRequest, CaseTurn, EscalationReason, TestCase, TestSetRequest } from './types.ts';
 
 /** A yes/no expectation: left unchecked, or required one way. */
 export type Check = '' | 'yes' | 'no';
@@ -93,7 +95,8 @@ export function toCaseDraft(testCase: TestCase): CaseDraft {
     citesDocumentId: expect.cites_document_id ?? '',
     offersGoalUrl: checkOf(expect.offers_goal_url),
     escalates: checkOf(expect.escalates),
-    escalationReason: expect.escalation_reason ?? '',
+    // The API answers with the reasons it accepts.
+    escalationReason: (expect.escalation_reason ?? '') as CaseDraft['escalationReason'],
     abstains: checkOf(expect.abstains),
     followUpAfter: expect.follow_up_between?.after ?? '',
     followUpBefore: expect.follow_up_between?.before ?? '',
@@ -123,7 +126,16 @@ export function toExpect(draft: CaseDraft): CaseExpect {
   return expect;
 }
 
-export function toCaseRequest(draft: CaseDraft): CaseRequest {
+/** A case as the editor sends it: its expectations always stated, empty when none is checked. */
+export type EditedCase = CaseRequest & { expect: CaseExpect };
+
+/** A set as the editor saves it: its name and every case (PATCH replaces them all). */
+export interface EditedSet extends TestSetRequest {
+  name: string;
+  cases: EditedCase[];
+}
+
+export function toCaseRequest(draft: CaseDraft): EditedCase {
   const history = historyOf(draft.history);
   const rubric = draft.rubric.trim();
   return {
@@ -135,7 +147,7 @@ export function toCaseRequest(draft: CaseDraft): CaseRequest {
   };
 }
 
-export function toTestSetRequest(name: string, drafts: readonly CaseDraft[]): TestSetRequest {
+export function toTestSetRequest(name: string, drafts: readonly CaseDraft[]): EditedSet {
   return { name: name.trim(), cases: drafts.map(toCaseRequest) };
 }
 
@@ -160,14 +172,31 @@ function checkFollowUp(window: { after: string; before: string }, path: string, 
     errors[`${path}.before`] = 'must be longer than after';
 }
 
-/** The API's checks on a set that the browser can make; empty when it may be sent. */
-export function checkTestSetRequest(body: TestSetRequest): Record<string, string> {
+function checkPhrases(phrases: string[] | undefined, path: string, errors: Record<string, string>) {
+  if (!phrases) return;
+  const long = phrases.findIndex((phrase) => phrase.length > MAX_CASE_PHRASE_CHARS);
+  if (phrases.length > MAX_CASE_PHRASES) errors[path] = `at most ${MAX_CASE_PHRASES} phrases`;
+  else if (long >= 0) errors[path] = `line ${long + 1}: at most ${MAX_CASE_PHRASE_CHARS} characters`;
+}
+
+/** The API's checks on a set that the browser can make, at its own limits; empty when it may be sent. */
+export function checkTestSetRequest(body: EditedSet): Record<string, string> {
   const errors: Record<string, string> = {};
   if (!body.name) errors.name = 'is required';
+  else if (body.name.length > MAX_TEST_SET_NAME_CHARS) errors.name = `at most ${MAX_TEST_SET_NAME_CHARS} characters`;
+  if (body.cases.length > MAX_CASES_PER_SET) errors.cases = `a set holds at most ${MAX_CASES_PER_SET} cases`;
   body.cases.forEach((testCase, index) => {
     const path = `cases.${index}`;
     if (!testCase.message) errors[`${path}.message`] = 'is required';
+    else if (testCase.message.length > MAX_CASE_MESSAGE_CHARS)
+      errors[`${path}.message`] = `at most ${MAX_CASE_MESSAGE_CHARS} characters`;
+    if ((testCase.history?.length ?? 0) > MAX_CASE_HISTORY_TURNS)
+      errors[`${path}.history`] = `at most ${MAX_CASE_HISTORY_TURNS} turns`;
+    if ((testCase.rubric?.length ?? 0) > MAX_RUBRIC_CHARS)
+      errors[`${path}.rubric`] = `at most ${MAX_RUBRIC_CHARS} characters`;
     const expect = testCase.expect;
+    checkPhrases(expect.contains, `${path}.expect.contains`, errors);
+    checkPhrases(expect.not_contains, `${path}.expect.not_contains`, errors);
     if (expect.escalation_reason && expect.escalates === false)
       errors[`${path}.expect.escalation_reason`] = 'cannot be given when the case must not escalate';
     if (expect.follow_up_between) checkFollowUp(expect.follow_up_between, `${path}.expect.follow_up_between`, errors);

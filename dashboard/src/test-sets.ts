@@ -3,7 +3,8 @@
  * or copied from a conversation's message, and runs.
  */
 import { get, patch, post, postText, remove, segment } from './api.ts';
-import type { AddedCases, CaseFromMessageRequest, TestRun, TestSet, TestSetRequest } from './test-set-types.ts';
+import type { TestRun } from './test-set-types.ts';
+import type { AddedCases, CaseFromMessageRequest, TestSet, TestSetRequest } from './types.ts';
 
 export const testSetsPath = (aiId: string) => `/v1/ais/${segment(aiId)}/test-sets`;
 export const testSetPath = (aiId: string, setId: string) => `${testSetsPath(aiId)}/${segment(setId)}`;

@@ -72,7 +72,10 @@ describe('test sets in the dashboard', () => {
       webhooks: { answer_url: 'http://127.0.0.1:9/answer' },
       knowledge_base_ids: [base],
     });
+    expect(ai.status).toBe(201);
     aiId = ai.body.id;
+    // The dashboard opened on the AIs page before Ada existed.
+    await session.page.reload();
   });
 
   afterAll(async () => {
@@ -151,7 +154,8 @@ describe('test sets in the dashboard', () => {
 
   it('adds cases from a CSV file', async () => {
     const { page } = session;
-    await page.getByRole('link', { name: 'Back to the test set' }).click();
+    await page.goto(`${session.runtime.url}/#/ais/${aiId}/test-sets`);
+    await page.getByRole('link', { name: 'Refunds', exact: true }).click();
     await page
       .getByLabel('CSV file')
       .setInputFiles({ name: 'cases.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });

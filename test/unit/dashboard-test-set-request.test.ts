@@ -14,7 +14,16 @@ import {
   toCaseRequest,
   toTestSetRequest,
 } from '../../dashboard/src/test-set-request.ts';
-import type { TestCase } from '../../dashboard/src/test-set-types.ts';
+import type { TestCase } from '../../dashboard/src/types.ts';
+import {
+  MAX_CASE_HISTORY_TURNS,
+  MAX_CASE_MESSAGE_CHARS,
+  MAX_CASE_PHRASE_CHARS,
+  MAX_CASE_PHRASES,
+  MAX_CASES_PER_SET,
+  MAX_RUBRIC_CHARS,
+  MAX_TEST_SET_NAME_CHARS,
+} from '#lib/domain/limits/evaluations';
 
 const draft = (fields: Partial<CaseDraft>): CaseDraft => ({
   ...emptyCase(),
@@ -141,6 +150,44 @@ describe('checkTestSetRequest', () => {
     expect(Object.keys(check(draft({ escalates: 'no', escalationReason: 'ungrounded' })))).toEqual([
       'cases.0.expect.escalation_reason',
     ]);
+  });
+});
+
+describe('checkTestSetRequest at the API’s limits', () => {
+  const many = (count: number, line: string) => Array.from({ length: count }, () => line).join('\n');
+
+  it('accepts every limit itself', () => {
+    const full = draft({
+      message: 'x'.repeat(MAX_CASE_MESSAGE_CHARS),
+      history: many(MAX_CASE_HISTORY_TURNS, 'Prospect: hi'),
+      contains: many(MAX_CASE_PHRASES, 'y'.repeat(MAX_CASE_PHRASE_CHARS)),
+      rubric: 'z'.repeat(MAX_RUBRIC_CHARS),
+    });
+    const cases = Array.from({ length: MAX_CASES_PER_SET }, () => full);
+
+    expect(checkTestSetRequest(toTestSetRequest('n'.repeat(MAX_TEST_SET_NAME_CHARS), cases))).toEqual({});
+  });
+
+  it('names each field one past its limit', () => {
+    const over = draft({
+      message: 'x'.repeat(MAX_CASE_MESSAGE_CHARS + 1),
+      history: many(MAX_CASE_HISTORY_TURNS + 1, 'Prospect: hi'),
+      contains: many(MAX_CASE_PHRASES + 1, 'y'),
+      notContains: `ok\n${'y'.repeat(MAX_CASE_PHRASE_CHARS + 1)}`,
+      rubric: 'z'.repeat(MAX_RUBRIC_CHARS + 1),
+    });
+    const cases = Array.from({ length: MAX_CASES_PER_SET + 1 }, () => draft({}));
+    cases[0] = over;
+
+    expect(checkTestSetRequest(toTestSetRequest('n'.repeat(MAX_TEST_SET_NAME_CHARS + 1), cases))).toEqual({
+      name: `at most ${MAX_TEST_SET_NAME_CHARS} characters`,
+      cases: `a set holds at most ${MAX_CASES_PER_SET} cases`,
+      'cases.0.message': `at most ${MAX_CASE_MESSAGE_CHARS} characters`,
+      'cases.0.history': `at most ${MAX_CASE_HISTORY_TURNS} turns`,
+      'cases.0.rubric': `at most ${MAX_RUBRIC_CHARS} characters`,
+      'cases.0.expect.contains': `at most ${MAX_CASE_PHRASES} phrases`,
+      'cases.0.expect.not_contains': `line 2: at most ${MAX_CASE_PHRASE_CHARS} characters`,
+    });
   });
 });
 

@@ -9,10 +9,10 @@ import { text } from '../form-values.ts';
 import { useAction } from '../hooks.ts';
 import { href } from '../router.ts';
 import { useAnnounce } from '../status.tsx';
-import type { TestSetSummary } from '../test-set-types.ts';
 import { addCaseFromMessage, testSetsPath } from '../test-sets.ts';
 import { FieldErrorsContext, fieldErrorsOf } from './field-errors.tsx';
 import { ErrorMessage, Select, TextArea } from './ui.tsx';
+import type { TestSetSummary } from '../types.ts';
 
 export function AddToTestSet({
   aiId,

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef } from 'preact/hooks';
 import { EMERGENCY_TRIGGERS, OPERATOR_FAULTS } from '#lib/domain/escalation';
+import { MAX_CASE_MESSAGE_CHARS, MAX_RUBRIC_CHARS } from '#lib/domain/limits/evaluations';
 import type { CaseDraft, Check } from '../test-set-request.ts';
 import { Field, type Option, Select, TextArea } from './ui.tsx';
 
@@ -63,7 +64,14 @@ export function CaseFields({
   return (
     <fieldset class="field case" ref={group}>
       <legend>Case {index + 1}</legend>
-      <TextArea label="Message" name={`${path}.message`} rows={2} required {...bind('message')} />
+      <TextArea
+        label="Message"
+        name={`${path}.message`}
+        rows={2}
+        required
+        maxLength={MAX_CASE_MESSAGE_CHARS}
+        {...bind('message')}
+      />
       <TextArea
         label="History"
         name={`${path}.history`}
@@ -125,6 +133,7 @@ export function CaseFields({
         label="Rubric"
         name={`${path}.rubric`}
         rows={2}
+        maxLength={MAX_RUBRIC_CHARS}
         hint="Optional: a sentence the configured model judges the reply against. The offline model never judges it."
         {...bind('rubric')}
       />

@@ -5,9 +5,9 @@
  */
 import { useAction } from '../hooks.ts';
 import { useAnnounce } from '../status.tsx';
-import type { AddedCases } from '../test-set-types.ts';
 import { addCasesFromCsv } from '../test-sets.ts';
 import { ErrorMessage, Field, Section } from './ui.tsx';
+import type { AddedCases } from '../types.ts';
 
 const CSV_HEADER = 'message,contains,not_contains,cites_document_id,offers_goal_url,escalates,abstains';
 const CSV_EXAMPLE = 'Can I return a kit?,45 days|full refund,,,,false,false';

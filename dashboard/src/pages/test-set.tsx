@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, getAll, segment } from '../api.ts';
 import { CaseFields, DOCUMENTS_LIST_ID } from '../components/case-fields.tsx';
-import { type FieldErrors, FieldErrorsContext, fieldErrorsOf } from '../components/field-errors.tsx';
+import { FieldError, type FieldErrors, FieldErrorsContext, fieldErrorsOf } from '../components/field-errors.tsx';
 import { TestRuns } from '../components/test-runs.tsx';
 import { UploadCases } from '../components/upload-cases.tsx';
 import { ErrorMessage, Field, type Option } from '../components/ui.tsx';
@@ -23,9 +23,8 @@ import {
   toCaseDraft,
   toTestSetRequest,
 } from '../test-set-request.ts';
-import type { AddedCases, TestSet } from '../test-set-types.ts';
 import { deleteTestSet, getTestSet, saveTestSet } from '../test-sets.ts';
-import type { Ai, KnowledgeDocument } from '../types.ts';
+import type { AddedCases, Ai, KnowledgeDocument, TestSet } from '../types.ts';
 
 /** The documents of the AI's knowledge bases, which a case may expect the reply to cite. */
 async function loadDocuments(aiId: string): Promise<Option[]> {
@@ -99,6 +98,7 @@ export function TestSetPage({ aiId, setId }: { aiId: string; setId: string }) {
   };
   const changeCase = (index: number, next: CaseDraft) =>
     setDrafts(drafts.map((draft, at) => (at === index ? next : draft)));
+  const fieldErrors = foldCaseErrors({ ...fieldErrorsOf(save.error), ...checked });
   const unsaved = set !== null && (name.trim() !== set.name || !sameCases(drafts, set.cases));
 
   return (
@@ -111,7 +111,7 @@ export function TestSetPage({ aiId, setId }: { aiId: string; setId: string }) {
       {set && (
         <>
           <TestRuns aiId={aiId} setId={setId} unsaved={unsaved} />
-          <FieldErrorsContext.Provider value={foldCaseErrors({ ...fieldErrorsOf(save.error), ...checked })}>
+          <FieldErrorsContext.Provider value={fieldErrors}>
             <form class="card" onSubmit={onSubmit} noValidate>
               <Field
                 label="Test set name"
@@ -140,6 +140,7 @@ export function TestSetPage({ aiId, setId }: { aiId: string; setId: string }) {
                   focusOnMount={draft.key === added}
                 />
               ))}
+              <FieldError id="cases" message={fieldErrors.cases} />
               <ErrorMessage error={save.error} />
               <div class="actions">
                 <button type="button" class="secondary" onClick={addCase}>

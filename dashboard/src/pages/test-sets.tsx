@@ -5,9 +5,8 @@ import { FieldErrorsContext, fieldErrorsOf } from '../components/field-errors.ts
 import { ErrorMessage, Field, Pager, Section, text, When } from '../components/ui.tsx';
 import { useAction, usePagedList } from '../hooks.ts';
 import { href, navigate } from '../router.ts';
-import type { TestSetSummary } from '../test-set-types.ts';
 import { createTestSet, testSetsPath } from '../test-sets.ts';
-import type { Ai } from '../types.ts';
+import type { Ai, TestSetSummary } from '../types.ts';
 
 /** The AI's name for a page's heading; the id until it is read (or when it cannot be). */
 export function useAiName(aiId: string): string {
