@@ -6,13 +6,12 @@
  */
 import { jest } from '@jest/globals';
 import type { Locator } from 'playwright-core';
-import { type DashboardSession, openDashboard } from '#test/support/dashboard-session';
+import { type DashboardSession, eventually, openDashboard } from '#test/support/dashboard-session';
 
 jest.setTimeout(90_000);
 
 /** Indexing, answering and each case of a run go through queues: about a second each locally. */
 const BACKGROUND_WORK_MS = 20_000;
-const POLL_MS = 250;
 
 const REFUND_POLICY = `# Refund policy
 
@@ -30,17 +29,6 @@ const PROSPECT_QUESTION = 'Is a refund possible for a damaged order?';
 describe('test sets in the dashboard', () => {
   let session: DashboardSession;
   let aiId: string;
-
-  /** Polls the API until `read` gives a value, as the dashboard's own pages poll. */
-  async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + BACKGROUND_WORK_MS;
-    for (;;) {
-      const value = await read();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('timed out waiting for background work');
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-  }
 
   const testCase = (number: number): Locator => session.page.getByRole('group', { name: `Case ${number}` });
   const result = (message: string): Locator => session.page.getByRole('article', { name: `Case ${message}` });
