@@ -28,3 +28,6 @@ export interface TestRun {
   started_at: string;
   finished_at?: string | null;
 }
+
+/** A run as the set's list shows it: its progress, maybe without its results. */
+export type RunSummary = Omit<TestRun, 'results' | 'regressions'> & Partial<Pick<TestRun, 'results' | 'regressions'>>;

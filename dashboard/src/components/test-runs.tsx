@@ -6,12 +6,12 @@ import { useState } from 'preact/hooks';
 import { useAction, usePagedList } from '../hooks.ts';
 import { href, navigate } from '../router.ts';
 import { runSummary } from '../run-comparison.ts';
-import type { TestRun } from '../test-set-types.ts';
+import type { RunSummary } from '../test-set-types.ts';
 import { runsPath, startRun } from '../test-sets.ts';
 import { ErrorMessage, formatWhen, Pager, Section, Select, When } from './ui.tsx';
 
 export function TestRuns({ aiId, setId, unsaved }: { aiId: string; setId: string; unsaved: boolean }) {
-  const runs = usePagedList<TestRun>(runsPath(aiId, setId));
+  const runs = usePagedList<RunSummary>(runsPath(aiId, setId));
   const start = useAction();
 
   const onRun = async () => {
@@ -40,7 +40,9 @@ export function TestRuns({ aiId, setId, unsaved }: { aiId: string; setId: string
             <span class={`badge ${run.status === 'running' ? 'pending' : run.failed > 0 ? 'failed' : 'ready'}`}>
               {runSummary(run)}
             </span>
-            {run.regressions.length > 0 && <span class="warning"> · {run.regressions.length} regression(s)</span>}
+            {(run.regressions?.length ?? 0) > 0 && (
+              <span class="warning"> · {run.regressions?.length} regression(s)</span>
+            )}
           </li>
         ))}
       </ul>
@@ -51,7 +53,7 @@ export function TestRuns({ aiId, setId, unsaved }: { aiId: string; setId: string
 }
 
 /** Two runs to compare, the newest against the one before it unless picked otherwise. */
-function CompareRuns({ aiId, setId, runs }: { aiId: string; setId: string; runs: TestRun[] }) {
+function CompareRuns({ aiId, setId, runs }: { aiId: string; setId: string; runs: RunSummary[] }) {
   const [before, setBefore] = useState(runs[1]?.run_id ?? '');
   const [after, setAfter] = useState(runs[0]?.run_id ?? '');
   const options = runs.map((run) => ({
