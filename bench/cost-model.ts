@@ -35,6 +35,7 @@ import {
   SqsDeliveryQueue,
   SqsGenerationQueue,
   SqsIngestionQueue,
+  SqsEvaluationQueue,
 } from '#lib/adapters/aws/sqs-queues';
 import { GSI1_PROJECTED_ATTRIBUTES, TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
@@ -186,7 +187,7 @@ const FIRST_NAMES = ['Grace', 'Alan', 'Ada', 'Edsger', 'Barbara', 'Donald', 'Fra
 // The ingester's cost follows documents indexed, not messages answered, and the timer function's
 // (with its EventBridge Scheduler invocations) follows the follow-ups and nudges sent: neither is
 // modelled here. The timer function has no fixed part either: nothing polls or runs it when no timer fires.
-type FunctionKey = Exclude<FunctionName, 'sweeper' | 'ingester' | 'timer'>;
+type FunctionKey = Exclude<FunctionName, 'sweeper' | 'ingester' | 'timer' | 'evaluator'>;
 
 export interface CostLine {
   kind: 'infrastructure' | 'model';
@@ -716,6 +717,8 @@ async function startEnvironment(cleanups: Array<() => Promise<unknown>>): Promis
     generationQueue: new SqsGenerationQueue({ queueUrl: queues.generationQueueUrl, client: sqsClient }),
     deliveryQueue: new SqsDeliveryQueue({ queueUrl: queues.deliveryQueueUrl, client: sqsClient }),
     ingestionQueue: new SqsIngestionQueue({ queueUrl: queues.ingestionQueueUrl, client: sqsClient }),
+    // The cost model runs no evaluations.
+    evaluationQueue: new SqsEvaluationQueue({ queueUrl: undefined, client: sqsClient }),
     blobs: new FileBlobStore({ dir: documentsDir }),
     knowledgeIndex: new KnowledgeIndexCache(),
     // Creating and deleting schedules costs nothing; a timer that fires is priced with the follow-up

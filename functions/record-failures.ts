@@ -9,7 +9,7 @@ import { logger } from '#functions/logger';
  * is only waiting (a busy model) is not a failure and is not logged here.
  */
 export function logRecordFailures(
-  queue: 'generation' | 'delivery' | 'ingestion',
+  queue: 'generation' | 'delivery' | 'ingestion' | 'evaluation',
   handle: (record: SQSRecord) => Promise<void>,
   isWait: (error: unknown) => boolean = () => false,
 ): (record: SQSRecord) => Promise<void> {

@@ -11,6 +11,7 @@ export const FUNCTION_ENTRIES = {
   sweeper: 'functions/sweeper.ts',
   ingester: 'functions/ingester.ts',
   timer: 'functions/timer.ts',
+  evaluator: 'functions/evaluator.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

@@ -4,6 +4,7 @@ import { routes } from '#functions/http/routes/index';
 import { ENV } from '#lib/config';
 import type { InfraConfig } from './config.ts';
 import { Api } from './constructs/api.ts';
+import { Evaluations } from './constructs/evaluations.ts';
 import { Events } from './constructs/events.ts';
 import { Generation } from './constructs/generation.ts';
 import { Knowledge } from './constructs/knowledge.ts';
@@ -48,6 +49,8 @@ export class ParleyStack extends Stack {
     const knowledge = new Knowledge(this, 'Knowledge', { environment: sharedEnvironment, logRetention });
     const { ingester } = knowledge;
     const environment = { ...sharedEnvironment, ...knowledge.environment };
+    const evaluations = new Evaluations(this, 'Evaluations', { environment, logRetention });
+    const { evaluator } = evaluations;
     const api = new Api(this, 'Api', {
       routes,
       environment,
@@ -81,6 +84,8 @@ export class ParleyStack extends Stack {
     // cancels them and publishes conversation.deleted.
     scheduling.grantScheduleTimers(api.handler, timer);
     events.grantPublish(api.handler);
+    // Starting a test-set run queues its job.
+    evaluations.grantSendEvaluation(api.handler);
 
     storage.grantReadWrite(generator);
     messaging.grantSendDelivery(generator);
@@ -122,19 +127,27 @@ export class ParleyStack extends Stack {
     // Embeddings need the OpenAI key.
     secrets?.grantRead(ingester);
 
+    // Test-set runs answer as testing responses do (the same model access and knowledge reads as
+    // the api function's), and write only the runs' results: no queue but their own, no event, no timer.
+    storage.grantReadWrite(evaluator);
+    knowledge.grantRead(evaluator);
+    secrets?.grantRead(evaluator);
+
     const observability = new Observability(this, 'Observability', {
       api,
-      functions: [api.handler, ...generation.functions, ingester],
+      functions: [api.handler, ...generation.functions, ingester, evaluator],
       generator,
       queues: {
         generation: messaging.generationQueue,
         delivery: messaging.deliveryQueue,
         ingestion: knowledge.ingestionQueue,
+        evaluation: evaluations.evaluationQueue,
       },
       deadLetterQueues: {
         generation: messaging.generationDlq,
         delivery: messaging.deliveryDlq,
         ingestion: knowledge.ingestionDlq,
+        evaluation: evaluations.evaluationDlq,
         timer: scheduling.deadLetterQueue,
       },
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),

@@ -40,6 +40,8 @@ export const ENV = {
   deliveryQueueUrl: 'PARLEY_DELIVERY_QUEUE_URL',
   /** The queue of documents waiting to be indexed. */
   ingestionQueueUrl: 'PARLEY_INGESTION_QUEUE_URL',
+  /** The queue of test-set runs waiting for the evaluator; only the functions that start or continue runs get it. */
+  evaluationQueueUrl: 'PARLEY_EVALUATION_QUEUE_URL',
   /** Where document originals and passages are kept: an S3 bucket (AWS) or a directory (local); exactly one. */
   documentsBucket: 'PARLEY_DOCUMENTS_BUCKET',
   documentsDir: 'PARLEY_DOCUMENTS_DIR',
@@ -90,6 +92,7 @@ const configSchema = z.object({
   [ENV.generationQueueUrl]: z.url(),
   [ENV.deliveryQueueUrl]: z.url(),
   [ENV.ingestionQueueUrl]: z.url(),
+  [ENV.evaluationQueueUrl]: z.url().optional(),
   [ENV.documentsBucket]: optionalName,
   [ENV.documentsDir]: optionalName,
   [ENV.dynamoDbEndpoint]: z.url().optional(),
@@ -125,6 +128,8 @@ export interface Config {
   generationQueueUrl: string;
   deliveryQueueUrl: string;
   ingestionQueueUrl: string;
+  /** Absent in functions that neither start nor continue test-set runs. */
+  evaluationQueueUrl?: string;
   /** Where document originals and passages are kept. */
   documents: { bucket: string } | { dir: string };
   dynamoDbEndpoint?: string;
@@ -188,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     generationQueueUrl: e[ENV.generationQueueUrl],
     deliveryQueueUrl: e[ENV.deliveryQueueUrl],
     ingestionQueueUrl: e[ENV.ingestionQueueUrl],
+    evaluationQueueUrl: e[ENV.evaluationQueueUrl],
     documents: Object.freeze(bucket ? { bucket } : { dir: dir as string }),
     dynamoDbEndpoint: e[ENV.dynamoDbEndpoint],
     sqsEndpoint: e[ENV.sqsEndpoint],

@@ -4,11 +4,12 @@
  * in-process queue where it differs on purpose, with the reason next to it. The stack, the local
  * runtime, the fauxqs queue layout, the recovery sweep and the tests all read it from here.
  */
+import { MAX_EVALUATION_ATTEMPTS } from '#lib/domain/limits/evaluation-runs';
 import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits/generation';
 import { MAX_MODEL_FAULT_WAITS } from '#lib/domain/model-faults';
 
 /** The queues Parley consumes. */
-export type QueueName = 'generation' | 'delivery' | 'ingestion';
+export type QueueName = 'generation' | 'delivery' | 'ingestion' | 'evaluation';
 
 /** A queue and its consumer as deployed. */
 export interface DeployedQueueSettings {
@@ -47,6 +48,11 @@ export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 const GENERATOR_TIMEOUT_SECONDS = 60;
 const DELIVERY_TIMEOUT_SECONDS = 30;
 const INGESTER_TIMEOUT_SECONDS = 5 * 60;
+/**
+ * Ten minutes: a run answers its cases one after another, and a busy model is waited out in the
+ * function (no prospect is waiting), so the longer a job lives the fewer continuations a run needs.
+ */
+const EVALUATOR_TIMEOUT_SECONDS = 10 * 60;
 
 /**
  * Receives of a generation record before it goes to its DLQ: the generator's own failed attempts
@@ -67,6 +73,14 @@ export const DELIVERY_MAX_RECEIVE_COUNT = Math.max(5, MAX_GENERATION_ATTEMPTS);
  * of parsing and embedding.
  */
 export const INGESTION_MAX_RECEIVE_COUNT = 3;
+
+/**
+ * Receives of an evaluation record before its DLQ: one more than MAX_EVALUATION_ATTEMPTS, whose
+ * last receive finishes the run (its unrun cases failed) instead of trying them again, so a run
+ * ends even when its job crashes every time; the DLQ only gets a record whose run could not even
+ * be finished (the store unreachable), and its alarm calls an operator.
+ */
+export const EVALUATION_MAX_RECEIVE_COUNT = MAX_EVALUATION_ATTEMPTS + 1;
 
 /** The deployed queues and their event source mappings. */
 export const QUEUE_SETTINGS: Readonly<Record<QueueName, DeployedQueueSettings>> = Object.freeze({
@@ -98,6 +112,16 @@ export const QUEUE_SETTINGS: Readonly<Record<QueueName, DeployedQueueSettings>> 
     batchSize: 1,
     // Each ingester embeds a document in batches, so this caps the load on the OpenAI account.
     maxConcurrency: 5,
+  },
+  evaluation: {
+    lambdaTimeoutSeconds: EVALUATOR_TIMEOUT_SECONDS,
+    visibilityTimeoutSeconds: VISIBILITY_PER_LAMBDA_TIMEOUT * EVALUATOR_TIMEOUT_SECONDS,
+    maxReceiveCount: EVALUATION_MAX_RECEIVE_COUNT,
+    // One run per invocation: its cases fill the timeout.
+    batchSize: 1,
+    // The lowest SQS allows: runs are a business's checks, and must not take the model's rate
+    // limit from prospects' answers (the generator's five).
+    maxConcurrency: 2,
   },
 });
 
@@ -142,6 +166,14 @@ export const LOCAL_QUEUE_SETTINGS: Readonly<Record<QueueName, LocalQueueSettings
     batchSize: QUEUE_SETTINGS.ingestion.batchSize,
     // Parsing is CPU-bound and the machine has few cores.
     concurrency: 2,
+    failureVisibilityTimeoutSeconds: LOCAL_FAILURE_VISIBILITY_SECONDS,
+  },
+  evaluation: {
+    // One evaluator timeout: a record is worked on by one invocation at a time.
+    visibilityTimeoutSeconds: EVALUATOR_TIMEOUT_SECONDS,
+    maxReceiveCount: QUEUE_SETTINGS.evaluation.maxReceiveCount,
+    batchSize: QUEUE_SETTINGS.evaluation.batchSize,
+    concurrency: QUEUE_SETTINGS.evaluation.maxConcurrency,
     failureVisibilityTimeoutSeconds: LOCAL_FAILURE_VISIBILITY_SECONDS,
   },
 });

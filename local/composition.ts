@@ -18,6 +18,7 @@ import { composeDocumentTools } from '#functions/composition/documents';
 import { composeModels } from '#functions/composition/models';
 import { type ApiHandler, createApiHandler } from '#functions/handlers/api';
 import { createDeliveryHandler, type DeliveryHandler } from '#functions/handlers/delivery';
+import { createEvaluatorHandler, type EvaluatorHandler } from '#functions/handlers/evaluator';
 import { createGeneratorHandler, type GeneratorHandler } from '#functions/handlers/generator';
 import { createIngesterHandler, type IngesterHandler } from '#functions/handlers/ingester';
 import { createTimerHandler, type TimerHandler } from '#functions/handlers/timer';
@@ -32,6 +33,7 @@ export interface LocalHandlers {
   delivery: DeliveryHandler;
   ingester: IngesterHandler;
   timer: TimerHandler;
+  evaluator: EvaluatorHandler;
 }
 
 export interface LocalComposition {
@@ -73,6 +75,7 @@ export async function composeLocal(config: Config, logger: Logger): Promise<Loca
       delivery: createDeliveryHandler(deps),
       ingester: createIngesterHandler({ ...deps, ...composeDocumentTools(config) }),
       timer: createTimerHandler(deps),
+      evaluator: createEvaluatorHandler(deps),
     },
   };
 }

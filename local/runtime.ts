@@ -16,7 +16,7 @@ import { ensureTenantForKey } from '#lib/app/tenants';
 import { backfillInbox } from '#lib/app/backfill-inbox';
 import { ensureCurrentTable } from '#local/upgrade-table';
 import { ENV, loadConfig, type ModelProvider } from '#lib/config';
-import { LOCAL_QUEUE_SETTINGS } from '#lib/queue-settings';
+import { LOCAL_QUEUE_SETTINGS, QUEUE_SETTINGS } from '#lib/queue-settings';
 import { startApiGatewayServer } from '#local/api-gateway-server';
 import { composeLocal } from '#local/composition';
 import { logger } from '#functions/logger';
@@ -79,6 +79,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     visibilityTimeoutSeconds: QUEUES.ingestion.visibilityTimeoutSeconds,
     maxReceiveCount: QUEUES.ingestion.maxReceiveCount,
   }).queue;
+  const evaluationQueue = inProcessSqs.createQueue({
+    name: 'parley-evaluation',
+    visibilityTimeoutSeconds: QUEUES.evaluation.visibilityTimeoutSeconds,
+    maxReceiveCount: QUEUES.evaluation.maxReceiveCount,
+  }).queue;
 
   // The functions' configuration, parsed by the same schema as in Lambda, from the environment
   // with the local runtime's own settings over it.
@@ -89,6 +94,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     [ENV.generationQueueUrl]: generationQueue.url,
     [ENV.deliveryQueueUrl]: deliveryQueue.url,
     [ENV.ingestionQueueUrl]: ingestionQueue.url,
+    [ENV.evaluationQueueUrl]: evaluationQueue.url,
     [ENV.documentsDir]: join(options.dataDir, 'documents'),
     [ENV.dynamoDbEndpoint]: dynalite.endpoint,
     [ENV.webhookTargets]: 'local',
@@ -120,6 +126,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       batchSize: QUEUES.ingestion.batchSize,
       concurrency: QUEUES.ingestion.concurrency,
       failureVisibilityTimeoutSeconds: QUEUES.ingestion.failureVisibilityTimeoutSeconds,
+      logger,
+    }),
+    new InProcessConsumer(evaluationQueue, {
+      functionName: 'parley-evaluator',
+      handler: handlers.evaluator,
+      batchSize: QUEUES.evaluation.batchSize,
+      concurrency: QUEUES.evaluation.concurrency,
+      failureVisibilityTimeoutSeconds: QUEUES.evaluation.failureVisibilityTimeoutSeconds,
+      // The evaluator's deadline, as in Lambda: a long run continues in a new job before it.
+      timeoutSeconds: QUEUE_SETTINGS.evaluation.lambdaTimeoutSeconds,
       logger,
     }),
   ];

@@ -7,7 +7,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Deps, Stores } from '#lib/app/deps';
 import type { Config } from '#lib/config';
-import { type SqsSender, SqsDeliveryQueue, SqsGenerationQueue, SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
+import {
+  type SqsSender,
+  SqsDeliveryQueue,
+  SqsEvaluationQueue,
+  SqsGenerationQueue,
+  SqsIngestionQueue,
+} from '#lib/adapters/aws/sqs-queues';
 import { DeferredEventPublisher } from '#lib/adapters/deferred-adapters';
 import { FetchWebhookSender } from '#lib/adapters/http/webhook-sender';
 import { systemClock } from '#lib/adapters/system/system-clock';
@@ -22,6 +28,7 @@ export type CoreDeps = Stores &
     | 'generationQueue'
     | 'deliveryQueue'
     | 'ingestionQueue'
+    | 'evaluationQueue'
     | 'webhookSender'
     | 'events'
     | 'clock'
@@ -86,6 +93,7 @@ export function assembleCore(config: Config, logger: Logger, clients: CoreClient
     generationQueue: new SqsGenerationQueue({ queueUrl: config.generationQueueUrl, client: sqs }),
     deliveryQueue: new SqsDeliveryQueue({ queueUrl: config.deliveryQueueUrl, client: sqs }),
     ingestionQueue: new SqsIngestionQueue({ queueUrl: config.ingestionQueueUrl, client: sqs }),
+    evaluationQueue: new SqsEvaluationQueue({ queueUrl: config.evaluationQueueUrl, client: sqs }),
     webhookSender: new FetchWebhookSender({
       policy: config.webhookTargets,
       allowHttp: config.allowHttpWebhooks,

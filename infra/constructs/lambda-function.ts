@@ -52,6 +52,12 @@ export const FUNCTION_DEFAULTS: Record<
   },
   // Writes one follow-up or nudge: one model call, like the generator.
   timer: { timeout: Duration.seconds(60), memorySize: 512, description: 'Parley follow-ups and drop-off nudges' },
+  // Answers a test set's cases one after another, as the generator answers one message each.
+  evaluator: {
+    timeout: Duration.seconds(QUEUE_SETTINGS.evaluation.lambdaTimeoutSeconds),
+    memorySize: 512,
+    description: 'Parley test-set runs (evaluations)',
+  },
   // Serves three files from memory: a few milliseconds, once the first read is done.
   dashboard: { timeout: Duration.seconds(5), memorySize: 256, description: 'Parley dashboard (static files)' },
 };

@@ -4,6 +4,7 @@ import type { AiStore } from '#lib/ports/ais';
 import type { ChatModel } from '#lib/ports/chat-model';
 import type { ConversationStore } from '#lib/ports/conversations';
 import type { DeliveryQueue, DeliveryStore, WebhookSender } from '#lib/ports/deliveries';
+import type { EvaluationQueue } from '#lib/ports/evaluations';
 import type { EventPublisher } from '#lib/ports/events';
 import type { GenerationQueue } from '#lib/ports/generation';
 import type { IdempotencyStore } from '#lib/ports/idempotency';
@@ -45,6 +46,8 @@ export interface Deps extends Stores {
   generationQueue: GenerationQueue;
   deliveryQueue: DeliveryQueue;
   ingestionQueue: IngestionQueue;
+  /** Test-set runs waiting for the evaluator. */
+  evaluationQueue: EvaluationQueue;
   chatModel: ChatModel;
   /** Semantic search's embeddings; absent without an OpenAI key (retrieval is then lexical only). */
   embedder?: Embedder;

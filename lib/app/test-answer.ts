@@ -4,14 +4,13 @@
  */
 import { RateLimitedError } from '#lib/domain/errors';
 import { MODEL_FAULT_MIN_WAIT_SECONDS } from '#lib/domain/model-faults';
-import { ModelBusyError, type ModelReply, type Turn } from '#lib/domain/reply';
-import { sanitizeHtml } from '#lib/domain/safe-html';
+import { ModelBusyError, type ModelReply } from '#lib/domain/reply';
 import type { Channel, Citation, Contact, OutputFormat } from '#lib/domain/types';
 import type { TokenUsage } from '#lib/ports/chat-model';
 import type { Deps } from '#lib/app/deps';
 import { getAi } from '#lib/app/ais';
-import { buildReplyRequestFromTurns, loadSetupOf } from '#lib/app/generate-reply';
-import { citationsOf, groundReply } from '#lib/app/knowledge/ground-reply';
+import { type DraftAnswerDeps, draftAnswer } from '#lib/app/draft-answer';
+import { loadSetupOf } from '#lib/app/generate-reply';
 
 export interface TestAnswerInput {
   tenantId: string;
@@ -37,46 +36,22 @@ export interface TestAnswer extends Omit<ModelReply, 'citations'> {
  * (setup, prompt, output format) generateReply builds. NotFoundError if the tenant has no such AI.
  */
 export async function testAnswer(
-  deps: Pick<
-    Deps,
-    'chatModel' | 'clock' | 'blobs' | 'embedder' | 'knowledgeIndex' | 'logger' | 'ais' | 'setup' | 'knowledge'
-  >,
+  deps: DraftAnswerDeps & Pick<Deps, 'ais' | 'setup'>,
   input: TestAnswerInput,
 ): Promise<TestAnswer> {
   const ai = await getAi(deps, input.tenantId, input.aiId);
   const setup = await loadSetupOf(deps, ai);
-  const grounding = await groundReply(deps, { ai, setup, question: input.message });
-  const now = deps.clock.now();
-  // The test history carries no times: every turn is stamped now.
-  const at = now.toISOString();
-  const toTurn = (turn: { role: Turn['role']; text: string }): Turn => ({ role: turn.role, text: turn.text, at });
-  const request = buildReplyRequestFromTurns(
-    {
-      ai,
-      ...(setup ? { setup } : {}),
-      contact: input.contact ?? {},
-      ...(input.channel ? { channel: input.channel } : {}),
-      ...(input.outputFormat ? { outputFormat: input.outputFormat } : {}),
-      history: (input.history ?? []).map(toTurn),
-      pending: [toTurn({ role: 'prospect', text: input.message })],
-      knowledge: grounding.context,
-    },
-    now,
-  );
-  const started = deps.clock.now().getTime();
-  const answer = await deps.chatModel.generateReply(request).catch(busyAsRateLimited);
-  const latencyMs = deps.clock.now().getTime() - started;
+  const { reply, citations, latencyMs } = await draftAnswer(deps, { ...input, ai, setup }).catch(busyAsRateLimited);
   return {
-    // The model is untrusted: as in generateReply, only the allowed tags survive.
-    text: request.outputFormat === 'html' ? sanitizeHtml(answer.text) : answer.text,
-    needsHuman: answer.needsHuman,
-    escalation: answer.escalation,
-    reason: answer.reason,
-    followUpAt: answer.followUpAt,
-    language: answer.language,
-    confidence: answer.confidence,
-    citations: citationsOf(grounding, answer.citations),
-    usage: answer.usage ?? null,
+    text: reply.text,
+    needsHuman: reply.needsHuman,
+    escalation: reply.escalation,
+    reason: reply.reason,
+    followUpAt: reply.followUpAt,
+    language: reply.language,
+    confidence: reply.confidence,
+    citations,
+    usage: reply.usage ?? null,
     latencyMs,
   };
 }

@@ -167,7 +167,8 @@ function describeAudience(request: ReplyRequest): string[] {
  */
 const PROSPECT_TAG = /<(\s*\/?\s*prospect\b[^<>]*)>/gi;
 
-function asDelimited(turn: Turn): string {
+/** A prospect's turn as delimited data (its own prospect tags escaped), for any prompt that quotes one. */
+export function asDelimited(turn: Turn): string {
   const text = turn.text.replace(PROSPECT_TAG, '&lt;$1&gt;');
   return `<prospect at="${turn.at}">\n${text}\n</prospect>`;
 }

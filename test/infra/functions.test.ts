@@ -70,6 +70,7 @@ describe('the Lambda functions', () => {
       ['sweeper', 60],
       ['ingester', 300],
       ['timer', 60],
+      ['evaluator', 600],
     ]);
   });
 
@@ -93,9 +94,9 @@ describe('the Lambda functions', () => {
     expect(env(name).NODE_OPTIONS).toBeUndefined();
   });
 
-  it('tell only the api, the generator, the ingester and the timer function where the OpenAI key is', () => {
+  it('tell only the api, the generator, the ingester, the timer function and the evaluator where the OpenAI key is', () => {
     const secret = { Ref: logicalId(synth.template, 'AWS::SecretsManager::Secret', 'SecretsOpenAiKey') };
-    const callers = ['api', 'generator', 'ingester', 'timer'];
+    const callers = ['api', 'generator', 'ingester', 'timer', 'evaluator'];
 
     for (const name of callers) expect(env(name as FunctionName)[ENV.openAiSecretArn]).toEqual(secret);
     for (const name of NAMES.filter((n) => !callers.includes(n)))
@@ -185,7 +186,7 @@ describe('the queue consumers', () => {
   it('are the only event source mappings, each with partial batch failures and at least two pollers', () => {
     const mappings = Object.values(synth.template.findResources('AWS::Lambda::EventSourceMapping'));
 
-    expect(mappings).toHaveLength(3);
+    expect(mappings).toHaveLength(4);
     for (const { Properties } of mappings) {
       expect(Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
       expect(Properties.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);

@@ -62,16 +62,27 @@ const timers = () => {
 };
 
 describe('least privilege', () => {
-  it('gives the api function the table, the documents, the OpenAI key, timers, events (erasure), and sending to the generation and ingestion queues, nothing more', () => {
+  it('gives the api function the table, the documents, the OpenAI key, timers, events (erasure), and sending to the generation, ingestion and evaluation queues, nothing more', () => {
     expect(permissionsOf(synth.template, roleOf('api'))).toEqual({
       ...basics('api'),
       ...table(TABLE_READ_WRITE),
       ...documents(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']),
       '<MessagingGenerationQueue>': SEND,
       '<KnowledgeIngestionQueue>': SEND,
+      '<EvaluationsEvaluationQueue>': SEND,
       '<SecretsOpenAiKey>': ['secretsmanager:GetSecretValue'],
       '<EventsBus>': ['events:PutEvents'],
       ...timers(),
+    });
+  });
+
+  it('gives the evaluator the table, its queue (to consume, and to continue a long run), reading documents and the secret: no delivery, no events, no timers', () => {
+    expect(permissionsOf(synth.template, roleOf('evaluator'))).toEqual({
+      ...basics('evaluator'),
+      ...table(TABLE_READ_WRITE),
+      ...documents(['s3:GetObject']),
+      '<EvaluationsEvaluationQueue>': [...new Set([...CONSUME, ...SEND])].sort(),
+      '<SecretsOpenAiKey>': ['secretsmanager:GetSecretValue'],
     });
   });
 
@@ -154,12 +165,12 @@ describe('least privilege', () => {
     expect(withoutDocuments.sort()).toEqual(['delivery', 'sweeper']);
   });
 
-  it('lets only the functions that call OpenAI read its key: the api (testing responses, search), the generator, the ingester and the timer function', () => {
+  it('lets only the functions that call OpenAI read its key: the api (testing responses, search), the generator, the ingester, the timer function and the evaluator', () => {
     const readers = (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).filter(
       (name) => permissionsOf(synth.template, roleOf(name))['<SecretsOpenAiKey>'],
     );
 
-    expect(readers.sort()).toEqual(['api', 'generator', 'ingester', 'timer']);
+    expect(readers.sort()).toEqual(['api', 'evaluator', 'generator', 'ingester', 'timer']);
   });
 
   it('grants no wildcard action anywhere, and "*" resources only for X-Ray', () => {

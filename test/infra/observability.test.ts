@@ -13,9 +13,13 @@ const dimensionRef = (alarm: Record<string, Json>) =>
 
 describe('alarms', () => {
   it('fire on any message in each dead-letter queue', () => {
-    const dlqs = ['MessagingGenerationDlq', 'MessagingDeliveryDlq', 'KnowledgeIngestionDlq', 'SchedulingTimerDlq'].map(
-      (prefix) => logicalId(synth.template, 'AWS::SQS::Queue', prefix),
-    );
+    const dlqs = [
+      'MessagingGenerationDlq',
+      'MessagingDeliveryDlq',
+      'KnowledgeIngestionDlq',
+      'EvaluationsEvaluationDlq',
+      'SchedulingTimerDlq',
+    ].map((prefix) => logicalId(synth.template, 'AWS::SQS::Queue', prefix));
     const dlqAlarms = alarms().filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible');
 
     expect(dlqAlarms.map((alarm) => alarm.Dimensions[0].Value['Fn::GetAtt'][0]).sort()).toEqual(dlqs.sort());

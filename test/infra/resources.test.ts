@@ -1,11 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import {
   DEAD_LETTER_RETENTION_SECONDS,
+  EVALUATION_MAX_RECEIVE_COUNT,
   GENERATION_MAX_RECEIVE_COUNT,
   INGESTION_MAX_RECEIVE_COUNT,
   QUEUE_SETTINGS,
   type QueueName,
 } from '#lib/queue-settings';
+import { MAX_EVALUATION_ATTEMPTS } from '#lib/domain/limits/evaluation-runs';
 import { MAX_GENERATION_ATTEMPTS } from '#lib/domain/limits/generation';
 import { MAX_MODEL_FAULT_WAITS } from '#lib/domain/model-faults';
 import { GSI2_PROJECTED_ATTRIBUTES, tableDefinition } from '#lib/adapters/aws/table-definition';
@@ -97,7 +99,7 @@ describe('the queues', () => {
   it('give each consumed queue a DLQ and a visibility of six times its consumer timeout', () => {
     const timeouts = consumerTimeouts();
 
-    expect(Object.keys(timeouts)).toHaveLength(3);
+    expect(Object.keys(timeouts)).toHaveLength(4);
     for (const [queueId, timeout] of Object.entries(timeouts)) {
       const queue = resources()[queueId]!.Properties;
       expect(queue.RedrivePolicy.deadLetterTargetArn).toBeDefined();
@@ -109,7 +111,10 @@ describe('the queues', () => {
     const kindOf = (queueId: string): PendingKind =>
       /Generation/.test(queueId) ? 'message' : /Delivery/.test(queueId) ? 'delivery' : 'document';
 
-    const visibility = Object.keys(consumerTimeouts()).map(
+    // Runs are not swept: a run left running is finished by its job's last receive, or by the next
+    // start of its set after RUN_STALE_AFTER_MS.
+    const swept = Object.keys(consumerTimeouts()).filter((id) => !/Evaluation/.test(id));
+    const visibility = swept.map(
       (id) => [kindOf(id), resources()[id]!.Properties.VisibilityTimeout as number] as const,
     );
 
@@ -131,12 +136,15 @@ describe('the queues', () => {
     );
     expect(maxReceives.MessagingDeliveryQueue).toBeGreaterThanOrEqual(5);
     expect(maxReceives.KnowledgeIngestionQueue).toBe(INGESTION_MAX_RECEIVE_COUNT);
+    expect(maxReceives.EvaluationsEvaluationQueue).toBe(EVALUATION_MAX_RECEIVE_COUNT);
+    expect(maxReceives.EvaluationsEvaluationQueue).toBe(MAX_EVALUATION_ATTEMPTS + 1);
   });
 
   it.each([
     ['generation', 'MessagingGenerationQueue', 'generator'],
     ['delivery', 'MessagingDeliveryQueue', 'delivery'],
     ['ingestion', 'KnowledgeIngestionQueue', 'ingester'],
+    ['evaluation', 'EvaluationsEvaluationQueue', 'evaluator'],
   ] as const)(
     'carry exactly the %s settings of lib/queue-settings.ts, on the queue, its DLQ, its mapping and its consumer',
     (name: QueueName, queuePrefix, consumer: keyof typeof FUNCTION_IDS) => {
@@ -189,7 +197,7 @@ describe('the queues', () => {
       ),
     );
 
-    expect(queues).toHaveLength(7);
+    expect(queues).toHaveLength(9);
     for (const [, queue] of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     expect(tlsOnly.flatMap(([, policy]) => policy.Properties.Queues.map((q: Json) => q.Ref)).sort()).toEqual(
       queues.map(([id]) => id).sort(),

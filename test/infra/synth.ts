@@ -79,6 +79,7 @@ export const FUNCTION_IDS = {
   sweeper: 'GenerationSweeper',
   ingester: 'KnowledgeIngester',
   timer: 'GenerationTimer',
+  evaluator: 'EvaluationsEvaluator',
 } as const satisfies Record<FunctionName, string>;
 
 /** The synthesised properties of one of the functions. */

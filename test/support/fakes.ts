@@ -9,6 +9,7 @@ import type { ChatModel } from '#lib/ports/chat-model';
 import type { DeliveryJob, DeliveryQueue, WebhookRequest, WebhookResult, WebhookSender } from '#lib/ports/deliveries';
 import type { DomainEvent, EventPublisher } from '#lib/ports/events';
 import type { GenerationJob, GenerationQueue } from '#lib/ports/generation';
+import type { EvaluationJob, EvaluationQueue } from '#lib/ports/evaluations';
 import type { BlobStore, IngestionJob, IngestionQueue } from '#lib/ports/knowledge';
 import type { Clock, IdGenerator, Logger } from '#lib/ports/system';
 import type { TimerPayload, TimerScheduler } from '#lib/ports/timers';
@@ -158,6 +159,21 @@ export class RecordingIngestionQueue implements IngestionQueue {
   }
 }
 
+export class RecordingEvaluationQueue implements EvaluationQueue {
+  readonly jobs: EvaluationJob[] = [];
+  private failures: Error[] = [];
+  async enqueueEvaluation(job: EvaluationJob): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.jobs.push(job);
+  }
+  /** The next send fails with `error`, as an unreachable queue would. */
+  failNext(error = new Error('queue unavailable')): this {
+    this.failures.push(error);
+    return this;
+  }
+}
+
 /** Blobs in a Map, copied in and out like a real store. */
 export class MemoryBlobStore implements BlobStore {
   readonly blobs = new Map<string, { body: Uint8Array; contentType: string }>();
@@ -205,6 +221,7 @@ export interface FakeDeps extends Omit<Deps, keyof MemoryStores>, MemoryStores {
   generationQueue: RecordingGenerationQueue;
   deliveryQueue: RecordingDeliveryQueue;
   ingestionQueue: RecordingIngestionQueue;
+  evaluationQueue: RecordingEvaluationQueue;
   blobs: MemoryBlobStore;
   timers: RecordingTimerScheduler;
   chatModel: ScriptedChatModel;
@@ -221,6 +238,7 @@ export function makeFakeDeps(overrides: Partial<Deps> = {}): FakeDeps {
     generationQueue: new RecordingGenerationQueue(),
     deliveryQueue: new RecordingDeliveryQueue(),
     ingestionQueue: new RecordingIngestionQueue(),
+    evaluationQueue: new RecordingEvaluationQueue(),
     blobs: new MemoryBlobStore(),
     knowledgeIndex: new KnowledgeIndexCache(),
     timers: new RecordingTimerScheduler(),

@@ -9,6 +9,7 @@ import { knowledgeRoutes } from '#functions/http/routes/knowledge-routes';
 import { maaxRoutes } from '#functions/http/routes/maax-routes';
 import { messageRoutes } from '#functions/http/routes/message-routes';
 import { setupRoutes } from '#functions/http/routes/setup-routes';
+import { testRunRoutes } from '#functions/http/routes/test-run-routes';
 import { testSetRoutes } from '#functions/http/routes/test-set-routes';
 import { v1ConversationRoutes } from '#functions/http/routes/v1-conversation-routes';
 
@@ -24,6 +25,7 @@ const apiRoutes = [
   ...inboxRoutes,
   ...dataRightsRoutes,
   ...deliveryRoutes,
+  ...testRunRoutes,
   ...apiKeyRoutes,
   ...maaxRoutes,
 ] as unknown as Route<never, never>[];

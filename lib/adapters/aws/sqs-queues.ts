@@ -1,5 +1,5 @@
 /**
- * The generation, delivery and ingestion queues on SQS, and the readers the consuming Lambdas use
+ * The generation, delivery, ingestion and evaluation queues on SQS, and the readers the consuming Lambdas use
  * to turn a record back into a job. Queues carry ids only; the store holds the state.
  */
 import { createHash } from 'node:crypto';
@@ -7,6 +7,7 @@ import { ChangeMessageVisibilityCommand, SQSClient, SendMessageCommand } from '@
 import type { SQSRecord } from 'aws-lambda';
 import { ParleyError } from '#lib/domain/errors';
 import type { DeliveryJob, DeliveryQueue } from '#lib/ports/deliveries';
+import type { EvaluationJob, EvaluationQueue } from '#lib/ports/evaluations';
 import type { GenerationJob, GenerationQueue } from '#lib/ports/generation';
 import type { IngestionJob, IngestionQueue } from '#lib/ports/knowledge';
 
@@ -126,6 +127,28 @@ export class SqsIngestionQueue implements IngestionQueue {
   }
 }
 
+/**
+ * Standard evaluation queue: one record per run (or per continuation of one). No ordering or
+ * deduplication is needed: results are recorded once per case, so a job done twice records nothing twice.
+ * Without a queue URL (a function that runs no evaluations) sending fails, saying so.
+ */
+export class SqsEvaluationQueue implements EvaluationQueue {
+  private readonly queueUrl: string | undefined;
+  private readonly client: SqsSender;
+
+  constructor(options: { queueUrl: string | undefined; client?: SqsSender }) {
+    this.queueUrl = options.queueUrl;
+    this.client = options.client ?? new SQSClient({});
+  }
+
+  async enqueueEvaluation(job: EvaluationJob): Promise<void> {
+    if (!this.queueUrl)
+      throw new Error('this function has no evaluation queue (PARLEY_EVALUATION_QUEUE_URL is not set)');
+    const body: EvaluationJob = { tenantId: job.tenantId, aiId: job.aiId, setId: job.setId, runId: job.runId };
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body) }));
+  }
+}
+
 /** Rounds a delay to whole seconds within what SQS accepts (0–900); longer waits are re-queued by the consumer. */
 export function clampDelaySeconds(delaySeconds: number): number {
   if (!Number.isFinite(delaySeconds)) return delaySeconds > 0 ? MAX_SQS_DELAY_SECONDS : 0;
@@ -190,4 +213,10 @@ export function ingestionJobFromRecord(record: Pick<SQSRecord, 'body' | 'message
     documentId: job.documentId,
     uploadId: job.uploadId,
   };
+}
+
+/** The evaluation job carried by a record of the evaluation queue. */
+export function evaluationJobFromRecord(record: Pick<SQSRecord, 'body' | 'messageId'>): EvaluationJob {
+  const job = parseJobBody(record.body, ['tenantId', 'aiId', 'setId', 'runId'], record.messageId);
+  return { tenantId: job.tenantId, aiId: job.aiId, setId: job.setId, runId: job.runId };
 }

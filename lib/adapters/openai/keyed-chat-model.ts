@@ -6,7 +6,7 @@
  * with ModelUnavailableError, which the generator escalates rather than answering from a template.
  */
 import { ModelUnavailableError, type ReplyRequest } from '#lib/domain/reply';
-import type { ChatModel, ChatModelReply } from '#lib/ports/chat-model';
+import type { ChatModel, ChatModelReply, RubricRequest, RubricVerdict } from '#lib/ports/chat-model';
 
 /** How often a missing or refused key is looked up again: often enough for an operator, rarely enough to cost nothing. */
 export const KEY_RECHECK_MS = 60_000;
@@ -43,9 +43,21 @@ export class KeyedChatModel implements ChatModel {
   }
 
   async generateReply(request: ReplyRequest): Promise<ChatModelReply> {
+    return this.call((model) => model.generateReply(request));
+  }
+
+  /** The keyed model's judge; ModelUnavailableError, as for a reply, while there is no key. */
+  async judgeRubric(request: RubricRequest): Promise<RubricVerdict> {
+    return this.call((model) => {
+      if (!model.judgeRubric) throw new Error('the keyed chat model cannot judge rubrics');
+      return model.judgeRubric(request);
+    });
+  }
+
+  private async call<T>(use: (model: ChatModel) => Promise<T>): Promise<T> {
     const model = await this.currentModel();
     try {
-      return await model.generateReply(request);
+      return await use(model);
     } catch (error) {
       if (error instanceof ModelUnavailableError) this.refused = true;
       throw error;

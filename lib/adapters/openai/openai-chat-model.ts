@@ -6,15 +6,11 @@
 import type OpenAI from 'openai';
 import { openAiClient } from '#lib/adapters/openai/openai-client';
 import { buildReplyJsonSchema, parseReplyWire } from '#lib/adapters/openai/reply-wire-schema';
-import type { ChatModel, ChatModelReply, TokenUsage } from '#lib/ports/chat-model';
-import {
-  MalformedModelOutputError,
-  ModelBusyError,
-  ModelUnavailableError,
-  type ModelReply,
-  type ReplyRequest,
-} from '#lib/domain/reply';
-import { buildChatMessages } from '#lib/domain/prompt';
+import { buildRubricJsonSchema, parseRubricWire } from '#lib/adapters/openai/rubric-wire-schema';
+import type { ChatModel, ChatModelReply, RubricRequest, RubricVerdict, TokenUsage } from '#lib/ports/chat-model';
+import { MalformedModelOutputError, ModelBusyError, ModelUnavailableError, type ReplyRequest } from '#lib/domain/reply';
+import { buildChatMessages, type ChatMessage } from '#lib/domain/prompt';
+import { buildRubricMessages } from '#lib/domain/rubric-prompt';
 
 /** How many times a malformed answer (bad JSON, wrong shape, refusal, empty) is asked for again. */
 export const MALFORMED_OUTPUT_RETRIES = 1;
@@ -35,6 +31,10 @@ export const SDK_MAX_RETRIES = 0;
 const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 409, 429]);
 
 const RESPONSE_FORMAT_NAME = 'parley_reply';
+const RUBRIC_FORMAT_NAME = 'parley_rubric_verdict';
+
+/** A judge should say the same of the same reply every time. */
+export const RUBRIC_TEMPERATURE = 0;
 
 export interface OpenAiChatModelOptions {
   model: string;
@@ -50,6 +50,7 @@ export class OpenAiChatModel implements ChatModel {
   private readonly client: () => Promise<OpenAI>;
   private readonly model: string;
   private readonly responseFormat: OpenAI.ResponseFormatJSONSchema;
+  private readonly rubricFormat: OpenAI.ResponseFormatJSONSchema;
 
   constructor(options: OpenAiChatModelOptions) {
     this.model = options.model;
@@ -63,6 +64,10 @@ export class OpenAiChatModel implements ChatModel {
       type: 'json_schema',
       json_schema: { name: RESPONSE_FORMAT_NAME, strict: true, schema: buildReplyJsonSchema() },
     };
+    this.rubricFormat = {
+      type: 'json_schema',
+      json_schema: { name: RUBRIC_FORMAT_NAME, strict: true, schema: buildRubricJsonSchema() },
+    };
   }
 
   /**
@@ -72,22 +77,49 @@ export class OpenAiChatModel implements ChatModel {
    * is ModelBusyError (with the provider's `Retry-After`); other errors propagate as the SDK's.
    */
   async generateReply(request: ReplyRequest): Promise<ChatModelReply> {
-    const messages = buildChatMessages(request);
+    const { value, usage } = await this.complete(
+      buildChatMessages(request),
+      REPLY_TEMPERATURE,
+      this.responseFormat,
+      (raw) => parseReplyWire(raw),
+    );
+    return { ...value, ...(usage ? { usage } : {}) };
+  }
+
+  /**
+   * Judges a reply against a rubric, under a strict `{passed, reason}` schema; faults and
+   * malformed output are reported as generateReply reports them.
+   */
+  async judgeRubric(request: RubricRequest): Promise<RubricVerdict> {
+    const { value, usage } = await this.complete(
+      buildRubricMessages(request),
+      RUBRIC_TEMPERATURE,
+      this.rubricFormat,
+      (raw) => parseRubricWire(raw),
+    );
+    return { ...value, ...(usage ? { usage } : {}) };
+  }
+
+  /**
+   * One structured completion, read by `parse`. A malformed answer is asked for again
+   * `MALFORMED_OUTPUT_RETRIES` times, then reported as MalformedModelOutputError.
+   */
+  private async complete<T>(
+    messages: ChatMessage[],
+    temperature: number,
+    responseFormat: OpenAI.ResponseFormatJSONSchema,
+    parse: (raw: unknown) => T,
+  ): Promise<{ value: T; usage: TokenUsage | undefined }> {
     let lastError: MalformedModelOutputError | undefined;
     // A retried answer cost the tokens of every attempt, not only of the last one.
     let usage: TokenUsage | undefined;
     for (let attempt = 0; attempt <= MALFORMED_OUTPUT_RETRIES; attempt += 1) {
       const completion = await (await this.client()).chat.completions
-        .create({
-          model: this.model,
-          messages,
-          temperature: REPLY_TEMPERATURE,
-          response_format: this.responseFormat,
-        })
+        .create({ model: this.model, messages, temperature, response_format: responseFormat })
         .catch(rethrowModelFault);
       usage = addUsage(usage, completion.usage);
       try {
-        return { ...readReply(completion), ...(usage ? { usage } : {}) };
+        return { value: parse(readContent(completion)), usage };
       } catch (error) {
         if (!(error instanceof MalformedModelOutputError)) throw error;
         lastError = error;
@@ -150,19 +182,17 @@ function addUsage(total: TokenUsage | undefined, usage: OpenAI.CompletionUsage |
   };
 }
 
-/** Extracts and validates the reply of a completion; throws MalformedModelOutputError if unusable. */
-function readReply(completion: OpenAI.ChatCompletion): ModelReply {
+/** The parsed JSON content of a completion; throws MalformedModelOutputError if there is none. */
+function readContent(completion: OpenAI.ChatCompletion): unknown {
   const choice = completion.choices[0];
   if (!choice) throw new MalformedModelOutputError('completion has no choices');
   const { content, refusal } = choice.message;
   if (refusal) throw new MalformedModelOutputError('model refused to answer');
   if (!content)
     throw new MalformedModelOutputError(`completion has no content (finish_reason ${choice.finish_reason})`);
-  let raw: unknown;
   try {
-    raw = JSON.parse(content);
+    return JSON.parse(content);
   } catch {
     throw new MalformedModelOutputError(`model output is not JSON (finish_reason ${choice.finish_reason})`);
   }
-  return parseReplyWire(raw);
 }

@@ -40,7 +40,12 @@ const STRICT_MODE_UNSUPPORTED = ['minLength', 'maxLength'] as const;
 
 /** The JSON Schema of the wire reply, in the form OpenAI's strict Structured Outputs accept. */
 export function buildReplyJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(replyWireSchema, {
+  return buildStrictJsonSchema(replyWireSchema);
+}
+
+/** The JSON Schema of a zod object, in the form OpenAI's strict Structured Outputs accept. */
+export function buildStrictJsonSchema(wire: z.ZodType): Record<string, unknown> {
+  const schema = z.toJSONSchema(wire, {
     target: 'draft-7',
     override: ({ jsonSchema }) => {
       for (const keyword of STRICT_MODE_UNSUPPORTED) delete (jsonSchema as Record<string, unknown>)[keyword];
