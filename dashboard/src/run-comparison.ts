@@ -2,7 +2,7 @@
  * Two runs of one set side by side, case by case: what each answered, and whether the later run
  * broke a case (a regression), fixed one, or left it as it was.
  */
-import type { CaseResult, TestRun } from './test-set-types.ts';
+import type { CaseResult, TestRun } from './types.ts';
 
 export type Change = 'regressed' | 'fixed' | 'same' | 'added' | 'removed';
 

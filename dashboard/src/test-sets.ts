@@ -3,8 +3,7 @@
  * or copied from a conversation's message, and runs.
  */
 import { get, patch, post, postText, remove, segment } from './api.ts';
-import type { TestRun } from './test-set-types.ts';
-import type { AddedCases, CaseFromMessageRequest, TestSet, TestSetRequest } from './types.ts';
+import type { AddedCases, CaseFromMessageRequest, StartedRun, TestRun, TestSet, TestSetRequest } from './types.ts';
 
 export const testSetsPath = (aiId: string) => `/v1/ais/${segment(aiId)}/test-sets`;
 export const testSetPath = (aiId: string, setId: string) => `${testSetsPath(aiId)}/${segment(setId)}`;
@@ -27,8 +26,7 @@ export const addCasesFromCsv = (aiId: string, setId: string, csv: string) =>
 export const addCaseFromMessage = (aiId: string, setId: string, body: CaseFromMessageRequest) =>
   post<AddedCases>(`${testSetPath(aiId, setId)}/cases`, { ...body });
 
-export const startRun = (aiId: string, setId: string) =>
-  post<Pick<TestRun, 'run_id' | 'status'>>(runsPath(aiId, setId));
+export const startRun = (aiId: string, setId: string) => post<StartedRun>(runsPath(aiId, setId));
 
 export const getRun = (aiId: string, setId: string, runId: string) =>
   get<TestRun>(`${runsPath(aiId, setId)}/${segment(runId)}`);

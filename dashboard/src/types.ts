@@ -112,3 +112,14 @@ export type CaseFromMessageRequest = Pick<AddCasesBody, 'expect' | 'rubric'> &
 
 /** What adding cases returns: the cases added, with their ids, and how many the set now holds. */
 export type AddedCases = ResponseBody<'/v1/ais/{id}/test-sets/{set_id}/cases', 'post', 201>;
+
+/** A run of a test set with each case's result so far. */
+export type TestRun = ResponseBody<'/v1/ais/{id}/test-sets/{set_id}/runs/{run_id}', 'get'>;
+
+export type CaseResult = TestRun['results'][number];
+
+/** A run as the set's list shows it: its progress and regressions, without its results. */
+export type RunSummary = ResponseBody<'/v1/ais/{id}/test-sets/{set_id}/runs', 'get'>['data'][number];
+
+/** A run just started: queued, its cases not yet answered. */
+export type StartedRun = ResponseBody<'/v1/ais/{id}/test-sets/{set_id}/runs', 'post', 202>;

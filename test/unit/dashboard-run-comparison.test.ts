@@ -4,7 +4,7 @@
  * named as such.
  */
 import { compareRuns, runSummary } from '../../dashboard/src/run-comparison.ts';
-import type { CaseResult, TestRun } from '../../dashboard/src/test-set-types.ts';
+import type { CaseResult, TestRun } from '../../dashboard/src/types.ts';
 
 const result = (case_id: string, passed: boolean): CaseResult => ({
   case_id,
@@ -13,12 +13,15 @@ const result = (case_id: string, passed: boolean): CaseResult => ({
   citations: [],
   needs_human: false,
   escalation: null,
+  model_escalation: 'none',
   follow_up_at: null,
   failures: passed ? [] : ['expected the reply to contain “45 days”'],
+  rubric: null,
 });
 
 const run = (results: CaseResult[], fields: Partial<TestRun> = {}): TestRun => ({
   run_id: 'run_1',
+  set_id: 'set_1',
   status: 'done',
   total: results.length,
   passed: results.filter((one) => one.passed).length,
@@ -26,6 +29,7 @@ const run = (results: CaseResult[], fields: Partial<TestRun> = {}): TestRun => (
   regressions: [],
   results,
   started_at: '2026-12-02T10:00:00.000Z',
+  finished_at: '2026-12-02T10:00:05.000Z',
   ...fields,
 });
 

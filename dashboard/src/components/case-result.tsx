@@ -2,7 +2,7 @@
  * One case of a run: passed or failed, which expectations failed and why, the reply, and the
  * decisions behind it (citations, escalation, follow-up, the rubric's verdict).
  */
-import type { CaseResult } from '../test-set-types.ts';
+import type { CaseResult } from '../types.ts';
 
 /** The rubric as the run reports it; the offline model never judges one, and says so. */
 function rubricText(rubric: CaseResult['rubric']): string {

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { useAction, usePagedList } from '../hooks.ts';
 import { href, navigate } from '../router.ts';
 import { runSummary } from '../run-comparison.ts';
-import type { RunSummary } from '../test-set-types.ts';
+import type { RunSummary } from '../types.ts';
 import { runsPath, startRun } from '../test-sets.ts';
 import { ErrorMessage, formatWhen, Pager, Section, Select, When } from './ui.tsx';
 

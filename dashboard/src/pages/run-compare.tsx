@@ -8,7 +8,7 @@ import { ErrorMessage, Section, When } from '../components/ui.tsx';
 import { useAction } from '../hooks.ts';
 import { href } from '../router.ts';
 import { type Change, compareRuns, runSummary } from '../run-comparison.ts';
-import type { CaseResult, TestRun } from '../test-set-types.ts';
+import type { CaseResult, TestRun } from '../types.ts';
 import { getRun } from '../test-sets.ts';
 import { useCaseMessages } from './test-run.tsx';
 

@@ -10,8 +10,7 @@ import { useAction } from '../hooks.ts';
 import { href } from '../router.ts';
 import { runSummary } from '../run-comparison.ts';
 import { useAnnounce } from '../status.tsx';
-import type { TestRun } from '../test-set-types.ts';
-import type { TestSet } from '../types.ts';
+import type { TestRun, TestSet } from '../types.ts';
 import { getRun, getTestSet } from '../test-sets.ts';
 import { usePolling } from '../use-polling.ts';
 
