@@ -83,6 +83,7 @@ describe('test sets in the dashboard', () => {
     await page.getByRole('button', { name: 'Add a case' }).click();
     await testCase(1).getByLabel('Message').fill(PASSING);
     await testCase(1).getByLabel('Reply contains').fill('5 business days');
+    await testCase(1).getByLabel('Rubric').fill('Says how long a refund takes, politely.');
     await page.getByRole('button', { name: 'Add a case' }).click();
     await testCase(2).getByLabel('Message').fill(FAILING);
     await testCase(2).getByLabel('Reply contains').fill('60 days');
@@ -115,7 +116,9 @@ describe('test sets in the dashboard', () => {
     expect(await result(FAILING).getByRole('list', { name: 'Failed expectations' }).textContent()).toBe(
       'expected the reply to contain “60 days”',
     );
-    expect(await result(PASSING).getByRole('definition').nth(3).textContent()).toBe('none');
+    // The offline model never judges a rubric, says so, and the case is decided by its expectations.
+    expect(await result(PASSING).getByRole('definition').nth(3).textContent()).toMatch(/^not judged/);
+    expect(await result(FAILING).getByRole('definition').nth(3).textContent()).toBe('none');
   });
 
   it('corrects the failing case’s expectation, runs again and compares the two runs', async () => {
