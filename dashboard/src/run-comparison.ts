@@ -1,6 +1,7 @@
 /**
- * Two runs of one set side by side, case by case: what each answered, and whether the later run
- * broke a case (a regression), fixed one, or left it as it was.
+ * Runs as the dashboard shows them: two runs of one set side by side, case by case (whether the
+ * later run broke a case, a regression, fixed one, or left it as it was), a run's progress in
+ * words, and a case's rubric verdict.
  */
 import type { CaseResult, TestRun } from './types.ts';
 
@@ -39,4 +40,13 @@ export function compareRuns(before: TestRun, after: TestRun): ComparedCase[] {
 export function runSummary(run: Pick<TestRun, 'status' | 'total' | 'passed' | 'failed'>): string {
   if (run.status === 'running') return `running: ${run.passed + run.failed} of ${run.total} answered`;
   return `${run.passed} of ${run.total} passed`;
+}
+
+/** A case's rubric as its result reports it; the offline model never judges one, and says so. */
+export function rubricText(rubric: CaseResult['rubric']): string {
+  if (!rubric) return 'none';
+  const verdict = rubric.verdict === 'not_judged' ? 'not judged' : rubric.verdict;
+  if (!rubric.reason) return verdict;
+  // A reason may already open with its verdict ("not judged: the offline model…").
+  return rubric.reason.toLowerCase().startsWith(verdict) ? rubric.reason : `${verdict}: ${rubric.reason}`;
 }

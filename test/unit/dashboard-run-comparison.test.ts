@@ -3,7 +3,7 @@
  * fails after is a regression and comes first, then the fixed ones; cases only one run has are
  * named as such.
  */
-import { compareRuns, runSummary } from '../../dashboard/src/run-comparison.ts';
+import { compareRuns, rubricText, runSummary } from '../../dashboard/src/run-comparison.ts';
 import type { CaseResult, TestRun } from '../../dashboard/src/types.ts';
 
 const result = (case_id: string, passed: boolean): CaseResult => ({
@@ -69,5 +69,15 @@ describe('runSummary', () => {
   it('says how far a running run has got, and how many cases a finished one passed', () => {
     expect(runSummary({ status: 'running', total: 5, passed: 1, failed: 1 })).toBe('running: 2 of 5 answered');
     expect(runSummary({ status: 'done', total: 5, passed: 4, failed: 1 })).toBe('4 of 5 passed');
+  });
+});
+
+describe('rubricText', () => {
+  it('says a case has no rubric, and gives a verdict with its reason once', () => {
+    expect(rubricText(null)).toBe('none');
+    expect(rubricText({ verdict: 'failed', reason: 'it blames the customer' })).toBe('failed: it blames the customer');
+    expect(rubricText({ verdict: 'not_judged', reason: 'not judged: the offline model cannot judge a rubric' })).toBe(
+      'not judged: the offline model cannot judge a rubric',
+    );
   });
 });

@@ -2,14 +2,8 @@
  * One case of a run: passed or failed, which expectations failed and why, the reply, and the
  * decisions behind it (citations, escalation, follow-up, the rubric's verdict).
  */
+import { rubricText } from '../run-comparison.ts';
 import type { CaseResult } from '../types.ts';
-
-/** The rubric as the run reports it; the offline model never judges one, and says so. */
-function rubricText(rubric: CaseResult['rubric']): string {
-  if (!rubric) return 'none';
-  const verdict = rubric.verdict === 'not_judged' ? 'not judged' : rubric.verdict;
-  return rubric.reason ? `${verdict}: ${rubric.reason}` : verdict;
-}
 
 export function CaseResultView({ result, message }: { result: CaseResult; message: string | undefined }) {
   const outcome = result.passed ? 'passed' : 'failed';
