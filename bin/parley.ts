@@ -8,6 +8,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ApiError, type ApiClient, createApiClient } from '#bin/cli/api-client';
 import { tailConversation } from '#bin/cli/conversation-tail';
+import { EvalFailedError, runEval } from '#bin/cli/eval';
 import { uploadDocuments } from '#bin/cli/kb-upload';
 import { type CliIo, json, Output } from '#bin/cli/output';
 import { backfillStackInbox } from '#bin/cli/backfill-inbox';
@@ -154,6 +155,27 @@ function buildProgram(out: Output, clients: Clients, env: NodeJS.ProcessEnv, wri
         message: words.join(' '),
       });
       out.print(globals(command).json ? json(answer) : describeAnswer(answer));
+    });
+
+  program
+    .command('eval')
+    .description("run an AI's test set; exits 1 on any failed case or regression (for CI)")
+    .argument('<ai_id>')
+    .requiredOption('--set <set_id>', 'the test set to run')
+    .option('--interval <ms>', 'how often to look at the run', '1000')
+    .option('--timeout <seconds>', 'stop waiting after this long', '1800')
+    .action(async (aiId: string, options: { set: string; interval: string; timeout: string }, command: Command) => {
+      await runEval(
+        api(command),
+        {
+          aiId,
+          setId: options.set,
+          json: globals(command).json,
+          intervalMs: Number(options.interval),
+          timeoutMs: Number(options.timeout) * 1000,
+        },
+        out,
+      );
     });
 
   program
@@ -364,6 +386,7 @@ function describeLoaded(file: string, api: string, loaded: LoadedExample): strin
 export function describeCliError(error: unknown): string {
   if (error instanceof UsageError) return error.message;
   if (error instanceof ApiError) return `parley: ${error.describe()}`;
+  if (error instanceof EvalFailedError) return `parley eval: ${error.message}`;
   return `parley: ${error instanceof Error ? error.message : String(error)}`;
 }
 

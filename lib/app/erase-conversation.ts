@@ -53,7 +53,12 @@ export async function eraseConversation(
   // Timers first: one firing now finds the tombstone, but a later one should not fire at all.
   for (const kind of TIMER_KINDS) await deps.timers.cancel(timerName(kind, tenantId, conversationId));
   // Found through the conversation's own partition; a copy made after the tombstone undoes itself
-  // (copyCaseFromConversation), and one made before it is registered, so listed here.
+  // (copyCaseFromConversation), and one made before it is registered, so listed here. A copy's id
+  // is the one its request reserved, so its Idempotency-Key record (whose response holds the
+  // prospect's text) is found by it; forgotten first, while the copy is still listed.
+  for (const copy of await deps.testSets.listCopiedCases(tenantId, conversationId)) {
+    await deps.idempotency.forgetIdempotencyKeyOf(tenantId, copy.case.caseId);
+  }
   await deps.testSets.eraseCopiedCases(tenantId, conversationId);
   // Listed after the tombstone was written: a message written before that is listed here, and one
   // written after it is undone by its writer (ConversationStore.putMessage).

@@ -532,6 +532,22 @@ describe('test sets over HTTP', () => {
       expect((await context.call('GET', path)).body.cases).toMatchObject([{ message: 'Refunds?' }]);
     });
 
+    it('forgets the Idempotency-Key record of a copy when the conversation is erased, so nothing replays its text', async () => {
+      const context = await setup();
+      const { messageId } = await givenConversation(context);
+      const path = await givenSet(context.call, context.sets);
+      const body = { conversation_id: CONVERSATION, message_id: messageId };
+      const first = await context.call('POST', `${path}/cases`, body, { 'idempotency-key': 'copy-1' });
+      const replayed = await context.call('POST', `${path}/cases`, body, { 'idempotency-key': 'copy-1' });
+
+      await context.call('DELETE', `/v2/conversations/${CONVERSATION}`);
+      const after = await context.call('POST', `${path}/cases`, body, { 'idempotency-key': 'copy-1' });
+
+      expect(replayed.body).toEqual(first.body);
+      expect(after.status).toBe(404);
+      expect(JSON.stringify(after.body)).not.toContain('kits to Canada');
+    });
+
     it('removes them too when an erasure that crashed part way is resumed', async () => {
       const context = await setup();
       const { deps, tenantId } = context;

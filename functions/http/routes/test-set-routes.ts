@@ -145,13 +145,14 @@ export const testSetRoutes = [
       409: { description: 'The set would hold more cases than it may, or a case id is taken.' },
       413: { description: 'The CSV is larger than 512 KB.' },
     },
-    async handle(deps, { tenantId, params, body }) {
+    async handle(deps, { tenantId, params, body, newId }) {
       const target = { tenantId, aiId: params.id ?? '', setId: params.set_id ?? '' };
       const result =
         body.csv !== undefined
           ? await addCases(deps, { ...target, cases: casesFromCsv(body.csv) })
           : await copyCaseFromConversation(deps, {
               ...target,
+              caseId: newId,
               conversationId: body.conversation_id ?? '',
               messageId: body.message_id ?? '',
               expect: toExpectations(body.expect),

@@ -24,6 +24,8 @@ export async function copyCaseFromConversation(
     tenantId: string;
     aiId: string;
     setId: string;
+    /** The id the caller reserved (see runIdempotent): erasure finds the request's Idempotency-Key record by it. */
+    caseId: string;
     conversationId: string;
     messageId: string;
     expect?: CaseExpectations;
@@ -47,6 +49,7 @@ export async function copyCaseFromConversation(
   }
   const history = historyBefore(messages.slice(0, index));
   const draft = {
+    caseId: input.caseId,
     message: message.text,
     ...(history.length > 0 ? { history } : {}),
     expect: input.expect ?? {},
