@@ -4,6 +4,7 @@
  * from a CSV file.
  * Mistakes show next to their fields, found here first, else by the API.
  */
+import { MAX_TEST_SET_NAME_CHARS } from '#lib/domain/limits/evaluations';
 import { useEffect, useState } from 'preact/hooks';
 import { get, getAll, segment } from '../api.ts';
 import { CaseFields, DOCUMENTS_LIST_ID } from '../components/case-fields.tsx';
@@ -117,7 +118,7 @@ export function TestSetPage({ aiId, setId }: { aiId: string; setId: string }) {
                 label="Test set name"
                 name="name"
                 required
-                maxLength={200}
+                maxLength={MAX_TEST_SET_NAME_CHARS}
                 value={name}
                 onInput={(event) => setName((event.currentTarget as HTMLInputElement).value)}
               />

@@ -1,4 +1,5 @@
 /** An AI's test sets: the list, a page at a time, and a form to start one. */
+import { MAX_TEST_SET_NAME_CHARS } from '#lib/domain/limits/evaluations';
 import { useEffect, useState } from 'preact/hooks';
 import { get, segment } from '../api.ts';
 import { FieldErrorsContext, fieldErrorsOf } from '../components/field-errors.tsx';
@@ -41,7 +42,7 @@ export function TestSetsPage({ aiId }: { aiId: string }) {
       <Section title="New test set">
         <FieldErrorsContext.Provider value={fieldErrorsOf(create.error)}>
           <form onSubmit={onSubmit}>
-            <Field label="Test set name" name="name" path="name" required maxLength={200} />
+            <Field label="Test set name" name="name" path="name" required maxLength={MAX_TEST_SET_NAME_CHARS} />
             <ErrorMessage error={create.error} />
             <button type="submit" disabled={create.pending}>
               Create test set
