@@ -55,13 +55,21 @@ function authorization(key = readApiKey()): Record<string, string> {
 }
 
 /** One API call; resolves with the response body, rejects with an ApiError. */
-export async function request<T>(method: string, path: string, body?: unknown, key?: string): Promise<T> {
+export function request<T>(method: string, path: string, body?: unknown, key?: string): Promise<T> {
+  const content = body === undefined ? undefined : { type: 'application/json', text: JSON.stringify(body) };
+  return send<T>(method, path, content, key);
+}
+
+/** A body sent as it is (a CSV file's text) rather than as JSON. */
+export const postText = <T>(path: string, type: string, text: string) => send<T>('POST', path, { type, text });
+
+async function send<T>(method: string, path: string, content?: { type: string; text: string }, key?: string) {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: { ...authorization(key), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      headers: { ...authorization(key), ...(content ? { 'content-type': content.type } : {}) },
+      ...(content ? { body: content.text } : {}),
     });
   } catch {
     throw new ApiError(0, 'Parley did not answer: check that it is running and reachable.');

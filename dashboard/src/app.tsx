@@ -10,10 +10,14 @@ import { DeliveriesPage } from './pages/deliveries.tsx';
 import { KnowledgeBasePage } from './pages/knowledge-base.tsx';
 import { KnowledgeBasesPage } from './pages/knowledge-bases.tsx';
 import { KnowledgeGapsPage } from './pages/knowledge-gaps.tsx';
+import { RunComparePage } from './pages/run-compare.tsx';
 import { SetupPage } from './pages/setup.tsx';
 import { SETUP_RESOURCES } from './setup-resources.ts';
 import { SignIn } from './pages/sign-in.tsx';
 import { TestChatPage } from './pages/test-chat.tsx';
+import { TestRunPage } from './pages/test-run.tsx';
+import { TestSetPage } from './pages/test-set.tsx';
+import { TestSetsPage } from './pages/test-sets.tsx';
 import { href, navigate, useRoute } from './router.ts';
 import { clearApiKey, readApiKey } from './session.ts';
 import { StatusProvider, StatusRegion } from './status.tsx';
@@ -30,12 +34,22 @@ const NAV = [
   { section: 'account', label: 'Account' },
 ] as const;
 
+/** An AI's test sets: `#/ais/{ai}/test-sets[/{set}[/runs/{run} | /compare/{before}/{after}]]`. */
+function TestSetsRoute({ aiId, route: [setId, view, first, second] }: { aiId: string; route: string[] }) {
+  if (!setId) return <TestSetsPage key={aiId} aiId={aiId} />;
+  if (view === 'runs' && first) return <TestRunPage key={first} aiId={aiId} setId={setId} runId={first} />;
+  if (view === 'compare' && first && second)
+    return <RunComparePage key={`${first}/${second}`} aiId={aiId} setId={setId} beforeId={first} afterId={second} />;
+  return <TestSetPage key={setId} aiId={aiId} setId={setId} />;
+}
+
 function Page({ route }: { route: string[] }) {
-  const [section = 'ais', id] = route;
+  const [section = 'ais', id, subsection] = route;
   const setup = SETUP_RESOURCES.find((resource) => resource.section === section);
   if (setup) return <SetupPage key={section} resource={setup} />;
   switch (section) {
     case 'ais':
+      if (id && subsection === 'test-sets') return <TestSetsRoute aiId={id} route={route.slice(3)} />;
       return id ? <AiForm key={id} id={id === 'new' ? null : id} /> : <AisPage />;
     case 'knowledge':
       return id ? <KnowledgeBasePage key={id} id={id} /> : <KnowledgeBasesPage />;

@@ -78,3 +78,48 @@ export type AccountRequest = NonNullable<paths['/v1/account']['patch']['requestB
 
 /** Everything held on one conversation, as its export returns it. */
 export type ConversationExport = ResponseBody<'/v2/conversations/{conversation_id}/export', 'get'>;
+
+/** A test set with its cases. */
+export type TestSet = ResponseBody<'/v1/ais/{id}/test-sets/{set_id}', 'get'>;
+
+export type TestCase = TestSet['cases'][number];
+
+/** One earlier turn of a case's conversation, oldest first. */
+export type CaseTurn = NonNullable<TestCase['history']>[number];
+
+/** A set as the AI's list shows it: without its cases, with their count. */
+export type TestSetSummary = ResponseBody<'/v1/ais/{id}/test-sets', 'get'>['data'][number];
+
+/** The body of creating a test set; `cases` replaces them all when editing (PATCH). */
+export type TestSetRequest = NonNullable<
+  paths['/v1/ais/{id}/test-sets']['post']['requestBody']
+>['content']['application/json'];
+
+/** A case as a request sends it: `case_id` left out for a new case (the API assigns one). */
+export type CaseRequest = NonNullable<TestSetRequest['cases']>[number];
+
+export type CaseExpect = NonNullable<CaseRequest['expect']>;
+
+export type EscalationReason = NonNullable<CaseExpect['escalation_reason']>;
+
+type AddCasesBody = NonNullable<
+  paths['/v1/ais/{id}/test-sets/{set_id}/cases']['post']['requestBody']
+>['content']['application/json'];
+
+/** The body of copying a conversation's inbound message into a set as a case. */
+export type CaseFromMessageRequest = Pick<AddCasesBody, 'expect' | 'rubric'> &
+  Required<Pick<AddCasesBody, 'conversation_id' | 'message_id'>>;
+
+/** What adding cases returns: the cases added, with their ids, and how many the set now holds. */
+export type AddedCases = ResponseBody<'/v1/ais/{id}/test-sets/{set_id}/cases', 'post', 201>;
+
+/** A run of a test set with each case's result so far. */
+export type TestRun = ResponseBody<'/v1/ais/{id}/test-sets/{set_id}/runs/{run_id}', 'get'>;
+
+export type CaseResult = TestRun['results'][number];
+
+/** A run as the set's list shows it: its progress and regressions, without its results. */
+export type RunSummary = ResponseBody<'/v1/ais/{id}/test-sets/{set_id}/runs', 'get'>['data'][number];
+
+/** A run just started: queued, its cases not yet answered. */
+export type StartedRun = ResponseBody<'/v1/ais/{id}/test-sets/{set_id}/runs', 'post', 202>;

@@ -5,13 +5,12 @@
  */
 import { jest } from '@jest/globals';
 import { MAX_CORRECTION_CHARS } from '#lib/domain/limits/messages';
-import { type DashboardSession, openDashboard } from '#test/support/dashboard-session';
+import { type DashboardSession, eventually, openDashboard } from '#test/support/dashboard-session';
 
 jest.setTimeout(60_000);
 
 /** Indexing and answering run behind queues; they take about a second each locally. */
 const BACKGROUND_WORK_MS = 20_000;
-const POLL_MS = 250;
 
 const SHIPPING = `# Shipping
 
@@ -34,17 +33,6 @@ describe('knowledge in the dashboard', () => {
   afterAll(async () => {
     await session?.close();
   });
-
-  /** Polls the API until `read` gives a value, as the dashboard's own pages poll. */
-  async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + BACKGROUND_WORK_MS;
-    for (;;) {
-      const value = await read();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('timed out waiting for background work');
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-  }
 
   it('uploads a document and finds its passage by searching the knowledge base', async () => {
     const { page } = session;

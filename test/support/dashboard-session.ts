@@ -10,6 +10,20 @@ import { launchChromium, type TestBrowser } from '#test/support/browser';
 import { apiClient, type RuntimeProcess, startRuntimeProcess } from '#test/support/runtime-process';
 
 const SCREENSHOTS = 'test-results/dashboard';
+/** Indexing and answering run behind queues; they take about a second each locally. */
+const BACKGROUND_WORK_MS = 20_000;
+const POLL_MS = 250;
+
+/** Polls the API until `read` gives a value, as the dashboard's own pages poll. */
+export async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + BACKGROUND_WORK_MS;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting for background work');
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
 
 export interface DashboardSession {
   runtime: RuntimeProcess;

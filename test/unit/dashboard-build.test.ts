@@ -2,7 +2,7 @@
 import { buildDashboard } from '../../dashboard/build.ts';
 
 /** The app stays small: it is served uncompressed by API Gateway. */
-const MAX_SCRIPT_BYTES = 80 * 1024;
+const MAX_SCRIPT_BYTES = 96 * 1024;
 
 describe('buildDashboard', () => {
   it('makes index.html, which loads the content-hashed script and stylesheet it built', async () => {

@@ -156,8 +156,11 @@ export function Section({ title, children }: { title: string; children: Componen
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
+/** A moment as the reader's locale writes it, for text that cannot hold a <time> (an option's label). */
+export const formatWhen = (at: string) => dateTime.format(new Date(at));
+
 export function When({ at }: { at: string }) {
-  return <time dateTime={at}>{dateTime.format(new Date(at))}</time>;
+  return <time dateTime={at}>{formatWhen(at)}</time>;
 }
 
 export { text } from '../form-values.ts';

@@ -97,6 +97,12 @@ export function AiForm({ id }: { id: string | null }) {
   return (
     <>
       <h1 tabIndex={-1}>{title}</h1>
+      {id && ai && (
+        <p class="actions">
+          <a href={href('test', id)}>Test chat</a>
+          <a href={href('ais', id, 'test-sets')}>Test sets</a>
+        </p>
+      )}
       <ErrorMessage error={load.error} />
       {choices && (!id || ai) && (
         <FieldErrorsContext.Provider value={{ ...fieldErrorsOf(save.error), ...checked }}>

@@ -26,7 +26,10 @@ export function AisPage() {
               {ai.type} · <code>{ai.id}</code> · {ai.knowledge_base_ids.length} knowledge base(s)
             </p>
             {ai.webhook_health && <p class="warning">Webhook deliveries are failing.</p>}
-            <a href={href('test', ai.id)}>Test {ai.name}</a>
+            <p class="actions">
+              <a href={href('test', ai.id)}>Test {ai.name}</a>
+              <a href={href('ais', ai.id, 'test-sets')}>Test sets of {ai.name}</a>
+            </p>
           </li>
         ))}
       </ul>

@@ -1,11 +1,13 @@
 /**
  * One conversation: its messages with their citations, the follow-ups scheduled, hand off and
  * resume, feedback on each answer (a rating, and a correction that later answers use), a message a
- * person sent the prospect outside Parley, and the prospect's data: export and delete. The page
- * reads the conversation again every few seconds while it is open.
+ * person sent the prospect outside Parley, a prospect's message copied into a test set as a case,
+ * and the prospect's data: export and delete. The page reads the conversation again every few
+ * seconds while it is open.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, segment } from '../api.ts';
+import { AddToTestSet } from '../components/add-to-test-set.tsx';
 import { ConversationDataActions } from '../components/conversation-data-actions.tsx';
 import { RecordHumanMessage } from '../components/record-human-message.tsx';
 import { ErrorMessage, Section, TextArea, When } from '../components/ui.tsx';
@@ -104,7 +106,7 @@ export function ConversationPage({ id }: { id: string }) {
           <Section title="Messages">
             <ol class="transcript">
               {conversation.messages.map((message) => (
-                <MessageView key={message.message_id} conversationId={id} message={message} />
+                <MessageView key={message.message_id} aiId={conversation.ai_id} conversationId={id} message={message} />
               ))}
             </ol>
           </Section>
@@ -120,7 +122,7 @@ function contactLine(contact: Conversation['contact']): string {
   return [name, contact.email, contact.phone].filter(Boolean).join(' · ') || 'No contact details';
 }
 
-function MessageView({ conversationId, message }: { conversationId: string; message: Message }) {
+function MessageView({ aiId, conversationId, message }: { aiId: string; conversationId: string; message: Message }) {
   return (
     <li>
       <article class={`bubble ${message.direction}`} aria-label={`${message.kind} message`}>
@@ -141,6 +143,9 @@ function MessageView({ conversationId, message }: { conversationId: string; mess
         )}
         {message.direction === 'outbound' && message.kind !== 'human' && (
           <Feedback conversationId={conversationId} messageId={message.message_id} />
+        )}
+        {message.direction === 'inbound' && (
+          <AddToTestSet aiId={aiId} conversationId={conversationId} messageId={message.message_id} />
         )}
       </article>
     </li>
