@@ -146,9 +146,11 @@ describe('Scheduling, on stand-in functions', () => {
   function buildWithTarget(options: { fixedName?: boolean } = {}) {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'SchedulingTest');
-    // Which handlers they run does not matter here: only the wiring does.
-    const target = new LambdaFunction(stack, 'Target', { entryName: 'timer', ...options });
-    const caller = new LambdaFunction(stack, 'Caller', { entryName: 'generator' });
+    // Which handlers they run does not matter here: only the wiring does. Both build a model, so
+    // they are told a provider, as the stack tells every function.
+    const environment = { [ENV.modelProvider]: 'offline' };
+    const target = new LambdaFunction(stack, 'Target', { entryName: 'timer', environment, ...options });
+    const caller = new LambdaFunction(stack, 'Caller', { entryName: 'generator', environment });
     const scheduling = new Scheduling(stack, 'Scheduling', { targets: [target] });
     return { stack, target, caller, scheduling };
   }

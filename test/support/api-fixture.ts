@@ -5,6 +5,7 @@
  */
 import type { Route } from '#functions/http/route';
 import { generateReply } from '#lib/app/generate-reply';
+import { processRun } from '#lib/app/evaluations/process-run';
 import { ensureTenantForKey } from '#lib/app/tenants';
 import type { FakeDeps } from '#test/support/fakes';
 import type { MemoryStores } from '#test/support/memory/memory-stores';
@@ -39,6 +40,8 @@ export interface SeededTenant {
   knowledgeGapId: string;
   /** A test set of the AI, with one case. */
   testSetId: string;
+  /** A finished run of that set. */
+  testRunId: string;
 }
 
 /** `METHOD /path` of a route, as the tables below key it. */
@@ -123,6 +126,11 @@ export async function seedTenantThroughApi(deps: FakeDeps, apiKey: string, name:
     },
     201,
   );
+  // A finished run of the set: a running one would make a new run of it a 409.
+  const run = await post(`/v1/ais/${ai.id}/test-sets/${testSet.set_id}/runs`, undefined, 202);
+  for (const job of deps.evaluationQueue.jobs.splice(0)) {
+    await processRun(deps, { ...job, attempt: 1 }, () => 600_000);
+  }
   const gaps = await call('GET', '/v1/knowledge-gaps');
   const knowledgeGapId = expectStatus('GET /v1/knowledge-gaps', gaps.status, 200, gaps.body).data[0].id as string;
 
@@ -145,6 +153,7 @@ export async function seedTenantThroughApi(deps: FakeDeps, apiKey: string, name:
     deliveryId: delivery?.job.deliveryId,
     knowledgeGapId,
     testSetId: testSet.set_id,
+    testRunId: run.run_id,
   };
 }
 
@@ -167,6 +176,7 @@ const PARAMETER_IDS: { param: string; pathPrefix: string; pick: (t: SeededTenant
   { param: 'delivery_id', pathPrefix: '/v2/deliveries/', pick: (t) => t.deliveryId },
   { param: 'id', pathPrefix: '/v1/knowledge-gaps/', pick: (t) => t.knowledgeGapId },
   { param: 'set_id', pathPrefix: '/v1/ais/', pick: (t) => t.testSetId },
+  { param: 'run_id', pathPrefix: '/v1/ais/', pick: (t) => t.testRunId },
 ];
 
 /**
