@@ -48,10 +48,17 @@ describe('TitanEmbedder against a fake Bedrock Runtime, through the real SDK cli
   it(`keeps at most ${EMBEDDING_CONCURRENCY} calls in flight`, async () => {
     let inFlight = 0;
     let most = 0;
+    // Calls are held until the cap is reached (and a moment more, for any call past it to show),
+    // so the figure does not depend on how fast a loaded machine sends them.
+    let release = () => {};
+    const full = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     fake.setEmbeddingResponder(async ({ body }) => {
       inFlight += 1;
       most = Math.max(most, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (inFlight >= EMBEDDING_CONCURRENCY) setTimeout(release, 100);
+      await Promise.race([full, new Promise((resolve) => setTimeout(resolve, 5_000))]);
       inFlight -= 1;
       return { embedding: fakeEmbedding(body.inputText ?? '', 256) };
     });
