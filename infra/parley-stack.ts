@@ -1,7 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { routes } from '#functions/http/routes/index';
-import { ENV } from '#lib/config';
+import { DEFAULT_BEDROCK_EMBEDDING_MODEL } from '#lib/adapters/bedrock/models';
+import { ENV, embeddingModelOf } from '#lib/config';
 import type { InfraConfig } from './config.ts';
 import { Api } from './constructs/api.ts';
 import { Events } from './constructs/events.ts';
@@ -113,8 +114,10 @@ export class ParleyStack extends Stack {
     storage.grantInboxBackfill(sweeper);
     messaging.grantSendGeneration(sweeper);
     messaging.grantSendDelivery(sweeper);
-    // Documents whose ingestion record was lost are queued again too.
+    // Documents whose ingestion record was lost are queued again too, and so are those embedded by
+    // another model after a switch (the knowledge re-index reads their chunk sets to tell).
     knowledge.grantSendIngestion(sweeper);
+    knowledge.grantRead(sweeper);
 
     storage.grantReadWrite(ingester);
     // Reads the original (or stores a fetched page), writes the passages.
@@ -148,6 +151,16 @@ export class ParleyStack extends Stack {
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: knowledge.bucket.bucketName });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
+    // What `parley reindex-knowledge` needs: where ingestion is queued, and the model the functions
+    // embed with (as lib/config.ts reads it from their environment); none offline.
+    new CfnOutput(this, 'IngestionQueueUrl', { value: knowledge.ingestionQueue.queueUrl });
+    const functionEnvironment: Record<string, string | undefined> = environment;
+    const embeddingModel = embeddingModelOf({
+      modelProvider: config.modelProvider,
+      openAi: { embeddingModel: config.embeddingModel },
+      bedrock: { embeddingModel: functionEnvironment[ENV.bedrockEmbeddingModel] ?? DEFAULT_BEDROCK_EMBEDDING_MODEL },
+    });
+    if (embeddingModel) new CfnOutput(this, 'EmbeddingModel', { value: embeddingModel });
     if (secrets) {
       new CfnOutput(this, 'OpenAiSecretArn', {
         value: secrets.openAiKey.ref,
