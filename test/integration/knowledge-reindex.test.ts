@@ -12,13 +12,11 @@ import { createDocumentClient, createDynamoStores, type DynamoStores } from '#li
 import { S3BlobStore } from '#lib/adapters/aws/s3-blob-store';
 import { SqsIngestionQueue } from '#lib/adapters/aws/sqs-queues';
 import { knowledgeReindexName, type ReindexMigrationDeps, reindexForModel } from '#lib/app/knowledge/reindex-migration';
-import { chunkSetKey } from '#lib/domain/knowledge/blob-keys';
-import type { ChunkSet } from '#lib/domain/knowledge/types';
 import { createTestTable, type RunningDynalite, startDynalite } from '#test/support/dynalite';
 import { FakeClock } from '#test/support/fakes';
 import { startTestS3, type TestS3 } from '#test/support/s3rver';
 import { startTestSqs, type TestSqs, uniqueQueueName } from '#test/support/fauxqs';
-import { aKnowledgeBase, aTenant, at } from '#test/support/store-contracts/fixtures';
+import { seedDocumentEmbeddedBy } from '#test/support/embedded-document';
 
 const OPENAI = 'text-embedding-3-small';
 const TITAN = 'amazon.titan-embed-text-v2:0';
@@ -52,27 +50,8 @@ beforeEach(async () => {
     ingestionQueue: new SqsIngestionQueue({ queueUrl, client: sqs.client }),
   };
   // Each tenant has one document indexed by OpenAI's model, its chunk set in the bucket.
-  for (const tenantId of TENANTS) await givenDocumentEmbeddedBy(tenantId, OPENAI);
+  for (const tenantId of TENANTS) await seedDocumentEmbeddedBy(deps, tenantId, OPENAI);
 });
-
-async function givenDocumentEmbeddedBy(tenantId: string, model: string) {
-  await stores.tenants.ensureTenant(aTenant({ id: tenantId }));
-  await stores.knowledge.createKnowledgeBase(aKnowledgeBase({ tenantId }));
-  await stores.knowledge.startUpload(tenantId, 'kb_01', 'doc_01', 'upl_01', at(1));
-  await stores.knowledge.markIndexed(tenantId, 'kb_01', 'doc_01', 'upl_01', at(2));
-  const set: ChunkSet = {
-    documentId: 'doc_01',
-    uploadId: 'upl_01',
-    title: 'Shipping',
-    chunks: [],
-    embedding: { model, dimensions: 256, vectors: [] },
-  };
-  await deps.blobs.put(
-    chunkSetKey(tenantId, 'kb_01', 'doc_01', 'upl_01'),
-    Buffer.from(JSON.stringify(set)),
-    'application/json',
-  );
-}
 
 /** The tenants of the ingestion jobs on the queue, sorted (received, then left to reappear). */
 async function queuedTenants(): Promise<string[]> {

@@ -8,6 +8,7 @@
 import type { Deps } from '#lib/app/deps';
 import { type ReindexDeps, reindexKnowledge } from '#lib/app/knowledge/reindex-knowledge';
 import { REINDEX_SCAN_BATCH } from '#lib/domain/limits/knowledge';
+import { runMigrationSteps } from '#lib/app/migration-steps';
 
 /** The migration's name for `model`: its progress item, and what the deploy guide calls it. */
 export const knowledgeReindexName = (model: string): string => `knowledge-reindex:${model}`;
@@ -31,28 +32,14 @@ export async function reindexForModel(
 ): Promise<ReindexMigrationResult> {
   if (!model) return { done: true, queued: 0 };
   const name = knowledgeReindexName(model);
-  const progress = (await deps.migrations.getMigration(name)) ?? {
-    name,
-    done: false,
-    migrated: 0,
-    updatedAt: deps.clock.now().toISOString(),
-  };
-  let queued = 0;
-  while (!progress.done) {
+  const { done, changed } = await runMigrationSteps(deps, name, options, async (cursor) => {
     const page = await deps.tenants.scanTenantIds({
       limit: options.batch ?? REINDEX_SCAN_BATCH,
-      ...(progress.cursor === undefined ? {} : { cursor: progress.cursor }),
+      ...(cursor === undefined ? {} : { cursor }),
     });
-    let step = 0;
-    for (const tenantId of page.items) step += await reindexKnowledge(deps, tenantId, model);
-    queued += step;
-    progress.done = page.nextCursor === null;
-    progress.migrated += step;
-    progress.updatedAt = deps.clock.now().toISOString();
-    if (page.nextCursor === null) delete progress.cursor;
-    else progress.cursor = page.nextCursor;
-    await deps.migrations.saveMigration(progress);
-    if (options.deadline !== undefined && deps.clock.now().getTime() >= options.deadline) break;
-  }
-  return { done: progress.done, queued };
+    let queued = 0;
+    for (const tenantId of page.items) queued += await reindexKnowledge(deps, tenantId, model);
+    return { nextCursor: page.nextCursor, progressed: queued, changed: queued };
+  });
+  return { done, queued: changed };
 }
