@@ -110,7 +110,8 @@ export class ParleyStack extends Stack {
     storage.grantReadWrite(sweeper);
     scheduling.grantScheduleTimers(sweeper, timer);
     events.grantPublish(sweeper);
-    // It also runs the one-off inbox backfill, a bounded slice per run, until it is done: the only Scan.
+    // It also runs the one-off migrations (the inbox backfill, the knowledge re-index after an
+    // embedding model change), a bounded slice per run, until each is done: the only Scans.
     storage.grantInboxBackfill(sweeper);
     messaging.grantSendGeneration(sweeper);
     messaging.grantSendDelivery(sweeper);

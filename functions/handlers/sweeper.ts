@@ -50,7 +50,13 @@ export function createSweeperHandler(deps: SweeperDeps): SweeperHandler {
       const inboxBackfill = await backfillInbox(deps, { deadline });
       // Likewise once done for this model; a new model starts a new one.
       const reindexDeadline = deps.clock.now().getTime() + REINDEX_SECONDS_PER_RUN * 1000;
-      const knowledgeReindex = await reindexForModel(deps, deps.embeddingModel, { deadline: reindexDeadline });
+      // A failing step (S3 or the queue unavailable) is retried at the next run; expiry still runs.
+      const knowledgeReindex = await reindexForModel(deps, deps.embeddingModel, { deadline: reindexDeadline }).catch(
+        (error: unknown) => {
+          logger.error('the knowledge re-index failed; the next run resumes it', { error: String(error) });
+          return { done: false, queued: 0 };
+        },
+      );
       if (knowledgeReindex.queued > 0) {
         logger.info('re-indexing knowledge embedded by another model', {
           documents: knowledgeReindex.queued,

@@ -50,6 +50,23 @@ describe('the sweeper’s knowledge re-index', () => {
     expect(await deps.migrations.getMigration(knowledgeReindexName(TITAN))).toMatchObject({ done: true, migrated: 3 });
   });
 
+  it('still expires conversations when a re-index step fails, and resumes the re-index at the next run', async () => {
+    const deps = makeFakeDeps();
+    await seedDocumentEmbeddedBy(deps, 'ten_a', 'text-embedding-3-small');
+    const get = deps.blobs.get.bind(deps.blobs);
+    deps.blobs.get = async () => {
+      throw new Error('S3 unavailable');
+    };
+    const sweep = createSweeperHandler({ ...deps, embeddingModel: TITAN });
+
+    const failed = await sweep({}, context);
+    deps.blobs.get = get;
+    const resumed = await sweep({}, context);
+
+    expect(failed).toMatchObject({ knowledgeReindex: { done: false, queued: 0 }, expired: expect.anything() });
+    expect(resumed.knowledgeReindex).toEqual({ done: true, queued: 1 });
+  });
+
   it('does nothing without an embedding model (offline)', async () => {
     const deps = makeFakeDeps();
     await seedDocumentEmbeddedBy(deps, 'ten_a', 'text-embedding-3-small');
