@@ -12,6 +12,7 @@ import { EvalFailedError, runEval } from '#bin/cli/eval';
 import { uploadDocuments } from '#bin/cli/kb-upload';
 import { type CliIo, json, Output } from '#bin/cli/output';
 import { backfillStackInbox } from '#bin/cli/backfill-inbox';
+import { reindexStackKnowledge } from '#bin/cli/reindex-knowledge';
 import { type AwsClients, createStackTenant, describeLocalTenant } from '#bin/cli/tenants';
 import { type LoadedExample, loadExample } from '#bin/load-example';
 
@@ -270,6 +271,17 @@ function buildProgram(out: Output, clients: Clients, env: NodeJS.ProcessEnv, wri
     .option('--region <region>', 'its AWS region')
     .action(async (options: { stack: string; region?: string }) => {
       out.print(await backfillStackInbox(options, clients));
+    });
+
+  program
+    .command('reindex-knowledge')
+    .description(
+      "queue for ingestion every document embedded by another model than a deployed stack's, now rather than by its sweeper (resumable)",
+    )
+    .option('--stack <stack>', 'the deployed stack', 'Parley')
+    .option('--region <region>', 'its AWS region')
+    .action(async (options: { stack: string; region?: string }) => {
+      out.print(await reindexStackKnowledge(options, clients));
     });
 
   program

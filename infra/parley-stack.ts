@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { routes } from '#functions/http/routes/index';
-import { ENV } from '#lib/config';
+import { ENV, embeddingModelOf } from '#lib/config';
 import type { InfraConfig } from './config.ts';
 import { Api } from './constructs/api.ts';
 import { Evaluations } from './constructs/evaluations.ts';
@@ -113,12 +113,15 @@ export class ParleyStack extends Stack {
     storage.grantReadWrite(sweeper);
     scheduling.grantScheduleTimers(sweeper, timer);
     events.grantPublish(sweeper);
-    // It also runs the one-off inbox backfill, a bounded slice per run, until it is done: the only Scan.
+    // It also runs the one-off migrations (the inbox backfill, the knowledge re-index after an
+    // embedding model change), a bounded slice per run, until each is done: the only Scans.
     storage.grantInboxBackfill(sweeper);
     messaging.grantSendGeneration(sweeper);
     messaging.grantSendDelivery(sweeper);
-    // Documents whose ingestion record was lost are queued again too.
+    // Documents whose ingestion record was lost are queued again too, and so are those embedded by
+    // another model after a switch (the knowledge re-index reads their chunk sets to tell).
     knowledge.grantSendIngestion(sweeper);
+    knowledge.grantRead(sweeper);
 
     storage.grantReadWrite(ingester);
     // Reads the original (or stores a fetched page), writes the passages.
@@ -160,6 +163,15 @@ export class ParleyStack extends Stack {
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: knowledge.bucket.bucketName });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
+    // What `parley reindex-knowledge` needs: where ingestion is queued, and the model the functions
+    // embed with (as lib/config.ts reads it from their environment); none offline.
+    new CfnOutput(this, 'IngestionQueueUrl', { value: knowledge.ingestionQueue.queueUrl });
+    const embeddingModel = embeddingModelOf({
+      modelProvider: config.modelProvider,
+      openAi: { embeddingModel: config.embeddingModel },
+      bedrock: { embeddingModel: config.bedrockEmbeddingModel },
+    });
+    if (embeddingModel) new CfnOutput(this, 'EmbeddingModel', { value: embeddingModel });
     if (models.secrets) {
       new CfnOutput(this, 'OpenAiSecretArn', {
         value: models.secrets.openAiKey.ref,

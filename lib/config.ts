@@ -174,6 +174,25 @@ export interface Config {
   modelFaultBudgetMs: number;
 }
 
+/**
+ * The id of the embedding model `config.modelProvider` embeds with, as its embedder names it; none
+ * offline. What the re-index migration is keyed by, for functions that build no embedder.
+ */
+export function embeddingModelOf(config: {
+  modelProvider: ModelProvider;
+  openAi: { embeddingModel: string };
+  bedrock: { embeddingModel: string };
+}): string | undefined {
+  switch (config.modelProvider) {
+    case 'openai':
+      return config.openAi.embeddingModel;
+    case 'bedrock':
+      return config.bedrock.embeddingModel;
+    default:
+      return undefined;
+  }
+}
+
 /** Parses the environment; throws naming every missing or invalid variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const result = configSchema.safeParse(env);

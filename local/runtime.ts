@@ -159,7 +159,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // The queues live in memory: whatever was stored but not finished before a stop is queued again.
   await recoverPending(deps, { olderThan: END_OF_TIME, limit: 10_000 });
   // Documents embedded by another model (the provider changed since) are indexed again with this one.
-  const reindexing = await reindexKnowledge(deps, tenantId).catch((error: unknown) => {
+  const reindexing = await reindexKnowledge(deps, tenantId, deps.embedder?.model).catch((error: unknown) => {
     logger.error('looking for knowledge to re-index failed', { error: String(error) });
     return 0;
   });

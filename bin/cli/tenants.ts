@@ -9,13 +9,21 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient, createDynamoStores } from '#lib/adapters/aws/dynamo-stores';
 import { readStackOutputs } from '#lib/adapters/aws/stack-outputs';
 import { systemClock } from '#lib/adapters/system/system-clock';
 import { createUlidIds } from '#lib/adapters/system/ulid-ids';
 import { createTenant } from '#lib/app/tenants';
 
-export type AwsClients = { cloudFormation?: CloudFormationClient; dynamo?: DynamoDBClient };
+/** The AWS clients a stack command uses (tests pass their own); each defaults to the SDK's chain. */
+export type AwsClients = {
+  cloudFormation?: CloudFormationClient;
+  dynamo?: DynamoDBClient;
+  s3?: S3Client;
+  sqs?: SQSClient;
+};
 
 /** Creates a tenant in the deployed stack `stack`; returns the text to print. */
 export async function createStackTenant(

@@ -7,6 +7,7 @@
  */
 import { INBOX_BACKFILL_BATCH } from '#lib/domain/limits/inbox';
 import type { Deps } from '#lib/app/deps';
+import { runMigrationSteps } from '#lib/app/migration-steps';
 
 /** The migration's name: its progress item, and what the upgrade notes call it. */
 export const INBOX_BACKFILL = 'inbox-backfill';
@@ -27,28 +28,16 @@ export async function backfillInbox(
   deps: BackfillDeps,
   options: { deadline?: number; batch?: number } = {},
 ): Promise<BackfillResult> {
-  const progress = (await deps.migrations.getMigration(INBOX_BACKFILL)) ?? {
-    name: INBOX_BACKFILL,
-    done: false,
-    migrated: 0,
-    updatedAt: deps.clock.now().toISOString(),
-  };
-  let migrated = 0;
-  while (!progress.done) {
+  const { done, changed } = await runMigrationSteps(deps, INBOX_BACKFILL, options, async (cursor) => {
     const page = await deps.conversations.listConversationsOutsideInbox({
       limit: options.batch ?? INBOX_BACKFILL_BATCH,
-      ...(progress.cursor === undefined ? {} : { cursor: progress.cursor }),
+      ...(cursor === undefined ? {} : { cursor }),
     });
+    let added = 0;
     for (const { tenantId, conversationId } of page.items) {
-      if (await deps.conversations.refreshInbox(tenantId, conversationId)) migrated += 1;
+      if (await deps.conversations.refreshInbox(tenantId, conversationId)) added += 1;
     }
-    progress.done = page.nextCursor === null;
-    progress.migrated += page.items.length;
-    progress.updatedAt = deps.clock.now().toISOString();
-    if (page.nextCursor === null) delete progress.cursor;
-    else progress.cursor = page.nextCursor;
-    await deps.migrations.saveMigration(progress);
-    if (options.deadline !== undefined && deps.clock.now().getTime() >= options.deadline) break;
-  }
-  return { done: progress.done, migrated };
+    return { nextCursor: page.nextCursor, progressed: page.items.length, changed: added };
+  });
+  return { done, migrated: changed };
 }

@@ -16,6 +16,11 @@ export interface TenantStore {
   ): Promise<Tenant | undefined>;
   /** The ids of the tenants that have a retention period, for the expiry job (no table scan). */
   listRetentionTenants(): Promise<string[]>;
+  /**
+   * Every tenant's id, a page at a time, for one-off migrations across tenants (a table Scan on
+   * DynamoDB: `page.limit` bounds the items read, so a page may be short, even empty, with a cursor).
+   */
+  scanTenantIds(page: PageRequest): Promise<Page<string>>;
   /** Stores a key hash; a hash already stored is left as it is. */
   putApiKey(key: ApiKeyRecord): Promise<void>;
   /** The key whose hash this is, read consistently: a revoked key is never found. */

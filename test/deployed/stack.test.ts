@@ -14,6 +14,7 @@ import { DEPLOYED_SYNTH_TIMEOUT_MS } from './support/assembly.ts';
 import { type DeployedStack, startDeployedStack } from './support/deployed-stack.ts';
 import { callApi, eventually, uploadAndIndex } from './support/stack-client.ts';
 import { TIME_SCALE } from './support/stack-resources.ts';
+import { knowledgeReindexName } from '#lib/app/knowledge/reindex-migration';
 
 jest.setTimeout(120_000);
 
@@ -193,8 +194,9 @@ describe('the sweeper', () => {
 
     const [swept] = await stack.runRule('GenerationSweepSchedule', { clockOffsetMs: 16 * 60_000 });
 
-    // The inbox backfill ran too (its Scan, under the sweeper's role): the new table had nothing to do.
-    expect(swept).toMatchObject({ deliveries: 1, inboxBackfill: { done: true } });
+    // The inbox backfill and the knowledge re-index ran too (their Scans, under the sweeper's role):
+    // the new table had nothing to do.
+    expect(swept).toMatchObject({ deliveries: 1, inboxBackfill: { done: true }, knowledgeReindex: { done: true } });
     const [webhook] = await receiver.waitFor(1, 20_000);
     expect(webhook?.json).toMatchObject({ type: 'message.answered', conversation_id: 'lost' });
   });
@@ -270,6 +272,27 @@ describe('a document uploaded to a knowledge base', () => {
     expect(stack.proxies.s3.decisions.map((d) => d.action)).toEqual(
       expect.arrayContaining(['s3:PutObject', 's3:GetObject']),
     );
+  });
+
+  it('is read by the sweeper’s knowledge re-index under its role, and left alone when already of the stack’s model', async () => {
+    // As if the stack had just been switched to its model: the migration for it is not done yet.
+    const name = knowledgeReindexName('text-embedding-3-small');
+    await stack.stores.migrations.saveMigration({
+      name,
+      done: false,
+      migrated: 0,
+      updatedAt: new Date().toISOString(),
+    });
+    const readsBefore = stack.proxies.s3.decisions.length;
+
+    const [swept] = await stack.runRule('GenerationSweepSchedule');
+
+    expect(swept).toMatchObject({ knowledgeReindex: { done: true, queued: 0 } });
+    const sweeperReads = stack.proxies.s3.decisions
+      .slice(readsBefore)
+      .filter((d) => d.action === 's3:GetObject' && d.allowed && /Sweeper/.test(d.principal));
+    expect(sweeperReads.length).toBeGreaterThan(0);
+    expect(await stack.stores.migrations.getMigration(name)).toMatchObject({ done: true });
   });
 });
 

@@ -128,10 +128,11 @@ describe('least privilege', () => {
     });
   });
 
-  it('gives the sweeper the table (expiry erases) with the Scan of the inbox backfill, timers and events, and sending to the three queues', () => {
+  it('gives the sweeper the table (expiry erases) with the Scan of the migrations, reading documents (the knowledge re-index), timers and events, and sending to the three queues', () => {
     expect(permissionsOf(synth.template, roleOf('sweeper'))).toEqual({
       ...basics('sweeper'),
       ...table([...TABLE_READ_WRITE, 'dynamodb:Scan'].sort()),
+      ...documents(['s3:GetObject']),
       '<MessagingGenerationQueue>': SEND,
       '<MessagingDeliveryQueue>': SEND,
       '<KnowledgeIngestionQueue>': SEND,
@@ -157,12 +158,12 @@ describe('least privilege', () => {
     });
   });
 
-  it('lets only delivery and the sweeper work without documents', () => {
+  it('lets only delivery work without documents', () => {
     const withoutDocuments = (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).filter(
       (name) => !permissionsOf(synth.template, roleOf(name))['<KnowledgeDocuments>/*'],
     );
 
-    expect(withoutDocuments.sort()).toEqual(['delivery', 'sweeper']);
+    expect(withoutDocuments.sort()).toEqual(['delivery']);
   });
 
   it('lets only the functions that call OpenAI read its key: the api (testing responses, search), the generator, the ingester, the timer function and the evaluator', () => {

@@ -82,6 +82,10 @@ describe('a demo stack (-c modelProvider=offline)', () => {
     expect(Object.keys(synth.template.toJSON().Outputs)).not.toContain('OpenAiSecretArn');
   });
 
+  it('names no embedding model in its outputs: `parley reindex-knowledge` has nothing to re-index', () => {
+    expect(Object.keys(synth.template.toJSON().Outputs)).not.toContain('EmbeddingModel');
+  });
+
   it('grants no function any Secrets Manager action', () => {
     expect(secretsManagerActions(synth)).toEqual([]);
   });
@@ -116,6 +120,11 @@ describe('the default stack (modelProvider openai)', () => {
 
     expect(secret?.Properties.Description).toContain('model_unavailable');
     expect(secret?.Properties.Description).not.toContain('offline');
+  });
+
+  it('outputs its embedding model and ingestion queue, for `parley reindex-knowledge`', () => {
+    synth.template.hasOutput('EmbeddingModel', { Value: 'text-embedding-3-small' });
+    synth.template.hasOutput('IngestionQueueUrl', {});
   });
 
   it.each(NAMES)('tells %s that the provider is openai', (name) => {

@@ -3,7 +3,7 @@
  * updated-time range as its key condition and every other filter as a FilterExpression; and the
  * backfill's Scan for conversations stored before gsi2 existed.
  */
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoContext, Item } from '#lib/adapters/aws/dynamo-context';
 import {
   conversationPk,
@@ -14,6 +14,7 @@ import {
   toRecord,
 } from '#lib/adapters/aws/dynamo-keys';
 import { assertPageLimit } from '#lib/adapters/aws/dynamo-tenant-items';
+import { scanPage } from '#lib/adapters/aws/dynamo-scan';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ValidationError } from '#lib/domain/errors';
 import { type InboxEntry, type InboxFilter, SEARCH_KEY_FIELDS } from '#lib/domain/inbox';
@@ -72,45 +73,22 @@ export async function queryInbox(
 
 /**
  * Conversation items without gsi2's partition key (stored before the inbox), across tenants, for
- * the one-off backfill: a Scan, the one place Parley reads the whole table.
+ * the one-off backfill: a Scan (dynamo-scan.ts).
  */
 export async function scanOutsideInbox(
   ctx: DynamoContext,
   page: PageRequest,
 ): Promise<Page<{ tenantId: string; conversationId: string }>> {
-  assertPageLimit(page.limit);
-  const output = await ctx.client.send(
-    new ScanCommand({
-      TableName: ctx.tableName,
-      FilterExpression: 'sk = :conv AND attribute_not_exists(#gpk)',
-      ProjectionExpression: 'pk, sk, tenantId, id',
-      ExpressionAttributeNames: { '#gpk': gsi2.partitionKey },
-      ExpressionAttributeValues: { ':conv': SK_CONVERSATION },
-      Limit: page.limit,
-      ...(page.cursor === undefined ? {} : { ExclusiveStartKey: decodeScanCursor(page.cursor) }),
-    }),
-  );
+  const { items, nextCursor } = await scanPage(ctx, page, {
+    filter: 'sk = :conv AND attribute_not_exists(#gpk)',
+    projection: 'pk, sk, tenantId, id',
+    names: { '#gpk': gsi2.partitionKey },
+    values: { ':conv': SK_CONVERSATION },
+  });
   return {
-    items: (output.Items ?? []).map((item) => ({ tenantId: String(item.tenantId), conversationId: String(item.id) })),
-    nextCursor:
-      output.LastEvaluatedKey === undefined
-        ? null
-        : encodeCursor({ pk: String(output.LastEvaluatedKey.pk), sk: String(output.LastEvaluatedKey.sk) }),
+    items: items.map((item) => ({ tenantId: String(item.tenantId), conversationId: String(item.id) })),
+    nextCursor,
   };
-}
-
-function decodeScanCursor(cursor: string): Item {
-  const parsed: unknown = (() => {
-    try {
-      return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    } catch {
-      return undefined;
-    }
-  })();
-  if (typeof parsed === 'object' && parsed !== null && 'pk' in parsed && 'sk' in parsed) {
-    return { pk: String(parsed.pk), sk: String(parsed.sk) };
-  }
-  throw new ValidationError('Invalid cursor', { details: [{ path: 'cursor', message: 'is not a backfill cursor' }] });
 }
 
 /** The ExclusiveStartKey a cursor stands for: gsi2's keys and the conversation's own. */

@@ -15,9 +15,11 @@ import {
   apiKeyKey,
   PREFIX_KEY,
   rateCounterKey,
+  SK_TENANT,
   tenantKey,
   toRecord,
 } from '#lib/adapters/aws/dynamo-keys';
+import { scanPage } from '#lib/adapters/aws/dynamo-scan';
 import { deleteItem, listTenantItems } from '#lib/adapters/aws/dynamo-tenant-items';
 import { TABLE_KEYS } from '#lib/adapters/aws/table-definition';
 import { ConcurrencyError } from '#lib/domain/errors';
@@ -99,6 +101,15 @@ export class DynamoTenantStore extends DynamoTableAdapter implements TenantStore
       ExpressionAttributeValues: { ':gpk': RETENTION_PK },
     });
     return items.map((item) => String(item.id));
+  }
+
+  async scanTenantIds(page: PageRequest): Promise<Page<string>> {
+    const { items, nextCursor } = await scanPage(this.ctx, page, {
+      filter: 'sk = :tenant',
+      projection: 'pk, sk, id',
+      values: { ':tenant': SK_TENANT },
+    });
+    return { items: items.map((item) => String(item.id)), nextCursor };
   }
 
   /**

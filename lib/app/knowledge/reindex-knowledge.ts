@@ -10,18 +10,22 @@ import type { Deps } from '#lib/app/deps';
 import { chunkSetKey } from '#lib/domain/knowledge/blob-keys';
 import type { ChunkSet, KnowledgeBase } from '#lib/domain/knowledge/types';
 
-export type ReindexDeps = Pick<Deps, 'knowledge' | 'blobs' | 'embedder' | 'ingestionQueue'>;
+export type ReindexDeps = Pick<Deps, 'knowledge' | 'blobs' | 'ingestionQueue'>;
 
 /** Bases listed per page while looking for documents to re-index. */
 const BASES_PAGE = 100;
 
 /**
  * Queues for ingestion every searchable document of the tenant whose passages were embedded by
- * another model than `deps.embedder`'s, or by none; returns how many. Nothing without an embedder.
- * Idempotent: a second run before the ingester is done queues the same jobs, which ingest once.
+ * another model than `model` (the embedder's id), or by none; returns how many. Nothing without a
+ * model (offline). Idempotent: a second run before the ingester is done queues the same jobs,
+ * which ingest once.
  */
-export async function reindexKnowledge(deps: ReindexDeps, tenantId: string): Promise<number> {
-  const model = deps.embedder?.model;
+export async function reindexKnowledge(
+  deps: ReindexDeps,
+  tenantId: string,
+  model: string | undefined,
+): Promise<number> {
   if (!model) return 0;
   let queued = 0;
   let cursor: string | undefined;

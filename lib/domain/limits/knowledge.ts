@@ -47,3 +47,11 @@ export const EMBEDDING_DIMENSIONS = 256;
  * an AI with many corrections stays one small embedding request.
  */
 export const MAX_CORRECTIONS_EMBEDDED_PER_REPLY = 20;
+/**
+ * Items the knowledge re-index's tenant Scan reads per step (every kind of item counts: DynamoDB's
+ * Scan Limit counts items read, not tenants found); the tenants found are re-indexed and the
+ * progress saved after each step.
+ */
+export const REINDEX_SCAN_BATCH = 200;
+/** How long the stack's sweeper spends on the knowledge re-index per run (its timeout is 60 s). */
+export const REINDEX_SECONDS_PER_RUN = 15;

@@ -27,6 +27,13 @@ export class MemoryTenantStore implements TenantStore {
   async listRetentionTenants(): Promise<string[]> {
     return [...this.tenants.values()].filter((t) => t.dataRetentionDays !== undefined).map((t) => t.id);
   }
+  async scanTenantIds(page: PageRequest): Promise<Page<string>> {
+    const ids = [...this.tenants.values()].map((t) => t.id).sort();
+    const from = page.cursor === undefined ? 0 : ids.findIndex((id) => id > (page.cursor as string));
+    const items = from < 0 ? [] : ids.slice(from, from + page.limit);
+    const last = items.at(-1);
+    return { items, nextCursor: last !== undefined && last !== ids.at(-1) ? last : null };
+  }
   async putApiKey(record: ApiKeyRecord): Promise<void> {
     if ((await this.findApiKeyByHash(record.hash)) !== undefined) return;
     insertIfAbsent(this.apiKeys, key(record.tenantId, record.id), record);

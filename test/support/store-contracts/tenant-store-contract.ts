@@ -25,6 +25,26 @@ export function describeTenantStoreContract(setup: StoresSetup): void {
       expect(await stores.tenants.getTenant('ten_missing')).toBeUndefined();
     });
 
+    it('scans every tenant id once across pages that read a bounded number of items, ending with a null cursor', async () => {
+      await stores.tenants.ensureTenant(aTenant());
+      await stores.tenants.ensureTenant(aTenant({ id: OTHER_TENANT }));
+      // Other items of a tenant are read by the scan but are not tenants.
+      await stores.tenants.putApiKey(anApiKey('key_01', '1'));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await stores.tenants.scanTenantIds({ limit: 1, ...(cursor ? { cursor } : {}) });
+        expect(page.items.length).toBeLessThanOrEqual(1);
+        seen.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+        pages += 1;
+      } while (cursor && pages < 20);
+
+      expect(cursor).toBeUndefined();
+      expect(seen.sort()).toEqual([TENANT, OTHER_TENANT]);
+    });
+
     it('refuses a tenant id containing "#", which would blur key boundaries', async () => {
       await expect(stores.tenants.getTenant('ten#1')).rejects.toThrow(/tenant id/);
     });
