@@ -13,6 +13,9 @@ const shared = {
   testEnvironment: 'node',
 };
 export default {
+  // Two workers on CI's two cores: most suites wait on servers, child processes and timers rather
+  // than compute, so the default (cores - 1, one worker here) left a core idle and CI near 15 min.
+  maxWorkers: 2,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },

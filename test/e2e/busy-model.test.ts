@@ -27,9 +27,9 @@ function eventsOf(receiver: WebhookReceiver): [unknown, unknown][] {
   });
 }
 
-/** 429 with `Retry-After: 1` until `until` (Date.now() ms), then good answers. */
-function rateLimitedUntil(model: FakeOpenAi, until: number): void {
-  model.setResponder(() => (Date.now() < until ? RATE_LIMITED : { content: parleyReplyContent() }));
+/** 429 with `Retry-After: 1` until `window.until` (Date.now() ms, read at each request), then good answers. */
+function rateLimitedUntil(model: FakeOpenAi, window: { until: number }): void {
+  model.setResponder(() => (Date.now() < window.until ? RATE_LIMITED : { content: parleyReplyContent() }));
 }
 
 describe('a busy model on the local runtime', () => {
@@ -72,8 +72,12 @@ describe('a busy model on the local runtime', () => {
   }
 
   it('answers once, late, and calls no one, when the model answers 429 for 30 seconds (the ten-minute budget)', async () => {
-    rateLimitedUntil(model, Date.now() + 30_000);
+    // The half minute counts from the message's posting, not from before the runtime started (a
+    // slow start on a loaded machine would otherwise eat into it).
+    const window = { until: Number.POSITIVE_INFINITY };
+    rateLimitedUntil(model, window);
     const { api, postedAt } = await postMessage({}, 'rate-limited@example.com');
+    window.until = postedAt + 30_000;
 
     await receiver.waitFor(1, 90_000);
     const answeredAfter = Date.now() - postedAt;
@@ -88,7 +92,7 @@ describe('a busy model on the local runtime', () => {
   });
 
   it('escalates once, as model_unavailable, after a shortened budget when the model never recovers', async () => {
-    rateLimitedUntil(model, Number.POSITIVE_INFINITY);
+    rateLimitedUntil(model, { until: Number.POSITIVE_INFINITY });
     const { api, postedAt } = await postMessage({ [ENV.modelFaultBudgetSeconds]: '5' }, 'down@example.com');
 
     await receiver.waitFor(1, 30_000);
