@@ -12,7 +12,8 @@ import { MALFORMED_OUTPUT_RETRIES, REPLY_TEMPERATURE } from '#lib/adapters/opena
 import { buildReplyJsonSchema } from '#lib/adapters/openai/reply-wire-schema';
 import { JUDGE_SYSTEM_PROMPT } from '#lib/domain/evaluations/judge-prompt';
 import { buildSystemPrompt } from '#lib/domain/prompt';
-import { MalformedModelOutputError, ModelBusyError, ModelUnavailableError, type ReplyRequest } from '#lib/domain/reply';
+import { REQUEST_NOW, SALES_EMAIL_REQUEST } from '#test/support/reply-request';
+import { MalformedModelOutputError, ModelBusyError, ModelUnavailableError } from '#lib/domain/reply';
 import {
   BEDROCK_ERRORS,
   type FakeBedrock,
@@ -22,18 +23,10 @@ import {
 } from '#test/support/fake-bedrock';
 import { parleyReplyContent } from '#test/support/fake-openai';
 
-const NOW = '2025-03-04T10:00:00.000Z';
+const NOW = REQUEST_NOW;
 const MODEL = 'us.amazon.nova-lite-v1:0';
 
-const request: ReplyRequest = {
-  ai: { name: 'Ava', type: 'sales', instructions: 'Always mention the free trial.' },
-  contact: { firstName: 'Anna' },
-  channel: 'email',
-  outputFormat: 'text',
-  history: [],
-  pending: [{ role: 'prospect', text: 'Do you ship to Canada?', at: NOW }],
-  now: NOW,
-};
+const request = SALES_EMAIL_REQUEST;
 
 describe('BedrockChatModel against a fake Bedrock Runtime, through the real SDK client', () => {
   let fake: FakeBedrock;

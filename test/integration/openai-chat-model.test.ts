@@ -6,21 +6,14 @@ import {
   retryAfterMsOf,
   SDK_MAX_RETRIES,
 } from '#lib/adapters/openai/openai-chat-model';
-import { MalformedModelOutputError, ModelBusyError, ModelUnavailableError, type ReplyRequest } from '#lib/domain/reply';
+import { REQUEST_NOW, SALES_EMAIL_REQUEST } from '#test/support/reply-request';
+import { MalformedModelOutputError, ModelBusyError, ModelUnavailableError } from '#lib/domain/reply';
 import { parleyReplyContent, startFakeOpenAi, type FakeOpenAi } from '#test/support/fake-openai';
 
-const NOW = '2025-03-04T10:00:00.000Z';
+const NOW = REQUEST_NOW;
 const MODEL = 'gpt-test-mini';
 
-const request: ReplyRequest = {
-  ai: { name: 'Ava', type: 'sales', instructions: 'Always mention the free trial.' },
-  contact: { firstName: 'Anna' },
-  channel: 'email',
-  outputFormat: 'text',
-  history: [],
-  pending: [{ role: 'prospect', text: 'Do you ship to Canada?', at: NOW }],
-  now: NOW,
-};
+const request = SALES_EMAIL_REQUEST;
 
 describe('OpenAiChatModel against a fake OpenAI server', () => {
   let fake: FakeOpenAi;
